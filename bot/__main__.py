@@ -1,0 +1,94 @@
+"""Command line: ``python -m bot [start|run|console] [--config PATH]``.
+
+``start`` (the default) runs the Telegram bot when a token is configured, and otherwise explains
+how to get one and opens the offline console. ``run`` insists on a token; ``console`` never
+touches Telegram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.commands import Commands
+from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
+from bot.console import run_console
+from bot.library import LibraryError, load_library
+from bot.search import FuzzyIndex
+
+log = logging.getLogger("bot")
+
+
+class _RedactToken(logging.Filter):
+    """Keep the bot token out of every log line, whatever logged it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+
+def setup_logging(config: Config) -> None:
+    """One line per event on standard error; HTTP client chatter (with URLs) kept quiet."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactToken(config.token.get()))
+    logging.basicConfig(level=config.log_level, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _commands(config: Config) -> Commands:
+    library = load_library(config.library)
+    return Commands(library, FuzzyIndex(library))
+
+
+def _run(config: Config) -> int:
+    from bot.telegram.app import build_application, run_polling  # Telegram only when needed
+
+    if not config.token:
+        raise ConfigError(TOKEN_HELP.rstrip())
+    commands = _commands(config)
+    log.info("Library: %d articles from %s", len(commands.library), config.library)
+    run_polling(build_application(config, commands))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="start",
+        choices=["start", "run", "console"],
+        help="start: the bot if a token is set, else the console (default); "
+        "run: the Telegram bot; console: offline commands in the terminal",
+    )
+    parser.add_argument("--config", help="config file (default: $BOT_CONFIG or ./config.toml)")
+    options = parser.parse_args(argv)
+    try:
+        config = load_config(options.config)
+        setup_logging(config)
+        if options.command == "run" or (options.command == "start" and config.token):
+            return _run(config)
+        if options.command == "start":
+            sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
+        return run_console(_commands(config))
+    except (ConfigError, LibraryError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["TOKEN_ENV", "main"]

@@ -1,0 +1,267 @@
+"""The bot's commands, free of Telegram: arguments in, a :class:`Reply` out.
+
+The Telegram handlers and the console both call :meth:`Commands.handle`, so a member gets the
+same answer in a group chat and in the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.library import Article, Library, Passage, format_date
+from bot.reply import Reply, Span, bold, code, highlighted, italic
+from bot.search import HIT, MAX_QUERY_CHARS, Match, QuoteIndex
+from bot.text import words
+
+CANDIDATE_FLOOR = 40.0  # below this a candidate is not worth offering
+EXCERPT_CHARS = 220
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    """A command as /help and Telegram's command menu describe it."""
+
+    name: str
+    summary: str
+    example: str
+
+
+COMMANDS = (
+    CommandInfo(
+        "quote", "find a passage from what you remember of it", "/quote any peace is only a truce"
+    ),
+    CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
+    CommandInfo("help", "show every command with an example", "/help"),
+    CommandInfo("start", "what this bot does", "/start"),
+)
+
+
+def citation(article: Article, passage: Passage) -> list[Span]:
+    """``— Title, Publication, 12 August 2025, by Author · ref``; empty fields are left out."""
+    parts: list[Span] = [Span("— "), italic(article.title)]
+    for value in (article.publication, format_date(article.date)):
+        if value:
+            parts.append(Span(f", {value}"))
+    if article.author:
+        parts.append(Span(f", by {article.author}"))
+    parts += [Span(" · "), code(passage.ref)]
+    return parts
+
+
+def _excerpt(match: Match) -> list[Span]:
+    """A candidate's text cut to about EXCERPT_CHARS around its first highlight."""
+    text = match.passage.text
+    if len(text) <= EXCERPT_CHARS:
+        return highlighted(text, match.highlights)
+    centre = match.highlights[0][0] if match.highlights else 0
+    start = max(0, min(centre - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = text.find(" ", start + EXCERPT_CHARS)
+    end = len(text) if end == -1 else end
+    spans = [
+        (max(a, start) - start, min(b, end) - start)
+        for a, b in match.highlights
+        if b > start and a < end
+    ]
+    parts = highlighted(text[start:end], tuple(spans))
+    return [Span("…" if start else ""), *parts, Span("…" if end < len(text) else "")]
+
+
+class Commands:
+    """Answers to every command, built from the library and a quote index."""
+
+    def __init__(self, library: Library, index: QuoteIndex) -> None:
+        self.library = library
+        self.index = index
+
+    def handle(self, name: str, args: str, *, bot_username: str | None = None) -> Reply | None:
+        """The reply to ``/name args``; None for a command this bot does not have."""
+        handler = {
+            "start": lambda: self.start(bot_username),
+            "help": lambda: self.help(bot_username),
+            "articles": self.articles,
+            "quote": lambda: self.quote(args),
+        }.get(name.casefold())
+        return handler() if handler else None
+
+    def unknown(self, name: str) -> Reply:
+        """The answer to a command this bot does not have."""
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        return Reply().add(
+            "I don't know ", code(f"/{shown}"), ". ", code("/help"), " lists what I can do."
+        )
+
+    def start(self, bot_username: str | None = None) -> Reply:
+        """What the bot does, for a new member or a new group."""
+        reply = Reply().add(bold("Reading-group bot"))
+        reply.add(
+            f"I keep your group's library of {len(self.library)} articles at hand. Tell me the "
+            "words you remember and I find the passage, with its exact source."
+        )
+        reply.add("Try ", code(_addressed("/quote any peace is only a truce", bot_username)))
+        reply.add(
+            code(_addressed("/articles", bot_username)),
+            " lists the library; ",
+            code(_addressed("/help", bot_username)),
+            " shows every command.",
+        )
+        return reply
+
+    def help(self, bot_username: str | None = None) -> Reply:
+        """Every command with one example each."""
+        reply = Reply().add(bold("Commands"))
+        for info in COMMANDS:
+            reply.add(
+                code(f"/{info.name}"),
+                f" — {info.summary}\n",
+                Span("e.g. "),
+                code(_addressed(info.example, bot_username)),
+            )
+        reply.add(
+            "In /quote, name one article before a colon to search only it: by number, id or "
+            "title, e.g. ",
+            code(_addressed("/quote 2: stab in the back", bot_username)),
+            ". References such as ",
+            code("putin-v-prigozhin ¶7"),
+            " name paragraph 7; ",
+            code("¶1.3"),
+            " is its third sentence.",
+        )
+        if bot_username:
+            reply.add(
+                f"In a group, address commands to me as /command@{bot_username}; with privacy "
+                "mode on I only see commands and replies to my messages."
+            )
+        return reply
+
+    def articles(self) -> Reply:
+        """The library, numbered as /quote and /summary accept it."""
+        reply = Reply().add(bold(f"The library: {len(self.library)} articles"))
+        for article in self.library.articles:
+            details = [v for v in (article.publication, format_date(article.date)) if v]
+            if article.author:
+                details.append(f"by {article.author}")
+            reply.add(
+                f"{article.number}. ",
+                bold(article.title),
+                "\n" + ", ".join(details) + "\n" if details else "\n",
+                code(article.id),
+                f" · {article.words:,} words · {len(article.paragraphs)} ¶",
+            )
+        reply.add("Search one article with ", code("/quote <number>: <words>"), ".")
+        return reply
+
+    def quote(self, args: str) -> Reply:
+        """The passage that best matches what the member remembers, with its citation."""
+        text = args.strip()
+        if not text:
+            return (
+                Reply()
+                .add("Send me the words you remember, even roughly, and I find the passage:")
+                .add(code("/quote any peace is only a truce between two wars"))
+                .add(
+                    "To search one article, name it first: ",
+                    code("/quote 2: stab in the back"),
+                    ". ",
+                    code("/articles"),
+                    " lists them.",
+                )
+            )
+        if len(text) > MAX_QUERY_CHARS:
+            return Reply().add(
+                f"That is {len(text):,} characters; send at most {MAX_QUERY_CHARS:,} — a sentence "
+                "or two you remember is enough."
+            )
+        scope, query, note = self._scope(text)
+        if isinstance(scope, Reply):
+            return scope
+        if not words(query):
+            return Reply().add(
+                "I need some words to look for, e.g. ", code("/quote stab in the back"), "."
+            )
+        matches = self.index.search(query, article_id=scope.id if scope else None, limit=4)
+        reply = Reply()
+        if note:
+            reply.add(note)
+        if not matches or not matches[0].is_hit:
+            return self._no_match(reply, matches, scope)
+        best = matches[0]
+        article = self.library.get(best.passage.article_id)
+        assert article is not None
+        reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
+        reply.add(*citation(article, best.passage))
+        others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
+        if others:
+            reply.add("Also close: ", *_join([code(m.passage.ref) for m in others]))
+        return reply
+
+    def _scope(self, text: str) -> tuple[Article | Reply | None, str, str]:
+        """Split ``<article>: <words>``; the article is None when the query has no scope."""
+        m = re.match(r"^\s*([^:\n]{1,80}?)\s*:\s*(.*)$", text, re.DOTALL)
+        if not m:
+            return None, text, ""
+        prefix, rest = m.group(1), m.group(2)
+        found = self.library.find_article(prefix)
+        if len(found) == 1:
+            return found[0], rest, ""
+        if prefix.strip().lstrip("#").isdigit():
+            return (
+                Reply().add(
+                    f"There is no article {prefix.strip()}; the library has {len(self.library)}. ",
+                    code("/articles"),
+                    " lists them.",
+                ),
+                rest,
+                "",
+            )
+        if len(found) > 1:
+            names = ", ".join(f"{a.number}. {a.title}" for a in found)
+            return (
+                None,
+                rest,
+                f"“{prefix}” could be several articles ({names}), so I searched them all.",
+            )
+        return None, text, ""  # the colon was part of the quotation
+
+    def _no_match(self, reply: Reply, matches: list[Match], scope: Article | None) -> Reply:
+        where = f"“{scope.title}”" if scope else "the library"
+        close = [m for m in matches if m.score >= CANDIDATE_FLOOR][:3]
+        if not close:
+            reply.add(f"Nothing in {where} comes close to that.")
+        else:
+            reply.add(f"I can't find that in {where}. The closest passages, none a clear match:")
+            for m in close:
+                article = self.library.get(m.passage.article_id)
+                assert article is not None
+                reply.add(
+                    *_excerpt(m),
+                    "\n",
+                    Span("— "),
+                    italic(article.title),
+                    " · ",
+                    code(m.passage.ref),
+                )
+        reply.add(
+            "Try other words you remember, or fewer of them"
+            + ("" if scope else ", or name the article: /quote 2: words")
+            + "."
+        )
+        return reply
+
+
+def _addressed(example: str, bot_username: str | None) -> str:
+    """An example command as a group member must type it: ``/quote@BotName ...``."""
+    if not bot_username:
+        return example
+    command, _, rest = example.partition(" ")
+    return f"{command}@{bot_username}" + (f" {rest}" if rest else "")
+
+
+def _join(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for i, span in enumerate(spans):
+        if i:
+            out.append(Span(", "))
+        out.append(span)
+    return out

@@ -1,0 +1,111 @@
+"""Telegram handlers: parse an update, ask :mod:`bot.commands`, send the rendered reply."""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.commands import Commands
+from bot.reply import Reply, to_html
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong while answering that. Please try again in a moment."
+
+
+class BotData:
+    """What every handler needs, opened once when the application is built."""
+
+    commands: Commands
+
+
+Context = CallbackContext[ExtBot[None], dict, dict, BotData]
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    """A command message taken apart: ``/name@bot args``."""
+
+    name: str
+    addressee: str | None  # the @BotName it was addressed to, if any
+    args: str
+
+
+def parse_command(message: Message) -> ParsedCommand | None:
+    """The command a message starts with, from its ``bot_command`` entity; None if none."""
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            # Entity offsets count UTF-16 code units; the command itself is ASCII, so the
+            # prefix of the text up to it has the same length in both counts.
+            command = message.parse_entity(entity)
+            name, _, addressee = command[1:].partition("@")
+            args = text[len(command) :]
+            return ParsedCommand(name.casefold(), addressee or None, args.strip())
+    return None
+
+
+def _is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+async def send_reply(message: Message, reply: Reply) -> None:
+    """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes."""
+    for index, text in enumerate(to_html(reply)):
+        await message.reply_html(text, do_quote=index == 0 and _is_group(message.chat))
+
+
+async def on_command(update: Update, context: Context) -> None:
+    """Answer one of our commands."""
+    message = update.effective_message
+    parsed = parse_command(message) if message else None
+    if message is None or parsed is None:
+        return
+    username = context.bot.username if _is_group(message.chat) else None
+    reply = context.bot_data.commands.handle(parsed.name, parsed.args, bot_username=username)
+    if reply is not None:
+        await send_reply(message, reply)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """Say so when a command meant for us is not one we know; leave other bots' alone."""
+    message = update.effective_message
+    parsed = parse_command(message) if message else None
+    if message is None or parsed is None:
+        return
+    addressed_to_us = (parsed.addressee or "").casefold() == (context.bot.username or "").casefold()
+    if _is_group(message.chat) and not addressed_to_us:
+        return  # in a group, a bare unknown command may belong to another bot
+    if parsed.addressee and not addressed_to_us:
+        return
+    await send_reply(message, context.bot_data.commands.unknown(parsed.name))
+
+
+def _describe(update: object) -> str:
+    """A short, token-free description of an update for the error log."""
+    if not isinstance(update, Update):
+        return repr(update)[:200]
+    parts = [f"update {update.update_id}"]
+    if update.effective_chat:
+        parts.append(f"chat {update.effective_chat.id} ({update.effective_chat.type})")
+    if update.effective_user:
+        parts.append(f"user {update.effective_user.id}")
+    if update.effective_message and update.effective_message.text:
+        parts.append(f"text {update.effective_message.text[:200]!r}")
+    return ", ".join(parts)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure with its context and apologise to the member instead of going silent."""
+    log.error("Error while handling %s", _describe(update), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    try:
+        await update.effective_message.reply_html(html.escape(APOLOGY))
+    except TelegramError as exc:
+        log.warning("Could not send the apology for %s: %s", _describe(update), exc)
