@@ -1,0 +1,323 @@
+"""A Bot API stand-in on 127.0.0.1: the real HTTP client talks to it as it would to Telegram.
+
+It serves getMe, getUpdates (long polling over a queue the test fills), setMyCommands and
+sendMessage; records every request; and refuses what Telegram refuses: text over 4096
+characters after entity parsing, HTML that Telegram's parser rejects, callback data over
+64 bytes. Faults can be injected per method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64
+
+# Tags Telegram's HTML parse mode accepts, and the attributes it reads.
+_ALLOWED_TAGS = {
+    "b": set(),
+    "strong": set(),
+    "i": set(),
+    "em": set(),
+    "u": set(),
+    "ins": set(),
+    "s": set(),
+    "strike": set(),
+    "del": set(),
+    "code": {"class"},
+    "pre": set(),
+    "a": {"href"},
+    "span": {"class"},
+    "tg-spoiler": set(),
+    "tg-emoji": {"emoji-id"},
+    "blockquote": {"expandable"},
+}
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
+
+
+class TelegramHTMLError(ValueError):
+    """What Telegram answers: 'Bad Request: can't parse entities: ...'."""
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            raise TelegramHTMLError(f'Unsupported start tag "{tag}"')
+        for name, _ in attrs:
+            if name not in _ALLOWED_TAGS[tag]:
+                raise TelegramHTMLError(f'Unsupported attribute "{name}" in tag "{tag}"')
+        if tag == "blockquote" and "blockquote" in self.stack:
+            raise TelegramHTMLError("Blockquote entities can't be nested")
+        if self.stack and self.stack[-1] in ("pre", "code") and tag != "code":
+            raise TelegramHTMLError(f'Tag "{tag}" is not allowed inside "{self.stack[-1]}"')
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            raise TelegramHTMLError(f'Unmatched end tag "{tag}"')
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_telegram_html(text: str) -> str:
+    """The visible text of an HTML-mode message, or TelegramHTMLError as Telegram would refuse."""
+    # Telegram wants every <, > and & that is not markup escaped; check before parsing,
+    # because Python's parser is forgiving where Telegram is not.
+    outside_tags = re.sub(r"</?[a-z][a-z-]*(?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*\s*/?>", "", text)
+    for m in re.finditer(r"[<>&]", outside_tags):
+        if m.group() == "&" and _ENTITY.match(outside_tags, m.start()):
+            continue
+        raise TelegramHTMLError(f"Unescaped '{m.group()}' at byte offset {m.start()}")
+    parser = _Parser()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        raise TelegramHTMLError(
+            f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
+        )
+    return "".join(parser.text)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool = True
+    error: str = ""
+
+
+@dataclass
+class BotAPIStandIn:
+    username: str = "ReadingGroupBot"
+    bot_id: int = 7_000_001
+    can_read_all_group_messages: bool = False
+    calls: list[Call] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _faults: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+
+    async def start(self) -> str:
+        """Start serving; returns the base URL to hand to ApplicationBuilder().base_url()."""
+        self._new_update = asyncio.Event()
+        self._changed = asyncio.Condition()
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}/bot"
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    # --- what tests do ------------------------------------------------------------------------
+
+    def chat(self, chat_id: int, kind: str = "private", title: str = "Reading group") -> dict:
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = "Member"
+        else:
+            chat["title"] = title
+        self._chats[chat_id] = chat
+        return chat
+
+    def send_text(
+        self,
+        text: str,
+        *,
+        chat_id: int = 42,
+        kind: str = "private",
+        user_id: int = 501,
+        first_name: str = "Rosa",
+    ) -> dict[str, Any]:
+        """Queue a member's message as Telegram would deliver it; returns the message."""
+        chat = self._chats.get(chat_id) or self.chat(chat_id, kind)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "text": text,
+        }
+        m = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
+        if m:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(m.group())}]
+        self.push_update({"message": message})
+        return message
+
+    def push_update(self, payload: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **payload})
+        self._new_update.set()
+        return update_id
+
+    def fail_next(self, method: str, status: int, description: str) -> None:
+        """Make the next call of ``method`` fail as Telegram would."""
+        self._faults.setdefault(method, []).append((status, description))
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Messages Telegram accepted, optionally into one chat."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "sendMessage"
+            and c.ok
+            and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]
+
+    def refused(self) -> list[Call]:
+        return [c for c in self.calls if not c.ok]
+
+    async def wait_for_messages(self, count: int, chat_id: int | None = None, timeout: float = 10):
+        """Wait until at least ``count`` messages were accepted (into ``chat_id``)."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.sent(chat_id)) >= count), timeout
+            )
+        return self.sent(chat_id)
+
+    async def wait_until_consumed(self, timeout: float = 10) -> None:
+        """Wait until the bot has fetched every queued update."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: not self._updates), timeout)
+
+    # --- the Bot API ----------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            text = value if isinstance(value, str) else ""
+            try:
+                params[key] = json.loads(text) if text[:1] in "[{" else text
+            except json.JSONDecodeError:
+                params[key] = text
+        call = Call(method, params)
+        self.calls.append(call)
+        try:
+            faults = self._faults.get(method)
+            if faults:
+                status, description = faults.pop(0)
+                return self._error(call, status, description)
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                return self._error(call, 404, "Not Found: method not found")
+            result = await handler(params)
+            if isinstance(result, web.Response):
+                return result
+            return web.json_response({"ok": True, "result": result})
+        except _Refusal as refusal:
+            return self._error(call, 400, f"Bad Request: {refusal}")
+        finally:
+            async with self._changed:
+                self._changed.notify_all()
+
+    def _error(self, call: Call, status: int, description: str) -> web.Response:
+        call.ok, call.error = False, description
+        return web.json_response(
+            {"ok": False, "error_code": status, "description": description}, status=status
+        )
+
+    def _me(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Reading Group",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": self.can_read_all_group_messages,
+            "supports_inline_queries": False,
+        }
+
+    async def _api_getMe(self, params: dict) -> dict:
+        return self._me()
+
+    async def _api_deleteWebhook(self, params: dict) -> bool:
+        return True
+
+    async def _api_setMyCommands(self, params: dict) -> bool:
+        commands = params.get("commands", [])
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
+                raise _Refusal("BOT_COMMAND_INVALID")
+            if not 1 <= len(command["description"]) <= 256:
+                raise _Refusal("BOT_COMMAND_DESCRIPTION_INVALID")
+        return True
+
+    async def _api_getUpdates(self, params: dict) -> list[dict]:
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._new_update.clear()
+            timeout = min(float(params.get("timeout") or 0), 1.0)
+            if timeout:
+                try:
+                    await asyncio.wait_for(self._new_update.wait(), timeout)
+                except TimeoutError:
+                    pass
+        limit = int(params.get("limit") or 100)
+        batch = self._updates[:limit]
+        return batch
+
+    async def _api_sendMessage(self, params: dict) -> dict:
+        text = str(params.get("text", ""))
+        if params.get("parse_mode") == "HTML":
+            try:
+                visible = parse_telegram_html(text)
+            except TelegramHTMLError as exc:
+                raise _Refusal(f"can't parse entities: {exc}") from None
+        else:
+            visible = text
+        if not visible.strip():
+            raise _Refusal("message text is empty")
+        if utf16_length(visible) > TEXT_LIMIT:
+            raise _Refusal("message is too long")
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and len(data.encode()) > CALLBACK_DATA_LIMIT:
+                    raise _Refusal("BUTTON_DATA_INVALID")
+        chat_id = int(params["chat_id"])
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            raise _Refusal("chat not found")
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._me(),
+            "text": visible,
+        }
+        return message
+
+
+class _Refusal(Exception):
+    pass

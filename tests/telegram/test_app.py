@@ -1,0 +1,103 @@
+"""The real Application against the Bot API stand-in: what members see in Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
+
+GROUP = -100123
+
+
+async def test_quote_in_private_chat_answers_with_bold_words_and_citation(botapi, running_bot):
+    botapi.send_text("/quote capitalist barbarism doesnt come to an end by palace coups")
+    [reply] = await botapi.wait_for_messages(1)
+    assert reply.params["parse_mode"] == "HTML"
+    assert int(reply.params["chat_id"]) == 42
+    text = reply.params["text"]
+    assert "<b>Capitalist barbarism doesn’t come to an end by palace coups</b>" in text
+    assert "putin-v-prigozhin ¶9" in text
+    assert "Putin v Prigozhin – Moscowpades on Ice" in text
+    assert "reply_parameters" not in reply.params  # no quoting in a private chat
+
+
+async def test_group_command_addressed_to_the_bot_is_answered_as_a_reply(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    asked = botapi.send_text("/quote@ReadingGroupBot no war but the class war", chat_id=GROUP)
+    [reply] = await botapi.wait_for_messages(1, GROUP)
+    assert reply.params["reply_parameters"]["message_id"] == asked["message_id"]
+    assert "<b>No War but the Class War</b>" in reply.params["text"]
+    assert "putin-v-prigozhin ¶19" in reply.params["text"]
+
+
+async def test_commands_for_another_bot_are_left_alone(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("/quote@SomeOtherBot no war but the class war", chat_id=GROUP)
+    botapi.send_text("/weather", chat_id=GROUP)  # a bare unknown command may be another bot's
+    botapi.send_text("/help@ReadingGroupBot", chat_id=GROUP)
+    [reply] = await botapi.wait_for_messages(1, GROUP)
+    await asyncio.sleep(0.3)
+    assert len(botapi.sent(GROUP)) == 1
+    assert "Commands" in reply.params["text"]
+
+
+async def test_help_in_a_group_shows_every_command_addressed_to_the_bot(botapi, running_bot):
+    botapi.chat(GROUP, "group")
+    botapi.send_text("/help@ReadingGroupBot", chat_id=GROUP)
+    [reply] = await botapi.wait_for_messages(1, GROUP)
+    visible = parse_telegram_html(reply.params["text"])
+    for name in ("quote", "articles", "help", "start"):
+        assert f"/{name}@ReadingGroupBot" in visible
+
+
+async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
+    menus = [c for c in botapi.calls if c.method == "setMyCommands" and c.ok]
+    assert menus, "setMyCommands was not called"
+    names = [c["command"] for c in menus[0].params["commands"]]
+    assert names == ["quote", "articles", "help", "start"]
+
+
+async def test_start_articles_and_unknown_command_in_private(botapi, running_bot):
+    botapi.send_text("/start")
+    botapi.send_text("/articles")
+    botapi.send_text("/frobnicate")
+    start, articles, unknown = await botapi.wait_for_messages(3)
+    assert "5 articles" in start.params["text"]
+    assert "putin-v-prigozhin" in articles.params["text"]
+    assert "Socialist Worker, 19 June 2012" in articles.params["text"]
+    assert "I don't know <code>/frobnicate</code>" in unknown.params["text"]
+
+
+async def test_hostile_arguments_are_escaped_and_answered(botapi, running_bot):
+    botapi.send_text("/quote 1: <b>bold</b> & <script>alert(1)</script>")
+    botapi.send_text("/quote " + "x" * 4000)
+    botapi.send_text("/quote")
+    replies = await botapi.wait_for_messages(3)
+    assert not botapi.refused()
+    assert "comes close" in replies[0].params["text"] or "can't find" in replies[0].params["text"]
+    assert "at most 1,500" in replies[1].params["text"]
+    assert "/quote any peace is only a truce" in replies[2].params["text"]
+
+
+async def test_a_failed_reply_is_followed_by_an_apology_and_the_bot_keeps_going(
+    botapi, running_bot, caplog
+):
+    botapi.fail_next("sendMessage", 500, "Internal Server Error")
+    botapi.send_text("/quote stab in the back")
+    [apology] = await botapi.wait_for_messages(1)
+    assert "Sorry, something went wrong" in apology.params["text"]
+    assert "Error while handling update" in caplog.text
+    assert "/quote stab in the back" in caplog.text
+    botapi.send_text("/quote stab in the back")
+    replies = await botapi.wait_for_messages(2)
+    assert "putin-v-prigozhin ¶11" in replies[1].params["text"]
+
+
+async def test_edited_command_is_not_answered_twice(botapi: BotAPIStandIn, running_bot):
+    message = botapi.send_text("/quote stab in the back")
+    await botapi.wait_for_messages(1)
+    botapi.push_update({"edited_message": {**message, "edit_date": message["date"] + 5}})
+    botapi.send_text("/help")
+    await botapi.wait_for_messages(2)
+    await asyncio.sleep(0.2)
+    assert len(botapi.sent()) == 2
