@@ -9,6 +9,7 @@ characters after entity parsing, HTML that Telegram's parser rejects, callback d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -21,6 +22,7 @@ from aiohttp import web
 
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
+WAIT = 10  # seconds a test waits for the bot before failing
 
 # Tags Telegram's HTML parse mode accepts, and the attributes it reads.
 _ALLOWED_TAGS = {
@@ -194,18 +196,11 @@ class BotAPIStandIn:
     def refused(self) -> list[Call]:
         return [c for c in self.calls if not c.ok]
 
-    async def wait_for_messages(self, count: int, chat_id: int | None = None, timeout: float = 10):
-        """Wait until at least ``count`` messages were accepted (into ``chat_id``)."""
-        async with self._changed:
-            await asyncio.wait_for(
-                self._changed.wait_for(lambda: len(self.sent(chat_id)) >= count), timeout
-            )
+    async def wait_for_messages(self, count: int, chat_id: int | None = None) -> list[Call]:
+        """Wait (up to WAIT seconds) until ``count`` messages were accepted (into ``chat_id``)."""
+        async with asyncio.timeout(WAIT), self._changed:
+            await self._changed.wait_for(lambda: len(self.sent(chat_id)) >= count)
         return self.sent(chat_id)
-
-    async def wait_until_consumed(self, timeout: float = 10) -> None:
-        """Wait until the bot has fetched every queued update."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: not self._updates), timeout)
 
     # --- the Bot API ----------------------------------------------------------------------
 
@@ -278,10 +273,8 @@ class BotAPIStandIn:
             self._new_update.clear()
             timeout = min(float(params.get("timeout") or 0), 1.0)
             if timeout:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-                except TimeoutError:
-                    pass
         limit = int(params.get("limit") or 100)
         batch = self._updates[:limit]
         return batch

@@ -1,0 +1,149 @@
+"""Site furniture stays out of the readable body: seeds and articles the bot has never seen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.furniture import classify_line, parse_date_line, split_article
+from bot.text import normalise
+
+# Furniture in the seed files, by file: none of it may reach a quote, summary or search result.
+SEED_FURNITURE = {
+    "001_e6f3a08007a2bc1a.txt": ["Article by Dreyfus"],
+    "002_7c48e2a291217d54.txt": [
+        "Tuesday, August 12, 2025",
+        "Above: an Armenian soldier guarding the border with Azerbaijan",
+        "————————",
+        "If you appreciate my work, I hope you become a one-time or regular donor",
+        "Go to my Patreon here",
+        "join my Telegram channel",
+        "No comments:",
+        "Post a Comment",
+    ],
+    "003_6733eafdf7736935.txt": [
+        "The Spark",
+        "the Voice of",
+        "The Communist League of Revolutionary Workers–Internationalist",
+        "The emancipation of the working class will only be achieved by the working class itself.",
+        "— Karl Marx",
+        "Mar 17, 2025",
+    ],
+    "004_8c572ea15cafd315.txt": [
+        "Socialist Worker",
+        "Issue No. 2308",
+        "Alex Callinicos’s book Imperialism and Global Political Economy",
+        "It is available from Bookmarks, the socialist bookshop",
+        "phone 020 7637 1848",
+        "Click here to subscribe to our daily morning email newsletter",
+        "Article information",
+        "Tue 19 Jun 2012, 16:56 BST",
+        "Share this article",
+        "Mobile users! Don't forget to add Socialist Worker to your home screen.",
+    ],
+}
+
+
+@pytest.mark.parametrize("file", sorted(SEED_FURNITURE))
+def test_seed_furniture_never_reaches_the_body(library, file):
+    [article] = [a for a in library.articles if a.path.name == file]
+    body = normalise(" ".join(p.text for p in article.paragraphs))
+    for furniture in SEED_FURNITURE[file]:
+        assert normalise(furniture) not in body, furniture
+
+
+def test_seed_bodies_start_and_end_with_the_article_itself(library):
+    ends = {
+        "pro-putin-left": ("American-sponsored globalisation", "not to mention relentlessly."),
+        "putin-v-prigozhin": ("The failed Russian coup", "No War but the Class War!"),
+        "no-peace-with-empire": ("At this moment, a lesson", "global anti-imperialist war."),
+        "trumps-world-order": ("On the third anniversary", "a truce between two wars."),
+        "progressive-bloc": ("The revolutionary socialist", "as the key to liberation."),
+    }
+    for article_id, (first, last) in ends.items():
+        article = library.get(article_id)
+        assert article.paragraphs[0].text.startswith(first), article_id
+        assert article.paragraphs[-1].text.endswith(last), article_id
+
+
+# An article the bot has never seen, saved from a web page with every kind of furniture.
+NEW_ARTICLE = """\
+Workers' Liberty
+
+Solidarity with the strikers
+
+Wednesday, 5 March 2025
+
+Above: pickets outside the depot at dawn
+
+The strike at the depot entered its third week on Monday, and the drivers show no sign of going back without a settled deal.
+
+Management had hoped that a promise of a review would divide the workforce. Instead it united them, and the union branch voted by a large majority to continue.
+
+Our readers have asked how they can help. The answer is simple: visit the picket line, bring food, and argue for solidarity action in your own workplace.
+
+Article by Jane Doe
+
+Sue Smith's book Strikes that Changed Britain tells the story of the great disputes.
+
+It is available from the Bookmarks bookshop, phone 020 7637 1848.
+
+Support our work: become a regular donor today. Click here to donate.
+
+Share this article
+
+3 comments
+
+Leave a comment
+"""
+
+
+def test_a_new_article_comes_out_sensibly_without_a_catalog():
+    split = split_article(NEW_ARTICLE)
+    assert split.publication == "Workers' Liberty"
+    assert split.title == "Solidarity with the strikers"
+    assert split.date == date(2025, 3, 5)
+    assert split.author == "Jane Doe"
+    assert [p[:30] for p in split.body] == [
+        "The strike at the depot entere",
+        "Management had hoped that a pr",
+        "Our readers have asked how the",
+    ]
+    kinds = {kind for _, kind, _ in split.dropped}
+    assert {"caption", "date", "byline", "advert", "appeal", "widget", "masthead"} <= kinds
+
+
+def test_dropped_furniture_keeps_its_line_number():
+    split = split_article(NEW_ARTICLE)
+    assert (7, "caption", "Above: pickets outside the depot at dawn") in split.dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Tuesday, August 12, 2025", date(2025, 8, 12)),
+        ("Mar 17, 2025", date(2025, 3, 17)),
+        ("Tue 19 Jun 2012, 16:56 BST", date(2012, 6, 19)),
+        ("5 March 2025", date(2025, 3, 5)),
+        ("2025-03-17", date(2025, 3, 17)),
+        ("The failed Russian coup of June 24th, 2023 was a farce.", None),
+        ("February 30, 2025", None),
+    ],
+)
+def test_date_lines(line, expected):
+    assert parse_date_line(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Those who subscribe to Stalinist ideas rarely read Trotsky.",
+        "The party newsletter argued for a general strike.",
+        "The book of the month was a pamphlet on imperialism.",
+        "Share prices fell as the war dragged on.",
+        "No comments were made by the ministry about the coup.",
+    ],
+)
+def test_article_sentences_that_mention_furniture_words_are_kept(line):
+    assert classify_line(line) is None

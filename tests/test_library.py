@@ -1,0 +1,196 @@
+"""The catalog, passages and references, and the errors a broken library gives."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.library import LibraryError, load_library
+from bot.text import normalise
+from tests.conftest import SEEDS
+
+
+def test_catalog_metadata_is_what_the_texts_state(library):
+    expected = {
+        "pro-putin-left": ("The twisted logic of the pro-Putin left", "", "", None),
+        "putin-v-prigozhin": ("Putin v Prigozhin – Moscowpades on Ice", "", "Dreyfus", None),
+        "no-peace-with-empire": (
+            "There is no making “peace” with the empire or its proxies. Principled resistance "
+            "is the only path forward.",
+            "",
+            "",
+            date(2025, 8, 12),
+        ),
+        "trumps-world-order": ("Trump’s World Order—and Putin’s?", "The Spark", "", date(2025, 3, 17)),  # noqa: E501
+        "progressive-bloc": ("Revolution in the 'progressive' bloc", "Socialist Worker", "", date(2012, 6, 19)),  # noqa: E501
+    }
+    assert [a.id for a in library.articles] == list(expected)
+    for article in library.articles:
+        title, publication, author, when = expected[article.id]
+        assert (article.title, article.publication, article.author, article.date) == (
+            title,
+            publication,
+            author,
+            when,
+        )
+
+
+def test_no_metadata_is_invented(library):
+    """Every stated field appears in the article's own file."""
+    for article in library.articles:
+        raw = normalise(article.path.read_text(encoding="utf-8"))
+        for value in (article.title, article.publication, article.author, article.standfirst):
+            assert normalise(value) in raw, (article.id, value)
+        if article.date:
+            assert str(article.date.year) in raw and str(article.date.day) in raw
+
+
+def test_seed_files_are_the_shared_seeds_unchanged():
+    shared = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for source in shared.glob("*.txt"):
+        assert (SEEDS / source.name).read_bytes() == source.read_bytes()
+
+
+def test_standfirst_is_not_repeated_in_the_body(library):
+    article = library.get("trumps-world-order")
+    assert article.standfirst.startswith("The following is excerpted")
+    assert article.paragraphs[0].text.startswith("On the third anniversary")
+
+
+def test_references_name_paragraphs_and_sentences(library):
+    passage = library.resolve("putin-v-prigozhin ¶7")
+    assert passage.text.startswith("But Putin’s victory may prove pyrrhic.")
+    assert passage.ref == "putin-v-prigozhin ¶7"
+    sentence = library.resolve("pro-putin-left ¶1.3")
+    assert sentence.text == (
+        "The world is reverting to multi-polarity and inter-imperialist rivalry as the film of "
+        "globalisation is wound off backwards."
+    )
+    assert library.resolve("pro-putin-left ¶1.3-4").ref == "pro-putin-left ¶1.3-4"
+    for bad in ("pro-putin-left ¶2", "pro-putin-left ¶1.99", "nope ¶1", "¶1", "pro-putin-left ¶1.4-2"):  # noqa: E501
+        assert library.resolve(bad) is None, bad
+
+
+def test_every_reference_resolves_back_to_its_passage(library):
+    for article in library.articles:
+        for para in article.paragraphs:
+            assert library.resolve(f"{article.id} ¶{para.number}").text == para.text
+            for s in range(1, len(para.sentences) + 1):
+                passage = article.passage(para.number, s)
+                assert library.resolve(passage.ref) == passage
+
+
+def test_the_one_paragraph_article_is_addressable_by_sentence(library):
+    [para] = library.get("pro-putin-left").paragraphs
+    assert len(para.text) > 2000
+    assert len(para.sentences) == 15
+    assert max(e - s for s, e in para.sentences) < 400
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("2", ["putin-v-prigozhin"]),
+        ("#4", ["trumps-world-order"]),
+        ("progressive-bloc", ["progressive-bloc"]),
+        ("prigozhin", ["putin-v-prigozhin"]),
+        ("twisted logic", ["pro-putin-left"]),
+        ("trump's world order", ["trumps-world-order"]),
+        ("9", []),
+        ("chocolate", []),
+    ],
+)
+def test_find_article_by_number_id_or_fuzzy_title(library, query, expected):
+    assert [a.id for a in library.find_article(query)] == expected
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "library"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def _error(folder: Path) -> str:
+    with pytest.raises(LibraryError) as caught:
+        load_library(folder)
+    return str(caught.value)
+
+
+def test_malformed_catalog_names_the_file_and_line(seeds_copy):
+    catalog = seeds_copy / "catalog.toml"
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    lines[10] = 'id = "broken'
+    catalog.write_text("\n".join(lines), encoding="utf-8")
+    message = _error(seeds_copy)
+    assert "catalog.toml" in message and "line 11" in message
+
+
+def test_unknown_catalog_key_is_named(seeds_copy):
+    catalog = seeds_copy / "catalog.toml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + 'auther = "x"\n', encoding="utf-8")
+    message = _error(seeds_copy)
+    assert "article #5" in message and "'auther'" in message
+
+
+def test_bad_catalog_date_is_named(seeds_copy):
+    catalog = seeds_copy / "catalog.toml"
+    text = catalog.read_text(encoding="utf-8").replace('"2025-03-17"', '"17/03/2025"')
+    catalog.write_text(text, encoding="utf-8")
+    message = _error(seeds_copy)
+    assert "article #4" in message and "'date'" in message and "2025-08-12" in message
+
+
+def test_missing_article_file_is_named(seeds_copy):
+    (seeds_copy / "003_6733eafdf7736935.txt").unlink()
+    message = _error(seeds_copy)
+    assert "article #4" in message and "003_6733eafdf7736935.txt" in message
+    assert "not found" in message
+
+
+def test_empty_article_file_is_named(seeds_copy):
+    (seeds_copy / "001_e6f3a08007a2bc1a.txt").write_text("  \n\n", encoding="utf-8")
+    message = _error(seeds_copy)
+    assert "001_e6f3a08007a2bc1a.txt" in message and "empty" in message
+
+
+def test_non_utf8_article_names_the_file_and_line(seeds_copy):
+    path = seeds_copy / "004_8c572ea15cafd315.txt"
+    cp1252 = path.read_bytes().replace("workers’".encode(), "workers’".encode("cp1252"), 1)
+    path.write_bytes(cp1252)
+    message = _error(seeds_copy)
+    assert "004_8c572ea15cafd315.txt" in message and "line 7" in message and "UTF-8" in message
+
+
+def test_an_article_of_nothing_but_furniture_is_refused(seeds_copy):
+    (seeds_copy / "extra.txt").write_text("Share this article\n\nNo comments:\n", encoding="utf-8")
+    assert "extra.txt" in _error(seeds_copy)
+
+
+def test_duplicate_ids_are_refused(seeds_copy):
+    catalog = seeds_copy / "catalog.toml"
+    text = catalog.read_text(encoding="utf-8").replace('"progressive-bloc"', '"pro-putin-left"')
+    catalog.write_text(text, encoding="utf-8")
+    assert "used twice" in _error(seeds_copy)
+
+
+def test_files_outside_the_catalog_are_loaded_with_detected_metadata(seeds_copy):
+    from tests.test_furniture import NEW_ARTICLE
+
+    (seeds_copy / "strike.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    library = load_library(seeds_copy)
+    article = library.articles[-1]
+    assert (article.number, article.id) == (6, "solidarity-with-the-strikers")
+    assert article.author == "Jane Doe" and article.publication == "Workers' Liberty"
+
+
+def test_missing_library_folder(tmp_path):
+    assert "library folder not found" in _error(tmp_path / "nowhere")
