@@ -51,13 +51,24 @@ def _commands(config: Config) -> Commands:
 
 
 def _run(config: Config) -> int:
-    from bot.telegram.app import build_application, run_polling  # Telegram only when needed
+    from telegram.error import InvalidToken, NetworkError  # Telegram only when needed
+
+    from bot.telegram.app import build_application, run_polling
 
     if not config.token:
         raise ConfigError(TOKEN_HELP.rstrip())
     commands = _commands(config)
     log.info("Library: %d articles from %s", len(commands.library), config.library)
-    run_polling(build_application(config, commands))
+    try:
+        run_polling(build_application(config, commands))
+    except InvalidToken:
+        raise ConfigError(
+            f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "
+            "check it with @BotFather"
+        ) from None
+    except NetworkError as exc:
+        sys.stderr.write(f"error: cannot reach the Bot API at {config.api_base_url}: {exc}\n")
+        return 1
     return 0
 
 

@@ -80,11 +80,11 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, str]]] = {
 }
 
 
-def _find_config(path: str | Path | None) -> Path | None:
+def _find_config(path: str | Path | None, env: dict[str, str]) -> Path | None:
     if path:
         return Path(path)
-    if os.environ.get(CONFIG_ENV):
-        return Path(os.environ[CONFIG_ENV])
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
     local = Path("config.toml")
     return local if local.is_file() else None
 
@@ -96,7 +96,7 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
     """
     env = dict(os.environ) if env is None else env
     config = Config()
-    file = _find_config(path)
+    file = _find_config(path, env)
     if file is not None:
         config.source = str(file)
         _apply_file(config, file)

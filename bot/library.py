@@ -17,7 +17,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.furniture import split_article
-from bot.text import normalise, sentence_spans, word_count
+from bot.text import normalise, sentence_spans, word_count, words
 
 CATALOG_NAME = "catalog.toml"
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -139,8 +139,9 @@ class Library:
     def find_article(self, query: str) -> list[Article]:
         """Articles a member may mean: by id, by number in /articles, or by a fuzzy title.
 
-        One article when the query is clear, several when it is ambiguous, none when nothing
-        fits.
+        By title, every word the member gives (up to eight, small words aside) must be in the
+        title or id, typos allowed. One article when that is clear, several when it is
+        ambiguous, none when nothing fits.
         """
         text = query.strip().lstrip("#")
         if not text:
@@ -150,13 +151,20 @@ class Library:
             return [self.articles[number - 1]] if 1 <= number <= len(self.articles) else []
         if text.casefold() in self._by_id:
             return [self._by_id[text.casefold()]]
-        wanted = normalise(text)
-        choices = {a.id: normalise(f"{a.title} {a.id.replace('-', ' ')}") for a in self.articles}
-        scored = process.extract(wanted, choices, scorer=fuzz.WRatio, score_cutoff=80, limit=None)
-        if not scored:
+        wanted = [w.norm for w in words(text) if w.norm not in _NAME_STOPWORDS]
+        if not wanted or len(wanted) > 8:
             return []
-        best = scored[0][1]
-        return [self._by_id[key] for _, score, key in scored if score >= best - 3]
+        found = []
+        for article in self.articles:
+            names = {w.norm for w in words(f"{article.title} {article.id}")}
+            if all(
+                process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=80) for w in wanted
+            ):
+                found.append(article)
+        return found
+
+
+_NAME_STOPWORDS = {"the", "a", "an", "of", "in", "on", "and", "or", "to", "v", "vs"}
 
 
 def _read_text(path: Path) -> str:

@@ -24,8 +24,18 @@ def test_catalog_metadata_is_what_the_texts_state(library):
             "",
             date(2025, 8, 12),
         ),
-        "trumps-world-order": ("Trump’s World Order—and Putin’s?", "The Spark", "", date(2025, 3, 17)),  # noqa: E501
-        "progressive-bloc": ("Revolution in the 'progressive' bloc", "Socialist Worker", "", date(2012, 6, 19)),  # noqa: E501
+        "trumps-world-order": (
+            "Trump’s World Order—and Putin’s?",
+            "The Spark",
+            "",
+            date(2025, 3, 17),
+        ),
+        "progressive-bloc": (
+            "Revolution in the 'progressive' bloc",
+            "Socialist Worker",
+            "",
+            date(2012, 6, 19),
+        ),
     }
     assert [a.id for a in library.articles] == list(expected)
     for article in library.articles:
@@ -45,7 +55,8 @@ def test_no_metadata_is_invented(library):
         for value in (article.title, article.publication, article.author, article.standfirst):
             assert normalise(value) in raw, (article.id, value)
         if article.date:
-            assert str(article.date.year) in raw and str(article.date.day) in raw
+            assert str(article.date.year) in raw
+            assert str(article.date.day) in raw
 
 
 def test_seed_files_are_the_shared_seeds_unchanged():
@@ -72,7 +83,13 @@ def test_references_name_paragraphs_and_sentences(library):
         "globalisation is wound off backwards."
     )
     assert library.resolve("pro-putin-left ¶1.3-4").ref == "pro-putin-left ¶1.3-4"
-    for bad in ("pro-putin-left ¶2", "pro-putin-left ¶1.99", "nope ¶1", "¶1", "pro-putin-left ¶1.4-2"):  # noqa: E501
+    for bad in (
+        "pro-putin-left ¶2",
+        "pro-putin-left ¶1.99",
+        "nope ¶1",
+        "¶1",
+        "pro-putin-left ¶1.4-2",
+    ):
         assert library.resolve(bad) is None, bad
 
 
@@ -131,14 +148,16 @@ def test_malformed_catalog_names_the_file_and_line(seeds_copy):
     lines[10] = 'id = "broken'
     catalog.write_text("\n".join(lines), encoding="utf-8")
     message = _error(seeds_copy)
-    assert "catalog.toml" in message and "line 11" in message
+    assert "catalog.toml" in message
+    assert "line 11" in message
 
 
 def test_unknown_catalog_key_is_named(seeds_copy):
     catalog = seeds_copy / "catalog.toml"
     catalog.write_text(catalog.read_text(encoding="utf-8") + 'auther = "x"\n', encoding="utf-8")
     message = _error(seeds_copy)
-    assert "article #5" in message and "'auther'" in message
+    assert "article #5" in message
+    assert "'auther'" in message
 
 
 def test_bad_catalog_date_is_named(seeds_copy):
@@ -146,20 +165,24 @@ def test_bad_catalog_date_is_named(seeds_copy):
     text = catalog.read_text(encoding="utf-8").replace('"2025-03-17"', '"17/03/2025"')
     catalog.write_text(text, encoding="utf-8")
     message = _error(seeds_copy)
-    assert "article #4" in message and "'date'" in message and "2025-08-12" in message
+    assert "article #4" in message
+    assert "'date'" in message
+    assert "2025-08-12" in message
 
 
 def test_missing_article_file_is_named(seeds_copy):
     (seeds_copy / "003_6733eafdf7736935.txt").unlink()
     message = _error(seeds_copy)
-    assert "article #4" in message and "003_6733eafdf7736935.txt" in message
+    assert "article #4" in message
+    assert "003_6733eafdf7736935.txt" in message
     assert "not found" in message
 
 
 def test_empty_article_file_is_named(seeds_copy):
     (seeds_copy / "001_e6f3a08007a2bc1a.txt").write_text("  \n\n", encoding="utf-8")
     message = _error(seeds_copy)
-    assert "001_e6f3a08007a2bc1a.txt" in message and "empty" in message
+    assert "001_e6f3a08007a2bc1a.txt" in message
+    assert "empty" in message
 
 
 def test_non_utf8_article_names_the_file_and_line(seeds_copy):
@@ -167,7 +190,9 @@ def test_non_utf8_article_names_the_file_and_line(seeds_copy):
     cp1252 = path.read_bytes().replace("workers’".encode(), "workers’".encode("cp1252"), 1)
     path.write_bytes(cp1252)
     message = _error(seeds_copy)
-    assert "004_8c572ea15cafd315.txt" in message and "line 7" in message and "UTF-8" in message
+    assert "004_8c572ea15cafd315.txt" in message
+    assert "line 7" in message
+    assert "UTF-8" in message
 
 
 def test_an_article_of_nothing_but_furniture_is_refused(seeds_copy):
@@ -189,7 +214,8 @@ def test_files_outside_the_catalog_are_loaded_with_detected_metadata(seeds_copy)
     library = load_library(seeds_copy)
     article = library.articles[-1]
     assert (article.number, article.id) == (6, "solidarity-with-the-strikers")
-    assert article.author == "Jane Doe" and article.publication == "Workers' Liberty"
+    assert article.author == "Jane Doe"
+    assert article.publication == "Workers' Liberty"
 
 
 def test_missing_library_folder(tmp_path):

@@ -14,16 +14,28 @@ def index(library):
 
 MISREMEMBERED = [
     # (what a member types, the passage they mean)
-    ("Choosing between Putin and Wagner’s Prigozhin is like choosing between Stalin and Pol Pot", "putin-v-prigozhin ¶3"),  # noqa: E501
-    ("chosing betwen Putin and Prigozin is like chosing between Stalin and Pol Pot", "putin-v-prigozhin ¶3"),  # typos  # noqa: E501
+    (
+        "Choosing between Putin and Wagner’s Prigozhin is like choosing between Stalin and Pol Pot",
+        "putin-v-prigozhin ¶3",
+    ),
+    (
+        "chosing betwen Putin and Prigozin is like chosing between Stalin and Pol Pot",
+        "putin-v-prigozhin ¶3",
+    ),  # typos
     ("the film of globalisation is wound backwards", "pro-putin-left ¶1.3"),  # a dropped word
     ("Putin's great victory may well prove to be pyrrhic", "putin-v-prigozhin ¶7"),  # added words
     ("every peace is just a truce between 2 wars", "trumps-world-order ¶6"),  # changed words
     ("a system, not a policy, is imperialism", "no-peace-with-empire ¶1.3"),  # word order
     ("imperialism isnt a policy its a system", "no-peace-with-empire ¶1.3"),  # punctuation
-    ("Capitalist barbarism doesn’t come to an end by palace coups", "putin-v-prigozhin ¶9"),  # curly  # noqa: E501
-    ("Capitalist barbarism doesn't come to an end by palace coups", "putin-v-prigozhin ¶9"),  # straight  # noqa: E501
-    ("any \"peace\" is only a truce between two wars", "trumps-world-order ¶6"),  # quote marks
+    (
+        "Capitalist barbarism doesn’t come to an end by palace coups",
+        "putin-v-prigozhin ¶9",
+    ),  # curly
+    (
+        "Capitalist barbarism doesn't come to an end by palace coups",
+        "putin-v-prigozhin ¶9",
+    ),  # straight
+    ('any "peace" is only a truce between two wars', "trumps-world-order ¶6"),  # quote marks
     ("post-colonial nationalist regimes", "progressive-bloc ¶10"),  # ASCII for U+2011 hyphen
     ("postcolonial nationalist regimes", "progressive-bloc ¶10"),  # hyphen dropped
     ("neo\u2010Stalinist chums", "pro-putin-left ¶1.4"),  # U+2010 for ASCII hyphen
@@ -101,4 +113,5 @@ def test_queries_without_words_find_nothing(index, query):
 def test_a_pasted_paragraph_finds_itself(index, library):
     text = library.resolve("no-peace-with-empire ¶8").text
     [best, *_] = index.search(text)
-    assert best.passage.ref == "no-peace-with-empire ¶8" and best.score > 95
+    assert best.passage.ref == "no-peace-with-empire ¶8"
+    assert best.score > 95

@@ -45,11 +45,16 @@ def _sentences(text):
 
 def test_sentences_split_on_terminal_punctuation_and_closing_quotes():
     text = "Where was his army? Where were “his elite.” Nobody knows! The end…"
-    assert _sentences(text) == ["Where was his army?", "Where were “his elite.”", "Nobody knows!", "The end…"]  # noqa: E501
+    assert _sentences(text) == [
+        "Where was his army?",
+        "Where were “his elite.”",
+        "Nobody knows!",
+        "The end…",
+    ]
 
 
 def test_sentences_do_not_split_after_abbreviations_or_initials():
-    text = "They voted in the U.N. Security Council. Mr. Smith and J. Reed agreed. Then U.S. troops came."  # noqa: E501
+    text = "They voted in the U.N. Security Council. Mr. Smith and J. Reed agreed. Then U.S. troops came."
     assert _sentences(text) == [
         "They voted in the U.N. Security Council.",
         "Mr. Smith and J. Reed agreed.",

@@ -1,0 +1,112 @@
+"""The commands' answers, as both Telegram and the console give them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.reply import to_html, to_plain
+from tests.auxil.botapi import parse_telegram_html
+
+
+def test_quote_shows_the_passage_with_bold_words_then_the_citation(commands):
+    reply = commands.quote("Russia was an imperialist power in its own right")
+    passage, citation = reply.blocks
+    assert passage.quote
+    assert [s.text for s in passage.spans if s.style == "b"] == [
+        "Russia was an imperialist power in its own right"
+    ]
+    assert "".join(s.text for s in citation.spans) == (
+        "— Revolution in the 'progressive' bloc, Socialist Worker, 19 June 2012 · "
+        "progressive-bloc ¶8"
+    )
+
+
+def test_citation_gives_author_and_leaves_out_what_the_text_does_not_state(commands):
+    text = to_plain(commands.quote("no war but the class war"))
+    assert text.endswith(
+        "— Putin v Prigozhin – Moscowpades on Ice, by Dreyfus · putin-v-prigozhin ¶19"
+    )
+
+
+def test_quote_from_one_named_article(commands):
+    for scope in ("2", "putin-v-prigozhin", "prigozhin", "Moscowpades on ice"):
+        text = commands.quote(f"{scope}: the masses in the streets").text()
+        assert "putin-v-prigozhin ¶7" in text, scope
+    assert "Nothing in “Revolution in the 'progressive' bloc”" in commands.quote(
+        "5: palace coups"
+    ).text() or ("can't find that in “Revolution" in commands.quote("5: palace coups").text())
+
+
+def test_a_colon_inside_the_quotation_is_kept(commands):
+    text = commands.quote(
+        "No wonder that he lied so desperately in his appeal to national patriotism: this is a stab"
+    ).text()
+    assert "putin-v-prigozhin ¶10" in text
+
+
+def test_an_ambiguous_article_name_searches_all_and_says_so(commands):
+    text = commands.quote("putin: the masses in the streets").text()
+    assert "could be several articles" in text
+    assert "putin-v-prigozhin ¶7" in text
+
+
+def test_no_match_says_so_plainly_and_offers_candidates(commands):
+    text = commands.quote("NATO expansion caused the war in Ukraine").text()
+    assert text.startswith(
+        "I can't find that in the library. The closest passages, none a clear match:"
+    )
+    assert text.count("¶") >= 2
+    assert "Try other words" in text
+
+
+def test_no_match_with_nothing_close(commands):
+    text = commands.quote("zzzz qqqq xxxx").text()
+    assert "Nothing in the library comes close to that." in text
+
+
+def test_quote_alone_explains_itself_with_an_example(commands):
+    text = commands.quote("   ").text()
+    assert "/quote any peace is only a truce between two wars" in text
+    assert "/quote 2: stab in the back" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("x" * 5000, "That is 5,000 characters; send at most 1,500"),
+        ("9: anything", "There is no article 9; the library has 5."),
+        ("3: ...", "I need some words to look for"),
+        ("<script>alert(1)</script>", "Nothing in the library comes close"),
+    ],
+)
+def test_odd_arguments_get_a_short_explanation(commands, args, expected):
+    reply = commands.quote(args)
+    assert expected in reply.text()
+    for message in to_html(reply):
+        parse_telegram_html(message)  # valid for Telegram
+
+
+def test_help_lists_every_command_with_an_example(commands):
+    text = commands.help().text()
+    for info in COMMANDS:
+        assert f"/{info.name} — {info.summary}\ne.g. {info.example}" in text
+    grouped = commands.help(bot_username="ReadingGroupBot").text()
+    assert "/quote@ReadingGroupBot any peace is only a truce" in grouped
+    assert "privacy mode" in grouped
+
+
+def test_articles_lists_number_title_source_and_id(commands):
+    text = commands.articles().text()
+    assert "The library: 5 articles" in text
+    assert (
+        "4. Trump’s World Order—and Putin’s?\nThe Spark, 17 March 2025\ntrumps-world-order · "
+        in text
+    )
+    assert "2. Putin v Prigozhin – Moscowpades on Ice\nby Dreyfus\nputin-v-prigozhin" in text
+
+
+def test_handle_dispatches_by_name_and_ignores_case(commands):
+    assert commands.handle("QUOTE", "stab in the back").text().count("putin-v-prigozhin ¶11") == 1
+    assert commands.handle("nosuch", "") is None
+    assert "I don't know /nosuch" in commands.unknown("nosuch").text()

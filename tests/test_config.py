@@ -1,0 +1,95 @@
+"""Configuration: defaults, the file, the environment, and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_API_BASE_URL, ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_config_loads_and_documents_every_key(tmp_path):
+    example = ROOT / "config.example.toml"
+    config = load_config(example, env={})
+    assert config.api_base_url == DEFAULT_API_BASE_URL
+    assert not config.token
+    text = example.read_text(encoding="utf-8")
+    for key in ("token", "api_base_url", "admins", "database", "path", "timezone", "log_level"):
+        assert f"\n{key} = " in text, key
+
+
+def test_file_values_and_relative_paths(tmp_path):
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "1:abc"\nadmins = [5, 6]\n[storage]\ndatabase = "db/bot.sqlite3"\n'
+        '[library]\npath = "texts"\n[bot]\ntimezone = "Europe/Berlin"\nlog_level = "debug"\n',
+    )
+    config = load_config(path, env={})
+    assert config.token.get() == "1:abc"
+    assert config.admins == [5, 6]
+    assert config.database == tmp_path / "db/bot.sqlite3"
+    assert config.library == tmp_path / "texts"
+    assert (config.timezone, config.log_level) == ("Europe/Berlin", "DEBUG")
+
+
+def test_environment_overrides_the_file(tmp_path):
+    path = write(tmp_path, '[telegram]\ntoken = "1:file"\n')
+    env = {"TELEGRAM_BOT_TOKEN": "2:env", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot"}
+    config = load_config(path, env=env)
+    assert config.token.get() == "2:env"
+    assert config.api_base_url == "http://127.0.0.1:8081/bot"
+
+
+def test_config_path_from_bot_config(tmp_path):
+    path = write(tmp_path, '[bot]\ntimezone = "Asia/Tokyo"\n')
+    assert load_config(env={"BOT_CONFIG": str(path)}).timezone == "Asia/Tokyo"
+
+
+def test_the_token_never_shows_in_reprs(tmp_path):
+    config = load_config(write(tmp_path, '[telegram]\ntoken = "123:SECRET"\n'), env={})
+    assert "SECRET" not in repr(config)
+    assert "SECRET" not in str(config.token)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[telegram]\ntokn = "x"\n', "unknown key 'telegram.tokn'; [telegram] takes token"),
+        ('[telgram]\ntoken = "x"\n', "unknown section [telgram]"),
+        ("[telegram]\ntoken = 12345\n", "key 'telegram.token' = 12345 should be a string"),
+        ('[telegram]\nadmins = "me"\n', "key 'telegram.admins' = 'me' should be a list"),
+        (
+            '[telegram]\nadmins = ["me"]\n',
+            "key 'telegram.admins' should be a list of Telegram user ids",
+        ),
+        ("[bot]\nlog_level = true\n", "key 'bot.log_level' = True should be one of DEBUG"),
+        ('[bot]\nlog_level = "loud"\n', "key 'bot.log_level' = 'LOUD' should be one of DEBUG"),
+        (
+            '[bot]\ntimezone = "Mars/Olympus"\n',
+            "key 'bot.timezone' = 'Mars/Olympus' is not a known IANA",
+        ),
+        ('[telegram]\napi_base_url = "ftp://x"\n', "key 'telegram.api_base_url'"),
+        ('[telegram]\ntoken = "not a token"\n', "key 'telegram.token'"),
+        ("[telegram\n", "not valid TOML"),
+    ],
+)
+def test_bad_configuration_names_the_key_and_what_was_expected(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    assert str(caught.value).startswith(str(path))
+    assert expected in str(caught.value)
+
+
+def test_missing_config_file_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="nowhere.toml: config file not found"):
+        load_config(tmp_path / "nowhere.toml", env={})

@@ -1,0 +1,110 @@
+"""The command line as a user runs it: `python -m bot ...` in a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+from tests.auxil.botapi import BotAPIStandIn
+from tests.conftest import ROOT, TOKEN
+
+UNREACHABLE = "http://127.0.0.1:9/bot"  # the discard port: nothing listens
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    return {**base, **extra}
+
+
+def run_bot(*args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "deploy",  # a folder without config.toml
+        env=env(**extra),
+        timeout=60,
+        check=False,
+    )
+
+
+def test_console_is_scriptable_from_standard_input():
+    result = run_bot("console", stdin="/quote any peace\n")
+    assert result.returncode == 0
+    assert "*Any “peace*”" in result.stdout
+    assert "trumps-world-order ¶6" in result.stdout
+
+
+def test_start_without_a_token_explains_botfather_and_opens_the_console():
+    result = run_bot(stdin="/articles\n")
+    assert result.returncode == 0
+    assert "@BotFather" in result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Opening the offline console instead" in result.stderr
+    assert "The library: 5 articles" in result.stdout
+
+
+def test_run_without_a_token_refuses_before_starting():
+    result = run_bot("run")
+    assert result.returncode == 2
+    assert "key 'telegram.token'" in result.stderr
+    assert "@BotFather" in result.stderr
+
+
+def test_bad_config_is_reported_with_its_key(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[bot]\nlog_level = "chatty"\n', encoding="utf-8")
+    result = run_bot("console", "--config", str(config))
+    assert result.returncode == 2
+    assert f"error: {config}: key 'bot.log_level' = 'CHATTY'" in result.stderr
+
+
+def test_a_broken_library_stops_start_up_with_the_file_named(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "a.txt").write_bytes(b"\xff\xfe broken")
+    config = tmp_path / "c.toml"
+    config.write_text('[library]\npath = "lib"\n', encoding="utf-8")
+    result = run_bot("console", "--config", str(config), stdin="/articles\n")
+    assert result.returncode == 2
+    assert "a.txt: line 1: not valid UTF-8" in result.stderr
+    assert result.stdout == ""
+
+
+async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token():
+    api = BotAPIStandIn()
+    base_url = await api.start()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT / "deploy",
+        env=env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, PYTHONUNBUFFERED="1"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        api.chat(-1001, "supergroup")
+        api.send_text("/quote@ReadingGroupBot no war but the class war", chat_id=-1001)
+        [reply] = await api.wait_for_messages(1, -1001)
+        assert "<b>No War but the Class War</b>" in reply.params["text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        await api.stop()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Started as @ReadingGroupBot" in log
+    assert "privacy mode" in log
+    assert TOKEN.split(":")[1] not in log
+
+
+def test_run_with_an_unreachable_bot_api_says_so():
+    result = run_bot("run", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=UNREACHABLE)
+    assert result.returncode == 1
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("error: cannot reach the Bot API at http://127.0.0.1:9/bot")
+    assert TOKEN.split(":")[1] not in result.stderr
