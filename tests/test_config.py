@@ -91,5 +91,5 @@ def test_bad_configuration_names_the_key_and_what_was_expected(tmp_path, text, e
 
 
 def test_missing_config_file_is_named(tmp_path):
-    with pytest.raises(ConfigError, match="nowhere.toml: config file not found"):
+    with pytest.raises(ConfigError, match=r"nowhere\.toml: config file not found"):
         load_config(tmp_path / "nowhere.toml", env={})

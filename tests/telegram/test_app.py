@@ -101,3 +101,32 @@ async def test_edited_command_is_not_answered_twice(botapi: BotAPIStandIn, runni
     await botapi.wait_for_messages(2)
     await asyncio.sleep(0.2)
     assert len(botapi.sent()) == 2
+
+
+async def test_a_long_answer_is_split_into_messages_telegram_accepts(botapi, tmp_path):
+    from bot.commands import Commands
+    from bot.library import load_library
+    from bot.search import FuzzyIndex
+    from tests.conftest import start_bot, stop_bot
+
+    for n in range(60):
+        (tmp_path / f"{n:03}.txt").write_text(
+            f"Collected pamphlet number {n} on the <national> question & the state\n\n"
+            "The working class has no country, and what it has not got cannot be taken from it.\n",
+            encoding="utf-8",
+        )
+    library = load_library(tmp_path)
+    application = await start_bot(botapi, Commands(library, FuzzyIndex(library)))
+    try:
+        botapi.send_text("/articles")
+        await botapi.wait_for_messages(2)
+        await asyncio.sleep(0.3)
+    finally:
+        await stop_bot(application)
+    assert not botapi.refused()
+    texts = [parse_telegram_html(c.params["text"]) for c in botapi.sent()]
+    assert len(texts) >= 2
+    listed = "\n\n".join(texts)
+    for n in range(60):
+        assert listed.count(f"pamphlet number {n} on the <national> question & the state\n") == 1
+    assert texts[-1].endswith("Search one article with /quote <number>: <words>.")
