@@ -6,6 +6,7 @@ exits at the end, so ``printf '/quote any peace\\n' | python -m bot console`` is
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from typing import TextIO
@@ -32,15 +33,17 @@ def run_console(commands: Commands, stdin: TextIO = sys.stdin, stdout: TextIO = 
     """Read commands until end of input (or /quit) and print the answers."""
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
         stdout.write(
             f"Offline console: {len(commands.library)} articles loaded. "
             "Type /help for commands, /quit or Ctrl-D to leave.\n"
         )
     while True:
-        if interactive:
-            stdout.write("\nyou> ")
-            stdout.flush()
-        line = stdin.readline()
+        try:
+            line = input("\nyou> ") + "\n" if interactive else stdin.readline()
+        except EOFError:
+            line = ""
         if not line:
             break
         if line.strip() in ("/quit", "/exit"):

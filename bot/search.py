@@ -75,9 +75,10 @@ class _Unit:
 
 def _word_credit(query_word: str, vocabulary: list[str]) -> dict[str, float]:
     """Library words a query word may stand for, each with the credit (0-1) it earns."""
-    if len(query_word) <= 3 or query_word.isdigit():
+    if len(query_word) <= 2 or query_word.isdigit():
         return {query_word: 1.0} if query_word in vocabulary else {}
-    cutoff = 75 if len(query_word) <= 5 else 80
+    # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is not "was").
+    cutoff = 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
     found = process.extract(
         query_word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
     )
@@ -179,7 +180,7 @@ class FuzzyIndex:
 
     def _credits(self, word: str) -> dict[str, float]:
         if word in self._vocabulary_set and len(word) <= 3:
-            return {word: 1.0}
+            return {word: 1.0}  # a known short word stands for itself
         return _word_credit(word, self._vocabulary)
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:

@@ -46,6 +46,7 @@ MISREMEMBERED = [
     ("Russia was an imperialist power in its own right", "progressive-bloc ¶8"),
     ("marched up the hill like the grand old duke of york", "putin-v-prigozhin ¶17"),
     ("stab in the back", "putin-v-prigozhin ¶11"),
+    ("stab in the bak", "putin-v-prigozhin ¶11"),  # a typo in a short word
     ("banana republic", "putin-v-prigozhin ¶1"),
 ]
 
