@@ -257,7 +257,7 @@ def _slug(title: str, taken: set[str]) -> str:
 
 
 def load_article(
-    path: Path, number: int, entry: dict | None = None, taken: set[str] = frozenset()
+    path: Path, number: int, entry: dict | None = None, taken: set[str] | None = None
 ) -> Article:
     """Load one article file; ``entry`` is its catalog entry, whose fields override detection."""
     raw = _read_text(path)

@@ -23,7 +23,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from bot.library import Article, Library, Passage
-from bot.text import Word, normalise, words
+from bot.text import Word, words
 
 # Scores run from 0 to 100. A match at or above HIT is presented as the passage the member
 # meant; below it, the bot says it found nothing and offers candidates.
@@ -73,10 +73,10 @@ class _Unit:
     joined: str
 
 
-def _word_credit(query_word: str, vocabulary: list[str]) -> dict[str, float]:
+def _word_credit(query_word: str, vocabulary: list[str], known: set[str]) -> dict[str, float]:
     """Library words a query word may stand for, each with the credit (0-1) it earns."""
     if len(query_word) <= 2 or query_word.isdigit():
-        return {query_word: 1.0} if query_word in vocabulary else {}
+        return {query_word: 1.0} if query_word in known else {}
     # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is not "was").
     cutoff = 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
     found = process.extract(
@@ -129,7 +129,7 @@ class FuzzyIndex:
                 )
 
     def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list[Match]:
-        """The best passages for ``query``, best first, at most one per passage shown."""
+        """The best passages for ``query``, best first, at most one per paragraph."""
         query_words = [w.norm for w in words(query[:MAX_QUERY_CHARS])]
         if not query_words:
             return []
@@ -138,13 +138,13 @@ class FuzzyIndex:
         total = sum(weights)
         coverage: dict[int, float] = defaultdict(float)
         for weight, credit in zip(weights, credits, strict=True):
-            best: dict[int, float] = {}
+            unit_credit: dict[int, float] = {}  # a query word counts once per unit
             for word, value in credit.items():
-                for unit in self._postings[word]:
-                    if value > best.get(unit, 0.0):
-                        best[unit] = value
-            for unit, value in best.items():
-                coverage[unit] += weight * value
+                for unit_no in self._postings[word]:
+                    if value > unit_credit.get(unit_no, 0.0):
+                        unit_credit[unit_no] = value
+            for unit_no, value in unit_credit.items():
+                coverage[unit_no] += weight * value
         if article_id is not None:
             coverage = {
                 u: c for u, c in coverage.items() if self._units[u].article.id == article_id
@@ -181,7 +181,7 @@ class FuzzyIndex:
     def _credits(self, word: str) -> dict[str, float]:
         if word in self._vocabulary_set and len(word) <= 3:
             return {word: 1.0}  # a known short word stands for itself
-        return _word_credit(word, self._vocabulary)
+        return _word_credit(word, self._vocabulary, self._vocabulary_set)
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:
         """How much a query word counts: its rarity in the library; an unknown word counts most."""
@@ -253,6 +253,3 @@ def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int,
             lo, hi = min(lo, i), i + 1
         position = word_end + 1
     return (lo, hi, alignment.score) if lo < hi else (0, len(unit_words), alignment.score)
-
-
-__all__ = ["HIT", "MAX_QUERY_CHARS", "FuzzyIndex", "Match", "QuoteIndex", "normalise"]
