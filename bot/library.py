@@ -167,6 +167,20 @@ class Library:
 _NAME_STOPWORDS = {"the", "a", "an", "of", "in", "on", "and", "or", "to", "v", "vs"}
 
 
+_MD_IMAGE = re.compile(r"^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*$", re.MULTILINE)
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown reduced to the plain text its reader sees: headings, links, images, emphasis."""
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_STRONG.sub(r"\2", text)
+
+
 def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -261,7 +275,7 @@ def load_article(
 ) -> Article:
     """Load one article file; ``entry`` is its catalog entry, whose fields override detection."""
     raw = _read_text(path)
-    split = split_article(raw)
+    split = split_article(markdown_to_text(raw) if path.suffix.lower() == ".md" else raw)
     entry = entry or {}
     title = entry.get("title", split.title) or path.stem
     standfirst = entry.get("standfirst", split.standfirst)

@@ -228,3 +228,18 @@ def test_files_outside_the_catalog_are_loaded_with_detected_metadata(seeds_copy)
 
 def test_missing_library_folder(tmp_path):
     assert "library folder not found" in _error(tmp_path / "nowhere")
+
+
+def test_a_markdown_article_reads_as_its_plain_text(seeds_copy):
+    (seeds_copy / "zz-strike.md").write_text(
+        "# Solidarity with the strikers\n\n![pickets](pickets.jpg)\n\n"
+        "The strike at the depot entered its **third week** on Monday, and the drivers show no "
+        "sign of going back without a [settled deal](https://example.org/deal).\n",
+        encoding="utf-8",
+    )
+    article = load_library(seeds_copy).articles[-1]
+    assert article.title == "Solidarity with the strikers"
+    assert [p.text for p in article.paragraphs] == [
+        "The strike at the depot entered its third week on Monday, and the drivers show no sign "
+        "of going back without a settled deal."
+    ]
