@@ -16,6 +16,7 @@ unit and is right for libraries of thousands of passages; a larger index can tak
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
@@ -222,17 +223,22 @@ def highlight(
     run: list[Word] = []
 
     def close_run() -> None:
-        if any(w.norm not in STOPWORDS for w in run):
+        if any(w.norm not in STOPWORDS for w in run):  # small words alone are not worth bold
             spans.append((run[0].start, run[-1].end))
         run.clear()
 
     for i, word in enumerate(text_words):
         if lo <= i < hi and word.norm in matched_words:
+            if run and _CLAUSE_END.search(text, run[-1].end, word.start):
+                close_run()  # a run stops at the end of a sentence or clause
             run.append(word)
         else:
             close_run()
     close_run()
     return tuple(spans)
+
+
+_CLAUSE_END = re.compile(r"[.!?;:\u2026]")
 
 
 def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int, int, float]:

@@ -116,3 +116,11 @@ def test_a_pasted_paragraph_finds_itself(index, library):
     [best, *_] = index.search(text)
     assert best.passage.ref == "no-peace-with-empire ¶8"
     assert best.score > 95
+
+
+def test_bold_stops_at_the_end_of_a_sentence(index):
+    matches = index.search("NATO expansion caused the war in Ukraine", limit=5)
+    [nato] = [m for m in matches if m.passage.ref == "no-peace-with-empire ¶4.3-4"]
+    bold = [nato.passage.text[s:e] for s, e in nato.highlights]
+    assert "war" in bold
+    assert not any("." in b for b in bold)
