@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot.commands import COMMANDS, Commands
 from bot.config import Config
 from bot.telegram.handlers import BotData, on_command, on_error, on_unknown_command
+from bot.telegram.updates import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def build_application(config: Config, commands: Commands) -> Application:
         )
         # Telegram's flood limits: ~20 messages a minute into one group, 30 a second overall.
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
         .context_types(ContextTypes(bot_data=BotData))
         .post_init(_post_init)
         .build()
