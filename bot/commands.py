@@ -9,9 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
+from bot.compare import (
+    Position,
+    compare_articles,
+    compare_topic,
+    nearest_terms,
+    suggested_topics,
+)
 from bot.library import Article, Library, Passage, format_date
-from bot.reply import Reply, Span, bold, code, highlighted, italic
-from bot.search import HIT, MAX_QUERY_CHARS, Match, QuoteIndex
+from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
+from bot.search import HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
+from bot.summary import summarise
+from bot.terms import TermIndex, content_words
 from bot.text import words
 
 CANDIDATE_FLOOR = 40.0  # below this a candidate is not worth offering
@@ -30,6 +41,12 @@ class CommandInfo:
 COMMANDS = (
     CommandInfo(
         "quote", "find a passage from what you remember of it", "/quote any peace is only a truce"
+    ),
+    CommandInfo("summary", "what an article argues, in its own sentences", "/summary 2"),
+    CommandInfo(
+        "compare",
+        "where the articles stand on a topic, or two articles side by side",
+        "/compare imperialism",
     ),
     CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
     CommandInfo("help", "show every command with an example", "/help"),
@@ -71,9 +88,12 @@ def _excerpt(match: Match) -> list[Span]:
 class Commands:
     """Answers to every command, built from the library and a quote index."""
 
-    def __init__(self, library: Library, index: QuoteIndex) -> None:
+    def __init__(
+        self, library: Library, index: QuoteIndex | None = None, terms: TermIndex | None = None
+    ) -> None:
         self.library = library
-        self.index = index
+        self.index = index if index is not None else FuzzyIndex(library)
+        self.terms = terms if terms is not None else TermIndex(library)
 
     def handle(self, name: str, args: str, *, bot_username: str | None = None) -> Reply | None:
         """The reply to ``/name args``; None for a command this bot does not have."""
@@ -82,6 +102,8 @@ class Commands:
             "help": lambda: self.help(bot_username),
             "articles": self.articles,
             "quote": lambda: self.quote(args),
+            "summary": lambda: self.summary(args),
+            "compare": lambda: self.compare(args),
         }.get(name.casefold())
         return handler() if handler else None
 
@@ -248,6 +270,177 @@ class Commands:
             + "."
         )
         return reply
+
+    # --- choosing an article -------------------------------------------------------------
+
+    def _article(self, query: str, command: str | None) -> Article | Reply:
+        """The one article a member means, or a reply that helps them choose (with buttons
+        that send ``/command <id>``, or a numbered list when there is no such command)."""
+        found = self.library.find_article(query)
+        if len(found) == 1:
+            return found[0]
+        shown = query if len(query) <= 60 else query[:60] + "…"
+        if found:
+            reply = Reply().add(f"“{shown}” could be several articles; which one?")
+            candidates = found
+        else:
+            reply = Reply().add(f"No article matches “{shown}”.")
+            titles = {a.id: f"{a.title} {a.id}" for a in self.library.articles}
+            close = process.extract(query, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
+            candidates = [a for _, _, key in close if (a := self.library.get(key))]
+            reply.add("The closest:" if candidates else "", code("/articles"), " lists them all.")
+        for article in candidates[:8]:
+            if command:
+                reply.buttons.append(Button(_short(article.title), f"/{command} {article.id}"))
+            else:
+                reply.add(f"{article.number}. {article.title}")
+        return reply
+
+    def _article_buttons(self, reply: Reply, command: str) -> Reply:
+        for article in self.library.articles[:20]:
+            reply.buttons.append(
+                Button(f"{article.number}. {_short(article.title)}", f"/{command} {article.id}")
+            )
+        return reply
+
+    # --- /summary ----------------------------------------------------------------------------
+
+    def summary(self, args: str) -> Reply:
+        """The 3 to 5 sentences that carry an article's argument (8 to 10 with ``long``)."""
+        text = args.strip()
+        long = False
+        if text.casefold().endswith(" long") or text.casefold() == "long":
+            text, long = text[: -len("long")].strip(), True
+        if not text:
+            reply = Reply().add(
+                "Which article? Tap one, or name it: ",
+                code("/summary 2"),
+                ", ",
+                code("/summary prigozhin long"),
+                ".",
+            )
+            return self._article_buttons(reply, "summary")
+        article = self._article(text, "summary")
+        if isinstance(article, Reply):
+            return article
+        summary = summarise(self.terms, article.id, long=long)
+        reply = Reply().add(bold(article.title))
+        details = [v for v in (article.publication, format_date(article.date)) if v]
+        if article.author:
+            details.append(f"by {article.author}")
+        details.append(f"{summary.words:,} words, {summary.reading_minutes} min read")
+        reply.add(" · ".join(details), "\n", code(article.id))
+        sentences = sum(len(p.sentences) for p in article.paragraphs)
+        reply.add(
+            bold("Summary"),
+            f" — {len(summary.passages)} of its {sentences} sentences, in the article's order:",
+        )
+        for passage in summary.passages:
+            reply.add(passage.text, "\n", code(passage.ref), quote=True)
+        if summary.key_terms:
+            reply.add(bold("Key terms"), ": ", ", ".join(summary.key_terms))
+        if not long:
+            reply.add("Longer: ", code(f"/summary {article.id} long"))
+        return reply
+
+    # --- /compare ----------------------------------------------------------------------------
+
+    def compare(self, args: str) -> Reply:
+        """Where the articles stand on a topic, or what two articles share and do not."""
+        text = args.strip()
+        if "|" in text:
+            first, _, second = text.partition("|")
+            return self._compare_pair(first.strip(), second.strip())
+        if len(text) > 200:
+            return Reply().add(
+                "A topic is a word or a few, e.g. ", code("/compare peace deal"), "."
+            )
+        if not content_words(text):
+            reply = Reply().add(
+                "Give me a topic and I show where each article stands on it: ",
+                code("/compare imperialism"),
+                ". Or two articles side by side: ",
+                code("/compare 1 | 5"),
+                ".",
+            )
+            topics = suggested_topics(self.terms)
+            if topics:
+                reply.add("Topics several articles take up:")
+                reply.buttons += [Button(t, f"/compare {t}") for t in topics]
+            return reply
+        result = compare_topic(self.terms, text)
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        if not result.positions:
+            reply = Reply().add(f"No article in the library addresses “{shown}”.")
+            if result.in_passing:
+                names = ", ".join(a.title for a in result.in_passing[:5])
+                reply.add("Mentioned once, in passing, in: ", names, ".")
+            near = nearest_terms(self.terms, text)
+            if near:
+                reply.add("Words the library does use: ", ", ".join(near), ".")
+                reply.buttons += [Button(w, f"/compare {w}") for w in near]
+            return reply
+        addressing = len(result.positions) + result.more
+        reply = Reply().add(bold(f"“{shown}” across the library"))
+        reply.add(
+            f"{addressing} of {len(self.library)} articles address it",
+            f" (as {', '.join(result.wording)})." if result.wording else ".",
+        )
+        for number, position in enumerate(result.positions, start=1):
+            self._add_position(reply, position, f"{number}. ")
+        if result.more:
+            reply.add(f"…and {result.more:,} more articles address it.")
+        if result.silent:
+            names = ", ".join(a.title for a in result.silent[:10])
+            extra = len(result.silent) - 10
+            reply.add("Not about it: ", names, f", and {extra:,} more." if extra > 0 else ".")
+        return reply
+
+    def _add_position(self, reply: Reply, position: Position, prefix: str = "") -> None:
+        article = position.article
+        mentions = f"{position.mentions} mention" + ("s" if position.mentions != 1 else "")
+        reply.add(prefix, bold(article.title), f" · {mentions}")
+        reply.add(*highlighted(position.passage.text, position.highlights), expandable=True)
+        reply.add(*citation(article, position.passage))
+
+    def _compare_pair(self, first_query: str, second_query: str) -> Reply:
+        if not first_query or not second_query:
+            return Reply().add(
+                "Name two articles either side of |, e.g. ", code("/compare 1 | 5"), "."
+            )
+        first = self._article(first_query, None)
+        if isinstance(first, Reply):
+            return first
+        second = self._article(second_query, None)
+        if isinstance(second, Reply):
+            return second
+        if first.id == second.id:
+            return Reply().add(
+                "That is the same article twice; name two different ones, e.g. ",
+                code("/compare 1 | 5"),
+                ".",
+            )
+        result = compare_articles(self.terms, first.id, second.id)
+        reply = Reply().add(bold(first.title), "  and  ", bold(second.title))
+        if result.shared:
+            reply.add(bold("Both"), ": ", ", ".join(result.shared))
+        for article, own in ((first, result.only_first), (second, result.only_second)):
+            reply.add(bold(f"Only in {_short(article.title, 30)}"), ": ", ", ".join(own) or "—")
+        if result.closest:
+            reply.add(bold("Closest passages"))
+            for article, passage in zip((first, second), result.closest, strict=True):
+                reply.add(passage.text, expandable=True)
+                reply.add(*citation(article, passage))
+        if result.main_topic:
+            reply.add(bold(f"On “{result.main_topic}”"), ", their main shared topic:")
+            for position in result.on_topic:
+                if position:
+                    self._add_position(reply, position)
+        return reply
+
+
+def _short(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def _addressed(example: str, bot_username: str | None) -> str:

@@ -22,7 +22,7 @@ from bot.text import normalise, sentence_spans, word_count, words
 CATALOG_NAME = "catalog.toml"
 ARTICLE_SUFFIXES = (".txt", ".md")
 _CATALOG_KEYS = {"id", "file", "title", "publication", "author", "date", "standfirst"}
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(r"^(?=.{1,48}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # fits a button's 64 bytes
 _REF = re.compile(
     r"^\s*(?P<id>[a-z0-9-]+)\s*¶\s*(?P<para>\d+)(?:\.(?P<s1>\d+)(?:-(?P<s2>\d+))?)?\s*$"
 )
@@ -233,8 +233,8 @@ def _catalog_entries(catalog: Path) -> list[dict[str, str]]:
                 raise LibraryError(f"{where}: key {key!r} must be a string")
         if not _ID.match(entry["id"]):
             raise LibraryError(
-                f"{where}: key 'id' = {entry['id']!r} must be lower-case letters, digits and "
-                "hyphens, like 'putin-v-prigozhin'"
+                f"{where}: key 'id' = {entry['id']!r} must be up to 48 lower-case letters, "
+                "digits and hyphens, like 'putin-v-prigozhin'"
             )
         if entry["id"] in seen_ids:
             raise LibraryError(f"{where}: key 'id' = {entry['id']!r} is used twice")
@@ -263,7 +263,8 @@ def _catalog_date(value: object, where: str) -> date | str | None:
 
 
 def _slug(title: str, taken: set[str]) -> str:
-    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5]) or "article"
+    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5])[:40]
+    base = base.strip("-") or "article"
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -25,22 +25,35 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A paragraph of a reply; a quotation block is shown set apart from the bot's own words."""
+    """A paragraph of a reply; a quotation block is shown set apart from the bot's own words,
+    and an expandable one is folded to a few lines until the reader taps it."""
 
     spans: tuple[Span, ...]
     quote: bool = False
+    expandable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice offered under a reply; pressing it is the same as sending ``command``."""
+
+    label: str
+    command: str
 
 
 @dataclass
 class Reply:
-    """What the bot answers: blocks separated by blank lines."""
+    """What the bot answers: blocks separated by blank lines, and buttons under the last one."""
 
     blocks: list[Block] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
 
-    def add(self, *parts: str | Span, quote: bool = False) -> Reply:
+    def add(self, *parts: str | Span, quote: bool = False, expandable: bool = False) -> Reply:
         """Append a block made of strings (plain) and spans; returns the reply for chaining."""
         spans = tuple(Span(p) if isinstance(p, str) else p for p in parts)
-        self.blocks.append(Block(tuple(s for s in spans if s.text), quote))
+        self.blocks.append(
+            Block(tuple(s for s in spans if s.text), quote or expandable, expandable)
+        )
         return self
 
     def text(self) -> str:
@@ -87,9 +100,11 @@ def _span_html(span: Span) -> str:
     return f"<{span.style}>{text}</{span.style}>" if span.style else text
 
 
-def _block_html(spans: tuple[Span, ...], quote: bool) -> str:
+def _block_html(block: Block, spans: tuple[Span, ...]) -> str:
     inner = "".join(_span_html(s) for s in spans)
-    return f"<blockquote>{inner}</blockquote>" if quote else inner
+    if not block.quote:
+        return inner
+    return f"<blockquote{' expandable' if block.expandable else ''}>{inner}</blockquote>"
 
 
 def _cut_span(span: Span, room: int) -> tuple[Span, Span]:
@@ -108,7 +123,7 @@ def _cut_span(span: Span, room: int) -> tuple[Span, Span]:
 
 def _split_block(block: Block, limit: int) -> list[str]:
     """Render a block as one or more HTML chunks, none longer than ``limit``."""
-    overhead = len("<blockquote></blockquote>") if block.quote else 0
+    overhead = len("<blockquote expandable></blockquote>") if block.quote else 0
     chunks: list[str] = []
     current: list[Span] = []
     used = overhead
@@ -124,11 +139,11 @@ def _split_block(block: Block, limit: int) -> list[str]:
         if head.text:
             current.append(head)
         if current:
-            chunks.append(_block_html(tuple(current), block.quote))
+            chunks.append(_block_html(block, tuple(current)))
         current, used = [], overhead
         queue.insert(0, tail)
     if current:
-        chunks.append(_block_html(tuple(current), block.quote))
+        chunks.append(_block_html(block, tuple(current)))
     return chunks
 
 
@@ -160,6 +175,8 @@ def to_plain(reply: Reply, *, ansi: bool = False) -> str:
         if block.quote:
             text = "\n".join("  │ " + line for line in text.splitlines())
         out.append(text)
+    if reply.buttons:
+        out.append("\n".join(f"  → {b.command}   ({b.label})" for b in reply.buttons))
     return "\n\n".join(out)
 
 

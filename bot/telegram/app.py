@@ -10,6 +10,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -19,7 +20,7 @@ from telegram.ext import (
 
 from bot.commands import COMMANDS, Commands
 from bot.config import Config
-from bot.telegram.handlers import BotData, on_command, on_error, on_unknown_command
+from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.updates import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def build_application(config: Config, commands: Commands) -> Application:
         CommandHandler([c.name for c in COMMANDS], on_command, filters=new_messages)
     )
     application.add_handler(MessageHandler(filters.COMMAND & new_messages, on_unknown_command))
+    application.add_handler(CallbackQueryHandler(on_button))
     application.add_error_handler(on_error)
     return application
 

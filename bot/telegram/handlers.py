@@ -6,12 +6,19 @@ import html
 import logging
 from dataclasses import dataclass
 
-from telegram import Chat, Message, MessageEntity, Update
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import Commands
-from bot.reply import Reply, to_html
+from bot.reply import Button, Reply, to_html
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +61,33 @@ def _is_group(chat: Chat) -> bool:
     return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
 
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+
+
+def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
+    """Buttons whose callback data is the command they stand for: short labels three to a row.
+
+    A button whose command would not fit Telegram's 64 bytes is left out, never sent broken.
+    """
+    fitting = [b for b in buttons if len(b.command.encode()) <= CALLBACK_DATA_LIMIT]
+    if not fitting:
+        return None
+    per_row = 3 if all(len(b.label) <= 16 for b in fitting) else 1
+    rows = [fitting[i : i + per_row] for i in range(0, len(fitting), per_row)]
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.command) for b in row] for row in rows]
+    )
+
+
 async def send_reply(message: Message, reply: Reply) -> None:
-    """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes."""
-    for index, text in enumerate(to_html(reply)):
-        await message.reply_html(text, do_quote=index == 0 and _is_group(message.chat))
+    """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes;
+    buttons go under the last."""
+    texts = to_html(reply)
+    for index, text in enumerate(texts):
+        markup = keyboard(reply.buttons) if index == len(texts) - 1 else None
+        await message.reply_html(
+            text, do_quote=index == 0 and _is_group(message.chat), reply_markup=markup
+        )
 
 
 async def on_command(update: Update, context: Context) -> None:
@@ -70,6 +100,22 @@ async def on_command(update: Update, context: Context) -> None:
     reply = context.bot_data.commands.handle(parsed.name, parsed.args, bot_username=username)
     if reply is not None:
         await send_reply(message, reply)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """A button was pressed: answer as if its command had been sent, under the same message."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = query.data or ""
+    name, _, args = data.removeprefix("/").partition(" ")
+    message = query.message if isinstance(query.message, Message) else None
+    reply = context.bot_data.commands.handle(name, args) if data.startswith("/") else None
+    if reply is None or message is None:
+        await query.answer("This button no longer works; send the command again.")
+        return
+    await query.answer()
+    await send_reply(message, reply)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

@@ -108,6 +108,7 @@ class Call:
     params: dict[str, Any]
     ok: bool = True
     error: str = ""
+    result: Any = None
 
 
 @dataclass
@@ -179,6 +180,21 @@ class BotAPIStandIn:
         self._new_update.set()
         return update_id
 
+    def press(self, call: Call, data: str, *, user_id: int = 501) -> None:
+        """Queue a member's press of a button under a message the bot sent."""
+        chat = self._chats[int(call.params["chat_id"])]
+        self.push_update(
+            {
+                "callback_query": {
+                    "id": str(next(self._message_ids)),
+                    "from": {"id": user_id, "is_bot": False, "first_name": "Rosa"},
+                    "message": {**call.result, "chat": chat},
+                    "chat_instance": str(chat["id"]),
+                    "data": data,
+                }
+            }
+        )
+
     def fail_next(self, method: str, status: int, description: str) -> None:
         """Make the next call of ``method`` fail as Telegram would."""
         self._faults.setdefault(method, []).append((status, description))
@@ -225,8 +241,7 @@ class BotAPIStandIn:
             if handler is None:
                 return self._error(call, 404, "Not Found: method not found")
             result = await handler(params)
-            if isinstance(result, web.Response):
-                return result
+            call.result = result
             return web.json_response({"ok": True, "result": result})
         except _Refusal as refusal:
             return self._error(call, 400, f"Bad Request: {refusal}")
@@ -265,6 +280,15 @@ class BotAPIStandIn:
             if not 1 <= len(command["description"]) <= 256:
                 raise _Refusal("BOT_COMMAND_DESCRIPTION_INVALID")
         return True
+
+    async def _api_answerCallbackQuery(self, params: dict) -> bool:
+        if len(str(params.get("text", ""))) > 200:
+            raise _Refusal("MESSAGE_TOO_LONG")
+        return True
+
+    def answers(self) -> list[Call]:
+        """Button presses the bot answered."""
+        return [c for c in self.calls if c.method == "answerCallbackQuery" and c.ok]
 
     async def _api_getUpdates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
@@ -309,6 +333,8 @@ class BotAPIStandIn:
             "from": self._me(),
             "text": visible,
         }
+        if markup:
+            message["reply_markup"] = markup
         return message
 
 

@@ -46,7 +46,7 @@ async def test_help_in_a_group_shows_every_command_addressed_to_the_bot(botapi, 
     botapi.send_text("/help@ReadingGroupBot", chat_id=GROUP)
     [reply] = await botapi.wait_for_messages(1, GROUP)
     visible = parse_telegram_html(reply.params["text"])
-    for name in ("quote", "articles", "help", "start"):
+    for name in ("quote", "summary", "compare", "articles", "help", "start"):
         assert f"/{name}@ReadingGroupBot" in visible
 
 
@@ -54,7 +54,7 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     menus = [c for c in botapi.calls if c.method == "setMyCommands" and c.ok]
     assert menus, "setMyCommands was not called"
     names = [c["command"] for c in menus[0].params["commands"]]
-    assert names == ["quote", "articles", "help", "start"]
+    assert names == ["quote", "summary", "compare", "articles", "help", "start"]
 
 
 async def test_start_articles_and_unknown_command_in_private(botapi, running_bot):
@@ -130,3 +130,49 @@ async def test_a_long_answer_is_split_into_messages_telegram_accepts(botapi, tmp
     for n in range(60):
         assert listed.count(f"pamphlet number {n} on the <national> question & the state\n") == 1
     assert texts[-1].endswith("Search one article with /quote <number>: <words>.")
+
+
+async def test_summary_alone_offers_buttons_and_a_press_sends_that_summary(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("/summary@ReadingGroupBot", chat_id=GROUP)
+    [offer] = await botapi.wait_for_messages(1, GROUP)
+    rows = offer.params["reply_markup"]["inline_keyboard"]
+    data = [button["callback_data"] for row in rows for button in row]
+    assert data == [
+        "/summary pro-putin-left",
+        "/summary putin-v-prigozhin",
+        "/summary no-peace-with-empire",
+        "/summary trumps-world-order",
+        "/summary progressive-bloc",
+    ]
+    botapi.press(offer, data[1])
+    _, summary = await botapi.wait_for_messages(2, GROUP)
+    assert summary.params["reply_parameters"]["message_id"] == offer.result["message_id"]
+    text = summary.params["text"]
+    assert text.startswith("<b>Putin v Prigozhin – Moscowpades on Ice</b>")
+    assert "<code>putin-v-prigozhin ¶" in text
+    assert len(botapi.answers()) == 1
+
+
+async def test_a_stale_or_forged_button_gets_a_short_answer(botapi, running_bot):
+    botapi.send_text("/summary")
+    [offer] = await botapi.wait_for_messages(1)
+    botapi.press(offer, "/summary no-such-article")
+    botapi.press(offer, "DROP TABLE")
+    await asyncio.sleep(0.5)
+    answers = [c.params.get("text", "") for c in botapi.answers()]
+    assert "This button no longer works; send the command again." in answers
+    replies = botapi.sent()
+    assert "No article matches “no-such-article”." in replies[-1].params["text"]
+    assert not botapi.refused()
+
+
+async def test_compare_fits_telegram_with_an_expandable_quote_per_article(botapi, running_bot):
+    botapi.send_text("/compare imperialism")
+    replies = await botapi.wait_for_messages(1)
+    await asyncio.sleep(0.2)
+    assert not botapi.refused()
+    html_text = "".join(c.params["text"] for c in botapi.sent())
+    assert html_text.count("<blockquote expandable>") == 4
+    assert "Not about it: Putin v Prigozhin – Moscowpades on Ice." in html_text
+    assert all(len(parse_telegram_html(c.params["text"])) <= 4096 for c in replies)
