@@ -140,7 +140,7 @@ class Library:
         """Articles a member may mean: by id, by number in /articles, or by a fuzzy title.
 
         By title, every word the member gives (up to eight, small words aside) must be in the
-        title or id, typos allowed. One article when that is clear, several when it is
+        title, id or publication, typos allowed. One article when that is clear, several when it is
         ambiguous, none when nothing fits.
         """
         text = query.strip().lstrip("#")
@@ -156,7 +156,7 @@ class Library:
             return []
         found = []
         for article in self.articles:
-            names = {w.norm for w in words(f"{article.title} {article.id}")}
+            names = {w.norm for w in words(f"{article.title} {article.id} {article.publication}")}
             if all(
                 process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=80) for w in wanted
             ):

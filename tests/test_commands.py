@@ -110,3 +110,104 @@ def test_handle_dispatches_by_name_and_ignores_case(commands):
     assert commands.handle("QUOTE", "stab in the back").text().count("putin-v-prigozhin ¶11") == 1
     assert commands.handle("nosuch", "") is None
     assert "I don't know /nosuch" in commands.unknown("nosuch").text()
+
+
+# --- /summary and /compare -----------------------------------------------------------------
+
+
+def test_summary_reply_has_header_sentences_with_references_and_key_terms(commands):
+    reply = commands.summary("2")
+    text = reply.text()
+    assert text.startswith(
+        "Putin v Prigozhin – Moscowpades on Ice\n\nby Dreyfus · 678 words, 3 min read\nputin-v-prigozhin"
+    )
+    quotes = [b for b in reply.blocks if b.quote]
+    assert 3 <= len(quotes) <= 5
+    for block in quotes:
+        assert block.spans[-1].style == "code"
+        assert block.spans[-1].text.startswith("putin-v-prigozhin ¶")
+    assert "Key terms: coup, army" in text
+    assert "/summary putin-v-prigozhin long" in text
+
+
+@pytest.mark.parametrize("args", ["putin-v-prigozhin long", "moscowpades LONG", "2 long"])
+def test_summary_long(commands, args):
+    reply = commands.summary(args)
+    assert 8 <= sum(1 for b in reply.blocks if b.quote) <= 10
+    assert "/summary putin-v-prigozhin long" not in reply.text()
+
+
+def test_summary_alone_offers_every_article_as_a_button(commands):
+    reply = commands.summary("")
+    assert [b.command for b in reply.buttons] == [
+        f"/summary {a.id}" for a in commands.library.articles
+    ]
+    assert "/summary 2" in reply.text()
+
+
+def test_summary_of_an_unknown_article_offers_the_closest(commands):
+    assert (
+        commands.summary("twisted logik")
+        .text()
+        .startswith("The twisted logic of the pro-Putin left")
+    )
+    reply = commands.summary("twisted logic of capitalism")
+    assert reply.text().startswith("No article matches “twisted logic of capitalism”.")
+    assert reply.buttons[0].command == "/summary pro-putin-left"
+    ambiguous = commands.summary("putin")
+    assert "could be several articles" in ambiguous.text()
+    assert len(ambiguous.buttons) == 3
+
+
+def test_compare_topic_reply(commands):
+    reply = commands.compare("imperialism")
+    text = reply.text()
+    assert text.startswith("“imperialism” across the library\n\n4 of 5 articles address it (as ")
+    assert sum(1 for b in reply.blocks if b.expandable) == 4
+    assert text.endswith("Not about it: Putin v Prigozhin – Moscowpades on Ice.")
+    for message in to_html(reply):
+        parse_telegram_html(message)
+
+
+def test_compare_without_a_topic_explains_and_suggests(commands):
+    for args in ("", "   ", "the of and"):
+        reply = commands.compare(args)
+        assert "/compare imperialism" in reply.text()
+        assert reply.buttons, args
+
+
+def test_compare_a_topic_nobody_addresses(commands):
+    reply = commands.compare("bananas")
+    assert reply.text().startswith("No article in the library addresses “bananas”.")
+    assert "Mentioned once, in passing, in: Putin v Prigozhin – Moscowpades on Ice." in reply.text()
+
+
+def test_compare_two_articles(commands):
+    text = commands.compare("1 | socialist worker").text()
+    assert text.startswith(
+        "The twisted logic of the pro-Putin left  and  Revolution in the 'progressive' bloc"
+    )
+    for label in (
+        "Both: ",
+        "Only in The twisted logic of the pro-…: ",
+        "Closest passages",
+        "On “revolution”",
+    ):
+        assert label in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("1 | 1", "That is the same article twice"),
+        ("1 |", "Name two articles either side of |"),
+        ("1 | chocolate cake", "No article matches “chocolate cake”."),
+        ("x" * 300, "A topic is a word or a few"),
+        ("<b>|</b>", "No article matches"),
+    ],
+)
+def test_compare_odd_arguments(commands, args, expected):
+    reply = commands.compare(args)
+    assert expected in reply.text()
+    for message in to_html(reply):
+        parse_telegram_html(message)

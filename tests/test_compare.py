@@ -1,0 +1,145 @@
+"""/compare's core on the seeds: which articles a topic brings, which it leaves out, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.compare import compare_articles, compare_topic, suggested_topics
+from bot.terms import TermIndex
+
+
+@pytest.fixture(scope="module")
+def terms(library):
+    return TermIndex(library)
+
+
+def ids(articles):
+    return sorted(a.id for a in articles)
+
+
+@pytest.mark.parametrize(
+    ("topic", "brings", "leaves_out"),
+    [
+        # matched by stem and compounds: imperialist, anti-imperialist, US-imperialism
+        (
+            "imperialism",
+            ["no-peace-with-empire", "pro-putin-left", "progressive-bloc", "trumps-world-order"],
+            ["putin-v-prigozhin"],
+        ),
+        (
+            "imperialist",
+            ["no-peace-with-empire", "pro-putin-left", "progressive-bloc", "trumps-world-order"],
+            ["putin-v-prigozhin"],
+        ),
+        (
+            "imperalism",
+            ["no-peace-with-empire", "pro-putin-left", "progressive-bloc", "trumps-world-order"],
+            ["putin-v-prigozhin"],
+        ),  # a typo
+        # "world peace" once in pro-putin-left is in passing
+        (
+            "peace",
+            ["no-peace-with-empire", "trumps-world-order"],
+            ["pro-putin-left", "progressive-bloc", "putin-v-prigozhin"],
+        ),
+        (
+            "peace deal",
+            ["no-peace-with-empire", "trumps-world-order"],
+            ["pro-putin-left", "progressive-bloc", "putin-v-prigozhin"],
+        ),
+        (
+            "Stalinism",
+            ["pro-putin-left", "progressive-bloc"],
+            ["no-peace-with-empire", "trumps-world-order"],
+        ),
+        (
+            "revolution",
+            ["pro-putin-left", "progressive-bloc", "putin-v-prigozhin"],
+            ["trumps-world-order", "no-peace-with-empire"],
+        ),
+        (
+            "China",
+            ["no-peace-with-empire"],
+            ["pro-putin-left", "putin-v-prigozhin", "trumps-world-order", "progressive-bloc"],
+        ),
+        (
+            "bureaucracy",
+            ["trumps-world-order"],
+            ["no-peace-with-empire", "putin-v-prigozhin", "pro-putin-left"],
+        ),
+        (
+            "coup",
+            ["putin-v-prigozhin"],
+            ["no-peace-with-empire", "trumps-world-order", "progressive-bloc"],
+        ),
+    ],
+)
+def test_topic_brings_the_articles_that_address_it_and_leaves_out_the_rest(
+    terms, topic, brings, leaves_out
+):
+    result = compare_topic(terms, topic)
+    assert ids(p.article for p in result.positions) == sorted(brings)
+    assert set(leaves_out) <= {a.id for a in result.silent}
+
+
+def test_each_position_is_a_cited_passage_about_the_topic(terms, library):
+    result = compare_topic(terms, "imperialism")
+    for position in result.positions:
+        passage = position.passage
+        assert library.resolve(passage.ref) == passage
+        assert position.highlights, passage.ref
+        bold = [passage.text[s:e].casefold() for s, e in position.highlights]
+        assert all(b.startswith("imperial") for b in bold), bold
+    by_article = {p.article.id: p.passage.ref for p in result.positions}
+    assert (
+        by_article["trumps-world-order"] == "trumps-world-order ¶5.3"
+    )  # "American imperialism has not abandoned…"
+    assert by_article["no-peace-with-empire"].startswith(
+        "no-peace-with-empire ¶1."
+    )  # "imperialism isn't a policy, it's a system"
+
+
+def test_a_passage_states_the_topic_not_a_passing_mention(terms):
+    [position] = [
+        p for p in compare_topic(terms, "peace").positions if p.article.id == "no-peace-with-empire"
+    ]
+    assert position.passage.text.count("peace") >= 2
+
+
+def test_a_topic_nobody_addresses(terms):
+    result = compare_topic(terms, "bananas")
+    assert result.positions == []
+    assert ids(result.in_passing) == ["putin-v-prigozhin"]  # "a comedy ‘banana republic’"
+    assert len(result.silent) == 5
+
+
+def test_the_most_engaged_article_comes_first(terms):
+    result = compare_topic(terms, "war")
+    mentions_per_word = [p.mentions / p.article.words for p in result.positions]
+    assert mentions_per_word == sorted(mentions_per_word, reverse=True)
+
+
+def test_two_articles_side_by_side(terms):
+    result = compare_articles(terms, "pro-putin-left", "progressive-bloc")
+    assert "neo-stalinist" in result.only_first
+    assert "socialism" in result.only_second
+    assert not set(result.only_first) & set(result.only_second)
+    assert not set(result.shared) & (set(result.only_first) | set(result.only_second))
+    assert result.main_topic == "revolution"
+    first, second = result.on_topic
+    assert first.article.id == "pro-putin-left"
+    assert second.passage.ref == "progressive-bloc ¶1"
+    a, b = result.closest
+    assert a.article_id == "pro-putin-left"
+    assert b.article_id == "progressive-bloc"
+
+
+def test_suggested_topics_are_taken_up_by_several_articles(terms):
+    for topic in suggested_topics(terms):
+        assert len(compare_topic(terms, topic).positions) >= 2, topic
+
+
+def test_comparisons_are_deterministic(library):
+    once = [p.passage.ref for p in compare_topic(TermIndex(library), "imperialism").positions]
+    again = [p.passage.ref for p in compare_topic(TermIndex(library), "imperialism").positions]
+    assert once == again

@@ -1,0 +1,118 @@
+"""/summary's core: the sentences that carry each seed's argument."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.summary import summarise, summary_length
+from bot.terms import TermIndex
+from bot.text import normalise
+from tests.test_furniture import SEED_FURNITURE
+
+ARTICLES = [
+    "pro-putin-left",
+    "putin-v-prigozhin",
+    "no-peace-with-empire",
+    "trumps-world-order",
+    "progressive-bloc",
+]
+
+
+@pytest.fixture(scope="module")
+def terms(library):
+    return TermIndex(library)
+
+
+@pytest.mark.parametrize("article_id", ARTICLES)
+@pytest.mark.parametrize("long", [False, True])
+def test_summary_sentences_are_verbatim_whole_in_order_and_cited(library, terms, article_id, long):
+    summary = summarise(terms, article_id, long=long)
+    article = library.get(article_id)
+    low, high = (8, 10) if long else (3, 5)
+    assert low <= len(summary.passages) <= high
+    positions = []
+    for passage in summary.passages:
+        assert library.resolve(passage.ref) == passage  # the reference names exactly this text
+        para = article.paragraphs[passage.paragraph - 1]
+        assert passage.text in para.text  # verbatim
+        assert passage.text[-1] in '.!?…”’"', passage.text  # never cut in half
+        positions.append((passage.paragraph, (passage.sentences or (1, 1))[0]))
+    assert positions == sorted(positions)  # the article's order
+
+
+@pytest.mark.parametrize("article_id", ARTICLES)
+def test_summaries_hold_no_furniture_and_no_near_duplicates(library, terms, article_id):
+    from rapidfuzz import fuzz
+
+    summary = summarise(terms, article_id, long=True)
+    texts = [normalise(p.text) for p in summary.passages]
+    furniture = [normalise(f) for fs in SEED_FURNITURE.values() for f in fs]
+    for text in texts:
+        assert not any(f in text for f in furniture)
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            assert fuzz.ratio(a, b) < 80
+
+
+def test_the_one_paragraph_article_gets_a_real_summary_not_its_opening(terms):
+    summary = summarise(terms, "pro-putin-left")
+    refs = [p.ref for p in summary.passages]
+    assert refs != ["pro-putin-left ¶1.1", "pro-putin-left ¶1.2", "pro-putin-left ¶1.3"]
+    assert all(r.startswith("pro-putin-left ¶1.") for r in refs)
+
+
+def test_a_quotation_of_someone_else_is_not_the_articles_argument(terms):
+    for long in (False, True):
+        refs = [p.ref for p in summarise(terms, "putin-v-prigozhin", long=long).passages]
+        assert not any(r.startswith("putin-v-prigozhin ¶11") for r in refs)  # Putin's speech
+
+
+def test_summaries_carry_each_articles_thesis(terms):
+    theses = {
+        "progressive-bloc": "In the Middle East these Stalinist ideas led Communist Parties",
+        "putin-v-prigozhin": "This was not a war weary army rebellion but a failed warlord coup",
+        "trumps-world-order": "American imperialism has not abandoned its old project",
+    }
+    for article_id, thesis in theses.items():
+        texts = [p.text for p in summarise(terms, article_id).passages]
+        assert any(t.startswith(thesis) for t in texts), (article_id, texts)
+
+
+def test_summary_is_deterministic(library):
+    first = [p.ref for a in ARTICLES for p in summarise(TermIndex(library), a).passages]
+    second = [p.ref for a in ARTICLES for p in summarise(TermIndex(library), a).passages]
+    assert first == second
+
+
+def test_header_figures_and_key_terms(terms):
+    summary = summarise(terms, "no-peace-with-empire")
+    assert summary.words == 1194
+    assert summary.reading_minutes == 6
+    assert "anti-imperialist" in summary.key_terms
+    assert "the" not in summary.key_terms
+
+
+def test_key_terms_are_distinctive_not_common_to_every_article(terms):
+    everywhere = {t for t, df in terms.document_frequency.items() if df == terms.size}
+    for article_id in ARTICLES:
+        for term in terms.key_terms(article_id):
+            assert term not in {terms.show(t) for t in everywhere}, (article_id, term)
+
+
+def test_summary_length_grows_with_the_article():
+    assert [summary_length(w, False) for w in (300, 700, 5000)] == [3, 4, 5]
+    assert [summary_length(w, True) for w in (300, 2000, 9000)] == [8, 9, 10]
+
+
+def test_a_tiny_article_is_summarised_by_what_it_has(tmp_path):
+    from bot.library import load_library
+
+    (tmp_path / "a.txt").write_text(
+        "A short note\n\nThe strike goes on. Management will not move and the union will not either.\n",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path)
+    summary = summarise(TermIndex(library), library.articles[0].id)
+    assert [p.text for p in summary.passages] == [
+        "Management will not move and the union will not either."
+    ]
