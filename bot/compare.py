@@ -142,12 +142,13 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
             mentions[article_id] += count
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     # Most about it first: mentions per thousand words, then more mentions.
-    words_in = {a: max(terms.articles[a].article.words, 1) for a in addressing}
+    words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))
     positions = [p for a in addressing[:limit] if (p := position(terms, a, matched, stems))]
     wording = Counter({terms.show(t): sum(terms.postings[t].values()) for t in matched})
     shown = {p.article.id for p in positions}
-    silent = [a for a in terms.library.articles if a.id not in addressing]
+    addressed = set(addressing)
+    silent = [a for a in terms.library.articles if a.id not in addressed]
     passing = [a for a in terms.library.articles if 0 < mentions[a.id] < MIN_MENTIONS]
     return TopicComparison(
         topic,

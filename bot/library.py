@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -75,9 +76,9 @@ class Article:
     paragraphs: list[Paragraph] = field(default_factory=list)
     dropped: list[tuple[int, str, str]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def words(self) -> int:
-        """Number of words in the body."""
+        """Number of words in the body (counted once: an article does not change)."""
         return sum(word_count(p.text) for p in self.paragraphs)
 
     def passage(self, paragraph: int, first: int | None = None, last: int | None = None) -> Passage:

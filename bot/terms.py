@@ -87,6 +87,7 @@ class ArticleTerms:
     """An article's sentences and term counts."""
 
     article: Article
+    words: int = 0
     sentences: list[Sentence] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -115,7 +116,7 @@ class TermIndex:
         self.size = len(self.articles)
 
     def _add(self, article: Article) -> ArticleTerms:
-        entry = ArticleTerms(article)
+        entry = ArticleTerms(article, article.words)
         position = 0
         for para in article.paragraphs:
             for number, (start, end) in enumerate(para.sentences, start=1):
