@@ -8,6 +8,7 @@ touches Telegram.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
@@ -16,6 +17,7 @@ from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
 from bot.library import LibraryError, load_library
 from bot.search import FuzzyIndex
+from bot.storage import StorageError
 
 log = logging.getLogger("bot")
 
@@ -53,14 +55,14 @@ def _commands(config: Config) -> Commands:
 def _run(config: Config) -> int:
     from telegram.error import InvalidToken, NetworkError  # Telegram only when needed
 
-    from bot.telegram.app import build_application, run_polling
+    from bot.telegram.app import run
 
     if not config.token:
         raise ConfigError(TOKEN_HELP.rstrip())
     commands = _commands(config)
     log.info("Library: %d articles from %s", len(commands.library), config.library)
     try:
-        run_polling(build_application(config, commands))
+        asyncio.run(run(config, commands))
     except InvalidToken:
         raise ConfigError(
             f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "start":
             sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
         return run_console(_commands(config))
-    except (ConfigError, LibraryError) as exc:
+    except (ConfigError, LibraryError, StorageError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:

@@ -49,9 +49,25 @@ COMMANDS = (
         "/compare imperialism",
     ),
     CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
+    CommandInfo(
+        "thread", "sent as a reply: that thread's posts, people and latest lines", "/thread"
+    ),
+    CommandInfo("threads", "the group's recent threads", "/threads"),
+    CommandInfo(
+        "export", "a thread (as a reply) or the last days as Markdown and HTML files", "/export 7"
+    ),
+    CommandInfo(
+        "logging", "admins: keep this group's discussion or stop (on or off)", "/logging on"
+    ),
+    CommandInfo(
+        "forgetme", "delete what you said here and stop keeping your messages", "/forgetme"
+    ),
+    CommandInfo("privacy", "what I keep, where, and for how long", "/privacy"),
     CommandInfo("help", "show every command with an example", "/help"),
     CommandInfo("start", "what this bot does", "/start"),
 )
+# Commands about a group's discussion: answered by the Telegram layer in groups.
+GROUP_COMMANDS = frozenset({"thread", "threads", "export", "logging", "forgetme", "privacy"})
 
 
 def citation(article: Article, passage: Passage) -> list[Span]:
@@ -105,6 +121,13 @@ class Commands:
             "summary": lambda: self.summary(args),
             "compare": lambda: self.compare(args),
         }.get(name.casefold())
+        if handler is None and name.casefold() in GROUP_COMMANDS:
+            return Reply().add(
+                code(f"/{name.casefold()}"),
+                " works in a group chat, where I keep the discussion. In a group: ",
+                code(_addressed("/help", bot_username)),
+                ".",
+            )
         return handler() if handler else None
 
     def unknown(self, name: str) -> Reply:
@@ -213,6 +236,7 @@ class Commands:
         assert article is not None
         reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
         reply.add(*citation(article, best.passage))
+        reply.opens_thread, reply.refs = True, [best.passage.ref]
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
         if others:
             reply.add("Also close: ", *_join([code(m.passage.ref) for m in others]))
@@ -337,6 +361,7 @@ class Commands:
         )
         for passage in summary.passages:
             reply.add(passage.text, "\n", code(passage.ref), quote=True)
+        reply.opens_thread, reply.refs = True, [p.ref for p in summary.passages]
         if summary.key_terms:
             reply.add(bold("Key terms"), ": ", ", ".join(summary.key_terms))
         if not long:
@@ -388,6 +413,7 @@ class Commands:
         )
         for number, position in enumerate(result.positions, start=1):
             self._add_position(reply, position, f"{number}. ")
+        reply.opens_thread, reply.refs = True, [p.passage.ref for p in result.positions]
         if result.more:
             reply.add(f"…and {result.more:,} more articles address it.")
         if result.silent:
@@ -436,6 +462,10 @@ class Commands:
             for position in result.on_topic:
                 if position:
                     self._add_position(reply, position)
+        reply.opens_thread = True
+        reply.refs = [p.ref for p in result.closest or ()] + [
+            p.passage.ref for p in result.on_topic if p
+        ]
         return reply
 
 

@@ -53,6 +53,8 @@ class Config:
     library: Path = PROJECT_ROOT / "seeds"
     timezone: str = "UTC"
     log_level: str = "INFO"
+    logging_default: bool = True
+    retention_days: int = 365
     source: str = "defaults"  # where the settings came from, for messages
 
     @property
@@ -72,6 +74,18 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, str]]] = {
         "admins": ("admins", list, "a list of Telegram user ids (integers)"),
     },
     "storage": {"database": ("database", str, "a file path string")},
+    "discussion": {
+        "logging_default": (
+            "logging_default",
+            bool,
+            "true or false: whether groups are logged until an admin says otherwise",
+        ),
+        "retention_days": (
+            "retention_days",
+            int,
+            "a whole number of days (0 keeps messages until deleted by hand)",
+        ),
+    },
     "library": {"path": ("library", str, "a folder path string")},
     "bot": {
         "timezone": ("timezone", str, "an IANA time zone name such as 'Europe/London'"),
@@ -134,7 +148,9 @@ def _apply_file(config: Config, file: Path) -> None:
                     + ", ".join(_SCHEMA[section])
                 )
             attribute, expected, description = spec
-            if not isinstance(value, expected) or isinstance(value, bool):
+            if not isinstance(value, expected) or (
+                isinstance(value, bool) and expected is not bool
+            ):
                 raise ConfigError(
                     f"{file}: key '{section}.{key}' = {_show(value)} should be {description}"
                 )
@@ -165,6 +181,10 @@ def _convert(attribute: str, value: Any, base: Path, file: Path, key: str) -> An
 
 def _validate(config: Config, file: Path | None) -> None:
     where = f"{file}: " if file else ""
+    if config.retention_days < 0:
+        raise ConfigError(
+            f"{where}key 'discussion.retention_days' = {config.retention_days} should be 0 or more"
+        )
     if config.log_level not in LOG_LEVELS:
         raise ConfigError(
             f"{where}key 'bot.log_level' = {config.log_level!r} should be one of "

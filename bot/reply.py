@@ -47,6 +47,8 @@ class Reply:
 
     blocks: list[Block] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
+    opens_thread: bool = False  # a post the group discusses (a quote, a summary, a comparison)
+    refs: list[str] = field(default_factory=list)  # the passages it quotes
 
     def add(self, *parts: str | Span, quote: bool = False, expandable: bool = False) -> Reply:
         """Append a block made of strings (plain) and spans; returns the reply for chaining."""

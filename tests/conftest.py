@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,10 @@ from bot.commands import Commands
 from bot.config import Config, Secret
 from bot.library import Library, load_library
 from bot.search import FuzzyIndex
+from bot.storage import Store
 from bot.telegram.app import build_application
+from bot.telegram.intake import Intake
+from bot.telegram.record import LogPolicy
 from tests.auxil.botapi import BotAPIStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,26 +43,44 @@ async def botapi() -> AsyncIterator[BotAPIStandIn]:
     await api.stop()
 
 
-async def start_bot(botapi: BotAPIStandIn, commands: Commands) -> Application:
-    """The real Application, long polling the stand-in."""
-    config = Config(token=Secret(TOKEN), api_base_url=botapi.base_url)
-    application = build_application(config, commands)
+@dataclass
+class RunningBot:
+    """The real Application, its durable intake polling the stand-in, and its database."""
+
+    application: Application
+    intake: Intake
+    task: asyncio.Task[None]
+    store: Store
+
+
+async def start_bot(
+    botapi: BotAPIStandIn, commands: Commands, database: Path, **settings: object
+) -> RunningBot:
+    config = Config(token=Secret(TOKEN), api_base_url=botapi.base_url, database=database)
+    for key, value in settings.items():
+        setattr(config, key, value)
+    store = await Store.open(database)
+    application = build_application(config, commands, store)
+    intake = Intake(application, store, LogPolicy(config.logging_default), poll_timeout=1)
     await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
+    await application.post_init(application)
     await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
+    return RunningBot(application, intake, asyncio.create_task(intake.run()), store)
 
 
-async def stop_bot(application: Application) -> None:
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+async def stop_bot(bot: RunningBot) -> None:
+    bot.intake.stop()
+    await bot.task
+    await bot.application.stop()
+    await bot.application.post_shutdown(bot.application)
+    await bot.application.shutdown()
+    await bot.store.close()
 
 
 @pytest.fixture
-async def running_bot(botapi: BotAPIStandIn, commands: Commands) -> AsyncIterator[Application]:
-    application = await start_bot(botapi, commands)
-    yield application
-    await stop_bot(application)
+async def running_bot(
+    botapi: BotAPIStandIn, commands: Commands, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    bot = await start_bot(botapi, commands, tmp_path / "bot.sqlite3")
+    yield bot
+    await stop_bot(bot)

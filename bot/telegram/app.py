@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -20,13 +23,18 @@ from telegram.ext import (
 
 from bot.commands import COMMANDS, Commands
 from bot.config import Config
+from bot.discussion import Discussion
+from bot.storage import Store
+from bot.telegram import group
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
-from bot.telegram.updates import PerChatUpdateProcessor
+from bot.telegram.intake import Intake, serve
+from bot.telegram.record import LogPolicy
 
 log = logging.getLogger(__name__)
+PURGE_EVERY = 3600.0  # seconds between retention sweeps
 
 
-def build_application(config: Config, commands: Commands) -> Application:
+def build_application(config: Config, commands: Commands, store: Store) -> Application:
     """The bot, with every handler registered here and nowhere else."""
     application = (
         ApplicationBuilder()
@@ -42,16 +50,35 @@ def build_application(config: Config, commands: Commands) -> Application:
         )
         # Telegram's flood limits: ~20 messages a minute into one group, 30 a second overall.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .updater(None)  # updates come through the durable intake (bot/telegram/intake.py)
         .context_types(ContextTypes(bot_data=BotData))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data.commands = commands
+    data = application.bot_data
+    data.commands = commands
+    data.store = store
+    data.discussion = Discussion(store, config.tz)
+    data.policy = LogPolicy(config.logging_default)
+    data.retention_days = config.retention_days
+    data.admins = {}
 
-    # Group 0: our commands first, then a catch-all for commands we do not have. Only new
-    # messages: an edited command is not answered twice.
+    # Group 0, first match wins: the group's discussion commands (in groups), then every
+    # command of the library (the discussion ones explain themselves in private chats), then
+    # a catch-all for commands we do not have. Only new messages: an edited command is not
+    # answered twice. Logging happens before any handler, in the intake.
     new_messages = filters.UpdateType.MESSAGE
+    in_groups = new_messages & filters.ChatType.GROUPS
+    for name, callback in (
+        ("thread", group.on_thread),
+        ("threads", group.on_threads),
+        ("export", group.on_export),
+        ("logging", group.on_logging),
+        ("forgetme", group.on_forgetme),
+        ("privacy", group.on_privacy),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=in_groups))
     application.add_handler(
         CommandHandler([c.name for c in COMMANDS], on_command, filters=new_messages)
     )
@@ -62,7 +89,7 @@ def build_application(config: Config, commands: Commands) -> Application:
 
 
 async def _post_init(application: Application) -> None:
-    """Register the command menu and say how the bot sees groups."""
+    """Register the command menu, say how the bot sees groups, start the retention sweep."""
     menu = [BotCommand(c.name, c.summary) for c in COMMANDS]
     await application.bot.set_my_commands(menu)
     await application.bot.set_my_commands(menu, scope=BotCommandScopeAllGroupChats())
@@ -73,8 +100,42 @@ async def _post_init(application: Application) -> None:
         me.id,
         "yes" if me.can_read_all_group_messages else "no (privacy mode: commands and replies only)",
     )
+    data: BotData = application.bot_data
+    if data.retention_days:
+        application.bot_data.purger = asyncio.create_task(_purge_forever(data))
 
 
-def run_polling(application: Application) -> None:
-    """Run with long polling until interrupted; updates not yet fetched stay with Telegram."""
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+async def _post_shutdown(application: Application) -> None:
+    purger = getattr(application.bot_data, "purger", None)
+    if purger is not None:
+        purger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purger
+
+
+async def _purge_forever(data: BotData) -> None:
+    """Delete what is older than the retention period, now and every hour."""
+    while True:
+        before = int(time.time()) - data.retention_days * 86_400
+        try:
+            deleted = await data.store.purge(before)
+            if deleted:
+                log.info(
+                    "Retention: deleted %d message(s) older than %d days",
+                    deleted,
+                    data.retention_days,
+                )
+        except Exception:
+            log.exception("Retention sweep failed; trying again in an hour")
+        await asyncio.sleep(PURGE_EVERY)
+
+
+async def run(config: Config, commands: Commands) -> None:
+    """Open the database and run the bot until SIGINT or SIGTERM."""
+    store = await Store.open(config.database)
+    try:
+        application = build_application(config, commands, store)
+        intake = Intake(application, store, LogPolicy(config.logging_default))
+        await serve(application, intake)
+    finally:
+        await store.close()

@@ -18,7 +18,10 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import Commands
+from bot.discussion import Discussion
 from bot.reply import Button, Reply, to_html
+from bot.storage import Store
+from bot.telegram.record import LogPolicy, record_bot_posts
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,11 @@ class BotData:
     """What every handler needs, opened once when the application is built."""
 
     commands: Commands
+    store: Store
+    discussion: Discussion
+    policy: LogPolicy
+    retention_days: int
+    admins: dict[tuple[int, int], tuple[float, bool]]  # (chat, user) -> (checked at, admin?)
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
@@ -79,15 +87,28 @@ def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_reply(message: Message, reply: Reply) -> None:
+async def send_reply(message: Message, reply: Reply, context: Context) -> list[Message]:
     """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes;
-    buttons go under the last."""
+    buttons go under the last. The posts are logged where the group's discussion is."""
     texts = to_html(reply)
+    sent = []
     for index, text in enumerate(texts):
         markup = keyboard(reply.buttons) if index == len(texts) - 1 else None
-        await message.reply_html(
-            text, do_quote=index == 0 and _is_group(message.chat), reply_markup=markup
+        sent.append(
+            await message.reply_html(
+                text, do_quote=index == 0 and _is_group(message.chat), reply_markup=markup
+            )
         )
+    data = context.bot_data
+    await record_bot_posts(
+        sent,
+        data.store,
+        context.bot.id,
+        data.policy,
+        opens_thread=reply.opens_thread,
+        refs=reply.refs,
+    )
+    return sent
 
 
 async def on_command(update: Update, context: Context) -> None:
@@ -99,7 +120,7 @@ async def on_command(update: Update, context: Context) -> None:
     username = context.bot.username if _is_group(message.chat) else None
     reply = context.bot_data.commands.handle(parsed.name, parsed.args, bot_username=username)
     if reply is not None:
-        await send_reply(message, reply)
+        await send_reply(message, reply, context)
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -115,7 +136,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer("This button no longer works; send the command again.")
         return
     await query.answer()
-    await send_reply(message, reply)
+    await send_reply(message, reply, context)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -129,7 +150,7 @@ async def on_unknown_command(update: Update, context: Context) -> None:
         return  # in a group, a bare unknown command may belong to another bot
     if parsed.addressee and not addressed_to_us:
         return
-    await send_reply(message, context.bot_data.commands.unknown(parsed.name))
+    await send_reply(message, context.bot_data.commands.unknown(parsed.name), context)
 
 
 def _describe(update: object) -> str:

@@ -158,12 +158,20 @@ class BotAPIStandIn:
         kind: str = "private",
         user_id: int = 501,
         first_name: str = "Rosa",
+        reply_to: dict[str, Any] | None = None,
+        topic: int | None = None,
+        forwarded_from: str | None = None,
+        date: int | None = None,
     ) -> dict[str, Any]:
-        """Queue a member's message as Telegram would deliver it; returns the message."""
+        """Queue a member's message as Telegram would deliver it; returns the message.
+
+        ``reply_to`` is a message dict (a member's, or ``call.result`` of a bot post): as in
+        Telegram, the reply carries its target one level deep, without the target's own target.
+        """
         chat = self._chats.get(chat_id) or self.chat(chat_id, kind)
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
-            "date": int(time.time()),
+            "date": date or int(time.time()),
             "chat": chat,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "text": text,
@@ -171,8 +179,58 @@ class BotAPIStandIn:
         m = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
         if m:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(m.group())}]
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                k: v for k, v in reply_to.items() if k != "reply_to_message"
+            }
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+        if forwarded_from is not None:
+            message["forward_origin"] = {
+                "type": "hidden_user",
+                "date": message["date"] - 60,
+                "sender_user_name": forwarded_from,
+            }
         self.push_update({"message": message})
         return message
+
+    def edit(self, message: dict[str, Any], text: str, *, seconds_later: int = 5) -> None:
+        """Queue an edit of a member's message."""
+        edited = {**message, "text": text, "edit_date": message["date"] + seconds_later}
+        self.push_update({"edited_message": edited})
+
+    def bot_membership(self, chat_id: int, status: str) -> None:
+        """Queue a change of the bot's own membership in a chat ("left", "kicked", "member")."""
+        chat = self._chats[chat_id]
+        me = {"id": self.bot_id, "is_bot": True, "first_name": "Reading Group"}
+        self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": {"id": 501, "is_bot": False, "first_name": "Rosa"},
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "member", "user": me},
+                    "new_chat_member": {"status": status, "user": me}
+                    | ({"until_date": 0} if status == "kicked" else {}),
+                }
+            }
+        )
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """Queue the two service messages of a group becoming a supergroup."""
+        old = self._chats[old_id]
+        new = self.chat(new_id, "supergroup", old.get("title", "Reading group"))
+        who = {"id": 501, "is_bot": False, "first_name": "Rosa"}
+        now = int(time.time())
+        self.push_update(
+            {"message": {"message_id": next(self._message_ids), "date": now, "chat": old,
+                         "from": who, "migrate_to_chat_id": new_id}}
+        )  # fmt: skip
+        self.push_update(
+            {"message": {"message_id": 1, "date": now, "chat": new, "from": who,
+                         "migrate_from_chat_id": old_id}}
+        )  # fmt: skip
 
     def push_update(self, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
@@ -225,6 +283,9 @@ class BotAPIStandIn:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an uploaded file: (name, bytes)
+                params[key] = (value.filename, value.file.read())
+                continue
             text = value if isinstance(value, str) else ""
             try:
                 params[key] = json.loads(text) if text[:1] in "[{" else text
@@ -280,6 +341,50 @@ class BotAPIStandIn:
             if not 1 <= len(command["description"]) <= 256:
                 raise _Refusal("BOT_COMMAND_DESCRIPTION_INVALID")
         return True
+
+    admins: set[int] = field(default_factory=set)  # user ids getChatMember calls admins
+
+    async def _api_getChatMember(self, params: dict) -> dict:
+        user_id = int(params["user_id"])
+        status = "administrator" if user_id in self.admins else "member"
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "Member"},
+        }
+        if status == "administrator":
+            member |= {
+                "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                "can_delete_messages": True, "can_manage_video_chats": True,
+                "can_restrict_members": True, "can_promote_members": False,
+                "can_change_info": True, "can_invite_users": True, "can_post_stories": False,
+                "can_edit_stories": False, "can_delete_stories": False,
+            }  # fmt: skip
+        return member
+
+    async def _api_sendDocument(self, params: dict) -> dict:
+        document = params.get("document")
+        if not isinstance(document, tuple):
+            raise _Refusal("there is no document in the request")
+        filename, content = document
+        if not content:
+            raise _Refusal("file must be non-empty")
+        chat = self._chats.get(int(params["chat_id"]))
+        if chat is None:
+            raise _Refusal("chat not found")
+        if len(str(params.get("caption", ""))) > 1024:
+            raise _Refusal("message caption is too long")
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._me(),
+            "document": {"file_id": filename, "file_unique_id": filename, "file_name": filename,
+                         "file_size": len(content)},
+            "caption": params.get("caption", ""),
+        }  # fmt: skip
+
+    def documents(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "sendDocument" and c.ok]
 
     async def _api_answerCallbackQuery(self, params: dict) -> bool:
         if len(str(params.get("text", ""))) > 200:

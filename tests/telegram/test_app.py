@@ -46,7 +46,7 @@ async def test_help_in_a_group_shows_every_command_addressed_to_the_bot(botapi, 
     botapi.send_text("/help@ReadingGroupBot", chat_id=GROUP)
     [reply] = await botapi.wait_for_messages(1, GROUP)
     visible = parse_telegram_html(reply.params["text"])
-    for name in ("quote", "summary", "compare", "articles", "help", "start"):
+    for name in ("quote", "summary", "compare", "articles", "thread", "export", "help", "start"):
         assert f"/{name}@ReadingGroupBot" in visible
 
 
@@ -54,7 +54,10 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     menus = [c for c in botapi.calls if c.method == "setMyCommands" and c.ok]
     assert menus, "setMyCommands was not called"
     names = [c["command"] for c in menus[0].params["commands"]]
-    assert names == ["quote", "summary", "compare", "articles", "help", "start"]
+    assert names == [
+        "quote", "summary", "compare", "articles", "thread", "threads", "export", "logging",
+        "forgetme", "privacy", "help", "start",
+    ]  # fmt: skip
 
 
 async def test_start_articles_and_unknown_command_in_private(botapi, running_bot):
@@ -116,13 +119,13 @@ async def test_a_long_answer_is_split_into_messages_telegram_accepts(botapi, tmp
             encoding="utf-8",
         )
     library = load_library(tmp_path)
-    application = await start_bot(botapi, Commands(library, FuzzyIndex(library)))
+    bot = await start_bot(botapi, Commands(library, FuzzyIndex(library)), tmp_path / "db.sqlite3")
     try:
         botapi.send_text("/articles")
         await botapi.wait_for_messages(2)
         await asyncio.sleep(0.3)
     finally:
-        await stop_bot(application)
+        await stop_bot(bot)
     assert not botapi.refused()
     texts = [parse_telegram_html(c.params["text"]) for c in botapi.sent()]
     assert len(texts) >= 2

@@ -1,0 +1,209 @@
+"""Durable intake: fetch updates, store them, log them, then answer them.
+
+python-telegram-bot's own updater confirms updates to Telegram (the next getUpdates offset)
+before its handlers have run, so a crash loses what was in flight. Here every batch of updates
+is committed to the database *before* the offset that confirms it is sent; each update is then
+logged at once, in arrival order, and marked done only after it has been answered. After a
+crash (even ``kill -9``) the updates not marked done are logged and answered again at start-up;
+since every log write is idempotent, each message is logged exactly once.
+
+Answers are given one at a time and in order within a chat, different chats side by side: a
+group waiting on Telegram's per-group rate limit holds up only its own answers, never the log
+and never another chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+from collections.abc import Hashable
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application
+
+from bot.storage import Store
+from bot.telegram.record import LogPolicy, record_update
+
+log = logging.getLogger(__name__)
+
+IDLE_WORKER = 30.0  # seconds a chat's worker waits for more before it ends
+MAX_BACKOFF = 30.0
+DRAIN = 20.0  # seconds a stop waits for updates in hand to be answered
+
+
+def _chat_key(update: Update) -> Hashable:
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return ("user", update.effective_user.id)
+    return "other"
+
+
+class Intake:
+    """The bot's update loop; see the module docstring."""
+
+    def __init__(
+        self,
+        application: Application,
+        store: Store,
+        policy: LogPolicy,
+        *,
+        poll_timeout: float = 10.0,
+    ) -> None:
+        self.application = application
+        self.store = store
+        self.policy = policy
+        self.poll_timeout = poll_timeout
+        self._queues: dict[Hashable, asyncio.Queue[tuple[int, Update]]] = {}
+        self._workers: dict[Hashable, asyncio.Task[None]] = {}
+        self._stopping = asyncio.Event()
+        self._unlogged: set[int] = set()  # updates whose logging failed: not to be marked done
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Handle what a previous run left, then poll until :meth:`stop`."""
+        bot = self.application.bot
+        pending = await self.store.pending_updates(limit=1_000_000)
+        if pending:
+            log.info("Handling %d update(s) stored before the last stop", len(pending))
+        for update_id, payload in pending:
+            update = Update.de_json(json.loads(payload), bot)
+            await self._log(update_id, update)
+            self._dispatch(update_id, update)
+        last = await self.store.last_update_id()
+        offset = last + 1 if last is not None else None
+        backoff = 1.0
+        while not self._stopping.is_set():
+            try:
+                updates = await self._fetch(offset)
+            except (InvalidToken, Conflict):
+                raise  # a wrong token, or another instance polling: stopping is right
+            except RetryAfter as exc:
+                await self._sleep(
+                    exc.retry_after if isinstance(exc.retry_after, float | int) else 5
+                )
+                continue
+            except TimedOut:
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("Fetching updates failed (%s); retrying in %.0f s", exc, backoff)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
+            if not updates:
+                continue
+            await self.store.save_updates(
+                (u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates
+            )
+            offset = updates[-1].update_id + 1
+            for update in updates:
+                await self._log(update.update_id, update)
+                self._dispatch(update.update_id, update)
+        await self._confirm(offset)
+        await self.drain()
+
+    async def _fetch(self, offset: int | None) -> tuple[Update, ...]:
+        fetch = asyncio.ensure_future(
+            self.application.bot.get_updates(
+                offset=offset,
+                timeout=self.poll_timeout,
+                allowed_updates=Update.ALL_TYPES,
+                read_timeout=self.poll_timeout + 10,
+            )
+        )
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if fetch not in done:
+            fetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                await fetch
+            return ()
+        stopping.cancel()
+        return fetch.result()
+
+    async def _confirm(self, offset: int | None) -> None:
+        """Tell Telegram what is stored, so it is not sent again (it would be ignored anyway)."""
+        if offset is None:
+            return
+        with contextlib.suppress(TelegramError):
+            await self.application.bot.get_updates(offset=offset, timeout=0, limit=1)
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def _dispatch(self, update_id: int, update: Update) -> None:
+        key = _chat_key(update)
+        queue = self._queues.setdefault(key, asyncio.Queue())
+        queue.put_nowait((update_id, update))
+        worker = self._workers.get(key)
+        if worker is None or worker.done():
+            self._workers[key] = asyncio.create_task(self._work(key), name=f"chat-{key}")
+
+    async def _work(self, key: Hashable) -> None:
+        queue = self._queues[key]
+        while True:
+            try:
+                update_id, update = await asyncio.wait_for(queue.get(), IDLE_WORKER)
+            except TimeoutError:
+                if queue.empty():
+                    self._workers.pop(key, None)
+                    self._queues.pop(key, None)
+                    return
+                continue
+            try:
+                await self._handle(update_id, update)
+            finally:
+                queue.task_done()
+
+    async def _log(self, update_id: int, update: Update) -> None:
+        try:
+            await record_update(update, self.store, self.application.bot.id, self.policy)
+        except Exception:
+            # Not to be marked done: it is logged again (idempotently) at the next start.
+            log.exception("Could not log update %s; it stays queued", update_id)
+            self._unlogged.add(update_id)
+
+    async def _handle(self, update_id: int, update: Update) -> None:
+        await self.application.process_update(update)
+        if update_id in self._unlogged:
+            self._unlogged.discard(update_id)
+        else:
+            await self.store.mark_done(update_id)
+
+    async def drain(self) -> None:
+        """Wait (up to DRAIN seconds) for the updates already dispatched to be handled."""
+        queues = list(self._queues.values())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(q.join() for q in queues)), DRAIN)
+        for worker in list(self._workers.values()):
+            worker.cancel()
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        self._workers.clear()
+        self._queues.clear()
+        await self.store.commit()
+
+
+async def serve(application: Application, intake: Intake) -> None:
+    """Run the bot until SIGINT or SIGTERM: start, poll durably, drain, shut down."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, intake.stop)
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        try:
+            await intake.run()
+        finally:
+            await application.stop()
+            if application.post_shutdown:
+                await application.post_shutdown(application)

@@ -1,0 +1,204 @@
+"""The group's memory through the real bot: what is logged, threads, exports, members' control."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
+
+GROUP = -100500
+OTHER = -100600
+
+
+async def settle(botapi: BotAPIStandIn, running_bot, seconds: float = 0.3) -> None:
+    """Let the bot fetch and handle what is queued, then commit its log."""
+    await asyncio.sleep(seconds)
+    await running_bot.intake.drain()
+
+
+async def quote_post(botapi, chat_id=GROUP, words="no war but the class war"):
+    botapi.chat(chat_id, "supergroup")
+    botapi.send_text(f"/quote@ReadingGroupBot {words}", chat_id=chat_id)
+    sent = await botapi.wait_for_messages(1, chat_id)
+    return sent[-1]
+
+
+async def test_messages_replies_and_replies_to_replies_form_one_thread(botapi, running_bot):
+    post = await quote_post(botapi)
+    first = botapi.send_text(
+        "Class war, yes, but who leads it?", chat_id=GROUP, reply_to=post.result
+    )
+    await settle(botapi, running_bot)
+    second = botapi.send_text("The class itself.", chat_id=GROUP, user_id=502, first_name="Karl", reply_to=first)  # fmt: skip
+    botapi.send_text("Unrelated chatter", chat_id=GROUP, user_id=503, first_name="Clara")
+    await settle(botapi, running_bot)
+    store = running_bot.store
+    root = post.result["message_id"]
+    thread = await store.thread(GROUP, root)
+    assert [m.text for m in thread][1:] == [
+        "Class war, yes, but who leads it?",
+        "The class itself.",
+    ]
+    assert thread[0].is_bot
+    assert thread[0].refs == ("putin-v-prigozhin ¶19",)
+    karl = await store.message(GROUP, second["message_id"])
+    assert (karl.sender_name, karl.reply_to, karl.thread_root) == (
+        "Karl",
+        first["message_id"],
+        root,
+    )
+    chatter = [m for m in await store.since([GROUP], 0) if m.text == "Unrelated chatter"]
+    assert chatter[0].thread_root is None
+
+
+async def test_edits_are_new_versions_and_the_original_is_kept(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    message = botapi.send_text("Putin misremembers 1971", chat_id=GROUP)
+    await settle(botapi, running_bot)
+    botapi.edit(message, "Putin misremembers 1917", seconds_later=5)
+    botapi.edit(message, "Putin misremembers 1917", seconds_later=9)  # nothing visible changed
+    await settle(botapi, running_bot)
+    versions = await running_bot.store.versions(GROUP, message["message_id"])
+    assert versions == ["Putin misremembers 1971", "Putin misremembers 1917"]
+
+
+async def test_topic_forward_and_sender_are_kept(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    message = botapi.send_text(
+        "From the other group", chat_id=GROUP, topic=77, forwarded_from="Leon"
+    )
+    await settle(botapi, running_bot)
+    stored = await running_bot.store.message(GROUP, message["message_id"])
+    assert (stored.topic_id, stored.forward_from, stored.sender_id) == (77, "Leon", 501)
+
+
+async def test_private_chats_are_not_logged(botapi, running_bot):
+    botapi.send_text("/quote stab in the back")
+    await botapi.wait_for_messages(1)
+    await settle(botapi, running_bot)
+    assert await running_bot.store.count_messages() == 0
+
+
+async def test_thread_and_threads_commands(botapi, running_bot):
+    post = await quote_post(botapi)
+    reply = botapi.send_text(
+        "Class war, yes, but who leads it?", chat_id=GROUP, reply_to=post.result
+    )
+    await settle(botapi, running_bot)
+    botapi.send_text(
+        "/thread@ReadingGroupBot", chat_id=GROUP, user_id=502, first_name="Karl", reply_to=reply
+    )
+    botapi.send_text("/threads@ReadingGroupBot", chat_id=GROUP)
+    _, thread, threads = await botapi.wait_for_messages(3, GROUP)
+    text = parse_telegram_html(thread.params["text"])
+    assert text.startswith("Thread: Only class war can end this madness")
+    assert "3 messages · 2 participants" in text  # the post, Rosa's reply, Karl's /thread
+    assert "Passages: putin-v-prigozhin ¶19" in text
+    assert "Rosa, " in text
+    assert "Class war, yes, but who leads it?" in text
+    assert "Recent threads" in parse_telegram_html(threads.params["text"])
+    assert "3 messages · last" in parse_telegram_html(threads.params["text"])
+
+
+async def test_export_a_thread_as_markdown_and_html(botapi, running_bot):
+    post = await quote_post(botapi)
+    reply = botapi.send_text("Who leads it? <script>", chat_id=GROUP, reply_to=post.result)
+    await settle(botapi, running_bot)
+    botapi.send_text("/export@ReadingGroupBot", chat_id=GROUP, reply_to=reply)
+    await settle(botapi, running_bot, 0.6)
+    markdown, page = botapi.documents()
+    name_md, md = markdown.params["document"]
+    name_html, html_bytes = page.params["document"]
+    assert name_md.endswith(".md")
+    assert name_html.endswith(".html")
+    md_text, html_text = md.decode(), html_bytes.decode()
+    assert md_text.startswith("# Thread: Only class war can end this madness")
+    assert "passages: putin-v-prigozhin ¶19" in md_text
+    assert "  - **Rosa**" in md_text  # the reply is indented under the post
+    assert "Who leads it? &lt;script&gt;" in html_text  # escaped
+    assert "<script>" not in html_text
+
+
+async def test_export_days_and_bad_arguments(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("An old message", chat_id=GROUP)
+    for args in ("0", "many", "99999"):
+        botapi.send_text(f"/export@ReadingGroupBot {args}", chat_id=GROUP)
+    botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
+    await botapi.wait_for_messages(3, GROUP)
+    await settle(botapi, running_bot, 0.6)
+    answers = [parse_telegram_html(c.params["text"]) for c in botapi.sent(GROUP)]
+    assert all("Give a number of days from 1 to 366" in a for a in answers[:3])
+    assert len(botapi.documents()) == 2
+
+
+async def test_only_admins_switch_logging_and_off_means_off(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.admins.add(900)
+    botapi.send_text("/logging@ReadingGroupBot off", chat_id=GROUP, user_id=501)
+    await botapi.wait_for_messages(1, GROUP)
+    botapi.send_text("/logging@ReadingGroupBot off", chat_id=GROUP, user_id=900)
+    refused, done = await botapi.wait_for_messages(2, GROUP)
+    assert "Only this group's admins" in refused.params["text"]
+    assert "Logging is off for this group." in done.params["text"]
+    await settle(botapi, running_bot)
+    before = await running_bot.store.count_messages(GROUP)
+    botapi.send_text("Not to be kept", chat_id=GROUP)
+    await settle(botapi, running_bot)
+    assert await running_bot.store.count_messages(GROUP) == before
+    botapi.send_text("/logging@ReadingGroupBot on", chat_id=GROUP, user_id=900)
+    *_, on = await botapi.wait_for_messages(3, GROUP)
+    assert "privacy mode is on for me" in on.params["text"]
+
+
+async def test_forgetme_deletes_and_stops_logging_that_member(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("Mine", chat_id=GROUP, user_id=501)
+    botapi.send_text("Karl's", chat_id=GROUP, user_id=502, first_name="Karl")
+    await settle(botapi, running_bot)
+    botapi.send_text("/forgetme@ReadingGroupBot", chat_id=GROUP, user_id=501)
+    [done] = await botapi.wait_for_messages(1, GROUP)
+    assert "I deleted 2 messages of yours" in done.params["text"]  # "Mine" and the /forgetme
+    botapi.send_text("Mine again", chat_id=GROUP, user_id=501)
+    await settle(botapi, running_bot)
+    senders = {m.sender_id for m in await running_bot.store.since([GROUP], 0) if not m.is_bot}
+    assert senders == {502}
+
+
+async def test_privacy_says_what_is_kept_where_and_how_long(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("/privacy@ReadingGroupBot", chat_id=GROUP)
+    [reply] = await botapi.wait_for_messages(1, GROUP)
+    text = parse_telegram_html(reply.params["text"])
+    assert "SQLite database" in text
+    assert "How long: 365 days" in text
+    assert "/forgetme" in text
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_history(botapi, running_bot):
+    old, new = -4001, -1004001
+    botapi.chat(old, "group")
+    botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=old)
+    [post] = await botapi.wait_for_messages(1, old)
+    botapi.send_text("Said in the old group", chat_id=old, reply_to=post.result)
+    await settle(botapi, running_bot)
+    botapi.migrate(old, new)
+    await settle(botapi, running_bot)
+    botapi.send_text("/threads@ReadingGroupBot", chat_id=new)
+    [threads] = await botapi.wait_for_messages(1, new)
+    assert "“This is a stab in the back" in parse_telegram_html(threads.params["text"])
+
+
+async def test_removed_bot_stops_logging_and_nothing_crosses_chats(botapi, running_bot):
+    await quote_post(botapi, GROUP)
+    await quote_post(botapi, OTHER, "stab in the back")
+    botapi.bot_membership(GROUP, "kicked")
+    await settle(botapi, running_bot)
+    botapi.send_text("After the kick", chat_id=GROUP)
+    botapi.send_text("/threads@ReadingGroupBot", chat_id=OTHER)
+    *_, threads = await botapi.wait_for_messages(2, OTHER)
+    await settle(botapi, running_bot)
+    assert "After the kick" not in [m.text for m in await running_bot.store.since([GROUP], 0)]
+    text = parse_telegram_html(threads.params["text"])
+    assert "stab in the back" in text
+    assert "class war" not in text.casefold()

@@ -1,0 +1,151 @@
+"""The SQLite store: migrations, idempotent writes, edits, retention, members' control."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.storage import MIGRATIONS, LoggedMessage, StorageError, Store
+
+GROUP = -100123
+
+
+def message(message_id: int, text: str = "hello", **fields) -> LoggedMessage:
+    base = dict(chat_id=GROUP, message_id=message_id, date=1_700_000_000 + message_id,
+                sender_id=501, sender_name="Rosa", text=text)  # fmt: skip
+    return LoggedMessage(**(base | fields))
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    yield store
+    await store.close()
+
+
+async def test_a_new_database_has_every_migration_and_wal(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    assert await store.schema_version() == MIGRATIONS[-1][0]
+    await store.close()
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        names = [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY version")]
+    assert names == [name for _, name, _ in MIGRATIONS]
+
+
+async def test_a_database_from_the_first_version_upgrades_with_nothing_lost(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = await Store.open(path, upto=1)  # the schema as the first release made it
+    assert await old.schema_version() == 1
+    await old.close()
+    with sqlite3.connect(path) as db:  # rows written by that release
+        db.execute(
+            "INSERT INTO messages (chat_id, message_id, date, sender_id, sender_name, text, "
+            "thread_root) VALUES (?, 7, 1700000000, 501, 'Rosa', 'kept since v1', 7)",
+            (GROUP,),
+        )
+        db.execute("INSERT INTO inbox (update_id, payload, received_at) VALUES (99, '{}', 0)")
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == MIGRATIONS[-1][0]
+        kept = await store.message(GROUP, 7)
+        assert (kept.text, kept.thread_root) == ("kept since v1", 7)
+        assert await store.versions(GROUP, 7) == ["kept since v1"]  # history starts with it
+        assert await store.pending_updates() == [(99, "{}")]
+        assert await store.log_edit(message(7, "edited after the upgrade"), edit_date=1_800_000_000)
+        assert await store.versions(GROUP, 7) == ["kept since v1", "edited after the upgrade"]
+    finally:
+        await store.close()
+
+
+async def test_a_failed_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
+    import bot.storage as storage
+
+    broken = [*MIGRATIONS, (99, "broken", "CREATE TABLE half (x INTEGER); SELECT nonsense(")]
+    monkeypatch.setattr(storage, "MIGRATIONS", broken)
+    with pytest.raises(StorageError, match="cannot upgrade the database"):
+        await Store.open(tmp_path / "db.sqlite3")
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        versions = [r[0] for r in db.execute("SELECT version FROM schema_migrations")]
+    assert "half" not in tables
+    assert 99 not in versions
+
+
+async def test_a_database_from_a_newer_bot_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
+    with pytest.raises(StorageError, match="newer version of the bot"):
+        await Store.open(path)
+
+
+async def test_a_file_that_is_not_a_database_is_named(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("these are my notes, not a database " * 100)
+    with pytest.raises(StorageError, match=r"notes\.sqlite3"):
+        await Store.open(path)
+
+
+async def test_writes_are_idempotent(store):
+    assert await store.log_message(message(1))
+    assert not await store.log_message(message(1))  # a replay
+    await store.save_updates([(5, "{}"), (6, "{}")])
+    await store.save_updates([(5, "{}")])
+    assert [u for u, _ in await store.pending_updates()] == [5, 6]
+    await store.mark_done(5)
+    await store.mark_done(5)
+    assert [u for u, _ in await store.pending_updates()] == [6]
+    assert await store.count_messages() == 1
+
+
+async def test_edits_keep_every_visible_version_once(store):
+    await store.log_message(message(1, "first"))
+    assert await store.log_edit(message(1, "second"), edit_date=10)
+    assert not await store.log_edit(message(1, "second"), edit_date=20)  # nothing visible
+    assert not await store.log_edit(message(1, "second"), edit_date=10)  # a replay
+    assert not await store.log_edit(message(1, "stale"), edit_date=5)  # older than the last
+    assert await store.versions(GROUP, 1) == ["first", "second"]
+    assert (await store.message(GROUP, 1)).text == "second"
+
+
+async def test_an_edit_of_a_message_from_before_logging_is_kept(store):
+    assert await store.log_edit(message(3, "only the edit"), edit_date=10)
+    assert await store.versions(GROUP, 3) == ["only the edit"]
+
+
+async def test_threads_follow_reply_chains_through_stored_rows(store):
+    await store.log_message(message(10, "a quote", sender_id=7, is_bot=True, opens_thread=True))
+    await store.log_message(message(11, "reply", reply_to=10, reply_to_bot_post=True))
+    await store.log_message(message(12, "reply to the reply", reply_to=11))
+    await store.log_message(message(13, "reply to the unknown", reply_to=9))
+    assert [m.message_id for m in await store.thread(GROUP, 10)] == [10, 11, 12]
+    assert (await store.message(GROUP, 13)).thread_root is None
+
+
+async def test_forget_deletes_a_member_in_one_chat_only_and_keeps_them_out(store):
+    await store.log_message(message(1, sender_id=501))
+    await store.log_message(message(2, sender_id=502))
+    await store.log_message(message(1, sender_id=501, chat_id=-999))
+    assert await store.forget(GROUP, 501) == 1
+    assert not await store.log_message(message(3, sender_id=501))
+    assert await store.count_messages(GROUP) == 1
+    assert await store.count_messages(-999) == 1
+
+
+async def test_retention_deletes_old_messages(store):
+    await store.log_message(message(1, date=1_000))
+    await store.log_message(message(2, date=5_000))
+    assert await store.purge(before=2_000) == 1
+    assert [m.message_id for m in await store.since([GROUP], 0)] == [2]
+    assert await store.versions(GROUP, 1) == []
+
+
+async def test_migrated_chats_share_their_history(store):
+    await store.set_logging(-5, False)
+    await store.migrate_chat(-5, -1005)
+    assert await store.chat_ids(-1005) == [-1005, -5]
+    assert (await store.chat_settings(-1005)).logging is False
