@@ -11,13 +11,15 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.commands import Commands
 from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
+from bot.history import HistoryError, import_history
 from bot.library import LibraryError, load_library
 from bot.search import FuzzyIndex
-from bot.storage import StorageError
+from bot.storage import StorageError, Store
 
 log = logging.getLogger("bot")
 
@@ -74,27 +76,52 @@ def _run(config: Config) -> int:
     return 0
 
 
+async def _import(config: Config, path: Path, chat_id: int, bot_id: int | None) -> int:
+    store = await Store.open(config.database)
+    try:
+        result = await import_history(store, path, chat_id, bot_id)
+    finally:
+        await store.close()
+    print(
+        f"{path}: {result.messages} messages; {result.added} added to the log of chat {chat_id}, "
+        f"{result.messages - result.added - result.skipped} already there, "
+        f"{result.skipped} service or empty messages skipped."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "command",
         nargs="?",
         default="start",
-        choices=["start", "run", "console"],
+        choices=["start", "run", "console", "import-history"],
         help="start: the bot if a token is set, else the console (default); "
-        "run: the Telegram bot; console: offline commands in the terminal",
+        "run: the Telegram bot; console: offline commands in the terminal; "
+        "import-history: a Telegram Desktop export (result.json) into the discussion log",
     )
+    parser.add_argument("path", nargs="?", help="import-history: the export's result.json")
+    parser.add_argument("--chat", type=int, help="import-history: the chat's Bot API id")
+    parser.add_argument("--bot-id", type=int, help="import-history: this bot's user id")
     parser.add_argument("--config", help="config file (default: $BOT_CONFIG or ./config.toml)")
     options = parser.parse_args(argv)
+    if options.command == "import-history" and (not options.path or options.chat is None):
+        parser.error(
+            "import-history needs the export file and --chat, e.g. "
+            "python -m bot import-history result.json --chat -1001234567890"
+        )
     try:
         config = load_config(options.config)
         setup_logging(config)
+        if options.command == "import-history":
+            return asyncio.run(_import(config, Path(options.path), options.chat, options.bot_id))
         if options.command == "run" or (options.command == "start" and config.token):
             return _run(config)
         if options.command == "start":
             sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
         return run_console(_commands(config))
-    except (ConfigError, LibraryError, StorageError) as exc:
+    except (ConfigError, LibraryError, StorageError, HistoryError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:

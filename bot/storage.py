@@ -90,6 +90,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX messages_sender ON messages (chat_id, sender_id)
         """,
     ),
+    (
+        4,
+        "handled updates leave the inbox; the offset is kept on its own",
+        """
+        CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO state (key, value)
+            SELECT 'last_update_id', max(update_id) FROM inbox HAVING count(*) > 0;
+        DELETE FROM inbox WHERE done = 1
+        """,
+    ),
 ]
 
 
@@ -178,6 +188,11 @@ class Store:
         self._lock = asyncio.Lock()
         self._dirty = False
         self._committer: asyncio.Task[None] | None = None
+        self._done: list[int] = []  # handled updates, removed from the inbox at the next commit
+        # Read on every message, changed rarely: kept in memory, written through.
+        self._settings: dict[int, ChatSettings] = {}
+        self._chats: dict[int, tuple[str, str]] = {}
+        self._forgotten: set[tuple[int, int]] | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, upto: int | None = None) -> Store:
@@ -271,6 +286,13 @@ class Store:
     async def commit(self) -> None:
         """Make every write so far durable."""
         async with self._lock:
+            if self._done:
+                done, self._done = self._done, []
+                if not self._db.in_transaction:
+                    await self._db.execute("BEGIN IMMEDIATE")
+                await self._db.executemany(
+                    "DELETE FROM inbox WHERE update_id = ?", [(u,) for u in done]
+                )
             if self._db.in_transaction:
                 await self._db.commit()
             self._dirty = False
@@ -278,18 +300,27 @@ class Store:
     async def _commit_loop(self) -> None:
         while True:
             await asyncio.sleep(COMMIT_INTERVAL)
-            if self._dirty:
+            if self._dirty or self._done:
                 await self.commit()
 
     # --- intake ------------------------------------------------------------------------------
 
-    async def save_updates(self, updates: Iterable[tuple[int, str]]) -> None:
-        """Store fetched updates durably (committed before this returns); repeats are ignored."""
+    async def save_updates(self, updates: Iterable[tuple[int, str]], bot_id: int = 0) -> None:
+        """Store fetched updates durably (committed before this returns); repeats are ignored.
+        Update ids count per bot, so the newest is kept per bot."""
         now = time.time()
+        rows = [(uid, payload, now) for uid, payload in updates]
+        if not rows:
+            return
         async with self._writing() as db:
             await db.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-                [(uid, payload, now) for uid, payload in updates],
+                rows,
+            )
+            await db.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET value = max(value, excluded.value)",
+                (f"last_update_id:{bot_id}", max(r[0] for r in rows)),
             )
         await self.commit()
 
@@ -305,20 +336,29 @@ class Store:
             return [(int(r[0]), str(r[1])) for r in await cursor.fetchall()]
 
     async def mark_done(self, update_id: int) -> None:
-        """The update has been logged and answered."""
-        async with self._writing() as db:
-            await db.execute(
-                "UPDATE inbox SET done = 1, payload = '' WHERE update_id = ?", (update_id,)
-            )
+        """The update has been logged and answered: it leaves the inbox at the next commit."""
+        self._done.append(update_id)
 
-    async def last_update_id(self) -> int | None:
-        async with self._lock, self._db.execute("SELECT max(update_id) FROM inbox") as cursor:
+    async def last_update_id(self, bot_id: int = 0) -> int | None:
+        """The newest update ever stored for this bot (the next fetch starts after it); a
+        database from before update ids were kept per bot has one for whichever bot it ran."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT value FROM state WHERE key = ? OR key = 'last_update_id' "
+                "ORDER BY key = 'last_update_id' LIMIT 1",
+                (f"last_update_id:{bot_id}",),
+            ) as cursor,
+        ):
             row = await cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None else None
+        return int(row[0]) if row else None
 
     # --- chats -------------------------------------------------------------------------------
 
     async def chat_settings(self, chat_id: int) -> ChatSettings:
+        cached = self._settings.get(chat_id)
+        if cached is not None:
+            return cached
         async with (
             self._lock,
             self._db.execute(
@@ -327,10 +367,16 @@ class Store:
         ):
             row = await cursor.fetchone()
         if row is None:
-            return ChatSettings(None, True)
-        return ChatSettings(None if row[0] is None else bool(row[0]), bool(row[1]))
+            settings = ChatSettings(None, True)
+        else:
+            settings = ChatSettings(None if row[0] is None else bool(row[0]), bool(row[1]))
+        self._settings[chat_id] = settings
+        return settings
 
     async def note_chat(self, chat_id: int, kind: str, title: str) -> None:
+        if self._chats.get(chat_id) == (kind, title):
+            return
+        self._chats[chat_id] = (kind, title)
         async with self._writing() as db:
             await db.execute(
                 "INSERT INTO chats (chat_id, type, title) VALUES (?, ?, ?) "
@@ -340,6 +386,7 @@ class Store:
             )
 
     async def set_logging(self, chat_id: int, on: bool) -> None:
+        self._settings.pop(chat_id, None)
         async with self._writing() as db:
             await db.execute(
                 "INSERT INTO chats (chat_id, logging) VALUES (?, ?) "
@@ -349,6 +396,7 @@ class Store:
         await self.commit()
 
     async def set_active(self, chat_id: int, active: bool) -> None:
+        self._settings.pop(chat_id, None)
         async with self._writing() as db:
             await db.execute(
                 "INSERT INTO chats (chat_id, active) VALUES (?, ?) "
@@ -358,6 +406,9 @@ class Store:
 
     async def migrate_chat(self, old: int, new: int) -> None:
         """A group became a supergroup: its history continues under the new id."""
+        self._settings.pop(old, None)
+        self._settings.pop(new, None)
+        self._forgotten = None
         async with self._writing() as db:
             await db.execute(
                 "INSERT INTO chats (chat_id, migrated_to) VALUES (?, ?) "
@@ -395,14 +446,15 @@ class Store:
 
     async def log_message(self, message: LoggedMessage) -> bool:
         """Keep a message; False if it was already kept (a replay) or its sender opted out."""
+        if self._forgotten is None:
+            async with (
+                self._lock,
+                self._db.execute("SELECT chat_id, user_id FROM forgotten") as cursor,
+            ):
+                self._forgotten = {(int(c), int(u)) for c, u in await cursor.fetchall()}
+        if (message.chat_id, message.sender_id) in self._forgotten:
+            return False
         async with self._writing() as db:
-            if message.sender_id is not None:
-                async with db.execute(
-                    "SELECT 1 FROM forgotten WHERE chat_id = ? AND user_id = ?",
-                    (message.chat_id, message.sender_id),
-                ) as cursor:
-                    if await cursor.fetchone():
-                        return False
             root = message.message_id if message.opens_thread else message.thread_root
             if root is None and message.reply_to is not None:
                 async with db.execute(
@@ -433,44 +485,57 @@ class Store:
                     "\n".join(message.refs),
                 ),
             )
-            if cursor.rowcount == 0:
-                return False
-            await db.execute(
-                "INSERT OR IGNORE INTO message_versions "
-                "(chat_id, message_id, version, edit_date, text) VALUES (?, ?, 1, 0, ?)",
-                (message.chat_id, message.message_id, message.text),
-            )
-            return True
+            return cursor.rowcount > 0
 
     async def log_edit(self, message: LoggedMessage, edit_date: int) -> bool:
-        """Keep an edit as a new version; False if nothing visible changed or it is a replay."""
-        async with (
-            self._writing() as db,
-            db.execute(
+        """Keep an edit as a new version, the original kept as version 1 (versions are stored
+        only for edited messages); False if nothing visible changed or it is a replay."""
+        key = (message.chat_id, message.message_id)
+        async with self._writing() as db:
+            async with db.execute(
+                "SELECT text FROM messages WHERE chat_id = ? AND message_id = ?", key
+            ) as cursor:
+                original = await cursor.fetchone()
+            async with db.execute(
                 "SELECT version, text, edit_date FROM message_versions "
                 "WHERE chat_id = ? AND message_id = ? ORDER BY version DESC LIMIT 1",
-                (message.chat_id, message.message_id),
-            ) as cursor,
-        ):
-            latest = await cursor.fetchone()
-        if latest is None:  # an edit of a message from before logging: keep what we see
+                key,
+            ) as cursor:
+                latest = await cursor.fetchone()
+        if original is None:  # an edit of a message from before logging: keep what we see
             return await self.log_message(message)
-        version, text, last_edit = latest
+        version, text, last_edit = latest if latest else (1, original[0], 0)
         if text == message.text or edit_date <= last_edit:
             return False
         async with self._writing() as db:
+            if latest is None:
+                await db.execute(
+                    "INSERT OR IGNORE INTO message_versions "
+                    "(chat_id, message_id, version, edit_date, text) VALUES (?, ?, 1, 0, ?)",
+                    (*key, original[0]),
+                )
             cursor = await db.execute(
                 "INSERT OR IGNORE INTO message_versions "
                 "(chat_id, message_id, version, edit_date, text) VALUES (?, ?, ?, ?, ?)",
-                (message.chat_id, message.message_id, version + 1, edit_date, message.text),
+                (*key, version + 1, edit_date, message.text),
             )
             if cursor.rowcount == 0:
                 return False
             await db.execute(
                 "UPDATE messages SET text = ? WHERE chat_id = ? AND message_id = ?",
-                (message.text, message.chat_id, message.message_id),
+                (message.text, *key),
             )
         return True
+
+    async def mark_edited(self, chat_id: int, message_id: int, edit_date: int) -> None:
+        """Note when a message known only in its final wording (as imported) was last edited."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO message_versions (chat_id, message_id, version, edit_date, "
+                "text) SELECT chat_id, message_id, 1, ?, text FROM messages "
+                "WHERE chat_id = ? AND message_id = ?",
+                (edit_date, chat_id, message_id),
+            )
 
     async def forget(self, chat_id: int, user_id: int) -> int:
         """Delete a member's messages in a chat and stop logging them there; returns how many."""
@@ -492,6 +557,8 @@ class Store:
                 "INSERT OR REPLACE INTO forgotten (chat_id, user_id, at) VALUES (?, ?, ?)",
                 (chat_id, user_id, int(time.time())),
             )
+        if self._forgotten is not None:
+            self._forgotten.add((chat_id, user_id))
         await self.commit()
         return deleted
 
@@ -564,8 +631,8 @@ class Store:
         async with (
             self._lock,
             self._db.execute(
-                f"SELECT {_COLUMNS}, (SELECT count(*) FROM message_versions v "
-                f"WHERE v.chat_id = m.chat_id AND v.message_id = m.message_id) "
+                f"SELECT {_COLUMNS}, max(1, (SELECT count(*) FROM message_versions v "
+                f"WHERE v.chat_id = m.chat_id AND v.message_id = m.message_id)) "
                 f"FROM messages m {where}",
                 params,
             ) as cursor,
@@ -579,6 +646,7 @@ class Store:
         return int(row[0]) if row else 0
 
     async def versions(self, chat_id: int, message_id: int) -> list[str]:
+        """Every wording a message has had, the original first."""
         async with (
             self._lock,
             self._db.execute(
@@ -587,4 +655,8 @@ class Store:
                 (chat_id, message_id),
             ) as cursor,
         ):
-            return [str(r[0]) for r in await cursor.fetchall()]
+            found = [str(r[0]) for r in await cursor.fetchall()]
+        if found:
+            return found
+        stored = await self.message(chat_id, message_id)
+        return [stored.text] if stored else []

@@ -74,7 +74,7 @@ def test_a_broken_library_stops_start_up_with_the_file_named(tmp_path):
     assert result.stdout == ""
 
 
-async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token():
+async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token(tmp_path):
     api = BotAPIStandIn()
     base_url = await api.start()
     process = await asyncio.create_subprocess_exec(
@@ -82,7 +82,7 @@ async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token(
         "-m",
         "bot",
         "run",
-        cwd=ROOT / "deploy",
+        cwd=tmp_path,  # the database goes to ./data/bot.sqlite3 by default
         env=env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, PYTHONUNBUFFERED="1"),
         stderr=asyncio.subprocess.PIPE,
     )
@@ -100,6 +100,7 @@ async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token(
     assert "Started as @ReadingGroupBot" in log
     assert "privacy mode" in log
     assert TOKEN.split(":")[1] not in log
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
 
 
 def test_run_with_an_unreachable_bot_api_says_so():

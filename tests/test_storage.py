@@ -53,6 +53,7 @@ async def test_a_database_from_the_first_version_upgrades_with_nothing_lost(tmp_
         assert (kept.text, kept.thread_root) == ("kept since v1", 7)
         assert await store.versions(GROUP, 7) == ["kept since v1"]  # history starts with it
         assert await store.pending_updates() == [(99, "{}")]
+        assert await store.last_update_id() == 99  # carried into the offset kept on its own
         assert await store.log_edit(message(7, "edited after the upgrade"), edit_date=1_800_000_000)
         assert await store.versions(GROUP, 7) == ["kept since v1", "edited after the upgrade"]
     finally:
@@ -93,13 +94,29 @@ async def test_a_file_that_is_not_a_database_is_named(tmp_path):
 async def test_writes_are_idempotent(store):
     assert await store.log_message(message(1))
     assert not await store.log_message(message(1))  # a replay
-    await store.save_updates([(5, "{}"), (6, "{}")])
-    await store.save_updates([(5, "{}")])
+    await store.save_updates([(5, "{}"), (6, "{}")], bot_id=1)
+    await store.save_updates([(5, "{}")], bot_id=1)
     assert [u for u, _ in await store.pending_updates()] == [5, 6]
     await store.mark_done(5)
     await store.mark_done(5)
+    await store.commit()
     assert [u for u, _ in await store.pending_updates()] == [6]
+    assert await store.last_update_id(1) == 6  # kept when the inbox empties
+    assert await store.last_update_id(2) is None  # another bot's ids start afresh
     assert await store.count_messages() == 1
+
+
+async def test_only_edited_messages_store_versions(store, tmp_path):
+    await store.log_message(message(1, "never edited"))
+    await store.log_message(message(2, "edited once"))
+    await store.log_edit(message(2, "edited twice"), edit_date=10)
+    await store.commit()
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        rows = db.execute(
+            "SELECT message_id, version FROM message_versions ORDER BY 1, 2"
+        ).fetchall()
+    assert rows == [(2, 1), (2, 2)]
+    assert await store.versions(GROUP, 1) == ["never edited"]
 
 
 async def test_edits_keep_every_visible_version_once(store):

@@ -76,7 +76,7 @@ class Intake:
             update = Update.de_json(json.loads(payload), bot)
             await self._log(update_id, update)
             self._dispatch(update_id, update)
-        last = await self.store.last_update_id()
+        last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
         backoff = 1.0
         while not self._stopping.is_set():
@@ -100,7 +100,8 @@ class Intake:
             if not updates:
                 continue
             await self.store.save_updates(
-                (u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates
+                ((u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates),
+                self.application.bot.id,
             )
             offset = updates[-1].update_id + 1
             for update in updates:

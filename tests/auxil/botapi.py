@@ -395,8 +395,12 @@ class BotAPIStandIn:
         """Button presses the bot answered."""
         return [c for c in self.calls if c.method == "answerCallbackQuery" and c.ok]
 
+    offset_hook: Any = None  # called with each confirming offset, before the updates go
+
     async def _api_getUpdates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)
+        if offset and self.offset_hook is not None:
+            self.offset_hook(offset)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates:
             self._new_update.clear()
