@@ -50,6 +50,14 @@ COMMANDS = (
     ),
     CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
     CommandInfo(
+        "daily",
+        "admins: a reading every day at this time (or off, pause, resume, skip)",
+        "/daily 07:30 Europe/London",
+    ),
+    CommandInfo("plan", "the reading plan: its order, parts and progress", "/plan"),
+    CommandInfo("next", "post the plan's next reading now", "/next"),
+    CommandInfo("today", "the latest reading again", "/today"),
+    CommandInfo(
         "thread", "sent as a reply: that thread's posts, people and latest lines", "/thread"
     ),
     CommandInfo("threads", "the group's recent threads", "/threads"),
@@ -67,7 +75,20 @@ COMMANDS = (
     CommandInfo("start", "what this bot does", "/start"),
 )
 # Commands about a group's discussion: answered by the Telegram layer in groups.
-GROUP_COMMANDS = frozenset({"thread", "threads", "export", "logging", "forgetme", "privacy"})
+GROUP_COMMANDS = frozenset(
+    {
+        "thread",
+        "threads",
+        "export",
+        "logging",
+        "forgetme",
+        "privacy",
+        "daily",
+        "plan",
+        "next",
+        "today",
+    }
+)
 
 
 def citation(article: Article, passage: Passage) -> list[Span]:
@@ -124,7 +145,7 @@ class Commands:
         if handler is None and name.casefold() in GROUP_COMMANDS:
             return Reply().add(
                 code(f"/{name.casefold()}"),
-                " works in a group chat, where I keep the discussion. In a group: ",
+                " works in Telegram, in a group or a chat with me. There: ",
                 code(_addressed("/help", bot_username)),
                 ".",
             )

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
@@ -100,6 +100,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         DELETE FROM inbox WHERE done = 1
         """,
     ),
+    (
+        5,
+        "reading plans and daily schedules",
+        """
+        CREATE TABLE plans (
+            chat_id INTEGER PRIMARY KEY,
+            article_order TEXT NOT NULL DEFAULT '',
+            minutes INTEGER NOT NULL DEFAULT 5,
+            position INTEGER NOT NULL DEFAULT 0,
+            last_reading INTEGER,
+            daily_time TEXT,
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            topic_id INTEGER,
+            paused INTEGER NOT NULL DEFAULT 0,
+            last_date TEXT
+        )
+        """,
+    ),
 ]
 
 
@@ -140,6 +158,22 @@ class StoredMessage:
     thread_root: int | None
     refs: tuple[str, ...]
     versions: int = 1
+
+
+@dataclass
+class Plan:
+    """A chat's reading plan and daily schedule."""
+
+    chat_id: int
+    order: list[str] = field(default_factory=list)  # article ids; empty: catalog order
+    minutes: int = 5  # reading time of one reading
+    position: int = 0  # index of the next reading
+    last_reading: int | None = None  # index of the reading posted last (for /today)
+    daily_time: str | None = None  # "HH:MM" local, or None when not subscribed
+    timezone: str = "UTC"
+    topic_id: int | None = None  # the forum topic the readings go to
+    paused: bool = False
+    last_date: str | None = None  # local date (ISO) of the last scheduled post, or skipped day
 
 
 @dataclass(frozen=True)
@@ -396,8 +430,11 @@ class Store:
         await self.commit()
 
     async def set_active(self, chat_id: int, active: bool) -> None:
+        """The bot was added to or removed from a chat; removed, it drops the chat's schedule."""
         self._settings.pop(chat_id, None)
         async with self._writing() as db:
+            if not active:
+                await db.execute("UPDATE plans SET daily_time = NULL WHERE chat_id = ?", (chat_id,))
             await db.execute(
                 "INSERT INTO chats (chat_id, active) VALUES (?, ?) "
                 "ON CONFLICT (chat_id) DO UPDATE SET active = excluded.active",
@@ -428,6 +465,8 @@ class Store:
                 "SELECT ?, user_id, at FROM forgotten WHERE chat_id = ?",
                 (new, old),
             )
+            # The reading plan and its schedule move with the group.
+            await db.execute("UPDATE OR IGNORE plans SET chat_id = ? WHERE chat_id = ?", (new, old))
 
     async def chat_ids(self, chat_id: int) -> list[int]:
         """A chat's id and the ids it had before becoming a supergroup."""
@@ -441,6 +480,50 @@ class Store:
                     frontier = [int(r[0]) for r in await cursor.fetchall() if r[0] not in ids]
                 ids += frontier
         return ids
+
+    # --- reading plans -------------------------------------------------------------------
+
+    async def plan(self, chat_id: int, timezone: str = "UTC") -> Plan:
+        """A chat's plan (a fresh one if it has none yet)."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT article_order, minutes, position, last_reading, daily_time, timezone, "
+                "topic_id, paused, last_date FROM plans WHERE chat_id = ?",
+                (chat_id,),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None:
+            return Plan(chat_id, timezone=timezone)
+        order, minutes, position, last_reading, daily, tz, topic, paused, last_date = row
+        return Plan(
+            chat_id, [a for a in order.split("\n") if a], minutes, position, last_reading,
+            daily, tz, topic, bool(paused), last_date,
+        )  # fmt: skip
+
+    async def save_plan(self, plan: Plan) -> None:
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO plans (chat_id, article_order, minutes, position, "
+                "last_reading, daily_time, timezone, topic_id, paused, last_date) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    plan.chat_id, "\n".join(plan.order), plan.minutes, plan.position,
+                    plan.last_reading, plan.daily_time, plan.timezone, plan.topic_id,
+                    int(plan.paused), plan.last_date,
+                ),
+            )  # fmt: skip
+        await self.commit()
+
+    async def subscribed_plans(self) -> list[Plan]:
+        """Every plan with a daily time, for the scheduler."""
+        async with (
+            self._lock,
+            self._db.execute("SELECT chat_id FROM plans WHERE daily_time IS NOT NULL") as cursor,
+        ):
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+        return [await self.plan(chat_id) for chat_id in ids]
 
     # --- the log -----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 
@@ -23,9 +24,10 @@ from telegram.ext import (
 
 from bot.commands import COMMANDS, Commands
 from bot.config import Config
+from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.storage import Store
-from bot.telegram import group
+from bot.telegram import group, readings
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, serve
 from bot.telegram.record import LogPolicy
@@ -63,6 +65,13 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.policy = LogPolicy(config.logging_default)
     data.retention_days = config.retention_days
     data.admins = {}
+    data.daily = Daily(
+        store,
+        commands.library,
+        commands.terms,
+        post=functools.partial(readings.post_reading, application),
+        default_timezone=config.timezone,
+    )
 
     # Group 0, first match wins: the group's discussion commands (in groups), then every
     # command of the library (the discussion ones explain themselves in private chats), then
@@ -70,6 +79,13 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     # answered twice. Logging happens before any handler, in the intake.
     new_messages = filters.UpdateType.MESSAGE
     in_groups = new_messages & filters.ChatType.GROUPS
+    for name, callback in (
+        ("daily", readings.on_daily),
+        ("plan", readings.on_plan),
+        ("next", readings.on_next),
+        ("today", readings.on_today),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=new_messages))
     for name, callback in (
         ("thread", group.on_thread),
         ("threads", group.on_threads),
@@ -101,16 +117,16 @@ async def _post_init(application: Application) -> None:
         "yes" if me.can_read_all_group_messages else "no (privacy mode: commands and replies only)",
     )
     data: BotData = application.bot_data
+    data.tasks = [asyncio.create_task(data.daily.run(), name="daily-readings")]
     if data.retention_days:
-        application.bot_data.purger = asyncio.create_task(_purge_forever(data))
+        data.tasks.append(asyncio.create_task(_purge_forever(data), name="retention"))
 
 
 async def _post_shutdown(application: Application) -> None:
-    purger = getattr(application.bot_data, "purger", None)
-    if purger is not None:
-        purger.cancel()
+    for task in getattr(application.bot_data, "tasks", []):
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await purger
+            await task
 
 
 async def _purge_forever(data: BotData) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import Commands
+from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
@@ -37,6 +39,8 @@ class BotData:
     policy: LogPolicy
     retention_days: int
     admins: dict[tuple[int, int], tuple[float, bool]]  # (chat, user) -> (checked at, admin?)
+    daily: Daily
+    tasks: list[asyncio.Task[None]]  # background work started at start-up
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
