@@ -119,7 +119,10 @@ def prompts(library: Library, terms: TermIndex, reading: Reading) -> list[list]:
         assert article is not None
         key = article.passage(best.paragraph, best.number, best.number)
     found.append([bold("To discuss: "), "do you agree? “", italic(key.text), "” ", code(key.ref)])
-    for term in terms.key_terms(reading.article_id, limit=4):
+    # The reading's own key terms first, then what it talks about most.
+    counts = terms.articles[reading.article_id].counts
+    frequent = [terms.show(t) for t, n in counts.most_common(15) if n >= 2 and "-" not in t]
+    for term in dict.fromkeys([*terms.key_terms(reading.article_id, limit=6), *frequent]):
         others = [
             p for p in compare_topic(terms, term).positions if p.article.id != reading.article_id
         ]

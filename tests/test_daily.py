@@ -1,0 +1,146 @@
+"""The daily-reading scheduler on a clock the test controls: no real sleeps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from bot.daily import Daily, next_send, parse_time, zone
+from bot.reply import Reply
+from bot.storage import Store
+from bot.terms import TermIndex
+
+CHAT = -100900
+LONDON = "Europe/London"
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    async def sleep(self, seconds: float) -> None:
+        raise AssertionError("tests never sleep")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def terms(library):
+    return TermIndex(library)
+
+
+@pytest.fixture
+async def scheduler(tmp_path, library, terms):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    posts: list[tuple[int, int | None, Reply]] = []
+
+    async def post(chat_id: int, topic: int | None, reply: Reply) -> None:
+        posts.append((chat_id, topic, reply))
+
+    daily = Daily(store, library, terms, post, FakeClock(utc(2026, 3, 27, 12, 0)))
+    daily.posts = posts
+    yield daily
+    await store.close()
+
+
+def headings(daily) -> list[str]:
+    return [reply.blocks[0].spans[0].text for _, _, reply in daily.posts]
+
+
+async def subscribe(daily, at: str, tz: str = LONDON, topic: int | None = None, when=None):
+    if when is not None:
+        daily.clock.current = when
+    return await daily.subscribe(CHAT, parse_time(at), tz, topic)
+
+
+async def test_the_reading_goes_out_at_local_time_across_daylight_saving(scheduler):
+    await subscribe(scheduler, "07:30", when=utc(2026, 3, 27, 12, 0))  # Friday, after 07:30
+    assert await scheduler.tick(utc(2026, 3, 28, 7, 29)) == 0  # Saturday, GMT: 07:30 is 07:30Z
+    assert await scheduler.tick(utc(2026, 3, 28, 7, 30)) == 1
+    # Sunday the clocks go forward: 07:30 BST is 06:30 UTC.
+    assert await scheduler.tick(utc(2026, 3, 29, 6, 29)) == 0
+    assert await scheduler.tick(utc(2026, 3, 29, 6, 30)) == 1
+    assert await scheduler.tick(utc(2026, 3, 29, 7, 30)) == 0  # not again at the old hour
+    # October: back to GMT, the hour stays 07:30 local.
+    await scheduler.store.save_plan(await scheduler.store.plan(CHAT))
+    assert await scheduler.tick(utc(2026, 10, 25, 6, 30)) == 0
+    assert await scheduler.tick(utc(2026, 10, 25, 7, 30)) == 1
+    assert headings(scheduler) == ["Reading 1 of 5", "Reading 2 of 5", "Reading 3 of 5"]
+
+
+async def test_a_reading_missed_while_down_is_posted_once_the_same_day(scheduler, library, terms):
+    await subscribe(scheduler, "07:30", when=utc(2026, 6, 1, 12, 0))
+    # The bot was down from before 07:30 (06:30Z in summer) until 10:00 local.
+    assert await scheduler.tick(utc(2026, 6, 2, 9, 0)) == 1
+    assert await scheduler.tick(utc(2026, 6, 2, 9, 5)) == 0
+    restarted = Daily(scheduler.store, library, terms, scheduler.post, FakeClock(utc(2026, 6, 2, 9, 6)))  # fmt: skip
+    assert await restarted.tick() == 0  # never twice, even after a restart
+    # Down the whole of 3 June: that day's reading is not posted late on the 4th ...
+    assert await restarted.tick(utc(2026, 6, 4, 5, 0)) == 0
+    # ... the 4th gets its own, the next in the plan.
+    assert await restarted.tick(utc(2026, 6, 4, 6, 30)) == 1
+    assert headings(scheduler) == ["Reading 1 of 5", "Reading 2 of 5"]
+
+
+async def test_a_new_schedule_starts_tomorrow_when_todays_time_has_passed(scheduler):
+    await subscribe(scheduler, "07:30", when=utc(2026, 6, 1, 12, 0))
+    assert await scheduler.tick(utc(2026, 6, 1, 12, 1)) == 0
+    await subscribe(scheduler, "18:00", when=utc(2026, 6, 1, 12, 2))  # later today: today
+    assert await scheduler.tick(utc(2026, 6, 1, 17, 0)) == 1  # 18:00 BST
+
+
+async def test_pause_resume_and_skip(scheduler):
+    await subscribe(scheduler, "07:30", when=utc(2026, 6, 1, 12, 0))
+    scheduler.clock.current = utc(2026, 6, 1, 12, 0)
+    await scheduler.set_state(CHAT, "pause")
+    assert await scheduler.tick(utc(2026, 6, 2, 7, 0)) == 0
+    scheduler.clock.current = utc(2026, 6, 2, 8, 0)
+    await scheduler.set_state(CHAT, "resume")  # after today's time: carries on tomorrow
+    assert await scheduler.tick(utc(2026, 6, 2, 8, 1)) == 0
+    await scheduler.set_state(CHAT, "skip")  # tomorrow is skipped ...
+    assert await scheduler.tick(utc(2026, 6, 3, 7, 0)) == 0
+    assert await scheduler.tick(utc(2026, 6, 4, 7, 0)) == 1  # ... and the reading waits for it
+    assert headings(scheduler) == ["Reading 1 of 5"]
+    await scheduler.set_state(CHAT, "off")
+    assert await scheduler.tick(utc(2026, 6, 5, 7, 0)) == 0
+
+
+async def test_a_time_that_does_not_exist_that_day_posts_an_hour_later(scheduler):
+    await subscribe(scheduler, "01:30", when=utc(2026, 3, 28, 12, 0))
+    assert await scheduler.tick(utc(2026, 3, 29, 0, 59)) == 0
+    assert await scheduler.tick(utc(2026, 3, 29, 1, 30)) == 1  # 02:30 BST: the gap skipped
+
+
+async def test_forum_topic_and_the_end_of_the_plan(scheduler):
+    await subscribe(scheduler, "07:30", "UTC", topic=77, when=utc(2026, 6, 1, 12, 0))
+    for day in range(2, 8):
+        await scheduler.tick(utc(2026, 6, day, 7, 30))
+    assert {topic for _, topic, _ in scheduler.posts} == {77}
+    assert headings(scheduler)[-1] == "The reading plan is complete"
+    assert await scheduler.tick(utc(2026, 6, 9, 7, 30)) == 0  # paused at the end, not repeated
+
+
+async def test_describe_shows_the_next_time_in_the_chats_zone_and_progress(scheduler):
+    reply = await subscribe(scheduler, "07:30", "Asia/Tokyo", when=utc(2026, 6, 1, 12, 0))
+    text = reply.text()
+    assert "at 07:30 Asia/Tokyo · 0 of 5 readings done" in text
+    assert "Next: Tue 2 Jun, 07:30 (Asia/Tokyo)" in text
+    assert "Up next: The twisted logic of the pro-Putin left" in text
+    plan = await scheduler.store.plan(CHAT)
+    assert next_send(plan, utc(2026, 6, 1, 12, 0)) == utc(2026, 6, 1, 22, 30)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("07:30", time(7, 30)), ("7.05", time(7, 5)), ("23h59", time(23, 59)), ("25:99", None), ("24:00", None), ("noon", None), ("", None)])  # fmt: skip
+def test_times_of_day(text, expected):
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "../etc/passwd", "", "/etc/localtime"])
+def test_unknown_zones(name):
+    assert zone(name) is None
