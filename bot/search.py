@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,7 +34,7 @@ MAX_QUERY_CHARS = 1500
 # Paragraphs up to this length are quoted whole; longer ones by the matched sentences.
 SHORT_PARAGRAPH = 600
 _WINDOW = 3  # longest run of sentences scored as one unit
-_SHORTLIST = 80  # units re-scored by alignment after the coverage pass
+_SHORTLIST = 40  # paragraphs re-scored sentence by sentence after the first stage
 
 STOPWORDS = frozenset(
     """a an and are as at be but by for from had has have he her his i if in into is it its
@@ -74,45 +75,68 @@ class _Unit:
     joined: str
 
 
-def _word_credit(query_word: str, vocabulary: list[str], known: set[str]) -> dict[str, float]:
-    """Library words a query word may stand for, each with the credit (0-1) it earns."""
+def _word_credit(
+    query_word: str, buckets: dict[int, list[str]], known: set[str]
+) -> dict[str, float]:
+    """Library words a query word may stand for, each with the credit (0-1) it earns.
+
+    A word the library has stands for itself (and, when long, for its close variants: a
+    member's "imperialists" finds the text's "imperialist"); a word it lacks is a typo or a
+    variant, matched to library words within a small edit."""
     if len(query_word) <= 2 or query_word.isdigit():
         return {query_word: 1.0} if query_word in known else {}
+    if query_word in known and len(query_word) < 6:
+        return {query_word: 1.0}
     # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is not "was").
     cutoff = 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
-    found = process.extract(
-        query_word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-    )
+    if query_word in known:
+        cutoff = 88  # a known word: only its close variants
+    size = len(query_word)
+    nearby = [w for length in range(size - 2, size + 3) for w in buckets.get(length, ())]
+    found = process.extract(query_word, nearby, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
     return {w: 1.0 if score == 100 else 0.9 * score / 100 for w, score, _ in found}
 
 
 class FuzzyIndex:
-    """A :class:`QuoteIndex` that scores every sentence run of the library with rapidfuzz."""
+    """A :class:`QuoteIndex` in two stages: paragraphs are found through an inverted index of
+    their words (typos matched against the vocabulary), then the best few are scored sentence
+    run by sentence run with rapidfuzz."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._units: list[_Unit] = []
+        self._paragraphs: list[tuple[Article, int]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
         for article in library.articles:
             for para in article.paragraphs:
-                self._add_paragraph(article, para.number)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        sentence_df: dict[str, int] = defaultdict(int)
-        for index, unit in enumerate(self._units):
-            for word in set(unit.words):
-                self._postings[word].append(index)
-                if unit.first == unit.last:
-                    sentence_df[word] += 1
-        sentences = sum(1 for u in self._units if u.first == u.last) or 1
-        self._idf = {w: math.log((sentences + 1) / (df + 1)) + 1 for w, df in sentence_df.items()}
-        self._max_idf = math.log(sentences + 1) + 1
-        self._vocabulary = sorted(self._postings)
-        self._vocabulary_set = set(self._vocabulary)
+                index = len(self._paragraphs)
+                self._paragraphs.append((article, para.number))
+                for word in {w.norm for w in words(para.text)}:
+                    postings[word].append(index)
+        self._postings = {w: array("I", ids) for w, ids in postings.items()}
+        count = len(self._paragraphs) or 1
+        self._idf = {w: math.log((count + 1) / (len(ids) + 1)) + 1 for w, ids in postings.items()}
+        self._max_idf = math.log(count + 1) + 1
+        self._common = max(50, count // 10)  # words in more paragraphs than this only rescore
+        self._vocabulary_set = set(postings)
+        self._buckets: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(postings):
+            self._buckets[len(word)].append(word)
+        self._by_article: dict[str, range] = {}
+        start = 0
+        for article in library.articles:
+            self._by_article[article.id] = range(start, start + len(article.paragraphs))
+            start += len(article.paragraphs)
+        self._unit_cache: dict[int, list[_Unit]] = {}
 
-    def _add_paragraph(self, article: Article, number: int) -> None:
+    def _units(self, index: int) -> list[_Unit]:
+        """The runs of one to three sentences of a paragraph, and the whole paragraph."""
+        cached = self._unit_cache.get(index)
+        if cached is not None:
+            return cached
+        article, number = self._paragraphs[index]
         para = article.paragraphs[number - 1]
-        para_words = words(para.text)
         per_sentence: list[list[str]] = [[] for _ in para.sentences]
-        for word in para_words:
+        for word in words(para.text):
             for i, (start, end) in enumerate(para.sentences):
                 if start <= word.start < end:
                     per_sentence[i].append(word.norm)
@@ -122,12 +146,17 @@ class FuzzyIndex:
             (f, min(f + size, count) - 1) for f in range(count) for size in range(1, _WINDOW + 1)
         }
         runs.add((0, count - 1))
+        units = []
         for first, last in sorted(runs):
             unit_words = tuple(w for s in per_sentence[first : last + 1] for w in s)
             if unit_words:
-                self._units.append(
+                units.append(
                     _Unit(article, number, first + 1, last + 1, unit_words, " ".join(unit_words))
                 )
+        if len(self._unit_cache) > 4096:
+            self._unit_cache.clear()
+        self._unit_cache[index] = units
+        return units
 
     def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list[Match]:
         """The best passages for ``query``, best first, at most one per paragraph."""
@@ -137,32 +166,42 @@ class FuzzyIndex:
         credits = [self._credits(w) for w in query_words]
         weights = [self._weight(w, c) for w, c in zip(query_words, credits, strict=True)]
         total = sum(weights)
-        coverage: dict[int, float] = defaultdict(float)
-        for weight, credit in zip(weights, credits, strict=True):
-            unit_credit: dict[int, float] = {}  # a query word counts once per unit
-            for word, value in credit.items():
-                for unit_no in self._postings[word]:
-                    if value > unit_credit.get(unit_no, 0.0):
-                        unit_credit[unit_no] = value
-            for unit_no, value in unit_credit.items():
-                coverage[unit_no] += weight * value
-        if article_id is not None:
-            coverage = {
-                u: c for u, c in coverage.items() if self._units[u].article.id == article_id
-            }
-        shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:_SHORTLIST]
+        # Stage 1: paragraphs by how much of the query's weight they hold. Small and very
+        # common words only count in stage 2, unless the query has nothing else.
+        content = [i for i, w in enumerate(query_words) if w not in STOPWORDS and credits[i]]
+        useful = (
+            [i for i in content if any(len(self._postings[w]) <= self._common for w in credits[i])]
+            or content
+            or [i for i, c in enumerate(credits) if c]
+        )
+        scope = self._by_article.get(article_id) if article_id is not None else None
+        scores: dict[int, float] = defaultdict(float)
+        for i in useful:
+            paragraph_credit: dict[int, float] = {}
+            for word, value in credits[i].items():
+                for index in self._postings[word]:
+                    if value > paragraph_credit.get(index, 0.0):
+                        paragraph_credit[index] = value
+            for index, value in paragraph_credit.items():
+                scores[index] += weights[i] * value
+        if scope is not None:
+            scores = {i: v for i, v in scores.items() if i in scope}
+            if not scores:
+                scores = dict.fromkeys(scope, 0.0)
+        shortlist = sorted(scores, key=lambda i: (-scores[i], i))[: max(_SHORTLIST, limit * 2)]
+        # Stage 2: the sentence runs of those paragraphs, by local coverage and alignment.
         joined_query = " ".join(query_words)
         best: dict[tuple[str, int], tuple[float, float, _Unit]] = {}
         for index in shortlist:
-            unit = self._units[index]
-            lo, hi, align = _aligned_words(joined_query, unit.words)
-            local = self._coverage(unit.words[lo:hi], weights, credits) / total
-            score = 0.6 * 100 * local + 0.4 * align
-            # Among equal scores, the unit with fewer unmatched words is the tighter quote.
-            precision = len(query_words) / max(len(unit.words), len(query_words))
-            key = (unit.article.id, unit.paragraph)  # one match per paragraph
-            if key not in best or (score, precision) > best[key][:2]:
-                best[key] = (score, precision, unit)
+            for unit in self._units(index):
+                lo, hi, align = _aligned_words(joined_query, unit.words)
+                local = self._coverage(unit.words[lo:hi], weights, credits) / total
+                score = 0.6 * 100 * local + 0.4 * align
+                # Among equal scores, the unit with fewer unmatched words is the tighter quote.
+                precision = len(query_words) / max(len(unit.words), len(query_words))
+                key = (unit.article.id, unit.paragraph)  # one match per paragraph
+                if key not in best or (score, precision) > best[key][:2]:
+                    best[key] = (score, precision, unit)
         ranked = sorted(best.values(), key=lambda item: item[:2], reverse=True)
         return [
             self._match(unit, score, joined_query, credits) for score, _, unit in ranked[:limit]
@@ -180,9 +219,7 @@ class FuzzyIndex:
         return found
 
     def _credits(self, word: str) -> dict[str, float]:
-        if word in self._vocabulary_set and len(word) <= 3:
-            return {word: 1.0}  # a known short word stands for itself
-        return _word_credit(word, self._vocabulary, self._vocabulary_set)
+        return _word_credit(word, self._buckets, self._vocabulary_set)
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:
         """How much a query word counts: its rarity in the library; an unknown word counts most."""
