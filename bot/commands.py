@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot import quotes
+from bot.citation import citation
 from bot.compare import (
     Position,
     compare_articles,
@@ -18,14 +20,13 @@ from bot.compare import (
     nearest_terms,
     suggested_topics,
 )
-from bot.library import Article, Library, Passage, format_date
+from bot.library import Article, Library, format_date
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
-from bot.search import HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
+from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
 from bot.text import words
 
-CANDIDATE_FLOOR = 40.0  # below this a candidate is not worth offering
 EXCERPT_CHARS = 220
 
 
@@ -48,6 +49,11 @@ COMMANDS = (
         "where the articles stand on a topic, or two articles side by side",
         "/compare imperialism",
     ),
+    CommandInfo(
+        "context", "a passage with the paragraphs around it", "/context putin-v-prigozhin ¶7"
+    ),
+    CommandInfo("discuss", "open a thread on a passage", "/discuss putin-v-prigozhin ¶7"),
+    CommandInfo("quotes", "the group's most-pulled passages", "/quotes"),
     CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
     CommandInfo(
         "daily",
@@ -91,18 +97,6 @@ GROUP_COMMANDS = frozenset(
 )
 
 
-def citation(article: Article, passage: Passage) -> list[Span]:
-    """``— Title, Publication, 12 August 2025, by Author · ref``; empty fields are left out."""
-    parts: list[Span] = [Span("— "), italic(article.title)]
-    for value in (article.publication, format_date(article.date)):
-        if value:
-            parts.append(Span(f", {value}"))
-    if article.author:
-        parts.append(Span(f", by {article.author}"))
-    parts += [Span(" · "), code(passage.ref)]
-    return parts
-
-
 def _excerpt(match: Match) -> list[Span]:
     """A candidate's text cut to about EXCERPT_CHARS around its first highlight."""
     text = match.passage.text
@@ -141,6 +135,8 @@ class Commands:
             "quote": lambda: self.quote(args),
             "summary": lambda: self.summary(args),
             "compare": lambda: self.compare(args),
+            "context": lambda: quotes.context_reply(self.library, args),
+            "discuss": lambda: quotes.discuss_reply(self.library, args),
         }.get(name.casefold())
         if handler is None and name.casefold() in GROUP_COMMANDS:
             return Reply().add(
@@ -257,7 +253,7 @@ class Commands:
         assert article is not None
         reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
         reply.add(*citation(article, best.passage))
-        reply.opens_thread, reply.refs = True, [best.passage.ref]
+        reply.opens_thread, reply.refs, reply.pulled = True, [best.passage.ref], [best.passage.ref]
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
         if others:
             reply.add("Also close: ", *_join([code(m.passage.ref) for m in others]))

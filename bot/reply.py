@@ -12,7 +12,7 @@ from typing import Literal
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text
 
-Style = Literal["", "b", "i", "code"]
+Style = Literal["", "b", "i", "s", "code"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     opens_thread: bool = False  # a post the group discusses (a quote, a summary, a comparison)
     refs: list[str] = field(default_factory=list)  # the passages it quotes
+    pulled: list[str] = field(default_factory=list)  # passages pulled as quotes (the board)
 
     def add(self, *parts: str | Span, quote: bool = False, expandable: bool = False) -> Reply:
         """Append a block made of strings (plain) and spans; returns the reply for chaining."""
@@ -187,4 +188,6 @@ def _span_plain(span: Span, ansi: bool) -> str:
         return f"\x1b[1m{span.text}\x1b[0m" if ansi else f"*{span.text}*"
     if span.style == "i" and ansi:
         return f"\x1b[3m{span.text}\x1b[0m"
+    if span.style == "s":
+        return f"\x1b[9m{span.text}\x1b[0m" if ansi else f"~~{span.text}~~"
     return span.text

@@ -30,6 +30,7 @@ from bot.text import Word, words
 # Scores run from 0 to 100. A match at or above HIT is presented as the passage the member
 # meant; below it, the bot says it found nothing and offers candidates.
 HIT = 70.0
+CANDIDATE_FLOOR = 40.0  # below this a passage is not worth offering even as a candidate
 MAX_QUERY_CHARS = 1500
 # Paragraphs up to this length are quoted whole; longer ones by the matched sentences.
 SHORT_PARAGRAPH = 600

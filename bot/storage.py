@@ -118,6 +118,35 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         )
         """,
     ),
+    (
+        6,
+        "quote requests, the quote board",
+        """
+        CREATE TABLE quote_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            query TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE TABLE pulls (
+            chat_id INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            user_name TEXT NOT NULL DEFAULT '',
+            at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        CREATE INDEX pulls_ref ON pulls (chat_id, ref);
+        CREATE TABLE board_hidden (
+            chat_id INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            PRIMARY KEY (chat_id, ref)
+        )
+        """,
+    ),
 ]
 
 
@@ -524,6 +553,82 @@ class Store:
         ):
             ids = [int(r[0]) for r in await cursor.fetchall()]
         return [await self.plan(chat_id) for chat_id in ids]
+
+    # --- quotes ----------------------------------------------------------------------------
+
+    async def save_request(self, chat_id: int, user_id: int, query: str) -> int:
+        """Keep a /quote's words so its "more" button works later, even after a restart."""
+        async with self._writing() as db:
+            cursor = await db.execute(
+                "INSERT INTO quote_requests (chat_id, user_id, query, at) VALUES (?, ?, ?, ?)",
+                (chat_id, user_id, query, int(time.time())),
+            )
+            request = int(cursor.lastrowid or 0)
+        await self.commit()
+        return request
+
+    async def request(self, request: int) -> tuple[int, int, str] | None:
+        """(chat, member, words) of a /quote, or None if it is unknown or expired."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT chat_id, user_id, query FROM quote_requests WHERE id = ?", (request,)
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    async def record_pull(
+        self, chat_id: int, message_id: int, ref: str, user_id: int, name: str, source: str
+    ) -> None:
+        """A passage posted into a group (by /quote, a button or inline), and who pulled it."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO pulls (chat_id, ref, user_id, user_name, at, source, "
+                "message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, ref, user_id, name, int(time.time()), source, message_id),
+            )
+
+    async def board(self, chat_id: int, limit: int = 10) -> list[tuple[str, int, int]]:
+        """(reference, times pulled, members who pulled it) of the group's top passages."""
+        ids = await self.chat_ids(chat_id)
+        marks = ",".join("?" * len(ids))
+        async with (
+            self._lock,
+            self._db.execute(
+                f"SELECT ref, count(*), count(DISTINCT user_id), max(at) FROM pulls "
+                f"WHERE chat_id IN ({marks}) AND ref NOT IN "
+                f"(SELECT ref FROM board_hidden WHERE chat_id = ?) "
+                f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC LIMIT ?",
+                (*ids, chat_id, limit),
+            ) as cursor,
+        ):
+            return [(str(r[0]), int(r[1]), int(r[2])) for r in await cursor.fetchall()]
+
+    async def hide_from_board(self, chat_id: int, ref: str) -> bool:
+        """Take a passage off a group's board; False if it was not on it."""
+        if not any(r == ref for r, _, _ in await self.board(chat_id, limit=1_000_000)):
+            return False
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO board_hidden (chat_id, ref) VALUES (?, ?)", (chat_id, ref)
+            )
+        await self.commit()
+        return True
+
+    async def recent_chat_of(self, user_id: int) -> int | None:
+        """The group a member last spoke in or pulled a quote in (for inline suggestions)."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT chat_id FROM (SELECT chat_id, date AS at FROM messages WHERE sender_id = ? "
+                "UNION ALL SELECT chat_id, at FROM pulls WHERE user_id = ?) "
+                "ORDER BY at DESC LIMIT 1",
+                (user_id, user_id),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     # --- the log -----------------------------------------------------------------------------
 

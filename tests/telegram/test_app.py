@@ -55,8 +55,9 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     assert menus, "setMyCommands was not called"
     names = [c["command"] for c in menus[0].params["commands"]]
     assert names == [
-        "quote", "summary", "compare", "articles", "daily", "plan", "next", "today", "thread",
-        "threads", "export", "logging", "forgetme", "privacy", "help", "start",
+        "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "daily", "plan",
+        "next", "today", "thread", "threads", "export", "logging", "forgetme", "privacy", "help",
+        "start",
     ]  # fmt: skip
 
 
