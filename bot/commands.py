@@ -126,13 +126,21 @@ class Commands:
         self.index = index if index is not None else FuzzyIndex(library)
         self.terms = terms if terms is not None else TermIndex(library)
 
-    def handle(self, name: str, args: str, *, bot_username: str | None = None) -> Reply | None:
-        """The reply to ``/name args``; None for a command this bot does not have."""
+    def handle(
+        self,
+        name: str,
+        args: str,
+        *,
+        bot_username: str | None = None,
+        replied_text: str | None = None,
+    ) -> Reply | None:
+        """The reply to ``/name args`` (sent as a reply to ``replied_text``, if it was); None
+        for a command this bot does not have."""
         handler = {
             "start": lambda: self.start(bot_username),
             "help": lambda: self.help(bot_username),
             "articles": self.articles,
-            "quote": lambda: self.quote(args),
+            "quote": lambda: self.quote(args, replied_text),
             "summary": lambda: self.summary(args),
             "compare": lambda: self.compare(args),
             "context": lambda: quotes.context_reply(self.library, args),
@@ -214,14 +222,18 @@ class Commands:
         reply.add("Search one article with ", code("/quote <number>: <words>"), ".")
         return reply
 
-    def quote(self, args: str) -> Reply:
-        """The passage that best matches what the member remembers, with its citation."""
+    def quote(self, args: str, replied_text: str | None = None) -> Reply:
+        """The passage that best matches what the member remembers, with its citation; with no
+        words, as a reply to a message: whether that message quotes the library exactly."""
         text = args.strip()
+        if not text and replied_text:
+            return quotes.check_quotation(self.index, self.library, replied_text)
         if not text:
             return (
                 Reply()
                 .add("Send me the words you remember, even roughly, and I find the passage:")
                 .add(code("/quote any peace is only a truce between two wars"))
+                .add("Or send /quote as a reply to a message that quotes an article: I check it.")
                 .add(
                     "To search one article, name it first: ",
                     code("/quote 2: stab in the back"),

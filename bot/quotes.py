@@ -109,18 +109,25 @@ def check_quotation(index: QuoteIndex, library: Library, text: str) -> Reply:
     assert article is not None
     quoted = words(quotation)
     original = words(passage.text)
-    matcher = difflib.SequenceMatcher(
-        None, [w.norm for w in quoted], [w.norm for w in original], autojunk=False
-    )
-    ops = [op for op in matcher.get_opcodes() if op[0] != "insert" or op[3] != op[4]]
-    core = [op for op in ops if op[0] in ("equal", "replace")]
-    if not core:
+    q_norms = [w.norm for w in quoted]
+    p_norms = [w.norm for w in original]
+    blocks = [
+        b
+        for b in difflib.SequenceMatcher(
+            None, q_norms, p_norms, autojunk=False
+        ).get_matching_blocks()
+        if b.size
+    ]
+    if not blocks:
         return Reply().add("Not in the library: I can't find “", italic(shown), "” in any article.")
-    start, end = core[0][3], core[-1][4]  # the passage's words the quotation covers
+    # The stretch of the passage the quotation stands for: from its first matching word to its
+    # last, widened by the quotation's unmatched words at either end.
+    first, last = blocks[0], blocks[-1]
+    start = max(0, first.b - first.a)
+    end = min(len(original), last.b + last.size + (len(q_norms) - last.a - last.size))
+    ops = difflib.SequenceMatcher(None, q_norms, p_norms[start:end], autojunk=False).get_opcodes()
     differences = [
-        op
-        for op in ops
-        if op[0] != "equal" and not (op[0] == "insert" and (op[4] <= start or op[3] >= end))
+        (tag, i1, i2, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in ops if tag != "equal"
     ]
     if not differences:
         reply = Reply().add(bold("Exact."), " The words are the author's:")

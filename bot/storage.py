@@ -742,6 +742,9 @@ class Store:
             )
             deleted = cursor.rowcount
             await db.execute(
+                f"DELETE FROM pulls WHERE chat_id IN ({marks}) AND user_id = ?", (*ids, user_id)
+            )
+            await db.execute(
                 "INSERT OR REPLACE INTO forgotten (chat_id, user_id, at) VALUES (?, ?, ?)",
                 (chat_id, user_id, int(time.time())),
             )

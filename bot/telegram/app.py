@@ -18,6 +18,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -27,7 +28,7 @@ from bot.config import Config
 from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.storage import Store
-from bot.telegram import group, readings
+from bot.telegram import group, inline, readings
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, serve
 from bot.telegram.record import LogPolicy
@@ -87,6 +88,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     ):
         application.add_handler(CommandHandler(name, callback, filters=new_messages))
     for name, callback in (
+        ("quotes", group.on_quotes),
         ("thread", group.on_thread),
         ("threads", group.on_threads),
         ("export", group.on_export),
@@ -100,6 +102,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     )
     application.add_handler(MessageHandler(filters.COMMAND & new_messages, on_unknown_command))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline))
     application.add_error_handler(on_error)
     return application
 

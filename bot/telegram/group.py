@@ -7,6 +7,7 @@ import time
 from telegram import ChatMember, InputFile, Message, Update
 
 from bot.discussion import privacy_text
+from bot.quotes import board_reply
 from bot.reply import Reply, code
 from bot.telegram.handlers import Context, parse_command, send_reply
 from bot.telegram.record import logging_on
@@ -156,3 +157,26 @@ async def on_privacy(update: Update, context: Context) -> None:
     if message is not None:
         text = privacy_text(context.bot_data.retention_days)
         await send_reply(message, Reply().add(text), context)
+
+
+async def on_quotes(update: Update, context: Context) -> None:
+    """/quotes: the group's most-pulled passages; /quotes remove <reference> (admins)."""
+    message = update.effective_message
+    if message is None:
+        return
+    data = context.bot_data
+    args = _args(message)
+    if args.casefold().startswith("remove"):
+        ref = args[len("remove") :].strip()
+        if not await is_admin(message, context):
+            reply = Reply().add("Only this group's admins can take a quote off the board.")
+        elif not ref:
+            reply = Reply().add("Which one? ", code("/quotes remove putin-v-prigozhin ¶7"))
+        elif await data.store.hide_from_board(message.chat_id, ref):
+            reply = Reply().add("Taken off the board: ", code(ref), ".")
+        else:
+            reply = Reply().add(code(ref[:60]), " is not on this group's board.")
+        await send_reply(message, reply, context)
+        return
+    rows = await data.store.board(message.chat_id)
+    await send_reply(message, board_reply(data.commands.library, rows), context)

@@ -14,6 +14,7 @@ from telegram import (
     Message,
     MessageEntity,
     Update,
+    User,
 )
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
@@ -21,6 +22,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.commands import Commands
 from bot.daily import Daily
 from bot.discussion import Discussion
+from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
 from bot.telegram.record import LogPolicy, record_bot_posts
@@ -91,9 +93,12 @@ def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_reply(message: Message, reply: Reply, context: Context) -> list[Message]:
+async def send_reply(
+    message: Message, reply: Reply, context: Context, puller: User | None = None
+) -> list[Message]:
     """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes;
-    buttons go under the last. The posts are logged where the group's discussion is."""
+    buttons go under the last. The posts are logged where the group's discussion is, and a
+    quote goes on the group's board under the member who pulled it."""
     texts = to_html(reply)
     sent = []
     for index, text in enumerate(texts):
@@ -112,6 +117,12 @@ async def send_reply(message: Message, reply: Reply, context: Context) -> list[M
         opens_thread=reply.opens_thread,
         refs=reply.refs,
     )
+    puller = puller or message.from_user
+    if reply.pulled and sent and _is_group(message.chat) and puller is not None:
+        for ref in reply.pulled:
+            await data.store.record_pull(
+                message.chat_id, sent[0].message_id, ref, puller.id, puller.full_name, "quote"
+            )
     return sent
 
 
@@ -122,9 +133,29 @@ async def on_command(update: Update, context: Context) -> None:
     if message is None or parsed is None:
         return
     username = context.bot.username if _is_group(message.chat) else None
-    reply = context.bot_data.commands.handle(parsed.name, parsed.args, bot_username=username)
-    if reply is not None:
-        await send_reply(message, reply, context)
+    target = message.reply_to_message
+    replied = (target.text or target.caption) if target is not None else None
+    reply = context.bot_data.commands.handle(
+        parsed.name, parsed.args, bot_username=username, replied_text=replied
+    )
+    if reply is None:
+        return
+    if parsed.name == "quote" and parsed.args and reply.pulled and message.from_user:
+        await add_quote_buttons(reply, message.chat_id, message.from_user.id, parsed.args, context)
+    await send_reply(message, reply, context)
+
+
+async def add_quote_buttons(
+    reply: Reply, chat_id: int, user_id: int, query: str, context: Context
+) -> None:
+    """ "More" (the asker's next matches), "Context" and "Discuss" under a quote."""
+    request = await context.bot_data.store.save_request(chat_id, user_id, query)
+    ref = reply.pulled[0]
+    reply.buttons += [
+        Button("More", f"/more {request} 1"),
+        Button("Context", f"/context {ref}"),
+        Button("Discuss", f"/discuss {ref}"),
+    ]
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -135,12 +166,34 @@ async def on_button(update: Update, context: Context) -> None:
     data = query.data or ""
     name, _, args = data.removeprefix("/").partition(" ")
     message = query.message if isinstance(query.message, Message) else None
-    reply = context.bot_data.commands.handle(name, args) if data.startswith("/") else None
+    commands = context.bot_data.commands
+    if name == "more" and data.startswith("/"):
+        reply = await _more(query.from_user.id, args, context)
+        if isinstance(reply, str):
+            await query.answer(reply, show_alert=True)
+            return
+    else:
+        reply = commands.handle(name, args) if data.startswith("/") else None
     if reply is None or message is None:
         await query.answer("This button no longer works; send the command again.")
         return
     await query.answer()
-    await send_reply(message, reply, context)
+    await send_reply(message, reply, context, puller=query.from_user)
+
+
+async def _more(presser: int, args: str, context: Context) -> Reply | str | None:
+    """The next page of a /quote's matches; a refusal (str) for anyone but the asker."""
+    parts = args.split()
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    found = await context.bot_data.store.request(int(parts[0]))
+    if found is None:
+        return None
+    _, asker, query = found
+    if presser != asker:
+        return "Only the member who asked can page these results; send your own /quote."
+    commands = context.bot_data.commands
+    return more_reply(commands.index, commands.library, query, max(1, int(parts[1])), int(parts[0]))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import (
@@ -134,10 +135,25 @@ async def record_update(update: Update, store: Store, bot_id: int, policy: LogPo
     row = logged(message, bot_id)
     if not row.text:
         return  # a service message (someone joined, a title changed): not discussion
+    if message.via_bot is not None and message.via_bot.id == bot_id and update.message:
+        await _record_inline_pull(message, store)
     if update.edited_message is not None and message.edit_date is not None:
         await store.log_edit(row, int(message.edit_date.timestamp()))
     else:
         await store.log_message(row)
+
+
+_CITED = re.compile(r"· ([a-z0-9]+(?:-[a-z0-9]+)* ¶\d+(?:\.\d+(?:-\d+)?)?)\s*$")
+
+
+async def _record_inline_pull(message: Message, store: Store) -> None:
+    """A passage a member posted through inline mode goes on the group's board."""
+    found = _CITED.search(message.text or "")
+    user = message.from_user
+    if found and user is not None:
+        await store.record_pull(
+            message.chat_id, message.message_id, found[1], user.id, user.full_name, "inline"
+        )
 
 
 async def record_bot_posts(

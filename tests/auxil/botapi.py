@@ -391,6 +391,45 @@ class BotAPIStandIn:
             raise _Refusal("MESSAGE_TOO_LONG")
         return True
 
+    async def _api_answerInlineQuery(self, params: dict) -> bool:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise _Refusal("RESULTS_TOO_MUCH")
+        ids = [r.get("id", "") for r in results]
+        if len(set(ids)) != len(ids):
+            raise _Refusal("RESULT_ID_DUPLICATE")
+        if any(not i or len(i.encode()) > 64 for i in ids):
+            raise _Refusal("RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            text = content.get("message_text", "")
+            try:
+                visible = parse_telegram_html(text) if content.get("parse_mode") == "HTML" else text
+            except TelegramHTMLError as exc:
+                raise _Refusal(f"can't parse entities: {exc}") from None
+            if not visible.strip() or utf16_length(visible) > TEXT_LIMIT:
+                raise _Refusal("MESSAGE_TOO_LONG" if visible.strip() else "MESSAGE_EMPTY")
+        if len(str(params.get("next_offset", "")).encode()) > 64:
+            raise _Refusal("NEXT_OFFSET_INVALID")
+        return True
+
+    def inline_query(self, text: str, offset: str = "", user_id: int = 501) -> None:
+        """Queue a member's inline query: @bot <text>."""
+        self.push_update(
+            {
+                "inline_query": {
+                    "id": str(next(self._message_ids)),
+                    "from": {"id": user_id, "is_bot": False, "first_name": "Rosa"},
+                    "query": text,
+                    "offset": offset,
+                    "chat_type": "supergroup",
+                }
+            }
+        )
+
+    def inline_answers(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "answerInlineQuery"]
+
     def answers(self) -> list[Call]:
         """Button presses the bot answered."""
         return [c for c in self.calls if c.method == "answerCallbackQuery" and c.ok]
