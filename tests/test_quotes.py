@@ -1,0 +1,73 @@
+"""Quoting's core: the misquote check, inline pages, context and discussion posts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.quotes import (
+    check_quotation,
+    context_reply,
+    discuss_reply,
+    inline_results,
+    quotation_in,
+    result_id,
+)
+from bot.reply import to_plain
+from bot.search import FuzzyIndex
+
+
+@pytest.fixture(scope="module")
+def index(library):
+    return FuzzyIndex(library)
+
+
+@pytest.mark.parametrize(
+    ("message", "verdict", "marked", "ref"),
+    [
+        ("“Capitalist barbarism doesn’t come to an end by palace coups”", "*Exact.*", [], "putin-v-prigozhin ¶9"),
+        ('"capitalist barbarism doesn\'t come to an end by palace coups"', "*Exact.*", [], "putin-v-prigozhin ¶9"),  # straight marks, case
+        ("Putin misremembers 1971 at his peril", "*Not quite.*", ["*1917*", "~~1971~~"], "putin-v-prigozhin ¶12"),
+        ("they said “the film of globalisation is wound backwards”", "*Not quite.*", ["*off*"], "pro-putin-left ¶1"),
+        ("“imperialism isn’t a policy, it’s a system of war”", "*Not quite.*", ["~~of war~~"], "no-peace-with-empire ¶1"),
+        ("Lenin wrote that imperialism is the highest stage of capitalism", "Not in the library", [], None),
+    ],
+)  # fmt: skip
+def test_the_misquote_check(index, library, message, verdict, marked, ref):
+    text = to_plain(check_quotation(index, library, message))
+    assert text.startswith(verdict)
+    for mark in marked:
+        assert mark in text
+    if ref:
+        assert ref in text
+
+
+def test_the_quotation_is_what_is_in_quotation_marks():
+    assert quotation_in("As they say — «no war but the class war» — indeed") == "no war but the class war"  # fmt: skip
+    assert quotation_in("no quotation marks here") == "no quotation marks here"
+
+
+def test_inline_pages_do_not_overlap_and_end(index, library):
+    first, offset = inline_results(index, library, "war", 0, page=5)
+    second, _ = inline_results(index, library, "war", offset, page=5)
+    assert offset == 5
+    assert len(first) == len(second) == 5
+    assert not {i.id for i in first} & {i.id for i in second}
+    none, end = inline_results(index, library, "zzzz qqqq", 0)
+    assert (none, end) == ([], None)
+
+
+def test_result_ids_fit_in_64_bytes():
+    assert result_id("putin-v-prigozhin ¶7") == "putin-v-prigozhin ¶7"
+    long_ref = "x" * 70 + " ¶1"
+    assert len(result_id(long_ref).encode()) <= 64
+
+
+def test_context_and_discussion(library):
+    text = to_plain(context_reply(library, "putin-v-prigozhin ¶7"))
+    assert "¶6  This was not a war weary army rebellion" in text
+    assert "¶8  While rumour has it" in text
+    assert "I don't know the passage “nope ¶3”" in to_plain(context_reply(library, "nope ¶3"))
+    post = discuss_reply(library, "pro-putin-left ¶1.4")
+    assert post.opens_thread
+    assert post.refs == ["pro-putin-left ¶1.4"]
+    assert to_plain(post).startswith("*Discussion: *pro-putin-left ¶1.4")
