@@ -23,7 +23,7 @@ from bot.text import normalise, sentence_spans, word_count, words
 CATALOG_NAME = "catalog.toml"
 ARTICLE_SUFFIXES = (".txt", ".md")
 _CATALOG_KEYS = {"id", "file", "title", "publication", "author", "date", "standfirst"}
-_ID = re.compile(r"^(?=.{1,48}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # fits a button's 64 bytes
+_ID = re.compile(r"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # "/context <id> ¶n.s-t" ≤ 64 bytes
 _REF = re.compile(
     r"^\s*(?P<id>[a-z0-9-]+)\s*¶\s*(?P<para>\d+)(?:\.(?P<s1>\d+)(?:-(?P<s2>\d+))?)?\s*$"
 )
@@ -75,6 +75,7 @@ class Article:
     standfirst: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
     dropped: list[tuple[int, str, str]] = field(default_factory=list)
+    added: float = 0.0  # when it was added to the library (0 for the folder's articles)
 
     @cached_property
     def words(self) -> int:
@@ -112,6 +113,22 @@ class Library:
 
     def __post_init__(self) -> None:
         self._by_id = {a.id: a for a in self.articles}
+
+    def add(self, article: Article) -> None:
+        """Add an article at the end of the library."""
+        if article.id in self._by_id:
+            raise LibraryError(f"an article with id {article.id!r} is already in the library")
+        article.number = len(self.articles) + 1
+        self.articles.append(article)
+        self._by_id[article.id] = article
+
+    def remove(self, article_id: str) -> Article:
+        """Take an article out; the ones after it move up a number."""
+        article = self._by_id.pop(article_id)
+        self.articles.remove(article)
+        for number, other in enumerate(self.articles, start=1):
+            other.number = number
+        return article
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -234,7 +251,7 @@ def _catalog_entries(catalog: Path) -> list[dict[str, str]]:
                 raise LibraryError(f"{where}: key {key!r} must be a string")
         if not _ID.match(entry["id"]):
             raise LibraryError(
-                f"{where}: key 'id' = {entry['id']!r} must be up to 48 lower-case letters, "
+                f"{where}: key 'id' = {entry['id']!r} must be up to 40 lower-case letters, "
                 "digits and hyphens, like 'putin-v-prigozhin'"
             )
         if entry["id"] in seen_ids:
@@ -264,7 +281,7 @@ def _catalog_date(value: object, where: str) -> date | str | None:
 
 
 def _slug(title: str, taken: set[str]) -> str:
-    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5])[:40]
+    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5])[:34]
     base = base.strip("-") or "article"
     slug, n = base, 2
     while slug in taken:
@@ -276,7 +293,18 @@ def load_article(
     path: Path, number: int, entry: dict | None = None, taken: set[str] | None = None
 ) -> Article:
     """Load one article file; ``entry`` is its catalog entry, whose fields override detection."""
-    raw = _read_text(path)
+    return article_from_text(_read_text(path), path, number, entry, taken)
+
+
+def article_from_text(
+    raw: str,
+    path: Path,
+    number: int,
+    entry: dict | None = None,
+    taken: set[str] | None = None,
+) -> Article:
+    """An article from its text (Markdown if ``path`` ends in .md); ``entry`` overrides what
+    the text is found to state."""
     split = split_article(markdown_to_text(raw) if path.suffix.lower() == ".md" else raw)
     entry = entry or {}
     title = entry.get("title", split.title) or path.stem

@@ -65,6 +65,14 @@ class QuoteIndex(Protocol):
         """The best passages for ``query``, best first; all of one article if ``article_id``."""
         ...
 
+    def add_article(self, article: Article) -> None:
+        """Make an article quotable at once."""
+        ...
+
+    def remove_article(self, article_id: str) -> None:
+        """Take an article's passages out of every search."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Unit:
@@ -106,28 +114,50 @@ class FuzzyIndex:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._paragraphs: list[tuple[Article, int]] = []
-        postings: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, array] = {}
+        self._by_article: dict[str, range] = {}
+        self._removed: set[int] = set()  # paragraphs of removed articles (their postings stay)
+        self._vocabulary_set: set[str] = set()
+        self._buckets: dict[int, list[str]] = defaultdict(list)
+        self._idf: dict[str, float] = {}
+        self._unit_cache: dict[int, list[_Unit]] = {}
         for article in library.articles:
-            for para in article.paragraphs:
-                index = len(self._paragraphs)
-                self._paragraphs.append((article, para.number))
-                for word in {w.norm for w in words(para.text)}:
-                    postings[word].append(index)
-        self._postings = {w: array("I", ids) for w, ids in postings.items()}
-        count = len(self._paragraphs) or 1
-        self._idf = {w: math.log((count + 1) / (len(ids) + 1)) + 1 for w, ids in postings.items()}
+            self._index(article)
+        self._refresh()
+
+    def _index(self, article: Article) -> None:
+        start = len(self._paragraphs)
+        for para in article.paragraphs:
+            index = len(self._paragraphs)
+            self._paragraphs.append((article, para.number))
+            for word in {w.norm for w in words(para.text)}:
+                postings = self._postings.get(word)
+                if postings is None:
+                    postings = self._postings[word] = array("I")
+                    self._vocabulary_set.add(word)
+                    self._buckets[len(word)].append(word)
+                postings.append(index)
+        self._by_article[article.id] = range(start, len(self._paragraphs))
+
+    def _refresh(self) -> None:
+        """Word weights from how many paragraphs hold each word."""
+        count = (len(self._paragraphs) - len(self._removed)) or 1
+        self._idf = {
+            w: math.log((count + 1) / (len(ids) + 1)) + 1 for w, ids in self._postings.items()
+        }
         self._max_idf = math.log(count + 1) + 1
         self._common = max(50, count // 10)  # words in more paragraphs than this only rescore
-        self._vocabulary_set = set(postings)
-        self._buckets: dict[int, list[str]] = defaultdict(list)
-        for word in sorted(postings):
-            self._buckets[len(word)].append(word)
-        self._by_article: dict[str, range] = {}
-        start = 0
-        for article in library.articles:
-            self._by_article[article.id] = range(start, start + len(article.paragraphs))
-            start += len(article.paragraphs)
-        self._unit_cache: dict[int, list[_Unit]] = {}
+
+    def add_article(self, article: Article) -> None:
+        """Make an article quotable at once."""
+        self._index(article)
+        self._refresh()
+
+    def remove_article(self, article_id: str) -> None:
+        """Take an article's passages out of every search."""
+        span = self._by_article.pop(article_id, range(0))
+        self._removed.update(span)
+        self._refresh()
 
     def _units(self, index: int) -> list[_Unit]:
         """The runs of one to three sentences of a paragraph, and the whole paragraph."""
@@ -185,6 +215,8 @@ class FuzzyIndex:
                         paragraph_credit[index] = value
             for index, value in paragraph_credit.items():
                 scores[index] += weights[i] * value
+        if self._removed:
+            scores = {i: v for i, v in scores.items() if i not in self._removed}
         if scope is not None:
             scores = {i: v for i, v in scores.items() if i in scope}
             if not scores:

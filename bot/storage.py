@@ -147,6 +147,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         )
         """,
     ),
+    (
+        7,
+        "articles added by members, and removed ones",
+        """
+        CREATE TABLE library_articles (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            fingerprint TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            publication TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            added_at REAL NOT NULL,
+            added_by INTEGER
+        );
+        CREATE TABLE library_removed (id TEXT PRIMARY KEY, removed_at REAL NOT NULL)
+        """,
+    ),
 ]
 
 
@@ -553,6 +572,60 @@ class Store:
         ):
             ids = [int(r[0]) for r in await cursor.fetchall()]
         return [await self.plan(chat_id) for chat_id in ids]
+
+    # --- the library's added articles ---------------------------------------------------
+
+    async def added_articles(self) -> list[tuple[str, str, str, str, str, str, str, float]]:
+        """(id, file name, text, title, publication, author, date, added at), oldest first."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT id, name, text, title, publication, author, date, added_at "
+                "FROM library_articles ORDER BY added_at, id"
+            ) as cursor,
+        ):
+            return [tuple(r) for r in await cursor.fetchall()]
+
+    async def removed_articles(self) -> set[str]:
+        async with (
+            self._lock,
+            self._db.execute("SELECT id FROM library_removed") as cursor,
+        ):
+            return {str(r[0]) for r in await cursor.fetchall()}
+
+    async def article_with_fingerprint(self, fingerprint: str) -> str | None:
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT id FROM library_articles WHERE fingerprint = ?", (fingerprint,)
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def save_article(
+        self, article_id: str, name: str, text: str, fingerprint: str,
+        meta: tuple[str, str, str, str], added_by: int | None,
+    ) -> None:  # fmt: skip
+        """Keep an added article (committed before this returns)."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT INTO library_articles (id, name, text, fingerprint, title, publication, "
+                "author, date, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, name, text, fingerprint, *meta, time.time(), added_by),
+            )
+            await db.execute("DELETE FROM library_removed WHERE id = ?", (article_id,))
+        await self.commit()
+
+    async def delete_article(self, article_id: str) -> None:
+        """Remove an article for good: an added one is deleted, a folder one is hidden."""
+        async with self._writing() as db:
+            await db.execute("DELETE FROM library_articles WHERE id = ?", (article_id,))
+            await db.execute(
+                "INSERT OR REPLACE INTO library_removed (id, removed_at) VALUES (?, ?)",
+                (article_id, time.time()),
+            )
+        await self.commit()
 
     # --- quotes ----------------------------------------------------------------------------
 

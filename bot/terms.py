@@ -106,13 +106,30 @@ class TermIndex:
         self.parts: dict[str, set[str]] = defaultdict(set)
         self._surface: dict[str, Counter[str]] = defaultdict(Counter)
         self.wordings: dict[str, str] = {}  # every word of the library -> its term
+        self.size = 0
         for article in library.articles:
-            entry = self._add(article)
-            self.articles[article.id] = entry
-            for term, count in entry.counts.items():
-                self.postings[term][article.id] = count
-                for part in term_parts(term):
-                    self.parts[part].add(term)
+            self.add_article(article)
+
+    def add_article(self, article: Article) -> None:
+        """Count an article's terms (one added to the library while the bot runs, too)."""
+        entry = self._add(article)
+        self.articles[article.id] = entry
+        for term, count in entry.counts.items():
+            self.postings[term][article.id] = count
+            for part in term_parts(term):
+                self.parts[part].add(term)
+        self.size = len(self.articles)
+
+    def remove_article(self, article_id: str) -> None:
+        """Forget an article's terms."""
+        entry = self.articles.pop(article_id, None)
+        if entry is None:
+            return
+        for term in entry.counts:
+            self.postings[term].pop(article_id, None)
+            self.document_frequency[term] -= 1
+            if self.document_frequency[term] <= 0:
+                del self.document_frequency[term]
         self.size = len(self.articles)
 
     def _add(self, article: Article) -> ArticleTerms:

@@ -27,6 +27,7 @@ from bot.commands import COMMANDS, Commands
 from bot.config import Config
 from bot.daily import Daily
 from bot.discussion import Discussion
+from bot.ingest import Librarian
 from bot.storage import Store
 from bot.telegram import group, inline, readings
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
@@ -153,6 +154,7 @@ async def run(config: Config, commands: Commands) -> None:
     """Open the database and run the bot until SIGINT or SIGTERM."""
     store = await Store.open(config.database)
     try:
+        await Librarian(store, commands).sync()  # articles added before this start
         application = build_application(config, commands, store)
         intake = Intake(application, store, LogPolicy(config.logging_default))
         await serve(application, intake)
