@@ -25,9 +25,11 @@ from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
-from bot.text import words
+from bot.text import normalise, words
 
 EXCERPT_CHARS = 220
+ARTICLES_PAGE = 10
+ARTICLE_ORDERS = ("catalog", "newest", "title")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,14 @@ COMMANDS = (
     ),
     CommandInfo("discuss", "open a thread on a passage", "/discuss putin-v-prigozhin ¶7"),
     CommandInfo("quotes", "the group's most-pulled passages", "/quotes"),
-    CommandInfo("articles", "list the library's articles with their numbers and ids", "/articles"),
+    CommandInfo(
+        "articles",
+        "the library, a page at a time (newest, title: other orders)",
+        "/articles newest",
+    ),
+    CommandInfo(
+        "remove", "admins: take an article out of the library (send a file to add one)", "/remove 6"
+    ),
     CommandInfo(
         "daily",
         "admins: a reading every day at this time (or off, pause, resume, skip)",
@@ -93,6 +102,9 @@ GROUP_COMMANDS = frozenset(
         "plan",
         "next",
         "today",
+        "quotes",
+        "more",
+        "remove",
     }
 )
 
@@ -139,7 +151,7 @@ class Commands:
         handler = {
             "start": lambda: self.start(bot_username),
             "help": lambda: self.help(bot_username),
-            "articles": self.articles,
+            "articles": lambda: self.articles(args),
             "quote": lambda: self.quote(args, replied_text),
             "summary": lambda: self.summary(args),
             "compare": lambda: self.compare(args),
@@ -205,10 +217,27 @@ class Commands:
             )
         return reply
 
-    def articles(self) -> Reply:
-        """The library, numbered as /quote and /summary accept it."""
-        reply = Reply().add(bold(f"The library: {len(self.library)} articles"))
-        for article in self.library.articles:
+    def articles(self, args: str = "") -> Reply:
+        """The library, a page at a time: in catalog order (numbered as /quote and /summary
+        accept it), newest first, or by title."""
+        words_ = args.casefold().split()
+        order = next((w for w in words_ if w in ARTICLE_ORDERS), "catalog")
+        page = next((int(w) for w in words_ if w.isdigit()), 1)
+        articles = list(self.library.articles)
+        if order == "newest":
+            articles.sort(key=lambda a: (-a.added, a.number))
+        elif order == "title":
+            articles.sort(key=lambda a: (normalise(a.title).lstrip("\"'“‘ "), a.number))
+        pages = max(1, -(-len(articles) // ARTICLES_PAGE))
+        page = min(max(page, 1), pages)
+        shown = articles[(page - 1) * ARTICLES_PAGE : page * ARTICLES_PAGE]
+        heading = f"The library: {len(self.library)} articles"
+        if pages > 1:
+            heading += f" · page {page} of {pages}"
+        if order != "catalog":
+            heading += " · newest first" if order == "newest" else " · by title"
+        reply = Reply().add(bold(heading))
+        for article in shown:
             details = [v for v in (article.publication, format_date(article.date)) if v]
             if article.author:
                 details.append(f"by {article.author}")
@@ -220,6 +249,14 @@ class Commands:
                 f" · {article.words:,} words · {len(article.paragraphs)} ¶",
             )
         reply.add("Search one article with ", code("/quote <number>: <words>"), ".")
+        if page > 1:
+            reply.buttons.append(Button("‹ Previous", f"/articles {order} {page - 1}"))
+        if page < pages:
+            reply.buttons.append(Button("Next ›", f"/articles {order} {page + 1}"))
+        for other in ARTICLE_ORDERS:
+            if other != order:
+                label = {"catalog": "By number", "newest": "Newest", "title": "By title"}[other]
+                reply.buttons.append(Button(label, f"/articles {other}"))
         return reply
 
     def quote(self, args: str, replied_text: str | None = None) -> Reply:

@@ -119,9 +119,11 @@ def _cut_span(span: Span, room: int) -> tuple[Span, Span]:
             low = mid
         else:
             high = mid - 1
-    cut = span.text.rfind(" ", 0, low + 1)
+    cut = span.text.rfind("\n", 0, low + 1)  # between lines if it can, else between words
+    if cut <= low // 2:
+        cut = span.text.rfind(" ", 0, low + 1)
     cut = cut if cut > low // 2 else low
-    return Span(span.text[:cut], span.style), Span(span.text[cut:].lstrip(" "), span.style)
+    return Span(span.text[:cut], span.style), Span(span.text[cut:].lstrip(" \n"), span.style)
 
 
 def _split_block(block: Block, limit: int) -> list[str]:

@@ -29,13 +29,20 @@ from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.ingest import Librarian
 from bot.storage import Store
-from bot.telegram import group, inline, readings
+from bot.telegram import group, inline, library, readings
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, serve
 from bot.telegram.record import LogPolicy
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
+LIBRARY_SYNC = 10.0  # seconds between looks for articles added from the command line
+
+
+def file_url(api_base_url: str) -> str:
+    """Where files are downloaded from: https://api.telegram.org/file/bot for Telegram."""
+    base = api_base_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
 
 
 def build_application(config: Config, commands: Commands, store: Store) -> Application:
@@ -44,6 +51,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         ApplicationBuilder()
         .token(config.token.get())
         .base_url(config.api_base_url)
+        .base_file_url(file_url(config.api_base_url))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -67,6 +75,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.policy = LogPolicy(config.logging_default)
     data.retention_days = config.retention_days
     data.admins = {}
+    data.librarian = Librarian(store, commands)
+    data.curators = set(config.admins)
     data.daily = Daily(
         store,
         commands.library,
@@ -81,6 +91,10 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     # answered twice. Logging happens before any handler, in the intake.
     new_messages = filters.UpdateType.MESSAGE
     in_groups = new_messages & filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("remove", library.on_remove, filters=new_messages))
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & new_messages, library.on_document)
+    )
     for name, callback in (
         ("daily", readings.on_daily),
         ("plan", readings.on_plan),
@@ -121,7 +135,10 @@ async def _post_init(application: Application) -> None:
         "yes" if me.can_read_all_group_messages else "no (privacy mode: commands and replies only)",
     )
     data: BotData = application.bot_data
-    data.tasks = [asyncio.create_task(data.daily.run(), name="daily-readings")]
+    data.tasks = [
+        asyncio.create_task(data.daily.run(), name="daily-readings"),
+        asyncio.create_task(_sync_library(data), name="library-sync"),
+    ]
     if data.retention_days:
         data.tasks.append(asyncio.create_task(_purge_forever(data), name="retention"))
 
@@ -131,6 +148,18 @@ async def _post_shutdown(application: Application) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _sync_library(data: BotData) -> None:
+    """Bring in articles added or removed from the command line while the bot runs."""
+    while True:
+        await asyncio.sleep(LIBRARY_SYNC)
+        try:
+            changed = await data.librarian.sync()
+            if changed:
+                log.info("Library: %d change(s) from the database", changed)
+        except Exception:
+            log.exception("Library sync failed; trying again shortly")
 
 
 async def _purge_forever(data: BotData) -> None:

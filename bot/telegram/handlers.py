@@ -22,6 +22,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.commands import Commands
 from bot.daily import Daily
 from bot.discussion import Discussion
+from bot.ingest import Librarian
 from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
@@ -42,6 +43,8 @@ class BotData:
     retention_days: int
     admins: dict[tuple[int, int], tuple[float, bool]]  # (chat, user) -> (checked at, admin?)
     daily: Daily
+    librarian: Librarian
+    curators: set[int]  # telegram.admins: may change the library from any chat
     tasks: list[asyncio.Task[None]]  # background work started at start-up
 
 
@@ -58,13 +61,15 @@ class ParsedCommand:
 
 
 def parse_command(message: Message) -> ParsedCommand | None:
-    """The command a message starts with, from its ``bot_command`` entity; None if none."""
-    text = message.text or ""
-    for entity in message.entities:
+    """The command a message (or a file's caption) starts with, from its ``bot_command``
+    entity; None if none."""
+    text = message.text or message.caption or ""
+    entities = message.entities if message.text else message.caption_entities
+    for entity in entities:
         if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
             # Entity offsets count UTF-16 code units; the command itself is ASCII, so the
             # prefix of the text up to it has the same length in both counts.
-            command = message.parse_entity(entity)
+            command = text[: entity.length]
             name, _, addressee = command[1:].partition("@")
             args = text[len(command) :]
             return ParsedCommand(name.casefold(), addressee or None, args.strip())

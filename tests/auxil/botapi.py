@@ -129,6 +129,7 @@ class BotAPIStandIn:
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -194,6 +195,55 @@ class BotAPIStandIn:
             }
         self.push_update({"message": message})
         return message
+
+    def send_file(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        chat_id: int = 42,
+        kind: str = "private",
+        caption: str | None = None,
+        user_id: int = 501,
+    ) -> dict[str, Any]:
+        """Queue a member's document; the bot can fetch it with getFile and a download."""
+        chat = self._chats.get(chat_id) or self.chat(chat_id, kind)
+        file_id = f"file{next(self._message_ids)}"
+        self.files[file_id] = data
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Rosa"},
+            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
+                         "file_size": len(data)},
+        }  # fmt: skip
+        if caption is not None:
+            message["caption"] = caption
+            m = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", caption)
+            if m:
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(m.group())}
+                ]
+        self.push_update({"message": message})
+        return message
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        data = self.files.get(file_id)
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data)
+
+    async def _api_getFile(self, params: dict) -> dict:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise _Refusal("wrong file_id or the file is temporarily unavailable")
+        size = len(self.files[file_id])
+        if size > 20_000_000:
+            raise _Refusal("file is too big")
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": size,
+                "file_path": f"documents/{file_id}"}  # fmt: skip
 
     def edit(self, message: dict[str, Any], text: str, *, seconds_later: int = 5) -> None:
         """Queue an edit of a member's message."""
@@ -343,6 +393,7 @@ class BotAPIStandIn:
         return True
 
     admins: set[int] = field(default_factory=set)  # user ids getChatMember calls admins
+    files: dict[str, bytes] = field(default_factory=dict)  # documents members sent
 
     async def _api_getChatMember(self, params: dict) -> dict:
         user_id = int(params["user_id"])

@@ -55,7 +55,7 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     assert menus, "setMyCommands was not called"
     names = [c["command"] for c in menus[0].params["commands"]]
     assert names == [
-        "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "daily", "plan",
+        "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "remove", "daily", "plan",
         "next", "today", "thread", "threads", "export", "logging", "forgetme", "privacy", "help",
         "start",
     ]  # fmt: skip
@@ -113,27 +113,33 @@ async def test_a_long_answer_is_split_into_messages_telegram_accepts(botapi, tmp
     from bot.search import FuzzyIndex
     from tests.conftest import start_bot, stop_bot
 
-    for n in range(60):
+    for n in range(90):
         (tmp_path / f"{n:03}.txt").write_text(
-            f"Collected pamphlet number {n} on the <national> question & the state\n\n"
+            f"Pamphlet {n} on the <national> question & the state\n\n"
             "The working class has no country, and what it has not got cannot be taken from it.\n",
             encoding="utf-8",
         )
     library = load_library(tmp_path)
     bot = await start_bot(botapi, Commands(library, FuzzyIndex(library)), tmp_path / "db.sqlite3")
     try:
+        botapi.send_text("/plan")  # every reading of a 90-article plan: over 4096 characters
         botapi.send_text("/articles")
-        await botapi.wait_for_messages(2)
+        await botapi.wait_for_messages(3)
         await asyncio.sleep(0.3)
     finally:
         await stop_bot(bot)
     assert not botapi.refused()
-    texts = [parse_telegram_html(c.params["text"]) for c in botapi.sent()]
-    assert len(texts) >= 2
-    listed = "\n\n".join(texts)
-    for n in range(60):
-        assert listed.count(f"pamphlet number {n} on the <national> question & the state\n") == 1
-    assert texts[-1].endswith("Search one article with /quote <number>: <words>.")
+    calls = botapi.sent()
+    texts = [parse_telegram_html(c.params["text"]) for c in calls]
+    plan = "\n".join(texts[:-1])
+    assert len(texts) >= 3
+    lines = [line.strip() for line in plan.splitlines()]
+    for n in range(90):
+        assert lines.count(f"{'→ ' if n == 0 else ''}{n + 1}. Pamphlet {n} on the <national> question & the state") == 1  # fmt: skip
+    page = texts[-1]
+    assert page.startswith("The library: 90 articles · page 1 of 9")
+    buttons = [b["callback_data"] for row in calls[-1].params["reply_markup"]["inline_keyboard"] for b in row]  # fmt: skip
+    assert "/articles catalog 2" in buttons
 
 
 async def test_summary_alone_offers_buttons_and_a_press_sends_that_summary(botapi, running_bot):
