@@ -83,8 +83,10 @@ def html_text(html: str) -> tuple[str, tuple[str, str, str, str]]:
     meta = trafilatura.extract_metadata(html)
     title = (meta.title or "") if meta else ""
     paragraphs = [p.strip() for p in (extracted or "").splitlines() if p.strip()]
-    if paragraphs and title and normalise(paragraphs[0]) == normalise(title):
-        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        return "", ("", "", "", "")
+    if title and normalise(paragraphs[0]) != normalise(title):
+        paragraphs.insert(0, title)  # the title heads the text, as in a saved page
     text = "\n\n".join(paragraphs)
     details = (
         title,

@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.commands import Commands
 from bot.config import Config, Secret
+from bot.ingest import Librarian
 from bot.library import Library, load_library
 from bot.search import FuzzyIndex
 from bot.storage import Store
@@ -60,6 +61,7 @@ async def start_bot(
     for key, value in settings.items():
         setattr(config, key, value)
     store = await Store.open(database)
+    await Librarian(store, commands).sync()  # as `run` does: articles added before this start
     application = build_application(config, commands, store)
     intake = Intake(application, store, LogPolicy(config.logging_default), poll_timeout=1)
     await application.initialize()

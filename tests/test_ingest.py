@@ -1,0 +1,131 @@
+"""Adding articles: decoding, HTML, duplicates, the command line, and search quality as the
+library grows."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import pytest
+
+from bot.commands import Commands
+from bot.ingest import IngestError, Librarian, decode, fingerprint, prepare
+from bot.library import load_library
+from bot.storage import Store
+from tests.conftest import SEEDS
+
+
+def test_decode_refuses_what_is_not_utf8_text():
+    assert decode("naïve “text”".encode(), "a.txt") == "naïve “text”"
+    assert decode("\ufeffwith a BOM".encode(), "a.txt") == "with a BOM"
+    assert decode("UTF-16 text".encode("utf-16"), "a.txt") == "UTF-16 text"
+    for data, reason in [
+        (b"\x00\x01\x02binary", "not a text file"),
+        ("caf\xe9".encode("latin-1"), "not UTF-8 text (line 1, byte 3)"),
+        (b"", "is empty"),
+        (b"x" * 2_000_001, "the limit is 2 MB"),
+    ]:
+        with pytest.raises(IngestError) as caught:
+            decode(data, "a.txt")
+        assert reason in str(caught.value)
+
+
+def test_the_same_text_has_the_same_fingerprint_whatever_its_typography():
+    a = prepare(b"Title\n\nThe workers\xe2\x80\x99 struggle goes on and on, day after day, until it is won.", "a.txt", 1, set())  # fmt: skip
+    b = prepare(b"Title\n\nThe  WORKERS' struggle goes on and on, day after day, until it is won.", "b.txt", 1, set())  # fmt: skip
+    assert fingerprint(a.article) == fingerprint(b.article)
+
+
+def test_html_is_reduced_to_the_article():
+    page = b"<html><head><title>A title</title></head><body><nav>Home | Shop</nav><article><h1>A title</h1><p>The first paragraph of the article is long enough to count as prose here.</p><p>And a second one follows, also long enough to be counted as prose.</p></article><footer>Subscribe</footer><script>var x = 1;</script></body></html>"  # fmt: skip
+    article = prepare(page, "page.html", 1, set()).article
+    assert article.title == "A title"
+    assert [p.text[:20] for p in article.paragraphs] == [
+        "The first paragraph ",
+        "And a second one fol",
+    ]
+
+
+async def test_librarian_adds_once_removes_and_sync_restores(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        librarian = Librarian(store, commands)
+        text = b"Notes\n\nWe read the texts together, paragraph by paragraph, and argue every line."
+        first = await librarian.add(text, "notes.txt")
+        second = await librarian.add(text, "copy.txt")
+        assert first.new
+        assert not second.new
+        assert second.article.id == first.article.id
+        assert commands.index.search("we argue every line")[0].passage.article_id == "notes"
+        restarted = Commands(load_library(SEEDS))
+        assert await Librarian(store, restarted).sync() == 1
+        assert restarted.library.get("notes") is not None
+        await librarian.remove(commands.library.get("pro-putin-left"))
+        again = Commands(load_library(SEEDS))
+        await Librarian(store, again).sync()
+        assert again.library.get("pro-putin-left") is None  # a removed folder article stays out
+        assert [a.number for a in again.library.articles] == [1, 2, 3, 4, 5]
+    finally:
+        await store.close()
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=cwd, check=False, timeout=120)  # fmt: skip
+
+
+def test_the_command_line_adds_folders_and_removes(tmp_path):
+    (tmp_path / "config.toml").write_text(f'[storage]\ndatabase = "{tmp_path / "db.sqlite3"}"\n[library]\npath = "{SEEDS}"\n', encoding="utf-8")  # fmt: skip
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"pamphlet-{n}.md").write_text(f"# Pamphlet {n}\n\nThe point, comrades, is number {n}: to change the world, not only to interpret it.\n", encoding="utf-8")  # fmt: skip
+    (folder / "cover.jpg").write_bytes(b"\xff\xd8\xff")
+    first = run("add", str(folder), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "3 added, 0 already in the library, 0 refused." in first.stdout
+    assert "[##############################] 3/3" in first.stderr  # the progress bar
+    again = run("add", str(folder / "pamphlet-1.md"), cwd=tmp_path)
+    assert "already there: pamphlet-1.md is pamphlet-1" in again.stdout
+    removed = run("remove", "pamphlet-2", cwd=tmp_path)
+    assert removed.stdout.startswith("removed pamphlet-2: Pamphlet 2")
+    listing = subprocess.run([sys.executable, "-m", "bot", "console"], input="/articles\n", capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120)  # fmt: skip
+    assert "Pamphlet 0" in listing.stdout
+    assert "Pamphlet 2" not in listing.stdout
+    missing = run("add", str(tmp_path / "nope.txt"), cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nope.txt: not found" in missing.stderr
+
+
+async def test_search_stays_right_as_the_library_grows(tmp_path):
+    """A generated library: the seeds' sentences dealt into 40 new articles, then misremembered
+    queries (a word dropped, a typo, two words swapped) for held-back sentences."""
+    rng = random.Random(3)
+    seeds = load_library(SEEDS)
+    sentences = [p.text[s:e] for a in seeds.articles for p in a.paragraphs for s, e in p.sentences if len(p.text[s:e].split()) >= 10]  # fmt: skip
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        librarian = Librarian(store, commands)
+        for n in range(40):
+            picked = rng.sample(sentences, 6)
+            body = "\n\n".join(" ".join(picked[i : i + 2]) for i in range(0, 6, 2))
+            await librarian.add(f"Generated article {n}\n\n{body}\n".encode(), f"gen-{n}.txt")
+        held_back = rng.sample(sentences, 60)
+        right = 0
+        for sentence in held_back:
+            words = sentence.split()
+            i = rng.randrange(1, len(words) - 1)
+            change = rng.choice(["drop", "typo", "swap"])
+            if change == "drop":
+                del words[i]
+            elif change == "typo" and len(words[i]) > 3:
+                words[i] = words[i][:1] + words[i][2:]
+            else:
+                words[i], words[i - 1] = words[i - 1], words[i]
+            [best, *_] = commands.index.search(" ".join(words))
+            right += sentence in best.passage.text  # it is in the passage found first
+        assert right / len(held_back) >= 0.95
+    finally:
+        await store.close()
