@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.library import Article, Library, Passage
@@ -206,22 +207,38 @@ class FuzzyIndex:
             or [i for i, c in enumerate(credits) if c]
         )
         scope = self._by_article.get(article_id) if article_id is not None else None
-        scores: dict[int, float] = defaultdict(float)
+        scores = np.zeros(len(self._paragraphs), dtype=np.float32)
         for i in useful:
-            paragraph_credit: dict[int, float] = {}
-            for word, value in credits[i].items():
-                for index in self._postings[word]:
-                    if value > paragraph_credit.get(index, 0.0):
-                        paragraph_credit[index] = value
-            for index, value in paragraph_credit.items():
-                scores[index] += weights[i] * value
+            found = [
+                (np.frombuffer(self._postings[word], dtype=np.uint32), value)
+                for word, value in credits[i].items()
+            ]
+            if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
+                ids, value = found[0]
+                scores[ids] += weights[i] * value
+                continue
+            # Several spellings of one query word: each paragraph earns its best, once.
+            ids = np.concatenate([f[0] for f in found])
+            values = np.concatenate([np.full(len(f[0]), f[1], dtype=np.float32) for f in found])
+            best_credit = np.zeros(len(self._paragraphs), dtype=np.float32)
+            np.maximum.at(best_credit, ids, values)
+            touched = np.unique(ids)
+            scores[touched] += weights[i] * best_credit[touched]
         if self._removed:
-            scores = {i: v for i, v in scores.items() if i not in self._removed}
+            scores[np.fromiter(self._removed, dtype=np.int64)] = 0.0
         if scope is not None:
-            scores = {i: v for i, v in scores.items() if i in scope}
-            if not scores:
-                scores = dict.fromkeys(scope, 0.0)
-        shortlist = sorted(scores, key=lambda i: (-scores[i], i))[: max(_SHORTLIST, limit * 2)]
+            inside = np.zeros(len(self._paragraphs), dtype=bool)
+            inside[scope.start : scope.stop] = True
+            scores[~inside] = 0.0
+            candidates = np.arange(scope.start, scope.stop)
+        else:
+            candidates = np.flatnonzero(scores)
+        keep = max(_SHORTLIST, limit * 2)
+        if len(candidates) > keep:
+            top = np.argpartition(-scores[candidates], keep - 1)[:keep]
+            candidates = candidates[top]
+        order = sorted(candidates.tolist(), key=lambda i: (-float(scores[i]), i))
+        shortlist = order[:keep]
         # Stage 2: the sentence runs of those paragraphs, by local coverage and alignment.
         joined_query = " ".join(query_words)
         best: dict[tuple[str, int], tuple[float, float, _Unit]] = {}
