@@ -86,7 +86,10 @@ class _Unit:
 
 
 def _word_credit(
-    query_word: str, buckets: dict[int, list[str]], known: set[str]
+    query_word: str,
+    buckets: dict[int, list[str]],
+    known: set[str],
+    prefixes: dict[str, list[str]],
 ) -> dict[str, float]:
     """Library words a query word may stand for, each with the credit (0-1) it earns.
 
@@ -99,10 +102,13 @@ def _word_credit(
         return {query_word: 1.0}
     # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is not "was").
     cutoff = 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
-    if query_word in known:
-        cutoff = 88  # a known word: only its close variants
     size = len(query_word)
-    nearby = [w for length in range(size - 2, size + 3) for w in buckets.get(length, ())]
+    if query_word in known:
+        # A known word: only its close variants, which begin as it does.
+        cutoff = 88
+        nearby = [w for w in prefixes.get(query_word[:3], ()) if abs(len(w) - size) <= 2]
+    else:
+        nearby = [w for length in range(size - 2, size + 3) for w in buckets.get(length, ())]
     found = process.extract(query_word, nearby, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
     return {w: 1.0 if score == 100 else 0.9 * score / 100 for w, score, _ in found}
 
@@ -120,6 +126,8 @@ class FuzzyIndex:
         self._removed: set[int] = set()  # paragraphs of removed articles (their postings stay)
         self._vocabulary_set: set[str] = set()
         self._buckets: dict[int, list[str]] = defaultdict(list)
+        self._prefixes: dict[str, list[str]] = defaultdict(list)
+        self._credit_cache: dict[str, dict[str, float]] = {}
         self._idf: dict[str, float] = {}
         self._unit_cache: dict[int, list[_Unit]] = {}
         for article in library.articles:
@@ -137,6 +145,7 @@ class FuzzyIndex:
                     postings = self._postings[word] = array("I")
                     self._vocabulary_set.add(word)
                     self._buckets[len(word)].append(word)
+                    self._prefixes[word[:3]].append(word)
                 postings.append(index)
         self._by_article[article.id] = range(start, len(self._paragraphs))
 
@@ -153,6 +162,7 @@ class FuzzyIndex:
         """Make an article quotable at once."""
         self._index(article)
         self._refresh()
+        self._credit_cache.clear()  # new words: typos may now mean them
 
     def remove_article(self, article_id: str) -> None:
         """Take an article's passages out of every search."""
@@ -269,7 +279,13 @@ class FuzzyIndex:
         return found
 
     def _credits(self, word: str) -> dict[str, float]:
-        return _word_credit(word, self._buckets, self._vocabulary_set)
+        found = self._credit_cache.get(word)
+        if found is None:
+            found = _word_credit(word, self._buckets, self._vocabulary_set, self._prefixes)
+            if len(self._credit_cache) > 50_000:
+                self._credit_cache.clear()
+            self._credit_cache[word] = found
+        return found
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:
         """How much a query word counts: its rarity in the library; an unknown word counts most."""
