@@ -227,13 +227,12 @@ class FuzzyIndex:
                 ids, value = found[0]
                 scores[ids] += weights[i] * value
                 continue
-            # Several spellings of one query word: each paragraph earns its best, once.
-            ids = np.concatenate([f[0] for f in found])
-            values = np.concatenate([np.full(len(f[0]), f[1], dtype=np.float32) for f in found])
+            # Several spellings of one query word: each paragraph earns its best, once (the
+            # best credit is written last, so it is the one that stays).
             best_credit = np.zeros(len(self._paragraphs), dtype=np.float32)
-            np.maximum.at(best_credit, ids, values)
-            touched = np.unique(ids)
-            scores[touched] += weights[i] * best_credit[touched]
+            for ids, value in sorted(found, key=lambda f: f[1]):
+                best_credit[ids] = value
+            scores += weights[i] * best_credit
         if self._removed:
             scores[np.fromiter(self._removed, dtype=np.int64)] = 0.0
         if scope is not None:
