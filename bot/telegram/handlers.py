@@ -81,6 +81,7 @@ def _is_group(chat: Chat) -> bool:
 
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+MAX_MORE_PAGES = 30  # "More" pages through at most this many pages of matches
 
 
 def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
@@ -153,7 +154,7 @@ async def on_command(update: Update, context: Context) -> None:
 async def add_quote_buttons(
     reply: Reply, chat_id: int, user_id: int, query: str, context: Context
 ) -> None:
-    """ "More" (the asker's next matches), "Context" and "Discuss" under a quote."""
+    """Buttons under a quote: More (the asker's next matches), Context and Discuss."""
     request = await context.bot_data.store.save_request(chat_id, user_id, query)
     ref = reply.pulled[0]
     reply.buttons += [
@@ -198,7 +199,8 @@ async def _more(presser: int, args: str, context: Context) -> Reply | str | None
     if presser != asker:
         return "Only the member who asked can page these results; send your own /quote."
     commands = context.bot_data.commands
-    return more_reply(commands.index, commands.library, query, max(1, int(parts[1])), int(parts[0]))
+    page = min(max(1, int(parts[1])), MAX_MORE_PAGES)
+    return more_reply(commands.index, commands.library, query, page, int(parts[0]))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
