@@ -148,10 +148,10 @@ def _run(config: Config) -> int:
 
     if not config.token:
         raise ConfigError(TOKEN_HELP.rstrip())
-    commands = _commands(config)
-    log.info("Library: %d articles from %s", len(commands.library), config.library)
+    library = load_library(config.library)
+    log.info("Library: %d articles from %s", len(library), config.library)
     try:
-        asyncio.run(run(config, commands))
+        asyncio.run(run(config, library))
     except InvalidToken:
         raise ConfigError(
             f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "

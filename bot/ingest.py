@@ -148,6 +148,23 @@ class Added:
     new: bool
 
 
+async def apply_stored(store: Store, library: Library) -> int:
+    """Bring the articles added and removed so far into a library that has no indexes yet
+    (at start-up, before the indexes are loaded or built); returns how many changed."""
+    changed = 0
+    for article_id in await store.removed_articles():
+        if library.get(article_id) is not None:
+            library.remove(article_id)
+            changed += 1
+    for article_id, name, text, *meta, added_at in await store.added_articles():
+        if library.get(article_id) is None:
+            article = build(text, name, len(library) + 1, set(), tuple(meta))  # type: ignore[arg-type]
+            article.id, article.added = article_id, added_at
+            library.add(article)
+            changed += 1
+    return changed
+
+
 class Librarian:
     """Adds and removes articles for every chat the bot serves: database, library, indexes."""
 
@@ -156,6 +173,7 @@ class Librarian:
         self.commands = commands
         self._fingerprints = {fingerprint(a): a.id for a in commands.library.articles}
         self._known: set[str] = {a.id for a in commands.library.articles}
+        self.changed = False  # the library changed since start: its saved index is stale
 
     @property
     def library(self) -> Library:
@@ -181,6 +199,7 @@ class Librarian:
 
     def _join(self, article: Article, print_: str) -> None:
         """Into the library and its indexes, quotable at once."""
+        self.changed = True
         self.library.add(article)
         self.commands.index.add_article(article)
         self.commands.terms.add_article(article)
@@ -195,6 +214,7 @@ class Librarian:
     def _leave(self, article_id: str) -> None:
         if self.library.get(article_id) is None:
             return
+        self.changed = True
         self.library.remove(article_id)
         self.commands.index.remove_article(article_id)
         self.commands.terms.remove_article(article_id)

@@ -15,11 +15,13 @@ unit and is right for libraries of thousands of passages; a larger index can tak
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -121,7 +123,7 @@ class FuzzyIndex:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._paragraphs: list[tuple[Article, int]] = []
-        self._postings: dict[str, array] = {}
+        self._postings: dict[str, array | np.ndarray] = {}
         self._by_article: dict[str, range] = {}
         self._removed: set[int] = set()  # paragraphs of removed articles (their postings stay)
         self._vocabulary_set: set[str] = set()
@@ -143,11 +145,83 @@ class FuzzyIndex:
                 postings = self._postings.get(word)
                 if postings is None:
                     postings = self._postings[word] = array("I")
-                    self._vocabulary_set.add(word)
-                    self._buckets[len(word)].append(word)
-                    self._prefixes[word[:3]].append(word)
+                    self._add_word(word)
+                elif isinstance(postings, np.ndarray):  # loaded from disk: writable copy
+                    postings = self._postings[word] = array("I", postings.tolist())
                 postings.append(index)
         self._by_article[article.id] = range(start, len(self._paragraphs))
+
+    def _add_word(self, word: str) -> None:
+        self._vocabulary_set.add(word)
+        self._buckets[len(word)].append(word)
+        self._prefixes[word[:3]].append(word)
+
+    # --- on disk -------------------------------------------------------------------------
+
+    @staticmethod
+    def signature(library: Library) -> str:
+        """What an index on disk must have been built from: every article and its size."""
+        digest = hashlib.sha256()
+        for article in library.articles:
+            digest.update(f"{article.id}:{len(article.paragraphs)}:{article.words}\n".encode())
+        return digest.hexdigest()
+
+    def save(self, path: Path) -> None:
+        """Write the index (its words and where each stands) for a quick start next time."""
+        words_ = sorted(self._postings)
+        sizes = np.fromiter(
+            (len(self._postings[w]) for w in words_), dtype=np.int64, count=len(words_)
+        )
+        offsets = np.concatenate(([0], np.cumsum(sizes)))
+        postings = np.empty(int(offsets[-1]), dtype=np.uint32)
+        for word, start, end in zip(words_, offsets[:-1], offsets[1:], strict=True):
+            postings[start:end] = self._postings[word]
+        removed = np.fromiter(sorted(self._removed), dtype=np.int64)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part.npz")
+        np.savez(
+            partial,
+            signature=np.array(self.signature(self.library)),
+            words=np.array("\n".join(words_)),
+            offsets=offsets,
+            postings=postings,
+            removed=removed,
+        )
+        partial.replace(path)  # never a half-written index
+
+    @classmethod
+    def load(cls, path: Path, library: Library) -> FuzzyIndex | None:
+        """The index saved for this very library, or None (missing, damaged, or stale)."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["signature"]) != cls.signature(library):
+                    return None
+                words_ = str(saved["words"]).split("\n") if saved["words"].size else []
+                offsets, postings = saved["offsets"], saved["postings"]
+                removed = saved["removed"]
+        except (OSError, ValueError, KeyError):
+            return None
+        index = cls.__new__(cls)
+        index.library = library
+        index._paragraphs = [(a, p.number) for a in library.articles for p in a.paragraphs]
+        index._postings = {
+            w: postings[offsets[i] : offsets[i + 1]] for i, w in enumerate(words_) if w
+        }
+        index._by_article = {}
+        start = 0
+        for article in library.articles:
+            index._by_article[article.id] = range(start, start + len(article.paragraphs))
+            start += len(article.paragraphs)
+        index._removed = {int(i) for i in removed}
+        index._vocabulary_set = set()
+        index._buckets = defaultdict(list)
+        index._prefixes = defaultdict(list)
+        for word in index._postings:
+            index._add_word(word)
+        index._credit_cache = {}
+        index._unit_cache = {}
+        index._refresh()
+        return index
 
     def _refresh(self) -> None:
         """Word weights from how many paragraphs hold each word."""
@@ -219,10 +293,7 @@ class FuzzyIndex:
         scope = self._by_article.get(article_id) if article_id is not None else None
         scores = np.zeros(len(self._paragraphs), dtype=np.float32)
         for i in useful:
-            found = [
-                (np.frombuffer(self._postings[word], dtype=np.uint32), value)
-                for word, value in credits[i].items()
-            ]
+            found = [(_ids(self._postings[word]), value) for word, value in credits[i].items()]
             if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
                 ids, value = found[0]
                 scores[ids] += weights[i] * value
@@ -341,6 +412,13 @@ def highlight(
 
 
 _CLAUSE_END = re.compile(r"[.!?;:\u2026]")
+
+
+def _ids(postings: array | np.ndarray) -> np.ndarray:
+    """A word's paragraphs as a numpy array, whether built here or loaded from disk."""
+    if isinstance(postings, np.ndarray):
+        return postings
+    return np.frombuffer(postings, dtype=np.uint32)
 
 
 def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int, int, float]:

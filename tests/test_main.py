@@ -101,6 +101,8 @@ async def test_run_answers_a_group_through_the_bot_api_and_never_logs_the_token(
     assert "privacy mode" in log
     assert TOKEN.split(":")[1] not in log
     assert (tmp_path / "data" / "bot.sqlite3").exists()
+    assert "Quote index built" in log
+    assert (tmp_path / "data" / "quote-index.npz").exists()  # the next start loads it
 
 
 def test_run_with_an_unreachable_bot_api_says_so():
@@ -109,3 +111,25 @@ def test_run_with_an_unreachable_bot_api_says_so():
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("error: cannot reach the Bot API at http://127.0.0.1:9/bot")
     assert TOKEN.split(":")[1] not in result.stderr
+
+
+async def test_a_restart_loads_the_saved_quote_index(tmp_path):
+    api = BotAPIStandIn()
+    base_url = await api.start()
+    logs = []
+    try:
+        for _ in range(2):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
+                env=env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, PYTHONUNBUFFERED="1"),
+            )  # fmt: skip
+            while not any(c.method == "getUpdates" for c in api.calls[-3:]):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            logs.append(stderr.decode())
+            api.calls.clear()
+    finally:
+        await api.stop()
+    assert "Quote index built" in logs[0]
+    assert "Quote index loaded" in logs[1]

@@ -124,3 +124,49 @@ def test_bold_stops_at_the_end_of_a_sentence(index):
     bold = [nato.passage.text[s:e] for s, e in nato.highlights]
     assert "war" in bold
     assert not any("." in b for b in bold)
+
+
+def test_the_index_saved_to_disk_loads_back_and_answers_the_same(library, tmp_path):
+    built = FuzzyIndex(library)
+    path = tmp_path / "quote-index.npz"
+    built.save(path)
+    loaded = FuzzyIndex.load(path, library)
+    assert loaded is not None
+    for query, _ in MISREMEMBERED:
+        assert [(m.passage.ref, m.score) for m in loaded.search(query)] == [
+            (m.passage.ref, m.score) for m in built.search(query)
+        ]
+
+
+def test_a_saved_index_is_used_only_for_the_library_it_was_built_from(library, tmp_path):
+    from bot.library import load_library
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "quote-index.npz"
+    FuzzyIndex(library).save(path)
+    other = load_library(SEEDS)
+    other.remove("progressive-bloc")
+    assert FuzzyIndex.load(path, other) is None  # stale: rebuilt instead
+    path.write_bytes(b"not an index")
+    assert FuzzyIndex.load(path, library) is None  # damaged: rebuilt instead
+    assert FuzzyIndex.load(tmp_path / "missing.npz", library) is None
+
+
+def test_a_loaded_index_takes_new_articles(tmp_path):
+    from bot.library import article_from_text, load_library
+    from tests.conftest import SEEDS
+
+    library = load_library(SEEDS)
+    path = tmp_path / "quote-index.npz"
+    FuzzyIndex(library).save(path)
+    loaded = FuzzyIndex.load(path, library)
+    article = article_from_text(
+        "Notes\n\nThe war in Ukraine and the class war are not the same war at all, comrades.",
+        tmp_path / "notes.txt", 6,
+    )  # fmt: skip
+    library.add(article)
+    loaded.add_article(article)
+    [best, *_] = loaded.search("the class war is not the same war")
+    assert best.passage.article_id == "notes"
+    [old, *_] = loaded.search("no war but the class war")
+    assert old.passage.ref == "putin-v-prigozhin ¶19"

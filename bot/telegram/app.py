@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import time
+from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -27,7 +28,9 @@ from bot.commands import COMMANDS, Commands
 from bot.config import Config
 from bot.daily import Daily
 from bot.discussion import Discussion
-from bot.ingest import Librarian
+from bot.ingest import Librarian, apply_stored
+from bot.library import Library
+from bot.search import FuzzyIndex
 from bot.storage import Store
 from bot.telegram import group, inline, library, readings
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
@@ -36,6 +39,7 @@ from bot.telegram.record import LogPolicy
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
+INDEX_FILE = "quote-index.npz"  # beside the database
 LIBRARY_SYNC = 10.0  # seconds between looks for articles added from the command line
 
 
@@ -179,13 +183,32 @@ async def _purge_forever(data: BotData) -> None:
         await asyncio.sleep(PURGE_EVERY)
 
 
-async def run(config: Config, commands: Commands) -> None:
-    """Open the database and run the bot until SIGINT or SIGTERM."""
+async def run(config: Config, library: Library) -> None:
+    """Open the database, ready the library and its indexes, and run the bot until SIGINT or
+    SIGTERM. The quote index is loaded from disk when it was saved for this very library, and
+    saved again when the library changed."""
     store = await Store.open(config.database)
     try:
-        await Librarian(store, commands).sync()  # articles added before this start
+        await apply_stored(store, library)  # articles added or removed before this start
+        saved = Path(config.database).parent / INDEX_FILE
+        started = time.perf_counter()
+        index = await asyncio.to_thread(FuzzyIndex.load, saved, library)
+        fresh = index is None
+        if index is None:
+            index = FuzzyIndex(library)
+        log.info(
+            "Quote index %s in %.1f s: %d articles",
+            "built" if fresh else "loaded", time.perf_counter() - started, len(library),
+        )  # fmt: skip
+        if fresh:
+            await asyncio.to_thread(index.save, saved)
+        commands = Commands(library, index)
         application = build_application(config, commands, store)
         intake = Intake(application, store, LogPolicy(config.logging_default))
-        await serve(application, intake)
+        try:
+            await serve(application, intake)
+        finally:
+            if application.bot_data.librarian.changed:
+                await asyncio.to_thread(index.save, saved)
     finally:
         await store.close()
