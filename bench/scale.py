@@ -81,7 +81,7 @@ def main() -> None:
         "brute force on a sample"
     )
     print("| " + " | ".join(columns.split("|")) + " |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|" + "---|" * len(columns.split("|")))
     for size in options.sizes:
         rng = random.Random(size)
         library = build_library(size)
