@@ -148,21 +148,28 @@ class Added:
     new: bool
 
 
+async def stored_changes(store: Store, library: Library) -> tuple[list[str], list[Article]]:
+    """What the database says and the library does not yet show: the ids of articles removed,
+    and the articles added (rebuilt from their stored text)."""
+    removed = [i for i in await store.removed_articles() if library.get(i) is not None]
+    added: list[Article] = []
+    for article_id, name, text, *meta, added_at in await store.added_articles():
+        if library.get(article_id) is None:
+            article = build(text, name, len(library) + len(added) + 1, set(), tuple(meta))  # type: ignore[arg-type]
+            article.id, article.added = article_id, added_at
+            added.append(article)
+    return removed, added
+
+
 async def apply_stored(store: Store, library: Library) -> int:
     """Bring the articles added and removed so far into a library that has no indexes yet
     (at start-up, before the indexes are loaded or built); returns how many changed."""
-    changed = 0
-    for article_id in await store.removed_articles():
-        if library.get(article_id) is not None:
-            library.remove(article_id)
-            changed += 1
-    for article_id, name, text, *meta, added_at in await store.added_articles():
-        if library.get(article_id) is None:
-            article = build(text, name, len(library) + 1, set(), tuple(meta))  # type: ignore[arg-type]
-            article.id, article.added = article_id, added_at
-            library.add(article)
-            changed += 1
-    return changed
+    removed, added = await stored_changes(store, library)
+    for article_id in removed:
+        library.remove(article_id)
+    for article in added:
+        library.add(article)
+    return len(removed) + len(added)
 
 
 class Librarian:
@@ -172,7 +179,6 @@ class Librarian:
         self.store = store
         self.commands = commands
         self._fingerprints = {fingerprint(a): a.id for a in commands.library.articles}
-        self._known: set[str] = {a.id for a in commands.library.articles}
         self.changed = False  # the library changed since start: its saved index is stale
 
     @property
@@ -204,7 +210,6 @@ class Librarian:
         self.commands.index.add_article(article)
         self.commands.terms.add_article(article)
         self._fingerprints[print_] = article.id
-        self._known.add(article.id)
 
     async def remove(self, article: Article) -> None:
         """Take an article out of the library for good."""
@@ -222,17 +227,10 @@ class Librarian:
 
     async def sync(self) -> int:
         """Bring in what the database holds and the library lacks (articles added or removed
-        from the command line, or at start-up); returns how many changed."""
-        changed = 0
-        for article_id in await self.store.removed_articles():
-            if self.library.get(article_id) is not None:
-                self._leave(article_id)
-                changed += 1
-        for article_id, name, text, *meta, added_at in await self.store.added_articles():
-            if self.library.get(article_id) is not None:
-                continue
-            article = build(text, name, len(self.library) + 1, set(), tuple(meta))  # type: ignore[arg-type]
-            article.id, article.added = article_id, added_at
+        from the command line while the bot runs); returns how many changed."""
+        removed, added = await stored_changes(self.store, self.library)
+        for article_id in removed:
+            self._leave(article_id)
+        for article in added:
             self._join(article, fingerprint(article))
-            changed += 1
-        return changed
+        return len(removed) + len(added)
