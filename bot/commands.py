@@ -6,6 +6,7 @@ same answer in a group chat and in the terminal.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
@@ -132,11 +133,45 @@ class Commands:
     """Answers to every command, built from the library and a quote index."""
 
     def __init__(
-        self, library: Library, index: QuoteIndex | None = None, terms: TermIndex | None = None
+        self,
+        library: Library,
+        index: QuoteIndex | None = None,
+        terms: TermIndex | None = None,
+        *,
+        defer_terms: bool = False,
     ) -> None:
+        """``defer_terms``: count the library's terms later (:meth:`warm_up`), so a large
+        library starts answering /quote at once."""
         self.library = library
         self.index = index if index is not None else FuzzyIndex(library)
-        self.terms = terms if terms is not None else TermIndex(library)
+        self._terms = terms if terms is not None or defer_terms else TermIndex(library)
+
+    @property
+    def terms(self) -> TermIndex:
+        """The term index for summaries and comparisons (counted now if not yet)."""
+        if self._terms is None:
+            self._terms = TermIndex(self.library)
+        return self._terms
+
+    @property
+    def terms_if_ready(self) -> TermIndex | None:
+        return self._terms
+
+    async def warm_up(self) -> None:
+        """Count the library's terms in a worker thread, off the bot's event loop."""
+        if self._terms is not None:
+            return
+        snapshot = Library(list(self.library.articles), self.library.folder)
+        built = await asyncio.to_thread(TermIndex, snapshot)
+        built.library = self.library
+        for article in self.library.articles:  # added while it counted
+            if article.id not in built.articles:
+                built.add_article(article)
+        for article_id in list(built.articles):  # removed while it counted
+            if self.library.get(article_id) is None:
+                built.remove_article(article_id)
+        if self._terms is None:
+            self._terms = built
 
     def handle(
         self,

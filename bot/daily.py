@@ -99,17 +99,22 @@ class Daily:
         self,
         store: Store,
         library: Library,
-        terms: TermIndex,
+        terms: TermIndex | Callable[[], TermIndex],
         post: Post,
         clock: Clock | None = None,
         default_timezone: str = "UTC",
     ) -> None:
         self.store = store
         self.library = library
-        self.terms = terms
+        self._terms = terms
         self.post = post
         self.clock = clock or SystemClock()
         self.default_timezone = default_timezone
+
+    @property
+    def terms(self) -> TermIndex:
+        """The term index for reading prompts (given, or asked for when needed)."""
+        return self._terms() if callable(self._terms) else self._terms
 
     def readings(self, plan: Plan) -> list[Reading]:
         return plan_readings(self.library, plan.order, plan.minutes)

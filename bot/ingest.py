@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bot.commands import Commands
-from bot.library import Article, Library, LibraryError, article_from_text
+from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
 from bot.storage import Store
 from bot.text import normalise
 
@@ -150,15 +151,49 @@ class Added:
 
 async def stored_changes(store: Store, library: Library) -> tuple[list[str], list[Article]]:
     """What the database says and the library does not yet show: the ids of articles removed,
-    and the articles added (rebuilt from their stored text)."""
+    and the articles added (from their parsed form, or rebuilt from their text)."""
     removed = [i for i in await store.removed_articles() if library.get(i) is not None]
     added: list[Article] = []
-    for article_id, name, text, *meta, added_at in await store.added_articles():
-        if library.get(article_id) is None:
-            article = build(text, name, len(library) + len(added) + 1, set(), tuple(meta))  # type: ignore[arg-type]
-            article.id, article.added = article_id, added_at
-            added.append(article)
+    for article_id, name, text, *meta, added_at, parsed in await store.added_articles():
+        if library.get(article_id) is not None:
+            continue
+        number = len(library) + len(added) + 1
+        if parsed:
+            article = unpack(parsed, article_id, number, Path(name))
+        else:
+            article = build(text, name, number, set(), tuple(meta))  # type: ignore[arg-type]
+        article.id, article.added = article_id, added_at
+        added.append(article)
     return removed, added
+
+
+def pack(article: Article) -> str:
+    """An article's parsed form, so a restart need not parse its text again."""
+    return json.dumps(
+        {
+            "title": article.title, "publication": article.publication,
+            "author": article.author, "standfirst": article.standfirst,
+            "date": article.date.isoformat() if article.date else "",
+            "paragraphs": [[p.text, [list(s) for s in p.sentences]] for p in article.paragraphs],
+            "dropped": article.dropped,
+        },
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def unpack(parsed: str, article_id: str, number: int, path: Path) -> Article:
+    """An article from its parsed form."""
+    data = json.loads(parsed)
+    article = Article(
+        article_id, number, path, data["title"], data["publication"], data["author"],
+        date.fromisoformat(data["date"]) if data["date"] else None, data["standfirst"],
+    )  # fmt: skip
+    article.paragraphs = [
+        Paragraph(n, text, tuple((s, e) for s, e in spans))
+        for n, (text, spans) in enumerate(data["paragraphs"], start=1)
+    ]
+    article.dropped = [tuple(d) for d in data["dropped"]]
+    return article
 
 
 async def apply_stored(store: Store, library: Library) -> int:
@@ -195,8 +230,9 @@ class Librarian:
             return Added(self.library.get(existing), new=False)  # type: ignore[arg-type]
         article = prepared.article
         await self.store.save_article(
-            article.id, name, prepared.text, prepared.fingerprint, prepared.meta, added_by
-        )
+            article.id, name, prepared.text, prepared.fingerprint, prepared.meta, added_by,
+            pack(article),
+        )  # fmt: skip
         self._join(article, prepared.fingerprint)
         return Added(article, new=True)
 
@@ -208,7 +244,9 @@ class Librarian:
         self.changed = True
         self.library.add(article)
         self.commands.index.add_article(article)
-        self.commands.terms.add_article(article)
+        terms = self.commands.terms_if_ready
+        if terms is not None:  # else it is still being counted, and will include it
+            terms.add_article(article)
         self._fingerprints[print_] = article.id
 
     async def remove(self, article: Article) -> None:
@@ -222,7 +260,9 @@ class Librarian:
         self.changed = True
         self.library.remove(article_id)
         self.commands.index.remove_article(article_id)
-        self.commands.terms.remove_article(article_id)
+        terms = self.commands.terms_if_ready
+        if terms is not None:
+            terms.remove_article(article_id)
         self._fingerprints = {f: i for f, i in self._fingerprints.items() if i != article_id}
 
     async def sync(self) -> int:

@@ -166,6 +166,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE library_removed (id TEXT PRIMARY KEY, removed_at REAL NOT NULL)
         """,
     ),
+    (
+        8,
+        "added articles kept parsed, for a quick start",
+        """
+        ALTER TABLE library_articles ADD COLUMN parsed TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 
 
@@ -575,12 +582,13 @@ class Store:
 
     # --- the library's added articles ---------------------------------------------------
 
-    async def added_articles(self) -> list[tuple[str, str, str, str, str, str, str, float]]:
-        """(id, file name, text, title, publication, author, date, added at), oldest first."""
+    async def added_articles(self) -> list[tuple[str, str, str, str, str, str, str, float, str]]:
+        """(id, file name, text, title, publication, author, date, added at, parsed form),
+        oldest first; the parsed form is "" for an article stored before it was kept."""
         async with (
             self._lock,
             self._db.execute(
-                "SELECT id, name, text, title, publication, author, date, added_at "
+                "SELECT id, name, text, title, publication, author, date, added_at, parsed "
                 "FROM library_articles ORDER BY added_at, id"
             ) as cursor,
         ):
@@ -605,14 +613,16 @@ class Store:
 
     async def save_article(
         self, article_id: str, name: str, text: str, fingerprint: str,
-        meta: tuple[str, str, str, str], added_by: int | None,
+        meta: tuple[str, str, str, str], added_by: int | None, parsed: str = "",
     ) -> None:  # fmt: skip
-        """Keep an added article (committed before this returns)."""
+        """Keep an added article, its text and its parsed form (committed before this
+        returns)."""
         async with self._writing() as db:
             await db.execute(
                 "INSERT INTO library_articles (id, name, text, fingerprint, title, publication, "
-                "author, date, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, name, text, fingerprint, *meta, time.time(), added_by),
+                "author, date, added_at, added_by, parsed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, name, text, fingerprint, *meta, time.time(), added_by, parsed),
             )
             await db.execute("DELETE FROM library_removed WHERE id = ?", (article_id,))
         await self.commit()

@@ -3,6 +3,7 @@ library grows."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import subprocess
 import sys
@@ -127,5 +128,42 @@ async def test_search_stays_right_as_the_library_grows(tmp_path):
             [best, *_] = commands.index.search(" ".join(words))
             right += sentence in best.passage.text  # it is in the passage found first
         assert right / len(held_back) >= 0.95
+    finally:
+        await store.close()
+
+
+async def test_added_articles_come_back_from_their_parsed_form(tmp_path):
+    from bot.ingest import apply_stored, pack, unpack
+
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        text = b"Workers' Liberty\n\nSolidarity with the strikers\n\nWednesday, 5 March 2025\n\nThe strike at the depot entered its third week. The drivers show no sign of going back.\n\nArticle by Jane Doe\n"  # fmt: skip
+        added = (await Librarian(store, commands).add(text, "strike.txt")).article
+        [row] = await store.added_articles()
+        assert row[-1] == pack(added)  # kept parsed beside its text
+        again = load_library(SEEDS)
+        assert await apply_stored(store, again) == 1
+        back = again.get(added.id)
+        assert (back.title, back.publication, back.author, back.date) == (added.title, added.publication, added.author, added.date)  # fmt: skip
+        assert back.paragraphs == added.paragraphs
+        assert unpack(pack(added), added.id, 6, added.path).paragraphs == added.paragraphs
+    finally:
+        await store.close()
+
+
+async def test_terms_can_be_counted_after_start_without_missing_new_articles(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS), defer_terms=True)
+        assert commands.terms_if_ready is None
+        librarian = Librarian(store, commands)
+        warm_up = asyncio.ensure_future(commands.warm_up())
+        await librarian.add(b"Notes on the general strike\n\nThe general strike is the weapon of the working class, and the general strike is its school.", "gs.txt")  # fmt: skip
+        await warm_up
+        terms = commands.terms_if_ready
+        assert terms is not None
+        assert "notes-on-the-general-strike" in terms.articles
+        assert "general strike" in commands.summary("notes on the general strike").text()
     finally:
         await store.close()

@@ -84,7 +84,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.daily = Daily(
         store,
         commands.library,
-        commands.terms,
+        lambda: commands.terms,
         post=functools.partial(readings.post_reading, application),
         default_timezone=config.timezone,
     )
@@ -202,12 +202,14 @@ async def run(config: Config, library: Library) -> None:
         )  # fmt: skip
         if fresh:
             await asyncio.to_thread(index.save, saved)
-        commands = Commands(library, index)
+        commands = Commands(library, index, defer_terms=True)  # /quote answers at once
+        warm_up = asyncio.create_task(commands.warm_up(), name="term-index")
         application = build_application(config, commands, store)
         intake = Intake(application, store, LogPolicy(config.logging_default))
         try:
             await serve(application, intake)
         finally:
+            warm_up.cancel()
             if application.bot_data.librarian.changed:
                 await asyncio.to_thread(index.save, saved)
     finally:
