@@ -213,7 +213,9 @@ class Librarian:
     def __init__(self, store: Store, commands: Commands) -> None:
         self.store = store
         self.commands = commands
-        self._fingerprints = {fingerprint(a): a.id for a in commands.library.articles}
+        # Fingerprints of the folder's articles, made at the first add (not at start-up); an
+        # added article's fingerprint is in the database.
+        self._folder_prints: dict[str, str] | None = None
         self.changed = False  # the library changed since start: its saved index is stale
 
     @property
@@ -224,7 +226,11 @@ class Librarian:
         """Add a file's article, or say it is already there; refusals raise IngestError."""
         taken = {a.id for a in self.library.articles} | await self._stored_ids()
         prepared = prepare(data, name, len(self.library) + 1, taken)
-        existing = self._fingerprints.get(prepared.fingerprint)
+        if self._folder_prints is None:
+            self._folder_prints = {
+                fingerprint(a): a.id for a in self.library.articles if not a.added
+            }
+        existing = self._folder_prints.get(prepared.fingerprint)
         existing = existing or await self.store.article_with_fingerprint(prepared.fingerprint)
         if existing and self.library.get(existing):
             return Added(self.library.get(existing), new=False)  # type: ignore[arg-type]
@@ -233,13 +239,13 @@ class Librarian:
             article.id, name, prepared.text, prepared.fingerprint, prepared.meta, added_by,
             pack(article),
         )  # fmt: skip
-        self._join(article, prepared.fingerprint)
+        self._join(article)
         return Added(article, new=True)
 
     async def _stored_ids(self) -> set[str]:
         return {row[0] for row in await self.store.added_articles()}
 
-    def _join(self, article: Article, print_: str) -> None:
+    def _join(self, article: Article) -> None:
         """Into the library and its indexes, quotable at once."""
         self.changed = True
         self.library.add(article)
@@ -247,7 +253,6 @@ class Librarian:
         terms = self.commands.terms_if_ready
         if terms is not None:  # else it is still being counted, and will include it
             terms.add_article(article)
-        self._fingerprints[print_] = article.id
 
     async def remove(self, article: Article) -> None:
         """Take an article out of the library for good."""
@@ -263,7 +268,8 @@ class Librarian:
         terms = self.commands.terms_if_ready
         if terms is not None:
             terms.remove_article(article_id)
-        self._fingerprints = {f: i for f, i in self._fingerprints.items() if i != article_id}
+        if self._folder_prints is not None:
+            self._folder_prints = {f: i for f, i in self._folder_prints.items() if i != article_id}
 
     async def sync(self) -> int:
         """Bring in what the database holds and the library lacks (articles added or removed
@@ -272,5 +278,5 @@ class Librarian:
         for article_id in removed:
             self._leave(article_id)
         for article in added:
-            self._join(article, fingerprint(article))
+            self._join(article)
         return len(removed) + len(added)
