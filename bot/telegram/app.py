@@ -40,6 +40,7 @@ from bot.telegram.record import LogPolicy
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
 INDEX_FILE = "quote-index.npz"  # beside the database
+WARM_UP_DELAY = 3.0  # seconds after start before the term index is counted
 LIBRARY_SYNC = 10.0  # seconds between looks for articles added from the command line
 
 
@@ -203,7 +204,7 @@ async def run(config: Config, library: Library) -> None:
         if fresh:
             await asyncio.to_thread(index.save, saved)
         commands = Commands(library, index, defer_terms=True)  # /quote answers at once
-        warm_up = asyncio.create_task(commands.warm_up(), name="term-index")
+        warm_up = asyncio.create_task(_warm_up_later(commands), name="term-index")
         application = build_application(config, commands, store)
         intake = Intake(application, store, LogPolicy(config.logging_default))
         try:
@@ -214,3 +215,10 @@ async def run(config: Config, library: Library) -> None:
                 await asyncio.to_thread(index.save, saved)
     finally:
         await store.close()
+
+
+async def _warm_up_later(commands: Commands) -> None:
+    """Count the library's terms once the bot is up and answering (the counting shares the
+    interpreter, so it waits a moment rather than slow the first answers)."""
+    await asyncio.sleep(WARM_UP_DELAY)
+    await commands.warm_up()
