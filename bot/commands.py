@@ -145,6 +145,7 @@ class Commands:
         self.library = library
         self.index = index if index is not None else FuzzyIndex(library)
         self._terms = terms if terms is not None or defer_terms else TermIndex(library)
+        self._deferred = defer_terms
 
     @property
     def terms(self) -> TermIndex:
@@ -156,6 +157,16 @@ class Commands:
     @property
     def terms_if_ready(self) -> TermIndex | None:
         return self._terms
+
+    def _not_ready(self) -> Reply | None:
+        """While the terms are still being counted after a start: a short, honest answer
+        (counting here would stall every chat)."""
+        if self._terms is None and self._deferred:
+            return Reply().add(
+                "I'm still reading the library for summaries and comparisons — it takes a "
+                "minute or so after a restart. Please ask again shortly."
+            )
+        return None
 
     async def warm_up(self) -> None:
         """Count the library's terms in a worker thread, off the bot's event loop."""
@@ -188,8 +199,8 @@ class Commands:
             "help": lambda: self.help(bot_username),
             "articles": lambda: self.articles(args),
             "quote": lambda: self.quote(args, replied_text),
-            "summary": lambda: self.summary(args),
-            "compare": lambda: self.compare(args),
+            "summary": lambda: self._not_ready() or self.summary(args),
+            "compare": lambda: self._not_ready() or self.compare(args),
             "context": lambda: quotes.context_reply(self.library, args),
             "discuss": lambda: quotes.discuss_reply(self.library, args),
         }.get(name.casefold())

@@ -31,6 +31,12 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 Post = Callable[[int, int | None, Reply], Awaitable[None]]  # chat, forum topic, the post
 
 
+def _still_reading() -> Reply:
+    return Reply().add(
+        "I'm still reading the library after a restart; readings will be ready in a minute or so."
+    )
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
@@ -99,7 +105,7 @@ class Daily:
         self,
         store: Store,
         library: Library,
-        terms: TermIndex | Callable[[], TermIndex],
+        terms: TermIndex | Callable[[], TermIndex | None],
         post: Post,
         clock: Clock | None = None,
         default_timezone: str = "UTC",
@@ -112,9 +118,14 @@ class Daily:
         self.default_timezone = default_timezone
 
     @property
-    def terms(self) -> TermIndex:
-        """The term index for reading prompts (given, or asked for when needed)."""
+    def terms(self) -> TermIndex | None:
+        """The term index for reading prompts; None while it is still being counted."""
         return self._terms() if callable(self._terms) else self._terms
+
+    def _terms_now(self) -> TermIndex:
+        terms = self.terms
+        assert terms is not None
+        return terms
 
     def readings(self, plan: Plan) -> list[Reading]:
         return plan_readings(self.library, plan.order, plan.minutes)
@@ -123,6 +134,8 @@ class Daily:
         """Post every reading that is due; returns how many were posted."""
         now = now or self.clock.now()
         posted = 0
+        if self.terms is None:
+            return 0  # still counting after a start: due readings go out on the next tick
         for plan in await self.store.subscribed_plans():
             if plan.paused or plan.daily_time is None:
                 continue
@@ -156,10 +169,14 @@ class Daily:
             )
         index = plan.position
         plan.last_reading, plan.position = index, index + 1
-        return reading_post(self.library, self.terms, readings[index], index + 1, len(readings))
+        return reading_post(
+            self.library, self._terms_now(), readings[index], index + 1, len(readings)
+        )
 
     async def next_now(self, chat_id: int) -> Reply:
         """/next: the next reading, now."""
+        if self.terms is None:
+            return _still_reading()
         plan = await self.store.plan(chat_id, self.default_timezone)
         reply = self._advance(plan)
         await self.store.save_plan(plan)
@@ -167,12 +184,16 @@ class Daily:
 
     async def today(self, chat_id: int) -> Reply:
         """/today: the reading posted last, again."""
+        if self.terms is None:
+            return _still_reading()
         plan = await self.store.plan(chat_id, self.default_timezone)
         readings = self.readings(plan)
         if plan.last_reading is None or plan.last_reading >= len(readings):
             return Reply().add("No reading yet. ", code("/next"), " posts the first one now.")
         index = plan.last_reading
-        return reading_post(self.library, self.terms, readings[index], index + 1, len(readings))
+        return reading_post(
+            self.library, self._terms_now(), readings[index], index + 1, len(readings)
+        )
 
     def describe(self, plan: Plan, now: datetime) -> Reply:
         """/daily alone: the schedule, the next send in the chat's zone, progress."""

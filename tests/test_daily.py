@@ -144,3 +144,22 @@ def test_times_of_day(text, expected):
 @pytest.mark.parametrize("name", ["Mars/Olympus", "../etc/passwd", "", "/etc/localtime"])
 def test_unknown_zones(name):
     assert zone(name) is None
+
+
+async def test_no_reading_goes_out_while_the_library_is_still_being_read(tmp_path, library):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        posts = []
+
+        async def post(chat_id, topic, reply):
+            posts.append(reply)
+
+        daily = Daily(store, library, lambda: None, post, FakeClock(utc(2026, 6, 1, 12, 0)))
+        await daily.subscribe(CHAT, parse_time("07:30"), LONDON, None)
+        assert await daily.tick(utc(2026, 6, 2, 9, 0)) == 0  # due, but not ready: waits
+        assert "still reading the library" in (await daily.next_now(CHAT)).text()
+        daily._terms = TermIndex(library)  # ready now: the same day's reading goes out once
+        assert await daily.tick(utc(2026, 6, 2, 9, 1)) == 1
+        assert await daily.tick(utc(2026, 6, 2, 9, 2)) == 0
+    finally:
+        await store.close()

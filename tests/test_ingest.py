@@ -157,6 +157,8 @@ async def test_terms_can_be_counted_after_start_without_missing_new_articles(tmp
     try:
         commands = Commands(load_library(SEEDS), defer_terms=True)
         assert commands.terms_if_ready is None
+        waiting = commands.handle("summary", "2").text()
+        assert waiting.startswith("I'm still reading the library for summaries and comparisons")
         librarian = Librarian(store, commands)
         warm_up = asyncio.ensure_future(commands.warm_up())
         await librarian.add(b"Notes on the general strike\n\nThe general strike is the weapon of the working class, and the general strike is its school.", "gs.txt")  # fmt: skip

@@ -85,7 +85,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.daily = Daily(
         store,
         commands.library,
-        lambda: commands.terms,
+        lambda: commands.terms_if_ready,
         post=functools.partial(readings.post_reading, application),
         default_timezone=config.timezone,
     )
