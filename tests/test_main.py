@@ -7,9 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 
 from tests.auxil.botapi import BotAPIStandIn
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import TOKEN
 
 UNREACHABLE = "http://127.0.0.1:9/bot"  # the discard port: nothing listens
 
@@ -25,7 +26,7 @@ def run_bot(*args: str, stdin: str = "", **extra: str) -> subprocess.CompletedPr
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT / "deploy",  # a folder without config.toml
+        cwd=tempfile.mkdtemp(),  # a folder without config.toml, where data/ may be made
         env=env(**extra),
         timeout=60,
         check=False,

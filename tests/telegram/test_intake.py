@@ -10,7 +10,7 @@ import sqlite3
 import sys
 
 from tests.auxil.botapi import BotAPIStandIn
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import TOKEN
 
 GROUP = -100777
 
@@ -53,7 +53,7 @@ async def test_updates_are_stored_before_telegram_is_told_they_arrived(
 
 def _bot_process(env: dict[str, str]) -> asyncio.subprocess.Process:
     return asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT / "deploy", env=env,
+        sys.executable, "-m", "bot", "run", cwd=env["BOT_CONFIG"].rsplit("/", 1)[0], env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 

@@ -1,0 +1,52 @@
+"""Hostile input: any text as any command's arguments gets an answer Telegram accepts."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.commands import COMMANDS
+from bot.console import answer
+from bot.reply import MESSAGE_LIMIT, telegram_length, to_html
+from tests.auxil.botapi import CALLBACK_DATA_LIMIT, parse_telegram_html
+
+NAMES = [c.name for c in COMMANDS] + ["context", "discuss", "nosuch"]
+# Text a member may paste: any Unicode, with HTML and Markdown metacharacters, right-to-left and
+# zero-width characters, and SQL-looking fragments mixed in.
+NASTY = st.lists(
+    st.one_of(
+        st.text(st.characters(codec="utf-8"), max_size=20),
+        st.sampled_from(list("<>&\"'`*_[]()~|\\/:¶\u200b\u200f\u202e\u2066\ufeff")),
+        st.sampled_from(
+            ["'; DROP TABLE messages; --", "<b>", "</i>", "&amp;", "&#0;", "\n", "1:", "2 | 3"]
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(NAMES), args=NASTY)
+def test_any_arguments_get_a_reply_telegram_accepts(commands, name, args):
+    reply = commands.handle(name, args) or commands.unknown(name)
+    messages = to_html(reply)
+    assert messages
+    for message in messages:
+        assert telegram_length(message) <= MESSAGE_LIMIT
+        assert parse_telegram_html(message).strip()  # valid HTML, and not empty
+    for button in reply.buttons:
+        assert len(button.command.encode()) <= CALLBACK_DATA_LIMIT
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(args=st.text(max_size=4096))
+def test_a_4096_character_quote_is_answered(commands, args):
+    for message in to_html(commands.quote(args)):
+        parse_telegram_html(message)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=NASTY)
+def test_the_console_answers_any_line(commands, line):
+    reply = answer(commands, line)
+    assert reply is None or reply.text() is not None
