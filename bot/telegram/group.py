@@ -9,7 +9,7 @@ from telegram import ChatMember, InputFile, Message, Update
 from bot.discussion import privacy_text
 from bot.quotes import board_reply
 from bot.reply import Reply, code
-from bot.telegram.handlers import Context, parse_command, send_reply
+from bot.telegram.handlers import Context, command_args, send_reply
 from bot.telegram.record import logging_on
 
 ADMIN_CACHE_SECONDS = 60.0
@@ -32,11 +32,6 @@ async def is_admin(message: Message, context: Context) -> bool:
     admin = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
     context.bot_data.admins[key] = (time.monotonic(), admin)
     return admin
-
-
-def _args(message: Message) -> str:
-    parsed = parse_command(message)
-    return parsed.args if parsed else ""
 
 
 async def on_thread(update: Update, context: Context) -> None:
@@ -66,7 +61,7 @@ async def on_export(update: Update, context: Context) -> None:
     if message is None:
         return
     discussion = context.bot_data.discussion
-    args = _args(message)
+    args = command_args(message)
     if args:
         if not args.isdigit() or not 1 <= int(args) <= MAX_EXPORT_DAYS:
             await send_reply(
@@ -109,7 +104,7 @@ async def on_logging(update: Update, context: Context) -> None:
     if message is None:
         return
     data = context.bot_data
-    choice = _args(message).casefold()
+    choice = command_args(message).casefold()
     if choice not in ("on", "off"):
         on = await logging_on(data.store, message.chat_id, data.policy)
         reply = Reply().add(
@@ -165,7 +160,7 @@ async def on_quotes(update: Update, context: Context) -> None:
     if message is None:
         return
     data = context.bot_data
-    args = _args(message)
+    args = command_args(message)
     if args.casefold().startswith("remove"):
         ref = args[len("remove") :].strip()
         if not await is_admin(message, context):

@@ -76,6 +76,12 @@ def parse_command(message: Message) -> ParsedCommand | None:
     return None
 
 
+def command_args(message: Message) -> str:
+    """The text after a message's command, or "" if it has none."""
+    parsed = parse_command(message)
+    return parsed.args if parsed else ""
+
+
 def _is_group(chat: Chat) -> bool:
     return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 

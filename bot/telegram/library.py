@@ -9,7 +9,7 @@ from bot.ingest import MAX_BYTES, SUFFIXES, IngestError
 from bot.library import Article, format_date
 from bot.reply import Reply, bold, code
 from bot.telegram.group import is_admin
-from bot.telegram.handlers import Context, parse_command, send_reply
+from bot.telegram.handlers import Context, command_args, parse_command, send_reply
 
 
 async def may_curate(message: Message, context: Context) -> bool:
@@ -100,8 +100,7 @@ async def on_remove(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    parsed = parse_command(message)
-    query = parsed.args if parsed else ""
+    query = command_args(message)
     if not await may_curate(message, context):
         await send_reply(message, _refusal(context), context)
         return

@@ -9,7 +9,7 @@ from bot.daily import parse_time, zone
 from bot.readings import plan_readings
 from bot.reply import Reply, bold, code, to_html
 from bot.telegram.group import is_admin
-from bot.telegram.handlers import BotData, Context, parse_command, send_reply
+from bot.telegram.handlers import BotData, Context, command_args, send_reply
 from bot.telegram.record import record_bot_posts
 
 MAX_MINUTES = 60
@@ -35,18 +35,13 @@ async def _may_change(message: Message, context: Context) -> bool:
     return message.chat.type == Chat.PRIVATE or await is_admin(message, context)
 
 
-def _args(message: Message) -> list[str]:
-    parsed = parse_command(message)
-    return parsed.args.split() if parsed else []
-
-
 async def on_daily(update: Update, context: Context) -> None:
     """/daily [HH:MM [zone] | off | pause | resume | skip]."""
     message = update.effective_message
     if message is None:
         return
     daily = context.bot_data.daily
-    args = _args(message)
+    args = command_args(message).split()
     if not args:
         plan = await daily.store.plan(message.chat_id, daily.default_timezone)
         await send_reply(message, daily.describe(plan, daily.clock.now()), context)
@@ -102,7 +97,7 @@ async def on_plan(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     daily, library = data.daily, data.commands.library
-    args = _args(message)
+    args = command_args(message).split()
     plan = await daily.store.plan(message.chat_id, daily.default_timezone)
     if args:
         if not await _may_change(message, context):
