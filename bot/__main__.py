@@ -50,6 +50,25 @@ def setup_logging(config: Config) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
+class _Unindexed:
+    """No search index: `add` and `remove` only change the database and exit, so building an
+    index they would throw away is skipped (the bot indexes what they added)."""
+
+    def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list:
+        return []
+
+    def add_article(self, article: object) -> None:
+        pass
+
+    def remove_article(self, article_id: str) -> None:
+        pass
+
+
+def _library_commands(config: Config) -> Commands:
+    """The folder's library without indexes, for `add` and `remove`."""
+    return Commands(load_library(config.library), _Unindexed(), defer_terms=True)
+
+
 def _folder_commands(config: Config) -> Commands:
     library = load_library(config.library)
     return Commands(library, FuzzyIndex(library))
@@ -87,7 +106,7 @@ def _files(paths: list[str]) -> list[Path]:
 
 async def _add(config: Config, files: list[Path]) -> int:
     """`add PATH...`: files or whole folders into the library, with progress for many."""
-    commands = _folder_commands(config)
+    commands = _library_commands(config)
     store = await Store.open(config.database)
     added = present = refused = 0
     try:
@@ -124,7 +143,7 @@ async def _add(config: Config, files: list[Path]) -> int:
 
 async def _remove(config: Config, query: str) -> int:
     """`remove ARTICLE`: out of the library for good."""
-    commands = _folder_commands(config)
+    commands = _library_commands(config)
     store = await Store.open(config.database)
     try:
         librarian = Librarian(store, commands)
