@@ -173,6 +173,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE library_articles ADD COLUMN parsed TEXT NOT NULL DEFAULT ''
         """,
     ),
+    (
+        9,
+        "replies Telegram would not take, with the reason",
+        """
+        CREATE TABLE undelivered (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            reply_to INTEGER,
+            at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX undelivered_by_chat ON undelivered (chat_id, at)
+        """,
+    ),
 ]
 
 
@@ -699,6 +714,29 @@ class Store:
         await self.commit()
         return True
 
+    async def record_undelivered(
+        self, chat_id: int, reply_to: int | None, reason: str, text: str
+    ) -> None:
+        """A reply that failed for good: which chat, in answer to which message, and why."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT INTO undelivered (chat_id, reply_to, at, reason, text) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat_id, reply_to, int(time.time()), reason[:500], text[:4096]),
+            )
+        await self.commit()
+
+    async def undelivered(self, chat_id: int | None = None) -> list[tuple[int, int | None, str]]:
+        """(chat, replied-to message, reason) of replies that failed for good, oldest first."""
+        where, params = ("WHERE chat_id = ?", (chat_id,)) if chat_id is not None else ("", ())
+        async with (
+            self._lock,
+            self._db.execute(
+                f"SELECT chat_id, reply_to, reason FROM undelivered {where} ORDER BY id", params
+            ) as cursor,
+        ):
+            return [(int(r[0]), r[1], str(r[2])) for r in await cursor.fetchall()]
+
     async def recent_chat_of(self, user_id: int) -> int | None:
         """The group a member last spoke in or pulled a quote in (for inline suggestions)."""
         async with (
@@ -847,6 +885,7 @@ class Store:
             cursor = await db.execute("DELETE FROM messages WHERE date < ?", (before,))
             deleted = cursor.rowcount
             await db.execute("DELETE FROM inbox WHERE done = 1 AND received_at < ?", (before,))
+            await db.execute("DELETE FROM undelivered WHERE at < ?", (before,))
         await self.commit()
         return deleted
 

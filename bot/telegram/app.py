@@ -12,7 +12,6 @@ from pathlib import Path
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -33,6 +32,7 @@ from bot.library import Library
 from bot.search import FuzzyIndex
 from bot.storage import Store
 from bot.telegram import group, inline, library, readings
+from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, serve
 from bot.telegram.record import LogPolicy
@@ -65,8 +65,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Telegram's flood limits: ~20 messages a minute into one group, 30 a second overall.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits, per-chat pauses on 429, retries (bot/telegram/delivery.py).
+        .rate_limiter(Pacer())
         .updater(None)  # updates come through the durable intake (bot/telegram/intake.py)
         .context_types(ContextTypes(bot_data=BotData))
         .post_init(_post_init)

@@ -16,7 +16,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import Commands
@@ -26,6 +26,7 @@ from bot.ingest import Librarian
 from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
+from bot.telegram.delivery import Undelivered, post
 from bot.telegram.record import LogPolicy, record_bot_posts
 
 log = logging.getLogger(__name__)
@@ -110,17 +111,23 @@ async def send_reply(
 ) -> list[Message]:
     """Send a reply as HTML messages within Telegram's limits; in groups the first one quotes;
     buttons go under the last. The posts are logged where the group's discussion is, and a
-    quote goes on the group's board under the member who pulled it."""
-    texts = to_html(reply)
-    sent = []
-    for index, text in enumerate(texts):
-        markup = keyboard(reply.buttons) if index == len(texts) - 1 else None
-        sent.append(
-            await message.reply_html(
-                text, do_quote=index == 0 and _is_group(message.chat), reply_markup=markup
-            )
-        )
+    quote goes on the group's board under the member who pulled it. A reply that fails for good
+    is recorded (see :func:`bot.telegram.delivery.post`); unless the bot may no longer write
+    to the chat, the error goes on to the error handler, which apologises."""
     data = context.bot_data
+    failed: Undelivered | None = None
+    try:
+        sent = await post(
+            context.bot,
+            data.store,
+            message.chat_id,
+            to_html(reply),
+            reply_to=message.message_id if _is_group(message.chat) else None,
+            topic=message.message_thread_id if message.is_topic_message else None,
+            markup=keyboard(reply.buttons),
+        )
+    except Undelivered as undelivered:
+        sent, failed = undelivered.sent, undelivered
     await record_bot_posts(
         sent,
         data.store,
@@ -135,6 +142,8 @@ async def send_reply(
             await data.store.record_pull(
                 message.chat_id, sent[0].message_id, ref, puller.id, puller.full_name, "quote"
             )
+    if failed is not None and not isinstance(failed.error, Forbidden):
+        raise failed.error  # the error handler logs it and apologises, if it can
     return sent
 
 

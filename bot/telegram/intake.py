@@ -85,9 +85,8 @@ class Intake:
             except (InvalidToken, Conflict):
                 raise  # a wrong token, or another instance polling: stopping is right
             except RetryAfter as exc:
-                await self._sleep(
-                    exc.retry_after if isinstance(exc.retry_after, float | int) else 5
-                )
+                wait = exc.retry_after
+                await self._sleep(wait if isinstance(wait, int | float) else wait.total_seconds())
                 continue
             except TimedOut:
                 continue
@@ -96,13 +95,21 @@ class Intake:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
-            backoff = 1.0
             if not updates:
+                backoff = 1.0
                 continue
-            await self.store.save_updates(
-                ((u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates),
-                self.application.bot.id,
-            )
+            try:
+                await self.store.save_updates(
+                    ((u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates),
+                    self.application.bot.id,
+                )
+            except Exception:
+                # Not confirmed to Telegram, so it sends the same updates again: nothing lost.
+                log.exception("Could not store %d update(s); fetching them again", len(updates))
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
             offset = updates[-1].update_id + 1
             for update in updates:
                 await self._log(update.update_id, update)
@@ -116,7 +123,7 @@ class Intake:
                 offset=offset,
                 timeout=self.poll_timeout,
                 allowed_updates=Update.ALL_TYPES,
-                read_timeout=self.poll_timeout + 10,
+                read_timeout=self.poll_timeout * 2 + 1,
             )
         )
         stopping = asyncio.ensure_future(self._stopping.wait())
@@ -161,6 +168,9 @@ class Intake:
                 continue
             try:
                 await self._handle(update_id, update)
+            except Exception:
+                # Left unmarked, it is handled again at the next start; this chat goes on.
+                log.exception("Update %s could not be finished", update_id)
             finally:
                 queue.task_done()
 

@@ -8,6 +8,7 @@ from telegram.ext import Application
 from bot.daily import parse_time, zone
 from bot.readings import plan_readings
 from bot.reply import Reply, bold, code, to_html
+from bot.telegram.delivery import post
 from bot.telegram.group import is_admin
 from bot.telegram.handlers import BotData, Context, command_args, send_reply
 from bot.telegram.record import record_bot_posts
@@ -22,9 +23,7 @@ async def post_reading(
     """Send a scheduled post into a chat (or its forum topic), and log it as a thread."""
     bot = application.bot
     data: BotData = application.bot_data
-    sent = [
-        await bot.send_message(chat_id, text, message_thread_id=topic) for text in to_html(reply)
-    ]
+    sent = await post(bot, data.store, chat_id, to_html(reply), topic=topic)
     await record_bot_posts(
         sent, data.store, bot.id, data.policy, opens_thread=reply.opens_thread, refs=reply.refs
     )

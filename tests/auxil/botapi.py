@@ -1,9 +1,13 @@
 """A Bot API stand-in on 127.0.0.1: the real HTTP client talks to it as it would to Telegram.
 
 It serves getMe, getUpdates (long polling over a queue the test fills), setMyCommands and
-sendMessage; records every request; and refuses what Telegram refuses: text over 4096
-characters after entity parsing, HTML that Telegram's parser rejects, callback data over
-64 bytes. Faults can be injected per method.
+sendMessage and the rest the bot uses; records every request; and refuses what Telegram
+refuses: text over 4096 characters after entity parsing, HTML that Telegram's parser rejects,
+callback data over 64 bytes, and posts beyond Telegram's flood limits (20 a minute into a
+group, 30 a second overall), which it answers with 429 and ``retry_after`` as Telegram does.
+
+Faults can be injected per method (and per chat): an error with its parameters, a time-out,
+a dropped connection, or a response that is not JSON.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any
 from aiohttp import web
 
 TEXT_LIMIT = 4096
+GROUP_POSTS = (20, 60.0)  # Telegram's flood limits: posts per seconds into one group
+ALL_POSTS = (30, 1.0)  # and across all chats
 CALLBACK_DATA_LIMIT = 64
 WAIT = 10  # seconds a test waits for the bot before failing
 
@@ -109,6 +115,21 @@ class Call:
     ok: bool = True
     error: str = ""
     result: Any = None
+    at: float = field(default_factory=time.monotonic)  # when it arrived
+
+
+@dataclass
+class Fault:
+    """One injected failure: an error answer (``status``, ``description``, ``parameters``), or
+    ``kind`` "timeout" (no answer for ``delay`` seconds), "drop" (the connection is closed)
+    or "garbage" (a 200 whose body is not JSON). ``chat_id`` limits it to one chat."""
+
+    status: int = 500
+    description: str = "Internal Server Error"
+    parameters: dict[str, Any] | None = None
+    kind: str = "error"
+    delay: float = 0.0
+    chat_id: int | None = None
 
 
 @dataclass
@@ -119,7 +140,10 @@ class BotAPIStandIn:
     calls: list[Call] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
-    _faults: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _faults: dict[str, list[Fault]] = field(default_factory=dict)
+    flood_limits: bool = True  # answer posts beyond Telegram's limits with 429
+    group_posts: tuple[int, float] = GROUP_POSTS  # a test may shorten Telegram's minute
+    _posts: dict[int, list[float]] = field(default_factory=dict)  # chat -> times of posts
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
@@ -303,9 +327,22 @@ class BotAPIStandIn:
             }
         )
 
-    def fail_next(self, method: str, status: int, description: str) -> None:
-        """Make the next call of ``method`` fail as Telegram would."""
-        self._faults.setdefault(method, []).append((status, description))
+    def fail_next(
+        self,
+        method: str,
+        status: int = 500,
+        description: str = "Internal Server Error",
+        *,
+        times: int = 1,
+        **fault: Any,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail as Telegram would (see Fault)."""
+        for _ in range(times):
+            self._faults.setdefault(method, []).append(Fault(status, description, **fault))
+
+    def too_many(self) -> list[Call]:
+        """Requests answered 429 Too Many Requests."""
+        return [c for c in self.calls if not c.ok and c.error.startswith("Too Many Requests")]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """Messages Telegram accepted, optionally into one chat."""
@@ -344,10 +381,15 @@ class BotAPIStandIn:
         call = Call(method, params)
         self.calls.append(call)
         try:
-            faults = self._faults.get(method)
-            if faults:
-                status, description = faults.pop(0)
-                return self._error(call, status, description)
+            fault = self._fault_for(method, params)
+            if fault is not None:
+                return await self._inject(request, call, fault)
+            if method in ("sendMessage", "sendDocument") and self.flood_limits:
+                wait = self._flood_wait(int(params.get("chat_id") or 0))
+                if wait:
+                    return self._error(
+                        call, 429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
+                    )
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 return self._error(call, 404, "Not Found: method not found")
@@ -360,11 +402,55 @@ class BotAPIStandIn:
             async with self._changed:
                 self._changed.notify_all()
 
-    def _error(self, call: Call, status: int, description: str) -> web.Response:
+    def _error(
+        self, call: Call, status: int, description: str, parameters: dict | None = None
+    ) -> web.Response:
         call.ok, call.error = False, description
-        return web.json_response(
-            {"ok": False, "error_code": status, "description": description}, status=status
-        )
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    def _fault_for(self, method: str, params: dict[str, Any]) -> Fault | None:
+        faults = self._faults.get(method, [])
+        for i, fault in enumerate(faults):
+            if fault.chat_id is None or str(fault.chat_id) == str(params.get("chat_id")):
+                return faults.pop(i)
+        return None
+
+    async def _inject(self, request: web.Request, call: Call, fault: Fault) -> web.StreamResponse:
+        if fault.kind == "timeout":
+            call.ok, call.error = False, "timed out"
+            await asyncio.sleep(fault.delay)
+            return web.json_response({"ok": False, "error_code": 504, "description": "late"})
+        if fault.kind == "drop":
+            call.ok, call.error = False, "connection dropped"
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        if fault.kind == "garbage":
+            call.ok, call.error = False, "not JSON"
+            return web.Response(text="<html><body>502 Bad Gateway</body></html>", status=200)
+        return self._error(call, fault.status, fault.description, fault.parameters)
+
+    def _flood_wait(self, chat_id: int) -> int:
+        """Seconds Telegram would ask to wait before this post, or 0 to accept it (and count
+        it). Posts into groups count against the group; every post counts overall."""
+        now = time.monotonic()
+        keys = [0] + ([chat_id] if chat_id < 0 else [])
+        limits = {0: ALL_POSTS, chat_id: self.group_posts}
+        wait = 0.0
+        for key in keys:
+            limit, period = limits[key]
+            times = self._posts.setdefault(key, [])
+            times[:] = [t for t in times if t > now - period]
+            if len(times) >= limit:
+                wait = max(wait, times[0] + period - now)
+        if wait:
+            return max(1, int(wait + 0.999))
+        for key in keys:
+            self._posts[key].append(now)
+        return 0
 
     def _me(self) -> dict[str, Any]:
         return {

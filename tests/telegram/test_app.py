@@ -83,20 +83,6 @@ async def test_hostile_arguments_are_escaped_and_answered(botapi, running_bot):
     assert "/quote any peace is only a truce" in replies[2].params["text"]
 
 
-async def test_a_failed_reply_is_followed_by_an_apology_and_the_bot_keeps_going(
-    botapi, running_bot, caplog
-):
-    botapi.fail_next("sendMessage", 500, "Internal Server Error")
-    botapi.send_text("/quote stab in the back")
-    [apology] = await botapi.wait_for_messages(1)
-    assert "Sorry, something went wrong" in apology.params["text"]
-    assert "Error while handling update" in caplog.text
-    assert "/quote stab in the back" in caplog.text
-    botapi.send_text("/quote stab in the back")
-    replies = await botapi.wait_for_messages(2)
-    assert "putin-v-prigozhin ¶11" in replies[1].params["text"]
-
-
 async def test_edited_command_is_not_answered_twice(botapi: BotAPIStandIn, running_bot):
     message = botapi.send_text("/quote stab in the back")
     await botapi.wait_for_messages(1)
