@@ -357,9 +357,12 @@ class BotAPIStandIn:
     def refused(self) -> list[Call]:
         return [c for c in self.calls if not c.ok]
 
-    async def wait_for_messages(self, count: int, chat_id: int | None = None) -> list[Call]:
-        """Wait (up to WAIT seconds) until ``count`` messages were accepted (into ``chat_id``)."""
-        async with asyncio.timeout(WAIT), self._changed:
+    async def wait_for_messages(
+        self, count: int, chat_id: int | None = None, *, wait: float = WAIT
+    ) -> list[Call]:
+        """Wait (up to ``wait`` seconds) until ``count`` messages were accepted (into
+        ``chat_id``)."""
+        async with asyncio.timeout(wait), self._changed:
             await self._changed.wait_for(lambda: len(self.sent(chat_id)) >= count)
         return self.sent(chat_id)
 

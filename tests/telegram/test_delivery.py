@@ -47,10 +47,7 @@ async def test_a_passing_failure_is_retried_and_answered_once(botapi, running_bo
 async def test_a_time_out_is_retried(botapi, running_bot):
     botapi.fail_next("sendMessage", kind="timeout", delay=6.0)  # beyond the 5 s read time-out
     botapi.send_text(QUOTE)
-    async with asyncio.timeout(15):
-        while not botapi.sent():
-            await asyncio.sleep(0.1)
-    [reply] = botapi.sent()
+    [reply] = await botapi.wait_for_messages(1, wait=15)
     assert CITED in reply.params["text"]
 
 
@@ -172,11 +169,10 @@ async def test_polling_survives_faults_and_loses_nothing(botapi, running_bot, fa
     for n in range(5):
         botapi.send_text(f"message {n} while Telegram falters", chat_id=GROUP)
     botapi.send_text(QUOTE, chat_id=GROUP)
-    async with asyncio.timeout(20):
-        [reply] = await botapi.wait_for_messages(1, GROUP)
+    [reply] = await botapi.wait_for_messages(1, GROUP, wait=20)
     assert CITED in reply.params["text"]
     async with asyncio.timeout(5):  # the answer is logged just after Telegram took it
-        while await running_bot.store.count_messages(GROUP) < 7:
+        while await running_bot.store.count_messages(GROUP) < 7:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)
     assert await running_bot.store.count_messages(GROUP) == 7  # six from members, one answer
