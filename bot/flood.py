@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+FORGET_AT = 10_000  # members a throttle remembers before it drops those who are idle
+
 
 class Window:
     """At most ``limit`` events in any ``period`` seconds."""
@@ -71,6 +73,8 @@ class Throttle:
     def check(self, member: Hashable, now: float) -> Verdict:
         state = self._members.get(member)
         if state is None:
+            if len(self._members) >= FORGET_AT:
+                self.forget_idle(now)
             state = self._members[member] = _Member(float(self.burst), now)
         state.tokens = min(float(self.burst), state.tokens + (now - state.at) / self.every)
         state.at = now

@@ -9,7 +9,7 @@ import logging
 import time
 from pathlib import Path
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -20,6 +20,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -27,11 +28,12 @@ from bot.commands import COMMANDS, Commands
 from bot.config import Config
 from bot.daily import Daily
 from bot.discussion import Discussion
+from bot.flood import Throttle
 from bot.ingest import Librarian, apply_stored
 from bot.library import Library
 from bot.search import FuzzyIndex
 from bot.storage import Store
-from bot.telegram import group, inline, library, readings
+from bot.telegram import flood, group, inline, library, readings
 from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, serve
@@ -82,6 +84,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.admins = {}
     data.librarian = Librarian(store, commands)
     data.curators = set(config.admins)
+    data.throttle = Throttle()
     data.daily = Daily(
         store,
         commands.library,
@@ -94,6 +97,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     # command of the library (the discussion ones explain themselves in private chats), then
     # a catch-all for commands we do not have. Only new messages: an edited command is not
     # answered twice. Logging happens before any handler, in the intake.
+    # Before all of them (group -1): members flooding the bot get one notice, then silence.
+    application.add_handler(TypeHandler(Update, flood.hold_back_floods), group=-1)
     new_messages = filters.UpdateType.MESSAGE
     in_groups = new_messages & filters.ChatType.GROUPS
     application.add_handler(CommandHandler("remove", library.on_remove, filters=new_messages))

@@ -22,6 +22,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.commands import Commands
 from bot.daily import Daily
 from bot.discussion import Discussion
+from bot.flood import Throttle
 from bot.ingest import Librarian
 from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
@@ -47,6 +48,7 @@ class BotData:
     librarian: Librarian
     curators: set[int]  # telegram.admins: may change the library from any chat
     tasks: list[asyncio.Task[None]]  # background work started at start-up
+    throttle: Throttle  # members' requests: a burst, then one notice and silence
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
