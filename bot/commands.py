@@ -71,7 +71,7 @@ COMMANDS = (
         "/daily 07:30 Europe/London",
     ),
     CommandInfo("plan", "the reading plan: its order, parts and progress", "/plan"),
-    CommandInfo("next", "post the plan's next reading now", "/next"),
+    CommandInfo("next", "post the plan's next reading now (admins, in groups)", "/next"),
     CommandInfo("today", "the latest reading again", "/today"),
     CommandInfo(
         "thread", "sent as a reply: that thread's posts, people and latest lines", "/thread"

@@ -158,10 +158,19 @@ async def on_plan(update: Update, context: Context) -> None:
 
 
 async def on_next(update: Update, context: Context) -> None:
-    """/next: the next reading of the plan, now."""
+    """/next: the next reading of the plan, now (it moves the plan on: admins only in groups)."""
     message = update.effective_message
-    if message is not None:
-        await send_reply(message, await context.bot_data.daily.next_now(message.chat_id), context)
+    if message is None:
+        return
+    if not await _may_change(message, context):
+        reply = Reply().add(
+            "Only this group's admins can move the reading plan on. ",
+            code("/today"),
+            " shows the current reading.",
+        )
+        await send_reply(message, reply, context)
+        return
+    await send_reply(message, await context.bot_data.daily.next_now(message.chat_id), context)
 
 
 async def on_today(update: Update, context: Context) -> None:

@@ -28,6 +28,9 @@ TEXT_LIMIT = 4096
 GROUP_POSTS = (20, 60.0)  # Telegram's flood limits: posts per seconds into one group
 ALL_POSTS = (30, 1.0)  # and across all chats
 CALLBACK_DATA_LIMIT = 64
+# Who Telegram says sent a message an anonymous admin sent; its sender_chat is the group.
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                   "username": "GroupAnonymousBot"}  # fmt: skip
 WAIT = 10  # seconds a test waits for the bot before failing
 
 # Tags Telegram's HTML parse mode accepts, and the attributes it reads.
@@ -187,11 +190,14 @@ class BotAPIStandIn:
         topic: int | None = None,
         forwarded_from: str | None = None,
         date: int | None = None,
+        anonymous: bool = False,
     ) -> dict[str, Any]:
         """Queue a member's message as Telegram would deliver it; returns the message.
 
         ``reply_to`` is a message dict (a member's, or ``call.result`` of a bot post): as in
         Telegram, the reply carries its target one level deep, without the target's own target.
+        ``anonymous``: sent by an anonymous admin, as Telegram shows it (from GroupAnonymousBot,
+        on behalf of the group).
         """
         chat = self._chats.get(chat_id) or self.chat(chat_id, kind)
         message: dict[str, Any] = {
@@ -204,6 +210,9 @@ class BotAPIStandIn:
         m = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
         if m:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(m.group())}]
+        if anonymous:
+            message["from"] = ANONYMOUS_ADMIN
+            message["sender_chat"] = chat
         if reply_to is not None:
             message["reply_to_message"] = {
                 k: v for k, v in reply_to.items() if k != "reply_to_message"

@@ -63,7 +63,7 @@ async def test_plan_next_and_today(botapi, running_bot):
     assert "→ 1. Revolution in the 'progressive' bloc" in lines
     assert "  2. The twisted logic of the pro-Putin left" in lines
     botapi.send_text("/today@ReadingGroupBot", chat_id=GROUP)
-    botapi.send_text("/next@ReadingGroupBot", chat_id=GROUP)
+    botapi.send_text("/next@ReadingGroupBot", chat_id=GROUP, user_id=ADMIN)
     await botapi.wait_for_messages(3, GROUP)
     botapi.send_text("/today@ReadingGroupBot", chat_id=GROUP)
     botapi.send_text("/plan@ReadingGroupBot minutes 2", chat_id=GROUP, user_id=ADMIN)
@@ -80,7 +80,7 @@ async def test_removed_bot_drops_the_schedule_and_a_supergroup_keeps_its_plan(bo
     botapi.chat(old, "group")
     botapi.admins.add(ADMIN)
     botapi.send_text("/daily@ReadingGroupBot 08:00 UTC", chat_id=old, user_id=ADMIN)
-    botapi.send_text("/next@ReadingGroupBot", chat_id=old)
+    botapi.send_text("/next@ReadingGroupBot", chat_id=old, user_id=ADMIN)
     await botapi.wait_for_messages(2, old)
     botapi.migrate(old, new)
     await asyncio.sleep(0.3)
