@@ -26,7 +26,7 @@ from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
-from bot.text import normalise, words
+from bot.text import normalise, number, words
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
@@ -268,7 +268,7 @@ class Commands:
         accept it), newest first, or by title."""
         words_ = args.casefold().split()
         order = next((w for w in words_ if w in ARTICLE_ORDERS), "catalog")
-        page = next((int(w) for w in words_ if w.isdigit()), 1)
+        page = next((n for w in words_ if (n := number(w)) is not None), 1)
         articles = list(self.library.articles)
         if order == "newest":
             articles.sort(key=lambda a: (-a.added, a.number))
@@ -363,7 +363,7 @@ class Commands:
         found = self.library.find_article(prefix)
         if len(found) == 1:
             return found[0], rest, ""
-        if prefix.strip().lstrip("#").isdigit():
+        if prefix.strip().lstrip("#").isdecimal():
             return (
                 Reply().add(
                     f"There is no article {prefix.strip()}; the library has {len(self.library)}. ",
@@ -523,8 +523,8 @@ class Commands:
             f"{addressing} of {len(self.library)} articles address it",
             f" (as {', '.join(result.wording)})." if result.wording else ".",
         )
-        for number, position in enumerate(result.positions, start=1):
-            self._add_position(reply, position, f"{number}. ")
+        for n, position in enumerate(result.positions, start=1):
+            self._add_position(reply, position, f"{n}. ")
         reply.opens_thread, reply.refs = True, [p.passage.ref for p in result.positions]
         if result.more:
             reply.add(f"…and {result.more:,} more articles address it.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.storage import LoggedMessage, Store
+from bot.text import number
 
 _MEDIA = ("photo", "file", "sticker_emoji", "media_type", "poll", "location_information")
 
@@ -49,14 +50,15 @@ def _sender_id(value: object) -> int | None:
     if not isinstance(value, str):
         return None
     for prefix, sign in (("user", ""), ("channel", "-100"), ("chat", "-")):
-        if value.startswith(prefix) and value[len(prefix) :].isdigit():
-            return int(sign + value[len(prefix) :])
+        found = number(value[len(prefix) :], digits=18) if value.startswith(prefix) else None
+        if found is not None:
+            return int(sign + str(found))
     return None
 
 
 def _time(message: dict, key: str) -> int:
     unix = message.get(f"{key}_unixtime")
-    if isinstance(unix, str) and unix.isdigit():
+    if isinstance(unix, str) and number(unix, digits=12) is not None:
         return int(unix)
     if isinstance(unix, int):
         return unix

@@ -18,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.furniture import split_article
-from bot.text import normalise, sentence_spans, word_count, words
+from bot.text import normalise, number, sentence_spans, word_count, words
 
 CATALOG_NAME = "catalog.toml"
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -126,8 +126,8 @@ class Library:
         """Take an article out; the ones after it move up a number."""
         article = self._by_id.pop(article_id)
         self.articles.remove(article)
-        for number, other in enumerate(self.articles, start=1):
-            other.number = number
+        for n, other in enumerate(self.articles, start=1):
+            other.number = n
         return article
 
     def __len__(self) -> int:
@@ -164,9 +164,9 @@ class Library:
         text = query.strip().lstrip("#")
         if not text:
             return []
-        if text.isdigit():
-            number = int(text)
-            return [self.articles[number - 1]] if 1 <= number <= len(self.articles) else []
+        if text.isdecimal():
+            n = number(text)
+            return [self.articles[n - 1]] if n and n <= len(self.articles) else []
         if text.casefold() in self._by_id:
             return [self._by_id[text.casefold()]]
         wanted = [w.norm for w in words(text) if w.norm not in _NAME_STOPWORDS]

@@ -143,13 +143,18 @@ def _split_block(block: Block, limit: int) -> list[str]:
         head, tail = _cut_span(span, limit - used)
         if head.text:
             current.append(head)
-        if current:
+        if _shows(current):
             chunks.append(_block_html(block, tuple(current)))
         current, used = [], overhead
         queue.insert(0, tail)
-    if current:
+    if _shows(current):
         chunks.append(_block_html(block, tuple(current)))
     return chunks
+
+
+def _shows(spans: list[Span]) -> bool:
+    """Whether spans show anything: Telegram refuses a message of white space alone."""
+    return any(s.text.strip() for s in spans)
 
 
 def to_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:

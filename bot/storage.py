@@ -443,6 +443,11 @@ class Store:
         """The update has been logged and answered: it leaves the inbox at the next commit."""
         self._done.append(update_id)
 
+    async def set_aside(self, update_id: int) -> None:
+        """An update this version cannot read: kept (retention applies), never retried."""
+        async with self._writing() as db:
+            await db.execute("UPDATE inbox SET done = 2 WHERE update_id = ?", (update_id,))
+
     async def last_update_id(self, bot_id: int = 0) -> int | None:
         """The newest update ever stored for this bot (the next fetch starts after it); a
         database from before update ids were kept per bot has one for whichever bot it ran."""
@@ -884,7 +889,7 @@ class Store:
             )
             cursor = await db.execute("DELETE FROM messages WHERE date < ?", (before,))
             deleted = cursor.rowcount
-            await db.execute("DELETE FROM inbox WHERE done = 1 AND received_at < ?", (before,))
+            await db.execute("DELETE FROM inbox WHERE done > 0 AND received_at < ?", (before,))
             await db.execute("DELETE FROM undelivered WHERE at < ?", (before,))
         await self.commit()
         return deleted

@@ -120,3 +120,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if s < e:
             result.append((s, e))
     return result
+
+
+def number(text: str, *, digits: int = 9) -> int | None:
+    """``text`` as a whole number if it is one written in ASCII digits (at most ``digits`` of
+    them), else None. ``str.isdigit`` alone also passes "²", which ``int`` refuses, and
+    numbers too big for SQLite."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None

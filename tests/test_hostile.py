@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.commands import COMMANDS
 from bot.console import answer
-from bot.reply import MESSAGE_LIMIT, telegram_length, to_html
+from bot.reply import MESSAGE_LIMIT, Block, Reply, Span, telegram_length, to_html, to_plain
 from tests.auxil.botapi import CALLBACK_DATA_LIMIT, parse_telegram_html
 
 NAMES = [c.name for c in COMMANDS] + ["context", "discuss", "nosuch"]
@@ -18,7 +18,22 @@ NASTY = st.lists(
         st.text(st.characters(codec="utf-8"), max_size=20),
         st.sampled_from(list("<>&\"'`*_[]()~|\\/:¶\u200b\u200f\u202e\u2066\ufeff")),
         st.sampled_from(
-            ["'; DROP TABLE messages; --", "<b>", "</i>", "&amp;", "&#0;", "\n", "1:", "2 | 3"]
+            [
+                "'; DROP TABLE messages; --",
+                "<b>",
+                "</i>",
+                "&amp;",
+                "&#0;",
+                "\n",
+                "1:",
+                "2 | 3",
+                " ²",
+                " ٣",
+                " 99999999999999999999999",
+                " -1",
+                " 0",
+                " 1e9",
+            ]
         ),
     ),
     max_size=30,
@@ -50,3 +65,31 @@ def test_a_4096_character_quote_is_answered(commands, args):
 def test_the_console_answers_any_line(commands, line):
     reply = answer(commands, line)
     assert reply is None or reply.text() is not None
+
+
+SPAN = st.builds(
+    Span,
+    st.one_of(NASTY, st.text(st.characters(codec="utf-8"), min_size=500, max_size=5000)),
+    st.sampled_from(["", "b", "i", "s", "code"]),
+)
+BLOCK = st.builds(
+    Block, st.lists(SPAN, min_size=1, max_size=5).map(tuple), st.booleans(), st.booleans()
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blocks=st.lists(BLOCK, min_size=1, max_size=8))
+def test_any_reply_renders_to_messages_telegram_accepts_and_loses_no_text(blocks):
+    reply = Reply(blocks=[Block(b.spans, b.quote or b.expandable, b.expandable) for b in blocks])
+    messages = to_html(reply)
+    visible = []
+    for message in messages:
+        assert telegram_length(message) <= MESSAGE_LIMIT
+        text = parse_telegram_html(message)
+        assert text.strip()  # Telegram refuses an empty message
+        visible.append(text)
+    squeeze = lambda s: "".join(s.split())  # noqa: E731 - splits may fall on white space
+    if squeeze(reply.text()):
+        assert squeeze("".join(visible)) == squeeze(reply.text())
+    to_plain(reply)
+    to_plain(reply, ansi=True)

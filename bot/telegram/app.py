@@ -36,7 +36,7 @@ from bot.storage import Store
 from bot.telegram import flood, group, inline, library, readings
 from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
-from bot.telegram.intake import Intake, serve
+from bot.telegram.intake import Intake, RawUpdates, serve
 from bot.telegram.record import LogPolicy
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def file_url(api_base_url: str) -> str:
 
 def build_application(config: Config, commands: Commands, store: Store) -> Application:
     """The bot, with every handler registered here and nowhere else."""
+    raw_updates = RawUpdates(connection_pool_size=1)
     application = (
         ApplicationBuilder()
         .token(config.token.get())
@@ -70,6 +71,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         # Telegram's flood limits, per-chat pauses on 429, retries (bot/telegram/delivery.py).
         .rate_limiter(Pacer())
         .updater(None)  # updates come through the durable intake (bot/telegram/intake.py)
+        .get_updates_request(raw_updates)
         .context_types(ContextTypes(bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -77,6 +79,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     )
     data = application.bot_data
     data.commands = commands
+    data.raw_updates = raw_updates
     data.store = store
     data.discussion = Discussion(store, config.tz)
     data.policy = LogPolicy(config.logging_default)

@@ -11,6 +11,7 @@ from bot.quotes import board_reply
 from bot.reply import Reply, code
 from bot.telegram.handlers import Context, command_args, send_reply
 from bot.telegram.record import logging_on
+from bot.text import number
 
 ADMIN_CACHE_SECONDS = 60.0
 MAX_EXPORT_DAYS = 366
@@ -63,7 +64,8 @@ async def on_export(update: Update, context: Context) -> None:
     discussion = context.bot_data.discussion
     args = command_args(message)
     if args:
-        if not args.isdigit() or not 1 <= int(args) <= MAX_EXPORT_DAYS:
+        days = number(args)
+        if days is None or not 1 <= days <= MAX_EXPORT_DAYS:
             await send_reply(
                 message,
                 Reply().add(
@@ -74,7 +76,7 @@ async def on_export(update: Update, context: Context) -> None:
                 context,
             )
             return
-        export = await discussion.export_days(message.chat_id, int(args), int(time.time()))
+        export = await discussion.export_days(message.chat_id, days, int(time.time()))
     elif message.reply_to_message is not None:
         found = await discussion.export_thread(message.chat_id, message.reply_to_message.message_id)
         if found is None:

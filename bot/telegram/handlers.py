@@ -28,7 +28,9 @@ from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
 from bot.telegram.delivery import Undelivered, post
+from bot.telegram.intake import RawUpdates
 from bot.telegram.record import LogPolicy, record_bot_posts
+from bot.text import number
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class BotData:
     curators: set[int]  # telegram.admins: may change the library from any chat
     tasks: list[asyncio.Task[None]]  # background work started at start-up
     throttle: Throttle  # members' requests: a burst, then one notice and silence
+    raw_updates: RawUpdates  # getUpdates answers as Telegram sent them, for the intake
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
@@ -207,17 +210,18 @@ async def on_button(update: Update, context: Context) -> None:
 async def _more(presser: int, args: str, context: Context) -> Reply | str | None:
     """The next page of a /quote's matches; a refusal (str) for anyone but the asker."""
     parts = args.split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    request, page = (number(p, digits=18) for p in parts) if len(parts) == 2 else (None, None)
+    if request is None or page is None:
         return None
-    found = await context.bot_data.store.request(int(parts[0]))
+    found = await context.bot_data.store.request(request)
     if found is None:
         return None
     _, asker, query = found
     if presser != asker:
         return "Only the member who asked can page these results; send your own /quote."
     commands = context.bot_data.commands
-    page = min(max(1, int(parts[1])), MAX_MORE_PAGES)
-    return more_reply(commands.index, commands.library, query, page, int(parts[0]))
+    page = min(max(1, page), MAX_MORE_PAGES)
+    return more_reply(commands.index, commands.library, query, page, request)
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

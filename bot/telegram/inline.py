@@ -8,6 +8,7 @@ from bot.quotes import INLINE_PAGE, InlineItem, featured, inline_results
 from bot.readings import plan_readings
 from bot.reply import to_html
 from bot.telegram.handlers import Context
+from bot.text import number
 
 CACHE_SECONDS = 30
 
@@ -20,7 +21,7 @@ async def on_inline(update: Update, context: Context) -> None:
     data = context.bot_data
     commands = data.commands
     text = query.query.strip()
-    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = number(query.offset) or 0
     if text:
         items, next_offset = inline_results(commands.index, commands.library, text, offset)
     else:

@@ -20,10 +20,12 @@ import json
 import logging
 import signal
 from collections.abc import Hashable
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.storage import Store
 from bot.telegram.record import LogPolicy, record_update
@@ -43,6 +45,45 @@ def _chat_key(update: Update) -> Hashable:
     return "other"
 
 
+class RawUpdates(HTTPXRequest):
+    """The connection that gets updates, keeping them as Telegram sent them.
+
+    python-telegram-bot reads a whole getUpdates answer into objects at once, so a single update
+    it cannot read (say, a shape newer than this version knows) would fail them all, again at
+    every poll: the bot would stop for good. Here each getUpdates answer is handed on empty and
+    its updates are kept for :meth:`take`; the intake stores them exactly as sent and reads
+    them one by one.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kept: list[dict[str, Any]] = []
+
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        code, payload = await super().do_request(url, method, *args, **kwargs)
+        if code != 200 or not url.endswith("/getUpdates"):
+            return code, payload
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            return code, payload  # python-telegram-bot reports it as an invalid response
+        result = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(result, list):
+            return code, payload
+        updates = [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
+        if len(updates) < len(result):
+            log.warning("Skipped %d update(s) without an update id", len(result) - len(updates))
+        self._kept = sorted(updates, key=lambda u: u["update_id"])
+        return code, json.dumps({**answer, "result": []}).encode()
+
+    def take(self) -> list[dict[str, Any]]:
+        """The updates of the last getUpdates answer (once)."""
+        kept, self._kept = self._kept, []
+        return kept
+
+
 class Intake:
     """The bot's update loop; see the module docstring."""
 
@@ -58,6 +99,7 @@ class Intake:
         self.store = store
         self.policy = policy
         self.poll_timeout = poll_timeout
+        self.raw: RawUpdates = application.bot_data.raw_updates
         self._queues: dict[Hashable, asyncio.Queue[tuple[int, Update]]] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
@@ -73,9 +115,10 @@ class Intake:
         if pending:
             log.info("Handling %d update(s) stored before the last stop", len(pending))
         for update_id, payload in pending:
-            update = Update.de_json(json.loads(payload), bot)
-            await self._log(update_id, update)
-            self._dispatch(update_id, update)
+            update = await self._read(update_id, json.loads(payload))
+            if update is not None:
+                await self._log(update_id, update)
+                self._dispatch(update_id, update)
         last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
         backoff = 1.0
@@ -100,7 +143,7 @@ class Intake:
                 continue
             try:
                 await self.store.save_updates(
-                    ((u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates),
+                    ((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in updates),
                     self.application.bot.id,
                 )
             except Exception:
@@ -110,14 +153,18 @@ class Intake:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            offset = updates[-1].update_id + 1
-            for update in updates:
-                await self._log(update.update_id, update)
-                self._dispatch(update.update_id, update)
+            offset = updates[-1]["update_id"] + 1
+            for raw in updates:
+                update = await self._read(raw["update_id"], raw)
+                if update is not None:
+                    await self._log(update.update_id, update)
+                    self._dispatch(update.update_id, update)
         await self._confirm(offset)
         await self.drain()
 
-    async def _fetch(self, offset: int | None) -> tuple[Update, ...]:
+    async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
+        """The next updates as Telegram sent them (not yet read into python-telegram-bot's
+        objects: one it cannot read must not stop the others, or the bot)."""
         fetch = asyncio.ensure_future(
             self.application.bot.get_updates(
                 offset=offset,
@@ -132,9 +179,25 @@ class Intake:
             fetch.cancel()
             with contextlib.suppress(asyncio.CancelledError, TelegramError):
                 await fetch
-            return ()
+            return []
         stopping.cancel()
-        return fetch.result()
+        fetch.result()  # raises what went wrong
+        return self.raw.take()
+
+    async def _read(self, update_id: int, raw: dict[str, Any]) -> Update | None:
+        """The update as python-telegram-bot's object; None if it cannot be read (a shape newer
+        than this version knows), in which case it is kept aside in the inbox, not retried."""
+        try:
+            return Update.de_json(raw, self.application.bot)
+        except Exception as exc:
+            log.warning(
+                "Update %s (%s) cannot be read by this version (%s); kept aside in the inbox",
+                update_id,
+                ", ".join(k for k in raw if k != "update_id"),
+                exc,
+            )
+            await self.store.set_aside(update_id)
+            return None
 
     async def _confirm(self, offset: int | None) -> None:
         """Tell Telegram what is stored, so it is not sent again (it would be ignored anyway)."""

@@ -12,6 +12,7 @@ from bot.telegram.delivery import post
 from bot.telegram.group import is_admin
 from bot.telegram.handlers import BotData, Context, command_args, send_reply
 from bot.telegram.record import record_bot_posts
+from bot.text import number
 
 MAX_MINUTES = 60
 DAILY_EXAMPLE = "/daily 07:30 Europe/London"
@@ -107,14 +108,9 @@ async def on_plan(update: Update, context: Context) -> None:
         error = None
         if action == "reset" and len(args) == 1:
             plan.order, plan.position, plan.last_reading = [], 0, None
-        elif (
-            action == "minutes"
-            and len(args) == 2
-            and args[1].isdigit()
-            and 1 <= int(args[1]) <= MAX_MINUTES
-        ):
+        elif action == "minutes" and len(args) == 2 and 1 <= (number(args[1]) or 0) <= MAX_MINUTES:
             plan.minutes = int(args[1])
-        elif action == "move" and len(args) >= 3 and args[-1].isdigit():
+        elif action == "move" and len(args) >= 3 and number(args[-1]) is not None:
             found = library.find_article(" ".join(args[1:-1]))
             if len(found) != 1:
                 error = f"Which article is “{' '.join(args[1:-1])[:40]}”? Use its number in /articles or its id."  # noqa: E501
@@ -122,7 +118,7 @@ async def on_plan(update: Update, context: Context) -> None:
                 order = plan.order or [a.id for a in library.articles]
                 order += [a.id for a in library.articles if a.id not in order]
                 order.remove(found[0].id)
-                where = min(max(int(args[-1]), 1), len(order) + 1)
+                where = min(max(number(args[-1]) or 1, 1), len(order) + 1)
                 order.insert(where - 1, found[0].id)
                 plan.order = order
         else:

@@ -21,7 +21,9 @@ async def test_a_group_at_its_rate_limit_does_not_hold_up_a_private_chat(botapi,
     running_bot.application.bot.rate_limiter.group_limit = (20, 4.0)
     botapi.chat(GROUP, "supergroup")
     for n in range(21):  # one over Telegram's ~20 messages a minute into a group
-        botapi.send_text(f"/quote@ReadingGroupBot stab in the back {n}", chat_id=GROUP)
+        botapi.send_text(
+            f"/quote@ReadingGroupBot stab in the back {n}", chat_id=GROUP, user_id=1000 + n
+        )  # members of a busy group, none of them flooding
     await botapi.wait_for_messages(20, GROUP)
     botapi.send_text("/help")  # a private chat, while the group's 21st reply waits its turn
     await botapi.wait_for_messages(1, 42)

@@ -43,7 +43,8 @@ async def test_inline_results_page_by_page_with_valid_ids_and_texts(botapi, runn
 
 async def test_empty_inline_query_offers_the_groups_reading_and_top_quotes(botapi, running_bot):
     botapi.chat(GROUP, "supergroup")
-    botapi.send_text("/next@ReadingGroupBot", chat_id=GROUP)
+    botapi.admins.add(600)
+    botapi.send_text("/next@ReadingGroupBot", chat_id=GROUP, user_id=600)  # an admin
     botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP)
     await botapi.wait_for_messages(2, GROUP)
     await settle(running_bot)
