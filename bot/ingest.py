@@ -62,6 +62,11 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             raise IngestError(f"{name} is not valid UTF-16 text.") from None
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if _looks_utf16(head):
+        raise IngestError(
+            f"{name} looks like UTF-16 without a byte-order mark; save it as UTF-8 and send it "
+            "again."
+        )
     if b"\x00" in head or control > len(head) * 0.02:
         raise IngestError(f"{name} is not a text file (it looks binary).")
     try:
@@ -72,6 +77,17 @@ def decode(data: bytes, name: str) -> str:
             f"{name} is not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8 and "
             "send it again."
         ) from None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16: every other byte is zero, the others are not."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return False
+    for zeros, other in ((odd, even), (even, odd)):
+        if zeros.count(0) > len(zeros) * 0.9 and other.count(0) < len(other) * 0.05:
+            return True
+    return False
 
 
 def html_text(html: str) -> tuple[str, tuple[str, str, str, str]]:

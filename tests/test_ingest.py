@@ -169,3 +169,54 @@ async def test_terms_can_be_counted_after_start_without_missing_new_articles(tmp
         assert "general strike" in commands.summary("notes on the general strike").text()
     finally:
         await store.close()
+
+
+PROSE = "The strike committee met again tonight and voted to stay out until the demands are met."
+
+
+def _zip_bomb() -> bytes:
+    """A small zip that inflates to 100 MB of zeros, saved under a text file's name."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.txt", b"\0" * 100_000_000)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("bomb.txt", _zip_bomb(), "not a text file"),
+        ("page.html", __import__("gzip").compress(b"<p>" + PROSE.encode() * 1000), "not a text file"),
+        ("utf16.txt", PROSE.encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+        ("cp1252.txt", f"{PROSE}\n\nThe boss\x92s answer came.".encode("latin-1"),
+         "not UTF-8 text (line 3"),
+        ("nested.html", b"<div>" * 400_000, "no article text"),
+        ("entities.html", b"<p>" + b"&amp;" * 399_000 + b"</p>", "no article text"),
+        ("only-script.html", b"<html><body><script>" + PROSE.encode() * 20 + b"</script></body></html>",
+         "no article text"),
+    ],
+    ids=["zip bomb", "gzip", "utf-16 without BOM", "windows-1252", "nested tags", "entities",
+         "script only"],
+)  # fmt: skip
+def test_hostile_files_are_refused_with_a_reason(name, data, reason):
+    with pytest.raises(IngestError) as caught:
+        prepare(data, name, 6, set())
+    assert reason in str(caught.value)
+    assert name in str(caught.value)
+
+
+def test_scripts_styles_and_handlers_never_reach_the_article():
+    page = f"""<html><head><title>Picket report</title><style>p {{ color: red }}</style>
+    <script>document.write('INJECTED')</script></head>
+    <body onload="alert('INJECTED')"><article><h1>Picket report</h1>
+    <p>{PROSE} <script>alert('INJECTED')</script></p>
+    <p onclick="alert('INJECTED')">{PROSE.replace("tonight", "on Monday")}</p>
+    <iframe src="javascript:alert('INJECTED')"></iframe><noscript>INJECTED</noscript>
+    </article></body></html>""".encode()
+    prepared = prepare(page, "report.html", 6, set())
+    assert "INJECTED" not in prepared.text
+    assert "color: red" not in prepared.text
+    assert len(prepared.article.paragraphs) == 2

@@ -144,3 +144,33 @@ async def test_in_a_group_files_need_the_add_caption_and_an_admin(botapi, tmp_pa
         assert "solidarity-with-the-strikers" not in quote
     finally:
         await stop_bot(bot)
+
+
+async def test_hostile_uploads_are_refused_or_cleaned_and_nothing_is_half_added(botapi, tmp_path):
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.txt", b"\0" * 50_000_000)
+    script = (
+        "<html><head><title>Picket report</title><script>alert('INJECTED')</script></head>"
+        "<body onload=\"alert('INJECTED')\"><article><h1>Picket report</h1>"
+        + "".join(f"<p>{p}<script>alert('INJECTED')</script></p>" for p in STRIKE.split("\n\n"))
+        + "</article></body></html>"
+    )
+    bot = await bot_with_curator(botapi, tmp_path)
+    try:
+        botapi.send_file("<b>bomb</b>\u202e.txt", bomb.getvalue(), user_id=CURATOR)
+        botapi.send_file("report.html", script.encode(), user_id=CURATOR)
+        refused, added = texts(await botapi.wait_for_messages(2))
+        assert not botapi.refused()  # the hostile name was escaped
+        assert refused.startswith("<b>bomb</b>\u202e.txt is not a text file")
+        assert added.startswith("Added: Picket report")
+        botapi.send_text("/quote drivers show no sign of going back")
+        [quote] = texts((await botapi.wait_for_messages(3))[2:])
+        assert "Picket report" in quote
+        assert "INJECTED" not in quote
+        assert len(await bot.store.added_articles()) == 1
+    finally:
+        await stop_bot(bot)
