@@ -11,43 +11,30 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 
+from bot import logs
+from bot.backup import backup, restore
+from bot.check import run_checks
 from bot.commands import Commands
 from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
 from bot.history import HistoryError, import_history
 from bot.ingest import SUFFIXES, IngestError, Librarian
 from bot.library import LibraryError, load_library
+from bot.lock import AlreadyRunning, InstanceLock
 from bot.search import FuzzyIndex
 from bot.storage import StorageError, Store
 
 log = logging.getLogger("bot")
-
-
-class _RedactToken(logging.Filter):
-    """Keep the bot token out of every log line, whatever logged it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg, record.args = message.replace(self.token, "<token>"), ()
-        return True
+HEALTHY_WITHIN = 90.0  # seconds: a running bot beats at least every 25 (polling) or 15 s
 
 
 def setup_logging(config: Config) -> None:
-    """One line per event on standard error; HTTP client chatter (with URLs) kept quiet."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_RedactToken(config.token.get()))
-    logging.basicConfig(level=config.log_level, handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    """One line per event on standard error, with the token and webhook secret kept out."""
+    secrets = {config.token.get(): "<token>", config.webhook_secret.get(): "<secret>"}
+    logs.setup_logging(config.log_level, config.log_format, secrets)
 
 
 class _Unindexed:
@@ -160,17 +147,33 @@ async def _remove(config: Config, query: str) -> int:
     return 0
 
 
-def _run(config: Config) -> int:
-    from telegram.error import InvalidToken, NetworkError  # Telegram only when needed
+def _run(config: Config, *, webhook: bool = False) -> int:
+    from telegram.error import Conflict, InvalidToken, NetworkError  # Telegram only when needed
 
     from bot.telegram.app import run
 
     if not config.token:
         raise ConfigError(TOKEN_HELP.rstrip())
+    if webhook and not config.webhook_url:
+        raise ConfigError(
+            f"{config.source}: --webhook needs key 'webhook.url', the public https:// address "
+            "Telegram posts updates to (see config.example.toml and deploy/)"
+        )
     library = load_library(config.library)
     log.info("Library: %d articles from %s", len(library), config.library)
     try:
-        asyncio.run(run(config, library))
+        with InstanceLock(Path(config.database)):
+            asyncio.run(run(config, library, webhook=webhook))
+    except AlreadyRunning as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except Conflict:
+        sys.stderr.write(
+            "error: Telegram answered 409 Conflict: another process is getting this bot's "
+            "updates (another instance on some machine, or a webhook set elsewhere). Stop it; "
+            "one token, one running bot.\n"
+        )
+        return 2
     except InvalidToken:
         raise ConfigError(
             f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "
@@ -179,6 +182,48 @@ def _run(config: Config) -> int:
     except NetworkError as exc:
         sys.stderr.write(f"error: cannot reach the Bot API at {config.api_base_url}: {exc}\n")
         return 1
+    return 0
+
+
+async def _check(config: Config) -> int:
+    from bot.telegram.app import check_token
+
+    findings = await run_checks(config, check_token)
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(failed)} problem(s) found." if failed else "Ready to run.")
+    return 1 if failed else 0
+
+
+def _health(config: Config) -> int:
+    """Exit 0 if the running bot's heartbeat is recent (for Docker's HEALTHCHECK)."""
+    from bot.telegram.app import heartbeat_path
+
+    beat = heartbeat_path(Path(config.database))
+    try:
+        age = time.time() - beat.stat().st_mtime
+    except FileNotFoundError:
+        print(f"unhealthy: no heartbeat yet ({beat})")
+        return 1
+    if age > HEALTHY_WITHIN:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago ({beat})")
+        return 1
+    print(f"healthy: last heartbeat {age:.0f} s ago")
+    return 0
+
+
+def _backup(config: Config, target: Path) -> int:
+    size = backup(Path(config.database), target)
+    print(f"Backed up {config.database} to {target} ({size / 1e6:.1f} MB).")
+    return 0
+
+
+def _restore(config: Config, source: Path) -> int:
+    kept = restore(source, Path(config.database))
+    print(f"Restored {config.database} from {source}.")
+    if kept:
+        print(f"The database it replaced is kept as {kept}.")
     return 0
 
 
@@ -202,17 +247,29 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="start",
-        choices=["start", "run", "console", "import-history", "add", "remove"],
+        choices=[
+            "start", "run", "console", "import-history", "add", "remove", "check", "health",
+            "backup", "restore",
+        ],
         help="start: the bot if a token is set, else the console (default); "
         "run: the Telegram bot; console: offline commands in the terminal; "
         "import-history: a Telegram Desktop export (result.json) into the discussion log; "
-        "add: article files or folders into the library; remove: an article out of it",
-    )
+        "add: article files or folders into the library; remove: an article out of it; "
+        "check: config, database, library and token, exit 1 on a problem; "
+        "health: exit 0 if the running bot is alive; "
+        "backup PATH: a consistent copy of the database, while the bot runs; "
+        "restore PATH: put a backup in place (the bot must be stopped)",
+    )  # fmt: skip
     parser.add_argument(
         "path",
         nargs="*",
         help="import-history: result.json; add: files or folders; remove: "
-        "the article (number, id or title)",
+        "the article (number, id or title); backup, restore: the backup file",
+    )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="run: take updates by webhook (key webhook.url) instead of polling",
     )
     parser.add_argument("--chat", type=int, help="import-history: the chat's Bot API id")
     parser.add_argument("--bot-id", type=int, help="import-history: this bot's user id")
@@ -223,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{options.command} needs at least one article, e.g. python -m bot "
             f"{options.command} {'articles/' if options.command == 'add' else '6'}"
         )
+    if options.command in ("backup", "restore") and len(options.path) != 1:
+        parser.error(f"{options.command} needs one file, e.g. python -m bot {options.command} "
+                     "backups/bot-2026-11-22.sqlite3")  # fmt: skip
     if options.command == "import-history" and (len(options.path) != 1 or options.chat is None):
         parser.error(
             "import-history needs the export file and --chat, e.g. "
@@ -237,8 +297,16 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_add(config, _files(options.path)))
         if options.command == "remove":
             return asyncio.run(_remove(config, " ".join(options.path)))
+        if options.command == "check":
+            return asyncio.run(_check(config))
+        if options.command == "health":
+            return _health(config)
+        if options.command == "backup":
+            return _backup(config, Path(options.path[0]))
+        if options.command == "restore":
+            return _restore(config, Path(options.path[0]))
         if options.command == "run" or (options.command == "start" and config.token):
-            return _run(config)
+            return _run(config, webhook=options.webhook)
         if options.command == "start":
             sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
         return run_console(_commands(config))
@@ -247,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, so the traceback is one line and carries no secret.
+        log.critical("The bot stopped on an unexpected error", exc_info=True)
+        return 1
 
 
 if __name__ == "__main__":

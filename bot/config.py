@@ -6,6 +6,7 @@ Every problem is reported with the key's name and what was expected, before anyt
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,9 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 CONFIG_ENV = "BOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 API_BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,8 +56,13 @@ class Config:
     library: Path = PROJECT_ROOT / "seeds"
     timezone: str = "UTC"
     log_level: str = "INFO"
+    log_format: str = "text"
     logging_default: bool = True
     retention_days: int = 365
+    webhook_url: str = ""  # the public HTTPS address Telegram posts updates to
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     source: str = "defaults"  # where the settings came from, for messages
 
     @property
@@ -90,6 +98,13 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, str]]] = {
     "bot": {
         "timezone": ("timezone", str, "an IANA time zone name such as 'Europe/London'"),
         "log_level": ("log_level", str, f"one of {', '.join(LOG_LEVELS)}"),
+        "log_format": ("log_format", str, f"one of {', '.join(LOG_FORMATS)}"),
+    },
+    "webhook": {
+        "url": ("webhook_url", str, "the public https:// URL Telegram should post updates to"),
+        "listen": ("webhook_listen", str, "the address to listen on, such as '127.0.0.1'"),
+        "port": ("webhook_port", int, "a port number, 1 to 65535"),
+        "secret": ("webhook_secret", str, "1 to 256 characters: letters, digits, _ and -"),
     },
 }
 
@@ -118,6 +133,8 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
         config.token = Secret(env[TOKEN_ENV].strip())
     if env.get(API_BASE_URL_ENV):
         config.api_base_url = env[API_BASE_URL_ENV].strip()
+    if env.get(WEBHOOK_SECRET_ENV):
+        config.webhook_secret = Secret(env[WEBHOOK_SECRET_ENV].strip())
     _validate(config, file)
     return config
 
@@ -163,7 +180,7 @@ def _show(value: Any) -> str:
 
 
 def _convert(attribute: str, value: Any, base: Path, file: Path, key: str) -> Any:
-    if attribute == "token":
+    if attribute in ("token", "webhook_secret"):
         return Secret(value.strip())
     if attribute in ("database", "library"):
         path = Path(value).expanduser()
@@ -176,6 +193,8 @@ def _convert(attribute: str, value: Any, base: Path, file: Path, key: str) -> An
         return list(value)
     if attribute == "log_level":
         return value.upper()
+    if attribute == "log_format":
+        return value.lower()
     return value
 
 
@@ -201,6 +220,24 @@ def _validate(config: Config, file: Path | None) -> None:
         raise ConfigError(
             f"{where}key 'telegram.api_base_url' (or ${API_BASE_URL_ENV}) = "
             f"{config.api_base_url!r} should be an http:// or https:// URL"
+        )
+    if config.log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"{where}key 'bot.log_format' = {config.log_format!r} should be one of "
+            + ", ".join(LOG_FORMATS)
+        )
+    if config.webhook_url and not config.webhook_url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"{where}key 'webhook.url' = {config.webhook_url!r} should be the public https:// "
+            "URL Telegram posts updates to"
+        )
+    if not 1 <= config.webhook_port <= 65535:
+        raise ConfigError(f"{where}key 'webhook.port' = {config.webhook_port} should be 1 to 65535")
+    secret = config.webhook_secret.get()
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise ConfigError(
+            f"{where}key 'webhook.secret' (or ${WEBHOOK_SECRET_ENV}) should be 1 to 256 "
+            "characters: letters, digits, _ and - (Telegram's rule for secret tokens)"
         )
     token = config.token.get()
     if token and (":" not in token or any(c.isspace() for c in token)):

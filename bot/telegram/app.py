@@ -38,6 +38,7 @@ from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, RawUpdates, serve
 from bot.telegram.record import LogPolicy
+from bot.telegram.webhook import Webhook
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
@@ -192,10 +193,34 @@ async def _purge_forever(data: BotData) -> None:
         await asyncio.sleep(PURGE_EVERY)
 
 
-async def run(config: Config, library: Library) -> None:
+def heartbeat_path(database: Path) -> Path:
+    """The file whose time says the bot is alive (``python -m bot health``)."""
+    return database.with_name(database.name + ".heartbeat")
+
+
+async def check_token(config: Config) -> str:
+    """The bot's @username as Telegram confirms the token; TokenUnchecked if Telegram cannot
+    be reached, InvalidToken if it refuses the token."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.check import TokenUnchecked
+
+    bot = Bot(config.token.get(), base_url=config.api_base_url)
+    try:
+        async with asyncio.timeout(15):
+            me = await bot.get_me()
+    except InvalidToken:
+        raise InvalidToken("Telegram refused the token; check it with @BotFather") from None
+    except (NetworkError, TimeoutError) as exc:
+        raise TokenUnchecked(f"cannot reach {config.api_base_url} ({exc or 'timed out'})") from None
+    return me.username or str(me.id)
+
+
+async def run(config: Config, library: Library, *, webhook: bool = False) -> None:
     """Open the database, ready the library and its indexes, and run the bot until SIGINT or
-    SIGTERM. The quote index is loaded from disk when it was saved for this very library, and
-    saved again when the library changed."""
+    SIGTERM, polling Telegram or (``webhook``) taking its posts. The quote index is loaded from
+    disk when it was saved for this very library, and saved again when the library changed."""
     store = await Store.open(config.database)
     try:
         await apply_stored(store, library)  # articles added or removed before this start
@@ -214,9 +239,15 @@ async def run(config: Config, library: Library) -> None:
         commands = Commands(library, index, defer_terms=True)  # /quote answers at once
         warm_up = asyncio.create_task(_warm_up_later(commands), name="term-index")
         application = build_application(config, commands, store)
-        intake = Intake(application, store, LogPolicy(config.logging_default))
+        intake = Intake(
+            application,
+            store,
+            LogPolicy(config.logging_default),
+            heartbeat=heartbeat_path(Path(config.database)),
+        )
         try:
-            await serve(application, intake)
+            server = Webhook(application, intake, config) if webhook else None
+            await serve(application, intake, server)
         finally:
             warm_up.cancel()
             if application.bot_data.librarian.changed:

@@ -20,7 +20,8 @@ import json
 import logging
 import signal
 from collections.abc import Hashable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -29,6 +30,9 @@ from telegram.request import HTTPXRequest
 
 from bot.storage import Store
 from bot.telegram.record import LogPolicy, record_update
+
+if TYPE_CHECKING:
+    from bot.telegram.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +98,13 @@ class Intake:
         policy: LogPolicy,
         *,
         poll_timeout: float = 10.0,
+        heartbeat: Path | None = None,
     ) -> None:
         self.application = application
         self.store = store
         self.policy = policy
         self.poll_timeout = poll_timeout
+        self.heartbeat = heartbeat
         self.raw: RawUpdates = application.bot_data.raw_updates
         self._queues: dict[Hashable, asyncio.Queue[tuple[int, Update]]] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
@@ -108,9 +114,8 @@ class Intake:
     def stop(self) -> None:
         self._stopping.set()
 
-    async def run(self) -> None:
-        """Handle what a previous run left, then poll until :meth:`stop`."""
-        bot = self.application.bot
+    async def resume(self) -> None:
+        """Log and answer what a previous run stored but did not finish."""
         pending = await self.store.pending_updates(limit=1_000_000)
         if pending:
             log.info("Handling %d update(s) stored before the last stop", len(pending))
@@ -119,6 +124,37 @@ class Intake:
             if update is not None:
                 await self._log(update_id, update)
                 self._dispatch(update_id, update)
+
+    async def receive(self, raw: dict[str, Any]) -> None:
+        """One update pushed to us (webhook mode): stored durably when this returns, then
+        logged and handed to its chat's worker."""
+        await self.store.save_updates(
+            [(raw["update_id"], json.dumps(raw, ensure_ascii=False))], self.application.bot.id
+        )
+        update = await self._read(raw["update_id"], raw)
+        if update is not None:
+            await self._log(update.update_id, update)
+            self._dispatch(update.update_id, update)
+
+    async def until_stopped(self) -> None:
+        await self._stopping.wait()
+
+    def beat(self) -> None:
+        """Mark the bot alive for ``python -m bot health`` (the heartbeat file's time)."""
+        if self.heartbeat is not None:
+            try:
+                self.heartbeat.touch()
+            except OSError as exc:
+                log.warning("Cannot touch the heartbeat file %s: %s", self.heartbeat, exc)
+
+    async def run(self) -> None:
+        """Handle what a previous run left, then poll until :meth:`stop`."""
+        bot = self.application.bot
+        await self.resume()
+        # A webhook left from webhook mode would make Telegram refuse getUpdates; its pending
+        # updates stay with Telegram and come by polling instead.
+        with contextlib.suppress(TelegramError):
+            await bot.delete_webhook(drop_pending_updates=False)
         last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
         backoff = 1.0
@@ -138,6 +174,7 @@ class Intake:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
+            self.beat()
             if not updates:
                 backoff = 1.0
                 continue
@@ -265,8 +302,9 @@ class Intake:
         await self.store.commit()
 
 
-async def serve(application: Application, intake: Intake) -> None:
-    """Run the bot until SIGINT or SIGTERM: start, poll durably, drain, shut down."""
+async def serve(application: Application, intake: Intake, webhook: Webhook | None = None) -> None:
+    """Run the bot until SIGINT or SIGTERM: start, poll durably (or take updates from the
+    webhook), drain, shut down."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
@@ -276,7 +314,16 @@ async def serve(application: Application, intake: Intake) -> None:
             await application.post_init(application)
         await application.start()
         try:
-            await intake.run()
+            if webhook is None:
+                await intake.run()
+            else:
+                await intake.resume()
+                await webhook.start()
+                try:
+                    await intake.until_stopped()
+                finally:
+                    await webhook.stop()  # Telegram keeps what it could not deliver meanwhile
+                    await intake.drain()
         finally:
             await application.stop()
             if application.post_shutdown:
