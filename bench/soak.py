@@ -272,7 +272,8 @@ async def main() -> None:
         if k in replies and k not in ledger.flood
     ]
     unanswered = [k for k in ledger.commands if k not in ledger.flood and k not in replies]
-    doubled = [k for k, times in replies.items() if len(times) > 1]
+    # A command's answer quotes it; button answers quote the bot's post, so are not counted.
+    doubled = [k for k in ledger.commands if len(replies.get(k, [])) > 1]
     flood_answered = sum(1 for k in ledger.flood if k in replies)
     notices = sum(1 for c in api.sent() if "more than I can answer at once" in c.params["text"])
     inline_at = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -134,3 +135,104 @@ async def test_a_restart_loads_the_saved_quote_index(tmp_path):
         await api.stop()
     assert "Quote index built" in logs[0]
     assert "Quote index loaded" in logs[1]
+
+
+async def start_process(tmp_path, base_url: str, *args: str, **extra: str):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", *args, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
+        env=env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, PYTHONUNBUFFERED="1", **extra),
+    )  # fmt: skip
+    return process
+
+
+async def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path):
+    api = BotAPIStandIn()
+    base_url = await api.start()
+    (tmp_path / "config.toml").write_text('[bot]\nlog_format = "json"\n', encoding="utf-8")
+    first = await start_process(tmp_path, base_url)
+    try:
+        while not any(c.method == "getUpdates" for c in api.calls):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        second = await start_process(tmp_path, base_url)
+        _, refusal = await asyncio.wait_for(second.communicate(), 30)
+        assert second.returncode == 2
+        assert "error: another instance is using" in refusal.decode()
+        assert "pid" in refusal.decode()
+    finally:
+        first.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(first.communicate(), 30)
+        await api.stop()
+    assert first.returncode == 0
+    lines = stderr.decode().splitlines()
+    events = [json.loads(line) for line in lines]  # structured: one JSON object per line
+    assert any(e["message"].startswith("Started as @ReadingGroupBot") for e in events)
+    assert TOKEN.split(":")[1] not in stderr.decode()
+
+
+async def test_a_crash_is_logged_on_one_line_without_the_token(tmp_path):
+    api = BotAPIStandIn()
+    base_url = await api.start()
+    api.fail_next("getMe", 400, f"Bad Request: bot{TOKEN} is not welcome here")
+    process = await start_process(tmp_path, base_url)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    await api.stop()
+    log = stderr.decode()
+    assert process.returncode == 1
+    assert "CRITICAL bot: The bot stopped on an unexpected error" in log
+    assert "bot<token> is not welcome here" in log
+    assert TOKEN.split(":")[1] not in log
+    assert all(line[:4].isdigit() for line in log.splitlines())  # every line is an event
+
+
+def test_webhook_mode_needs_its_url():
+    result = run_bot("run", "--webhook", TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert "--webhook needs key 'webhook.url'" in result.stderr
+
+
+async def test_check_reports_each_part_and_the_token(tmp_path):
+    api = BotAPIStandIn()
+    base_url = await api.start()
+    try:
+        result = await asyncio.to_thread(
+            run_bot, "check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url
+        )
+    finally:
+        await api.stop()
+    assert result.returncode == 0, result.stdout
+    assert "ok    token: accepted by Telegram: @ReadingGroupBot" in result.stdout
+    assert "ok    library: 5 articles" in result.stdout
+    assert result.stdout.strip().endswith("Ready to run.")
+    offline = run_bot("check", TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=UNREACHABLE)
+    assert offline.returncode == 0
+    assert "ok    token: not checked: cannot reach http://127.0.0.1:9/bot" in offline.stdout
+    missing = run_bot("check")
+    assert missing.returncode == 1
+    assert "FAIL  token: none set" in missing.stdout
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[storage]\ndatabase = "data/bot.sqlite3"\n', encoding="utf-8")
+    assert run_bot("console", "--config", str(config), stdin="/help\n").returncode == 0
+    assert run_bot("backup", "--config", str(config)).returncode == 2  # needs a file
+    import sqlite3
+
+    from bot.storage import Store
+
+    async def seed() -> None:
+        store = await Store.open(tmp_path / "data" / "bot.sqlite3")
+        await store.close()
+
+    asyncio.run(seed())
+    made = run_bot("backup", str(tmp_path / "copy.sqlite3"), "--config", str(config))
+    assert made.returncode == 0, made.stderr
+    assert "Backed up" in made.stdout
+    back = run_bot("restore", str(tmp_path / "copy.sqlite3"), "--config", str(config))
+    assert back.returncode == 0, back.stderr
+    assert "bot.sqlite3.before-restore" in back.stdout
+    with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    bad = run_bot("restore", str(config), "--config", str(config))
+    assert bad.returncode == 2
+    assert "not a database of this bot" in bad.stderr

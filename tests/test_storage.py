@@ -166,3 +166,14 @@ async def test_migrated_chats_share_their_history(store):
     await store.migrate_chat(-5, -1005)
     assert await store.chat_ids(-1005) == [-1005, -5]
     assert (await store.chat_settings(-1005)).logging is False
+
+
+async def test_two_edits_in_the_same_second_are_both_kept_and_replays_change_nothing(store):
+    await store.log_message(message(9, "first"))
+    second = 1_700_000_100  # Telegram's edit_date counts whole seconds
+    assert await store.log_edit(message(9, "second"), second)
+    assert await store.log_edit(message(9, "third"), second)  # a quick correction
+    for text in ("second", "third"):  # both updates handled again after a crash
+        assert not await store.log_edit(message(9, text), second)
+    assert await store.versions(GROUP, 9) == ["first", "second", "third"]
+    assert (await store.message(GROUP, 9)).text == "third"

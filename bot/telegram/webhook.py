@@ -64,9 +64,6 @@ class _Updates(tornado.web.RequestHandler):
             return
         self.set_status(200)
 
-    def check_xsrf_cookie(self) -> None:  # Telegram posts JSON, not forms
-        pass
-
 
 class _Health(tornado.web.RequestHandler):
     def get(self) -> None:

@@ -479,6 +479,19 @@ class BotAPIStandIn:
         return self._me()
 
     async def _api_deleteWebhook(self, params: dict) -> bool:
+        self.webhook = None
+        return True
+
+    webhook: dict[str, Any] | None = None  # what setWebhook registered
+
+    async def _api_setWebhook(self, params: dict) -> bool:
+        url = str(params.get("url", ""))
+        if not url.startswith(("https://", "http://127.0.0.1")):  # tests post over plain HTTP
+            raise _Refusal("bad webhook: HTTPS url must be provided for webhook")
+        secret = str(params.get("secret_token", ""))
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise _Refusal("bad webhook: secret token contains unallowed characters")
+        self.webhook = params
         return True
 
     async def _api_setMyCommands(self, params: dict) -> bool:

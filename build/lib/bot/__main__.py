@@ -1,0 +1,325 @@
+"""Command line: ``python -m bot [start|run|console] [--config PATH]``.
+
+``start`` (the default) runs the Telegram bot when a token is configured, and otherwise explains
+how to get one and opens the offline console. ``run`` insists on a token; ``console`` never
+touches Telegram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+
+from bot import logs
+from bot.backup import backup, restore
+from bot.check import run_checks
+from bot.commands import Commands
+from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
+from bot.console import run_console
+from bot.history import HistoryError, import_history
+from bot.ingest import SUFFIXES, IngestError, Librarian
+from bot.library import LibraryError, load_library
+from bot.lock import AlreadyRunning, InstanceLock
+from bot.search import FuzzyIndex
+from bot.storage import StorageError, Store
+
+log = logging.getLogger("bot")
+HEALTHY_WITHIN = 90.0  # seconds: a running bot beats at least every 25 (polling) or 15 s
+
+
+def setup_logging(config: Config) -> None:
+    """One line per event on standard error, with the token and webhook secret kept out."""
+    secrets = {config.token.get(): "<token>", config.webhook_secret.get(): "<secret>"}
+    logs.setup_logging(config.log_level, config.log_format, secrets)
+
+
+class _Unindexed:
+    """No search index: `add` and `remove` only change the database and exit, so building an
+    index they would throw away is skipped (the bot indexes what they added)."""
+
+    def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list:
+        return []
+
+    def add_article(self, article: object) -> None:
+        pass
+
+    def remove_article(self, article_id: str) -> None:
+        pass
+
+
+def _library_commands(config: Config) -> Commands:
+    """The folder's library without indexes, for `add` and `remove`."""
+    return Commands(load_library(config.library), _Unindexed(), defer_terms=True)
+
+
+def _folder_commands(config: Config) -> Commands:
+    library = load_library(config.library)
+    return Commands(library, FuzzyIndex(library))
+
+
+def _commands(config: Config) -> Commands:
+    """The library (the folder's articles, and those added since, if the database exists)."""
+    commands = _folder_commands(config)
+    if Path(config.database).exists():
+        asyncio.run(_sync(config, commands))
+    return commands
+
+
+async def _sync(config: Config, commands: Commands) -> None:
+    store = await Store.open(config.database)
+    try:
+        await Librarian(store, commands).sync()
+    finally:
+        await store.close()
+
+
+def _files(paths: list[str]) -> list[Path]:
+    """The article files named: files as given, folders searched for .txt, .md and .html."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ConfigError(f"{path}: not found")
+    return files
+
+
+async def _add(config: Config, files: list[Path]) -> int:
+    """`add PATH...`: files or whole folders into the library, with progress for many."""
+    commands = _library_commands(config)
+    store = await Store.open(config.database)
+    added = present = refused = 0
+    try:
+        librarian = Librarian(store, commands)
+        await librarian.sync()
+        for number, path in enumerate(files, start=1):
+            if len(files) > 1:
+                done = int(30 * number / len(files))
+                sys.stderr.write(f"\r[{'#' * done}{' ' * (30 - done)}] {number}/{len(files)}")
+            try:
+                data = await asyncio.to_thread(path.read_bytes)
+                result = await librarian.add(data, path.name)
+            except IngestError as exc:
+                refused += 1
+                sys.stderr.write(f"\rrefused: {exc}\n")
+                continue
+            if result.new:
+                added += 1
+                article = result.article
+                print(
+                    f"added {article.id}: {article.title} ({article.words:,} words, "
+                    f"{len(article.paragraphs)} ¶)"
+                )
+            else:
+                present += 1
+                print(f"already there: {path.name} is {result.article.id}")
+    finally:
+        await store.close()
+    if len(files) > 1:
+        sys.stderr.write("\n")
+    print(f"{added} added, {present} already in the library, {refused} refused.")
+    return 0 if not refused else 1
+
+
+async def _remove(config: Config, query: str) -> int:
+    """`remove ARTICLE`: out of the library for good."""
+    commands = _library_commands(config)
+    store = await Store.open(config.database)
+    try:
+        librarian = Librarian(store, commands)
+        await librarian.sync()
+        found = commands.library.find_article(query)
+        if len(found) != 1:
+            which = ", ".join(f"{a.number}. {a.id}" for a in found[:5]) or "none"
+            sys.stderr.write(f"error: “{query}” must name one article (matches: {which})\n")
+            return 2
+        await librarian.remove(found[0])
+    finally:
+        await store.close()
+    print(f"removed {found[0].id}: {found[0].title}")
+    return 0
+
+
+def _run(config: Config, *, webhook: bool = False) -> int:
+    from telegram.error import Conflict, InvalidToken, NetworkError  # Telegram only when needed
+
+    from bot.telegram.app import run
+
+    if not config.token:
+        raise ConfigError(TOKEN_HELP.rstrip())
+    if webhook and not config.webhook_url:
+        raise ConfigError(
+            f"{config.source}: --webhook needs key 'webhook.url', the public https:// address "
+            "Telegram posts updates to (see config.example.toml and deploy/)"
+        )
+    library = load_library(config.library)
+    log.info("Library: %d articles from %s", len(library), config.library)
+    try:
+        with InstanceLock(Path(config.database)):
+            asyncio.run(run(config, library, webhook=webhook))
+    except AlreadyRunning as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except Conflict:
+        sys.stderr.write(
+            "error: Telegram answered 409 Conflict: another process is getting this bot's "
+            "updates (another instance on some machine, or a webhook set elsewhere). Stop it; "
+            "one token, one running bot.\n"
+        )
+        return 2
+    except InvalidToken:
+        raise ConfigError(
+            f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "
+            "check it with @BotFather"
+        ) from None
+    except NetworkError as exc:
+        sys.stderr.write(f"error: cannot reach the Bot API at {config.api_base_url}: {exc}\n")
+        return 1
+    return 0
+
+
+async def _check(config: Config) -> int:
+    from bot.telegram.app import check_token
+
+    findings = await run_checks(config, check_token)
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(failed)} problem(s) found." if failed else "Ready to run.")
+    return 1 if failed else 0
+
+
+def _health(config: Config) -> int:
+    """Exit 0 if the running bot's heartbeat is recent (for Docker's HEALTHCHECK)."""
+    from bot.telegram.app import heartbeat_path
+
+    beat = heartbeat_path(Path(config.database))
+    try:
+        age = time.time() - beat.stat().st_mtime
+    except FileNotFoundError:
+        print(f"unhealthy: no heartbeat yet ({beat})")
+        return 1
+    if age > HEALTHY_WITHIN:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago ({beat})")
+        return 1
+    print(f"healthy: last heartbeat {age:.0f} s ago")
+    return 0
+
+
+def _backup(config: Config, target: Path) -> int:
+    size = backup(Path(config.database), target)
+    print(f"Backed up {config.database} to {target} ({size / 1e6:.1f} MB).")
+    return 0
+
+
+def _restore(config: Config, source: Path) -> int:
+    kept = restore(source, Path(config.database))
+    print(f"Restored {config.database} from {source}.")
+    if kept:
+        print(f"The database it replaced is kept as {kept}.")
+    return 0
+
+
+async def _import(config: Config, path: Path, chat_id: int, bot_id: int | None) -> int:
+    store = await Store.open(config.database)
+    try:
+        result = await import_history(store, path, chat_id, bot_id)
+    finally:
+        await store.close()
+    print(
+        f"{path}: {result.messages} messages; {result.added} added to the log of chat {chat_id}, "
+        f"{result.messages - result.added - result.skipped} already there, "
+        f"{result.skipped} service or empty messages skipped."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="start",
+        choices=[
+            "start", "run", "console", "import-history", "add", "remove", "check", "health",
+            "backup", "restore",
+        ],
+        help="start: the bot if a token is set, else the console (default); "
+        "run: the Telegram bot; console: offline commands in the terminal; "
+        "import-history: a Telegram Desktop export (result.json) into the discussion log; "
+        "add: article files or folders into the library; remove: an article out of it; "
+        "check: config, database, library and token, exit 1 on a problem; "
+        "health: exit 0 if the running bot is alive; "
+        "backup PATH: a consistent copy of the database, while the bot runs; "
+        "restore PATH: put a backup in place (the bot must be stopped)",
+    )  # fmt: skip
+    parser.add_argument(
+        "path",
+        nargs="*",
+        help="import-history: result.json; add: files or folders; remove: "
+        "the article (number, id or title); backup, restore: the backup file",
+    )
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="run: take updates by webhook (key webhook.url) instead of polling",
+    )
+    parser.add_argument("--chat", type=int, help="import-history: the chat's Bot API id")
+    parser.add_argument("--bot-id", type=int, help="import-history: this bot's user id")
+    parser.add_argument("--config", help="config file (default: $BOT_CONFIG or ./config.toml)")
+    options = parser.parse_args(argv)
+    if options.command in ("add", "remove") and not options.path:
+        parser.error(
+            f"{options.command} needs at least one article, e.g. python -m bot "
+            f"{options.command} {'articles/' if options.command == 'add' else '6'}"
+        )
+    if options.command in ("backup", "restore") and len(options.path) != 1:
+        parser.error(f"{options.command} needs one file, e.g. python -m bot {options.command} "
+                     "backups/bot-2026-11-22.sqlite3")  # fmt: skip
+    if options.command == "import-history" and (len(options.path) != 1 or options.chat is None):
+        parser.error(
+            "import-history needs the export file and --chat, e.g. "
+            "python -m bot import-history result.json --chat -1001234567890"
+        )
+    try:
+        config = load_config(options.config)
+        setup_logging(config)
+        if options.command == "import-history":
+            return asyncio.run(_import(config, Path(options.path[0]), options.chat, options.bot_id))
+        if options.command == "add":
+            return asyncio.run(_add(config, _files(options.path)))
+        if options.command == "remove":
+            return asyncio.run(_remove(config, " ".join(options.path)))
+        if options.command == "check":
+            return asyncio.run(_check(config))
+        if options.command == "health":
+            return _health(config)
+        if options.command == "backup":
+            return _backup(config, Path(options.path[0]))
+        if options.command == "restore":
+            return _restore(config, Path(options.path[0]))
+        if options.command == "run" or (options.command == "start" and config.token):
+            return _run(config, webhook=options.webhook)
+        if options.command == "start":
+            sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
+        return run_console(_commands(config))
+    except (ConfigError, LibraryError, StorageError, HistoryError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        # Through the log, so the traceback is one line and carries no secret.
+        log.critical("The bot stopped on an unexpected error", exc_info=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

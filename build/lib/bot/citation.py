@@ -1,0 +1,18 @@
+"""How the bot cites a passage: title, publication, date, author, reference."""
+
+from __future__ import annotations
+
+from bot.library import Article, Passage, format_date
+from bot.reply import Span, code, italic
+
+
+def citation(article: Article, passage: Passage) -> list[Span]:
+    """``— Title, Publication, 12 August 2025, by Author · ref``; empty fields are left out."""
+    parts: list[Span] = [Span("— "), italic(article.title)]
+    for value in (article.publication, format_date(article.date)):
+        if value:
+            parts.append(Span(f", {value}"))
+    if article.author:
+        parts.append(Span(f", by {article.author}"))
+    parts += [Span(" · "), code(passage.ref)]
+    return parts

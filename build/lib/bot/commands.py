@@ -1,0 +1,602 @@
+"""The bot's commands, free of Telegram: arguments in, a :class:`Reply` out.
+
+The Telegram handlers and the console both call :meth:`Commands.handle`, so a member gets the
+same answer in a group chat and in the terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot import quotes
+from bot.citation import citation
+from bot.compare import (
+    Position,
+    compare_articles,
+    compare_topic,
+    nearest_terms,
+    suggested_topics,
+)
+from bot.library import Article, Library, format_date
+from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
+from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
+from bot.summary import summarise
+from bot.terms import TermIndex, content_words
+from bot.text import normalise, number, words
+
+EXCERPT_CHARS = 220
+ARTICLES_PAGE = 10
+ARTICLE_ORDERS = ("catalog", "newest", "title")
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    """A command as /help and Telegram's command menu describe it."""
+
+    name: str
+    summary: str
+    example: str
+
+
+COMMANDS = (
+    CommandInfo(
+        "quote", "find a passage from what you remember of it", "/quote any peace is only a truce"
+    ),
+    CommandInfo("summary", "what an article argues, in its own sentences", "/summary 2"),
+    CommandInfo(
+        "compare",
+        "where the articles stand on a topic, or two articles side by side",
+        "/compare imperialism",
+    ),
+    CommandInfo(
+        "context", "a passage with the paragraphs around it", "/context putin-v-prigozhin ¶7"
+    ),
+    CommandInfo("discuss", "open a thread on a passage", "/discuss putin-v-prigozhin ¶7"),
+    CommandInfo("quotes", "the group's most-pulled passages", "/quotes"),
+    CommandInfo(
+        "articles",
+        "the library, a page at a time (newest, title: other orders)",
+        "/articles newest",
+    ),
+    CommandInfo(
+        "remove", "admins: take an article out of the library (send a file to add one)", "/remove 6"
+    ),
+    CommandInfo(
+        "daily",
+        "admins: a reading every day at this time (or off, pause, resume, skip)",
+        "/daily 07:30 Europe/London",
+    ),
+    CommandInfo("plan", "the reading plan: its order, parts and progress", "/plan"),
+    CommandInfo("next", "post the plan's next reading now (admins, in groups)", "/next"),
+    CommandInfo("today", "the latest reading again", "/today"),
+    CommandInfo(
+        "thread", "sent as a reply: that thread's posts, people and latest lines", "/thread"
+    ),
+    CommandInfo("threads", "the group's recent threads", "/threads"),
+    CommandInfo(
+        "export", "a thread (as a reply) or the last days as Markdown and HTML files", "/export 7"
+    ),
+    CommandInfo(
+        "logging", "admins: keep this group's discussion or stop (on or off)", "/logging on"
+    ),
+    CommandInfo(
+        "forgetme", "delete what you said here and stop keeping your messages", "/forgetme"
+    ),
+    CommandInfo("privacy", "what I keep, where, and for how long", "/privacy"),
+    CommandInfo("help", "show every command with an example", "/help"),
+    CommandInfo("start", "what this bot does", "/start"),
+)
+# Commands about a group's discussion: answered by the Telegram layer in groups.
+GROUP_COMMANDS = frozenset(
+    {
+        "thread",
+        "threads",
+        "export",
+        "logging",
+        "forgetme",
+        "privacy",
+        "daily",
+        "plan",
+        "next",
+        "today",
+        "quotes",
+        "more",
+        "remove",
+    }
+)
+
+
+def _excerpt(match: Match) -> list[Span]:
+    """A candidate's text cut to about EXCERPT_CHARS around its first highlight."""
+    text = match.passage.text
+    if len(text) <= EXCERPT_CHARS:
+        return highlighted(text, match.highlights)
+    centre = match.highlights[0][0] if match.highlights else 0
+    start = max(0, min(centre - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = text.find(" ", start + EXCERPT_CHARS)
+    end = len(text) if end == -1 else end
+    spans = [
+        (max(a, start) - start, min(b, end) - start)
+        for a, b in match.highlights
+        if b > start and a < end
+    ]
+    parts = highlighted(text[start:end], tuple(spans))
+    return [Span("…" if start else ""), *parts, Span("…" if end < len(text) else "")]
+
+
+class Commands:
+    """Answers to every command, built from the library and a quote index."""
+
+    def __init__(
+        self,
+        library: Library,
+        index: QuoteIndex | None = None,
+        terms: TermIndex | None = None,
+        *,
+        defer_terms: bool = False,
+    ) -> None:
+        """``defer_terms``: count the library's terms later (:meth:`warm_up`), so a large
+        library starts answering /quote at once."""
+        self.library = library
+        self.index = index if index is not None else FuzzyIndex(library)
+        self._terms = terms if terms is not None or defer_terms else TermIndex(library)
+        self._deferred = defer_terms
+
+    @property
+    def terms(self) -> TermIndex:
+        """The term index for summaries and comparisons (counted now if not yet)."""
+        if self._terms is None:
+            self._terms = TermIndex(self.library)
+        return self._terms
+
+    @property
+    def terms_if_ready(self) -> TermIndex | None:
+        return self._terms
+
+    def _not_ready(self) -> Reply | None:
+        """While the terms are still being counted after a start: a short, honest answer
+        (counting here would stall every chat)."""
+        if self._terms is None and self._deferred:
+            return Reply().add(
+                "I'm still reading the library for summaries and comparisons — it takes a "
+                "minute or so after a restart. Please ask again shortly."
+            )
+        return None
+
+    async def warm_up(self) -> None:
+        """Count the library's terms in a worker thread, off the bot's event loop."""
+        if self._terms is not None:
+            return
+        snapshot = Library(list(self.library.articles), self.library.folder)
+        built = await asyncio.to_thread(TermIndex, snapshot)
+        built.library = self.library
+        for article in self.library.articles:  # added while it counted
+            if article.id not in built.articles:
+                built.add_article(article)
+        for article_id in list(built.articles):  # removed while it counted
+            if self.library.get(article_id) is None:
+                built.remove_article(article_id)
+        if self._terms is None:
+            self._terms = built
+
+    def handle(
+        self,
+        name: str,
+        args: str,
+        *,
+        bot_username: str | None = None,
+        replied_text: str | None = None,
+    ) -> Reply | None:
+        """The reply to ``/name args`` (sent as a reply to ``replied_text``, if it was); None
+        for a command this bot does not have."""
+        handler = {
+            "start": lambda: self.start(bot_username),
+            "help": lambda: self.help(bot_username),
+            "articles": lambda: self.articles(args),
+            "quote": lambda: self.quote(args, replied_text),
+            "summary": lambda: self._not_ready() or self.summary(args),
+            "compare": lambda: self._not_ready() or self.compare(args),
+            "context": lambda: quotes.context_reply(self.library, args),
+            "discuss": lambda: quotes.discuss_reply(self.library, args),
+        }.get(name.casefold())
+        if handler is None and name.casefold() in GROUP_COMMANDS:
+            return Reply().add(
+                code(f"/{name.casefold()}"),
+                " works in Telegram, in a group or a chat with me. There: ",
+                code(_addressed("/help", bot_username)),
+                ".",
+            )
+        return handler() if handler else None
+
+    def unknown(self, name: str) -> Reply:
+        """The answer to a command this bot does not have."""
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        return Reply().add(
+            "I don't know ", code(f"/{shown}"), ". ", code("/help"), " lists what I can do."
+        )
+
+    def start(self, bot_username: str | None = None) -> Reply:
+        """What the bot does, for a new member or a new group."""
+        reply = Reply().add(bold("Reading-group bot"))
+        reply.add(
+            f"I keep your group's library of {len(self.library)} articles at hand. Tell me the "
+            "words you remember and I find the passage, with its exact source."
+        )
+        reply.add("Try ", code(_addressed("/quote any peace is only a truce", bot_username)))
+        reply.add(
+            code(_addressed("/articles", bot_username)),
+            " lists the library; ",
+            code(_addressed("/help", bot_username)),
+            " shows every command.",
+        )
+        return reply
+
+    def help(self, bot_username: str | None = None) -> Reply:
+        """Every command with one example each."""
+        reply = Reply().add(bold("Commands"))
+        for info in COMMANDS:
+            reply.add(
+                code(f"/{info.name}"),
+                f" — {info.summary}\n",
+                Span("e.g. "),
+                code(_addressed(info.example, bot_username)),
+            )
+        reply.add(
+            "In /quote, name one article before a colon to search only it: by number, id or "
+            "title, e.g. ",
+            code(_addressed("/quote 2: stab in the back", bot_username)),
+            ". References such as ",
+            code("putin-v-prigozhin ¶7"),
+            " name paragraph 7; ",
+            code("¶1.3"),
+            " is its third sentence.",
+        )
+        if bot_username:
+            reply.add(
+                f"In a group, address commands to me as /command@{bot_username}; with privacy "
+                "mode on I only see commands and replies to my messages."
+            )
+        return reply
+
+    def articles(self, args: str = "") -> Reply:
+        """The library, a page at a time: in catalog order (numbered as /quote and /summary
+        accept it), newest first, or by title."""
+        words_ = args.casefold().split()
+        order = next((w for w in words_ if w in ARTICLE_ORDERS), "catalog")
+        page = next((n for w in words_ if (n := number(w)) is not None), 1)
+        articles = list(self.library.articles)
+        if order == "newest":
+            articles.sort(key=lambda a: (-a.added, a.number))
+        elif order == "title":
+            articles.sort(key=lambda a: (normalise(a.title).lstrip("\"'“‘ "), a.number))
+        pages = max(1, -(-len(articles) // ARTICLES_PAGE))
+        page = min(max(page, 1), pages)
+        shown = articles[(page - 1) * ARTICLES_PAGE : page * ARTICLES_PAGE]
+        heading = f"The library: {len(self.library)} articles"
+        if pages > 1:
+            heading += f" · page {page} of {pages}"
+        if order != "catalog":
+            heading += " · newest first" if order == "newest" else " · by title"
+        reply = Reply().add(bold(heading))
+        for article in shown:
+            details = [v for v in (article.publication, format_date(article.date)) if v]
+            if article.author:
+                details.append(f"by {article.author}")
+            reply.add(
+                f"{article.number}. ",
+                bold(article.title),
+                "\n" + ", ".join(details) + "\n" if details else "\n",
+                code(article.id),
+                f" · {article.words:,} words · {len(article.paragraphs)} ¶",
+            )
+        reply.add("Search one article with ", code("/quote <number>: <words>"), ".")
+        if page > 1:
+            reply.buttons.append(Button("‹ Previous", f"/articles {order} {page - 1}"))
+        if page < pages:
+            reply.buttons.append(Button("Next ›", f"/articles {order} {page + 1}"))
+        for other in ARTICLE_ORDERS:
+            if other != order:
+                label = {"catalog": "By number", "newest": "Newest", "title": "By title"}[other]
+                reply.buttons.append(Button(label, f"/articles {other}"))
+        return reply
+
+    def quote(self, args: str, replied_text: str | None = None) -> Reply:
+        """The passage that best matches what the member remembers, with its citation; with no
+        words, as a reply to a message: whether that message quotes the library exactly."""
+        text = args.strip()
+        if not text and replied_text:
+            return quotes.check_quotation(self.index, self.library, replied_text)
+        if not text:
+            return (
+                Reply()
+                .add("Send me the words you remember, even roughly, and I find the passage:")
+                .add(code("/quote any peace is only a truce between two wars"))
+                .add("Or send /quote as a reply to a message that quotes an article: I check it.")
+                .add(
+                    "To search one article, name it first: ",
+                    code("/quote 2: stab in the back"),
+                    ". ",
+                    code("/articles"),
+                    " lists them.",
+                )
+            )
+        if len(text) > MAX_QUERY_CHARS:
+            return Reply().add(
+                f"That is {len(text):,} characters; send at most {MAX_QUERY_CHARS:,} — a sentence "
+                "or two you remember is enough."
+            )
+        scope, query, note = self._scope(text)
+        if isinstance(scope, Reply):
+            return scope
+        if not words(query):
+            return Reply().add(
+                "I need some words to look for, e.g. ", code("/quote stab in the back"), "."
+            )
+        matches = self.index.search(query, article_id=scope.id if scope else None, limit=4)
+        reply = Reply()
+        if note:
+            reply.add(note)
+        if not matches or not matches[0].is_hit:
+            return self._no_match(reply, matches, scope)
+        best = matches[0]
+        article = self.library.get(best.passage.article_id)
+        assert article is not None
+        reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
+        reply.add(*citation(article, best.passage))
+        reply.opens_thread, reply.refs, reply.pulled = True, [best.passage.ref], [best.passage.ref]
+        others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
+        if others:
+            reply.add("Also close: ", *_join([code(m.passage.ref) for m in others]))
+        return reply
+
+    def _scope(self, text: str) -> tuple[Article | Reply | None, str, str]:
+        """Split ``<article>: <words>``; the article is None when the query has no scope."""
+        m = re.match(r"^\s*([^:\n]{1,80}?)\s*:\s*(.*)$", text, re.DOTALL)
+        if not m:
+            return None, text, ""
+        prefix, rest = m.group(1), m.group(2)
+        found = self.library.find_article(prefix)
+        if len(found) == 1:
+            return found[0], rest, ""
+        if prefix.strip().lstrip("#").isdecimal():
+            return (
+                Reply().add(
+                    f"There is no article {prefix.strip()}; the library has {len(self.library)}. ",
+                    code("/articles"),
+                    " lists them.",
+                ),
+                rest,
+                "",
+            )
+        if len(found) > 1:
+            names = ", ".join(f"{a.number}. {a.title}" for a in found)
+            return (
+                None,
+                rest,
+                f"“{prefix}” could be several articles ({names}), so I searched them all.",
+            )
+        return None, text, ""  # the colon was part of the quotation
+
+    def _no_match(self, reply: Reply, matches: list[Match], scope: Article | None) -> Reply:
+        where = f"“{scope.title}”" if scope else "the library"
+        close = [m for m in matches if m.score >= CANDIDATE_FLOOR][:3]
+        if not close:
+            reply.add(f"Nothing in {where} comes close to that.")
+        else:
+            reply.add(f"I can't find that in {where}. The closest passages, none a clear match:")
+            for m in close:
+                article = self.library.get(m.passage.article_id)
+                assert article is not None
+                reply.add(
+                    *_excerpt(m),
+                    "\n",
+                    Span("— "),
+                    italic(article.title),
+                    " · ",
+                    code(m.passage.ref),
+                )
+        reply.add(
+            "Try other words you remember, or fewer of them"
+            + ("" if scope else ", or name the article: /quote 2: words")
+            + "."
+        )
+        return reply
+
+    # --- choosing an article -------------------------------------------------------------
+
+    def _article(self, query: str, command: str | None) -> Article | Reply:
+        """The one article a member means, or a reply that helps them choose (with buttons
+        that send ``/command <id>``, or a numbered list when there is no such command)."""
+        found = self.library.find_article(query)
+        if len(found) == 1:
+            return found[0]
+        shown = query if len(query) <= 60 else query[:60] + "…"
+        if found:
+            reply = Reply().add(f"“{shown}” could be several articles; which one?")
+            candidates = found
+        else:
+            reply = Reply().add(f"No article matches “{shown}”.")
+            titles = {a.id: f"{a.title} {a.id}" for a in self.library.articles}
+            close = process.extract(query, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
+            candidates = [a for _, _, key in close if (a := self.library.get(key))]
+            reply.add("The closest:" if candidates else "", code("/articles"), " lists them all.")
+        for article in candidates[:8]:
+            if command:
+                reply.buttons.append(Button(_short(article.title), f"/{command} {article.id}"))
+            else:
+                reply.add(f"{article.number}. {article.title}")
+        return reply
+
+    def _article_buttons(self, reply: Reply, command: str) -> Reply:
+        for article in self.library.articles[:20]:
+            reply.buttons.append(
+                Button(f"{article.number}. {_short(article.title)}", f"/{command} {article.id}")
+            )
+        return reply
+
+    # --- /summary ----------------------------------------------------------------------------
+
+    def summary(self, args: str) -> Reply:
+        """The 3 to 5 sentences that carry an article's argument (8 to 10 with ``long``)."""
+        text = args.strip()
+        long = False
+        if text.casefold().endswith(" long") or text.casefold() == "long":
+            text, long = text[: -len("long")].strip(), True
+        if not text:
+            reply = Reply().add(
+                "Which article? Tap one, or name it: ",
+                code("/summary 2"),
+                ", ",
+                code("/summary prigozhin long"),
+                ".",
+            )
+            return self._article_buttons(reply, "summary")
+        article = self._article(text, "summary")
+        if isinstance(article, Reply):
+            return article
+        summary = summarise(self.terms, article.id, long=long)
+        reply = Reply().add(bold(article.title))
+        details = [v for v in (article.publication, format_date(article.date)) if v]
+        if article.author:
+            details.append(f"by {article.author}")
+        details.append(f"{summary.words:,} words, {summary.reading_minutes} min read")
+        reply.add(" · ".join(details), "\n", code(article.id))
+        sentences = sum(len(p.sentences) for p in article.paragraphs)
+        reply.add(
+            bold("Summary"),
+            f" — {len(summary.passages)} of its {sentences} sentences, in the article's order:",
+        )
+        for passage in summary.passages:
+            reply.add(passage.text, "\n", code(passage.ref), quote=True)
+        reply.opens_thread, reply.refs = True, [p.ref for p in summary.passages]
+        if summary.key_terms:
+            reply.add(bold("Key terms"), ": ", ", ".join(summary.key_terms))
+        if not long:
+            reply.add("Longer: ", code(f"/summary {article.id} long"))
+        return reply
+
+    # --- /compare ----------------------------------------------------------------------------
+
+    def compare(self, args: str) -> Reply:
+        """Where the articles stand on a topic, or what two articles share and do not."""
+        text = args.strip()
+        if "|" in text:
+            first, _, second = text.partition("|")
+            return self._compare_pair(first.strip(), second.strip())
+        if len(text) > 200:
+            return Reply().add(
+                "A topic is a word or a few, e.g. ", code("/compare peace deal"), "."
+            )
+        if not content_words(text):
+            reply = Reply().add(
+                "Give me a topic and I show where each article stands on it: ",
+                code("/compare imperialism"),
+                ". Or two articles side by side: ",
+                code("/compare 1 | 5"),
+                ".",
+            )
+            topics = suggested_topics(self.terms)
+            if topics:
+                reply.add("Topics several articles take up:")
+                reply.buttons += [Button(t, f"/compare {t}") for t in topics]
+            return reply
+        result = compare_topic(self.terms, text)
+        shown = text if len(text) <= 60 else text[:60] + "…"
+        if not result.positions:
+            reply = Reply().add(f"No article in the library addresses “{shown}”.")
+            if result.in_passing:
+                names = ", ".join(a.title for a in result.in_passing[:5])
+                reply.add("Mentioned once, in passing, in: ", names, ".")
+            near = nearest_terms(self.terms, text)
+            if near:
+                reply.add("Words the library does use: ", ", ".join(near), ".")
+                reply.buttons += [Button(w, f"/compare {w}") for w in near]
+            return reply
+        addressing = len(result.positions) + result.more
+        reply = Reply().add(bold(f"“{shown}” across the library"))
+        reply.add(
+            f"{addressing} of {len(self.library)} articles address it",
+            f" (as {', '.join(result.wording)})." if result.wording else ".",
+        )
+        for n, position in enumerate(result.positions, start=1):
+            self._add_position(reply, position, f"{n}. ")
+        reply.opens_thread, reply.refs = True, [p.passage.ref for p in result.positions]
+        if result.more:
+            reply.add(f"…and {result.more:,} more articles address it.")
+        if result.silent:
+            names = ", ".join(a.title for a in result.silent[:10])
+            extra = len(result.silent) - 10
+            reply.add("Not about it: ", names, f", and {extra:,} more." if extra > 0 else ".")
+        return reply
+
+    def _add_position(self, reply: Reply, position: Position, prefix: str = "") -> None:
+        article = position.article
+        mentions = f"{position.mentions} mention" + ("s" if position.mentions != 1 else "")
+        reply.add(prefix, bold(article.title), f" · {mentions}")
+        reply.add(*highlighted(position.passage.text, position.highlights), expandable=True)
+        reply.add(*citation(article, position.passage))
+
+    def _compare_pair(self, first_query: str, second_query: str) -> Reply:
+        if not first_query or not second_query:
+            return Reply().add(
+                "Name two articles either side of |, e.g. ", code("/compare 1 | 5"), "."
+            )
+        first = self._article(first_query, None)
+        if isinstance(first, Reply):
+            return first
+        second = self._article(second_query, None)
+        if isinstance(second, Reply):
+            return second
+        if first.id == second.id:
+            return Reply().add(
+                "That is the same article twice; name two different ones, e.g. ",
+                code("/compare 1 | 5"),
+                ".",
+            )
+        result = compare_articles(self.terms, first.id, second.id)
+        reply = Reply().add(bold(first.title), "  and  ", bold(second.title))
+        if result.shared:
+            reply.add(bold("Both"), ": ", ", ".join(result.shared))
+        for article, own in ((first, result.only_first), (second, result.only_second)):
+            reply.add(bold(f"Only in {_short(article.title, 30)}"), ": ", ", ".join(own) or "—")
+        if result.closest:
+            reply.add(bold("Closest passages"))
+            for article, passage in zip((first, second), result.closest, strict=True):
+                reply.add(passage.text, expandable=True)
+                reply.add(*citation(article, passage))
+        if result.main_topic:
+            reply.add(bold(f"On “{result.main_topic}”"), ", their main shared topic:")
+            for position in result.on_topic:
+                if position:
+                    self._add_position(reply, position)
+        reply.opens_thread = True
+        reply.refs = [p.ref for p in result.closest or ()] + [
+            p.passage.ref for p in result.on_topic if p
+        ]
+        return reply
+
+
+def _short(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _addressed(example: str, bot_username: str | None) -> str:
+    """An example command as a group member must type it: ``/quote@BotName ...``."""
+    if not bot_username:
+        return example
+    command, _, rest = example.partition(" ")
+    return f"{command}@{bot_username}" + (f" {rest}" if rest else "")
+
+
+def _join(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for i, span in enumerate(spans):
+        if i:
+            out.append(Span(", "))
+        out.append(span)
+    return out

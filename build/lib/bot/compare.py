@@ -1,0 +1,252 @@
+"""Comparisons: where the articles stand on a topic, and what two articles share and do not.
+
+A topic is matched by stem ("imperialist" finds "imperialism" and "anti-imperialist") and
+fuzzily (a typo still finds its word). An article addresses a topic when it returns to it, not
+when it mentions it once in passing; its position is the passage of one to three sentences that
+says most about the topic, ties going to the sentence that carries more of the article's own
+argument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.library import Article, Passage
+from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
+from bot.text import words
+
+MIN_MENTIONS = 2  # an article that names a topic once has not addressed it
+WINDOW = 3  # a position is at most this many consecutive sentences
+MIN_PAIR_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Position:
+    """One article's passage on a topic, with the spans of topic words to bold."""
+
+    article: Article
+    passage: Passage
+    mentions: int
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class TopicComparison:
+    """Where the library stands on a topic."""
+
+    topic: str
+    wording: list[str]  # the words the topic was matched as, commonest first
+    positions: list[Position]  # best first
+    more: int  # articles that address the topic beyond those shown
+    silent: list[Article]  # articles that do not address it (all of them, in library order)
+    in_passing: list[Article]  # of those, the ones that mention it once
+
+
+@dataclass(frozen=True)
+class PairComparison:
+    """What two articles share and where they part."""
+
+    first: Article
+    second: Article
+    shared: list[str]
+    only_first: list[str]
+    only_second: list[str]
+    closest: tuple[Passage, Passage] | None  # the most similar pair of sentences
+    main_topic: str | None
+    on_topic: tuple[Position | None, Position | None]
+
+
+def topic_terms(terms: TermIndex, topic: str) -> tuple[set[str], set[str]]:
+    """The library's terms that match a topic, and the stems they share with it.
+
+    A term matches by the same stem or as a compound containing it ("imperialist" finds
+    "imperialism" and "anti-imperialist"); a word the library does not have is matched to the
+    library words within a small edit of it ("imperalism")."""
+    found: set[str] = set()
+    stems: set[str] = set()
+    vocabulary: list[str] | None = None
+    for word in content_words(topic):
+        parts = [p for p in term_parts(term_of(word)) if p in terms.parts]
+        if not parts and len(word) >= 4:
+            vocabulary = vocabulary or list(terms.wordings)
+            close = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3)
+            parts = [p for w, _, _ in close for p in term_parts(terms.wordings[w])]
+        for part in parts:
+            found.update(terms.parts[part])
+            stems.add(part)
+    return found, stems
+
+
+def _windows(sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Runs of one to WINDOW consecutive sentences within a paragraph: (first, last) indices."""
+    runs = []
+    for i, sentence in enumerate(sentences):
+        for j in range(i, min(i + WINDOW, len(sentences))):
+            if sentences[j].paragraph != sentence.paragraph:
+                break
+            runs.append((i, j))
+    return runs
+
+
+def position(
+    terms: TermIndex, article_id: str, matched: set[str], stems: set[str] | None = None
+) -> Position | None:
+    """The passage of an article that says most about the matched terms; ``stems`` are the
+    words to bold (by default, every matched term)."""
+    entry = terms.articles[article_id]
+    sentences = entry.sentences
+    weights = terms.weights(article_id)
+    signature = [
+        sum(weights.get(t, 0.0) * n for t, n in s.terms.items())
+        / math.sqrt(max(1, sum(s.terms.values())))
+        for s in sentences
+    ]
+    top = max(signature, default=0.0) or 1.0
+    best: tuple[float, int, int] | None = None
+    for first, last in _windows(sentences):
+        mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
+        if not mentions:
+            continue
+        # Mentions per sentence rewards a passage that stays on the topic; the argument
+        # signature breaks ties toward what the article itself most says.
+        size = last - first + 1
+        score = mentions / math.sqrt(size) + 0.5 * max(signature[first : last + 1]) / top
+        if best is None or score > best[0] + 1e-9:
+            best = (score, first, last)
+    if best is None:
+        return None
+    _, first, last = best
+    para = sentences[first].paragraph
+    passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
+    mentions = sum(entry.counts[t] for t in matched)
+    bold = stems if stems is not None else matched
+    return Position(entry.article, passage, mentions, _highlights(passage.text, bold))
+
+
+def _highlights(text: str, stems: set[str]) -> tuple[tuple[int, int], ...]:
+    """Spans of the words of ``text`` whose stem is one of ``stems`` (compounds split)."""
+    return tuple((w.start, w.end) for w in words(text) if term_of(w.norm) in stems)
+
+
+def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:
+    """Each article that addresses ``topic``, with the passage that best states its position."""
+    matched, stems = topic_terms(terms, topic)
+    mentions: Counter[str] = Counter()
+    for term in matched:
+        for article_id, count in terms.postings[term].items():
+            mentions[article_id] += count
+    addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
+    # Most about it first: mentions per thousand words, then more mentions.
+    words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
+    addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))
+    positions = [p for a in addressing[:limit] if (p := position(terms, a, matched, stems))]
+    wording = Counter({terms.show(t): sum(terms.postings[t].values()) for t in matched})
+    shown = {p.article.id for p in positions}
+    addressed = set(addressing)
+    silent = [a for a in terms.library.articles if a.id not in addressed]
+    passing = [a for a in terms.library.articles if 0 < mentions[a.id] < MIN_MENTIONS]
+    return TopicComparison(
+        topic,
+        [w for w, _ in wording.most_common(6)],
+        positions,
+        len(addressing) - len(shown),
+        silent,
+        passing,
+    )
+
+
+def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
+    """Library words spelled like a topic nobody addresses, most used first (suggestions)."""
+    wanted = " ".join(content_words(topic)) or topic.casefold()
+    close = process.extract(wanted, list(terms.wordings), scorer=fuzz.ratio, limit=limit * 4)
+    candidates = [w for w, score, _ in close if score >= 60 and len(w) >= 4]
+    used = {w: sum(terms.postings[terms.wordings[w]].values()) for w in candidates}
+    addressed = [w for w in candidates if used[w] >= MIN_MENTIONS]
+    return sorted(addressed, key=lambda w: -used[w])[:limit]
+
+
+def suggested_topics(terms: TermIndex, limit: int = 6) -> list[str]:
+    """Topics several articles address: good first things to /compare."""
+    scores: dict[str, float] = {}
+    for term, postings in terms.postings.items():
+        if "-" in term or len(postings) < 2 or len(postings) == terms.size > 2:
+            continue
+        addressed = sum(1 for n in postings.values() if n >= MIN_MENTIONS)
+        if addressed >= 2:
+            scores[term] = addressed + sum(postings.values()) / 100
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    return [terms.show(t) for t in ranked[:limit]]
+
+
+def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairComparison:
+    """What two articles share (terms, closest passages) and where they part."""
+    a, b = terms.articles[first_id], terms.articles[second_id]
+
+    def weight(term: str) -> float:
+        return terms.idf(term) + 0.5
+
+    common = {t for t in set(a.counts) & set(b.counts) if max(a.counts[t], b.counts[t]) >= 2}
+    shared = sorted(common, key=lambda t: (-min(a.counts[t], b.counts[t]) * weight(t), t))
+
+    def only(x: Counter[str], y: Counter[str]) -> list[str]:
+        own = [t for t in x if x[t] >= 2 and y[t] == 0]
+        return sorted(own, key=lambda t: (-x[t] * weight(t), t))
+
+    main = next((t for t in shared if a.counts[t] >= 2 and b.counts[t] >= 2), None)
+    on_topic = (
+        (position(terms, first_id, {main}), position(terms, second_id, {main}))
+        if main
+        else (None, None)
+    )
+    return PairComparison(
+        a.article,
+        b.article,
+        [terms.show(t) for t in shared[:6]],
+        [terms.show(t) for t in only(a.counts, b.counts)[:6]],
+        [terms.show(t) for t in only(b.counts, a.counts)[:6]],
+        _closest(terms, a.sentences, b.sentences),
+        terms.show(main) if main else None,
+        on_topic,
+    )
+
+
+def _closest(
+    terms: TermIndex, first: list[Sentence], second: list[Sentence]
+) -> tuple[Passage, Passage] | None:
+    """The most similar pair of sentences, one from each article (TF-IDF cosine)."""
+    first = [s for s in first if len(s.text.split()) >= MIN_PAIR_WORDS]
+    second = [s for s in second if len(s.text.split()) >= MIN_PAIR_WORDS]
+    if not first or not second:
+        return None
+    vocabulary = {t: i for i, t in enumerate({t for s in first + second for t in s.terms})}
+    if not vocabulary:
+        return None
+
+    def matrix(sentences: list[Sentence]) -> np.ndarray:
+        m = np.zeros((len(sentences), len(vocabulary)))
+        for row, s in enumerate(sentences):
+            for t, n in s.terms.items():
+                m[row, vocabulary[t]] = (1 + math.log(n)) * (terms.idf(t) + 0.5)
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        return m / np.where(norms > 0, norms, 1)
+
+    left, right = matrix(first), matrix(second)
+    similarity = left @ right.T
+    # One rare word in common makes two short sentences look alike; ask for two.
+    shared = (left > 0).astype(float) @ (right > 0).astype(float).T
+    similarity[shared < 2] = 0.0
+    i, j = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+    if similarity[i, j] <= 0:
+        return None
+    x, y = first[int(i)], second[int(j)]
+    library = terms.library
+    pa = library.get(x.article_id)
+    pb = library.get(y.article_id)
+    assert pa is not None
+    assert pb is not None
+    return pa.passage(x.paragraph, x.number, x.number), pb.passage(y.paragraph, y.number, y.number)

@@ -1,0 +1,277 @@
+"""Daily readings: each subscribed chat gets its next reading at its local time.
+
+Schedules live in the database (the ``plans`` table) and nowhere else: every tick reads them
+afresh, so a restart needs no rebuilding and nothing is lost. A day's post is claimed in the
+database before it is sent, so no day is ever posted twice; a reading missed while the bot was
+down is posted once when it comes back, the same local day. Times are wall-clock times in the
+chat's own zone, so a change of daylight-saving time keeps the hour. The clock is passed in:
+tests drive the scheduler with a clock of their own, never real sleeps. No Telegram imports.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.library import Library
+from bot.readings import Reading, plan_readings, reading_post
+from bot.reply import Reply, bold, code
+from bot.storage import Plan, Store
+from bot.terms import TermIndex
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP = 60.0  # seconds: the scheduler looks again at least this often
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+
+Post = Callable[[int, int | None, Reply], Awaitable[None]]  # chat, forum topic, the post
+
+
+def _still_reading() -> Reply:
+    return Reply().add(
+        "I'm still reading the library after a restart; readings will be ready in a minute or so."
+    )
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+
+def parse_time(text: str) -> time | None:
+    """``07:30`` (also ``7:30``, ``07.30``, ``07h30``) as a time; None if it is not one."""
+    m = _TIME.match(text.strip())
+    return time(int(m[1]), int(m[2])) if m else None
+
+
+def zone(name: str) -> ZoneInfo | None:
+    """An IANA time zone by name (``Europe/London``), or None if there is no such zone."""
+    if not name or ".." in name or name.startswith("/"):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def send_at(plan: Plan, day: date) -> datetime:
+    """When a plan's reading goes out on a local day: its wall-clock time in its zone (a time
+    that does not exist that day, in a spring-forward gap, comes out an hour later)."""
+    assert plan.daily_time is not None
+    at = parse_time(plan.daily_time)
+    assert at is not None
+    local = datetime.combine(day, at, tzinfo=ZoneInfo(plan.timezone))
+    return local.astimezone(UTC)
+
+
+def local_today(plan: Plan, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(plan.timezone)).date()
+
+
+def next_send(plan: Plan, now: datetime) -> datetime | None:
+    """When the plan posts next (now, if today's post is due and not yet made)."""
+    if plan.daily_time is None or plan.paused:
+        return None
+    today = local_today(plan, now)
+    for offset in range(3):
+        day = today + timedelta(days=offset)
+        if plan.last_date is not None and day.isoformat() <= plan.last_date:
+            continue
+        return max(send_at(plan, day), now)
+    return None
+
+
+class Daily:
+    """The scheduler, and the plan commands' logic."""
+
+    def __init__(
+        self,
+        store: Store,
+        library: Library,
+        terms: TermIndex | Callable[[], TermIndex | None],
+        post: Post,
+        clock: Clock | None = None,
+        default_timezone: str = "UTC",
+    ) -> None:
+        self.store = store
+        self.library = library
+        self._terms = terms
+        self.post = post
+        self.clock = clock or SystemClock()
+        self.default_timezone = default_timezone
+
+    @property
+    def terms(self) -> TermIndex | None:
+        """The term index for reading prompts; None while it is still being counted."""
+        return self._terms() if callable(self._terms) else self._terms
+
+    def _terms_now(self) -> TermIndex:
+        terms = self.terms
+        assert terms is not None
+        return terms
+
+    def readings(self, plan: Plan) -> list[Reading]:
+        return plan_readings(self.library, plan.order, plan.minutes)
+
+    async def tick(self, now: datetime | None = None) -> int:
+        """Post every reading that is due; returns how many were posted."""
+        now = now or self.clock.now()
+        posted = 0
+        if self.terms is None:
+            return 0  # still counting after a start: due readings go out on the next tick
+        for plan in await self.store.subscribed_plans():
+            if plan.paused or plan.daily_time is None:
+                continue
+            today = local_today(plan, now)
+            if plan.last_date is not None and plan.last_date >= today.isoformat():
+                continue
+            if now < send_at(plan, today):
+                continue
+            plan.last_date = today.isoformat()  # claimed before it is sent: never twice
+            reply = self._advance(plan)
+            await self.store.save_plan(plan)
+            try:
+                await self.post(plan.chat_id, plan.topic_id, reply)
+                posted += 1
+            except Exception:
+                log.exception("Could not post the daily reading to chat %s", plan.chat_id)
+        return posted
+
+    def _advance(self, plan: Plan) -> Reply:
+        """The next reading's post, moving the plan on; at the end, a note, and a pause."""
+        readings = self.readings(plan)
+        if plan.position >= len(readings):
+            plan.paused = True
+            return Reply().add(
+                bold("The reading plan is complete"),
+                f": all {len(readings)} readings done. ",
+                code("/plan reset"),
+                " starts again; ",
+                code("/daily resume"),
+                " then carries on.",
+            )
+        index = plan.position
+        plan.last_reading, plan.position = index, index + 1
+        return reading_post(
+            self.library, self._terms_now(), readings[index], index + 1, len(readings)
+        )
+
+    async def next_now(self, chat_id: int) -> Reply:
+        """/next: the next reading, now."""
+        if self.terms is None:
+            return _still_reading()
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        reply = self._advance(plan)
+        await self.store.save_plan(plan)
+        return reply
+
+    async def today(self, chat_id: int) -> Reply:
+        """/today: the reading posted last, again."""
+        if self.terms is None:
+            return _still_reading()
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        readings = self.readings(plan)
+        if plan.last_reading is None or plan.last_reading >= len(readings):
+            return Reply().add("No reading yet. ", code("/next"), " posts the first one now.")
+        index = plan.last_reading
+        return reading_post(
+            self.library, self._terms_now(), readings[index], index + 1, len(readings)
+        )
+
+    def describe(self, plan: Plan, now: datetime) -> Reply:
+        """/daily alone: the schedule, the next send in the chat's zone, progress."""
+        readings = self.readings(plan)
+        done = min(plan.position, len(readings))
+        progress = f"{done} of {len(readings)} readings done"
+        if plan.daily_time is None:
+            return Reply().add(
+                f"No daily reading here yet ({progress}). An admin sets one with ",
+                code("/daily 07:30 Europe/London"),
+                "; ",
+                code("/next"),
+                " posts the next reading now.",
+            )
+        reply = Reply().add(
+            bold("Daily reading"), f" at {plan.daily_time} {plan.timezone} · {progress}"
+        )
+        when = next_send(plan, now)
+        if plan.paused:
+            reply.add("Paused. ", code("/daily resume"), " carries on.")
+        elif when is not None:
+            local = when.astimezone(ZoneInfo(plan.timezone))
+            reply.add(f"Next: {local:%a %-d %b, %H:%M} ({plan.timezone})")
+        if done < len(readings):
+            upcoming = readings[plan.position]
+            article = self.library.get(upcoming.article_id)
+            title = article.title if article else upcoming.article_id
+            part = f", part {upcoming.part} of {upcoming.parts}" if upcoming.parts > 1 else ""
+            reply.add(f"Up next: {title}{part} ", code(upcoming.ref))
+        return reply
+
+    async def subscribe(self, chat_id: int, at: time, timezone: str, topic: int | None) -> Reply:
+        """Set the chat's daily time; today counts as done if its time has passed already."""
+        plan = await self.store.plan(chat_id, timezone)
+        plan.daily_time, plan.timezone, plan.topic_id, plan.paused = (
+            f"{at:%H:%M}", timezone, topic, False,
+        )  # fmt: skip
+        now = self.clock.now()
+        today = local_today(plan, now)
+        if now >= send_at(plan, today):
+            plan.last_date = today.isoformat()  # the first reading comes tomorrow, not now
+        elif plan.last_date is not None and plan.last_date >= today.isoformat():
+            plan.last_date = (today - timedelta(days=1)).isoformat()
+        await self.store.save_plan(plan)
+        return self.describe(plan, now)
+
+    async def set_state(self, chat_id: int, action: str) -> Reply:
+        """/daily off, pause, resume or skip."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        if plan.daily_time is None:
+            return Reply().add("There is no daily reading here. Set one: ", code("/daily 07:30"))
+        now = self.clock.now()
+        if action == "off":
+            plan.daily_time = None
+            await self.store.save_plan(plan)
+            return Reply().add("Daily readings stopped. The plan and its progress are kept.")
+        if action == "pause":
+            plan.paused = True
+        elif action == "resume":
+            plan.paused = False
+            today = local_today(plan, now)
+            if now >= send_at(plan, today):  # no burst of missed days: tomorrow, as usual
+                plan.last_date = max(plan.last_date or "", today.isoformat())
+        elif action == "skip":
+            when = next_send(plan, now)
+            if when is not None:
+                plan.last_date = when.astimezone(ZoneInfo(plan.timezone)).date().isoformat()
+        await self.store.save_plan(plan)
+        return self.describe(plan, now)
+
+    async def run(self) -> None:
+        """Post due readings until cancelled, waking for the next one (at least every minute)."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("Daily readings: a tick failed; trying again shortly")
+            now = self.clock.now()
+            upcoming = [t for p in await self.store.subscribed_plans() if (t := next_send(p, now))]
+            wait = min([(t - now).total_seconds() for t in upcoming] + [MAX_SLEEP])
+            await self.clock.sleep(max(wait, 0.5))

@@ -1,0 +1,247 @@
+"""The group's discussion as the log keeps it: threads, their summaries and exports.
+
+A thread is a bot post (a quote, a summary, a comparison, a daily reading) with every reply and
+reply-to-reply under it, or a forum topic. Telegram tells a bot only the message a reply answers
+directly, so longer chains are followed through the stored rows. Everything here is read one
+chat at a time: nothing from one chat ever appears in another. No Telegram imports.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.reply import Reply, bold, code, italic
+from bot.storage import Store, StoredMessage
+
+LATEST_LINES = 5
+LINE_CHARS = 160
+_REF = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\s?¶\d+(?:\.\d+(?:-\d+)?)?")
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The messages of one thread, opening post first."""
+
+    chat_id: int
+    kind: str  # "post" or "topic"
+    key: int  # the opening post's message id, or the topic id
+    messages: list[StoredMessage]
+
+    @property
+    def opening(self) -> StoredMessage:
+        return self.messages[0]
+
+    @property
+    def participants(self) -> Counter[str]:
+        return Counter(m.sender_name or "someone" for m in self.messages if not m.is_bot)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A discussion written out as Markdown and as HTML."""
+
+    name: str  # a file name without extension
+    title: str
+    markdown: str
+    html: str
+    messages: int
+
+
+def _line(text: str, limit: int = LINE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def refs_of(message: StoredMessage) -> list[str]:
+    """Passage references a message concerns: those it quotes, and those it names."""
+    found = list(message.refs)
+    for ref in _REF.findall(message.text):
+        ref = re.sub(r"\s?¶", " ¶", ref)
+        if ref not in found:
+            found.append(ref)
+    return found
+
+
+class Discussion:
+    """Threads and exports of the discussion log."""
+
+    def __init__(self, store: Store, tz: ZoneInfo) -> None:
+        self.store = store
+        self.tz = tz
+
+    def _time(self, timestamp: int, with_date: bool = True) -> str:
+        moment = datetime.fromtimestamp(timestamp, UTC).astimezone(self.tz)
+        return moment.strftime("%-d %b %Y, %H:%M" if with_date else "%H:%M")
+
+    async def thread_of(self, chat_id: int, message_id: int) -> Thread | None:
+        """The thread a message belongs to, if the log has it in one."""
+        for chat in await self.store.chat_ids(chat_id):
+            stored = await self.store.message(chat, message_id)
+            if stored is None:
+                continue
+            if stored.thread_root is not None:
+                messages = await self.store.thread(chat, stored.thread_root)
+                return Thread(chat, "post", stored.thread_root, messages)
+            if stored.topic_id is not None:
+                ids = await self.store.chat_ids(chat_id)
+                messages = await self.store.topic(ids, stored.topic_id)
+                return Thread(chat, "topic", stored.topic_id, messages)
+            return None
+        return None
+
+    async def describe(self, chat_id: int, message_id: int | None) -> Reply:
+        """/thread: the opening post, participants, size, time span and latest lines."""
+        if message_id is None:
+            return Reply().add(
+                "Send /thread as a reply to any message of a thread (a quote, a summary, a "
+                "reading, or a reply under one). ",
+                code("/threads"),
+                " lists the recent ones.",
+            )
+        thread = await self.thread_of(chat_id, message_id)
+        if thread is None:
+            return Reply().add(
+                "That message is not part of a thread I have logged. Threads start at my posts "
+                "(quotes, summaries, readings) or forum topics; ",
+                code("/threads"),
+                " lists them.",
+            )
+        first, last = thread.messages[0], thread.messages[-1]
+        people = thread.participants
+        reply = Reply().add(bold("Thread: "), _line(first.text, 120))
+        span = self._time(first.date)
+        if last.date != first.date:
+            span += " – " + self._time(last.date, with_date=last.date - first.date > 86_400)
+        refs = [r for m in thread.messages for r in refs_of(m)]
+        reply.add(
+            f"{len(thread.messages)} messages · {len(people)} participants · {span}",
+            "\nPassages: " + ", ".join(dict.fromkeys(refs)) if refs else "",
+        )
+        if people:
+            reply.add(
+                bold("Participants: "),
+                ", ".join(f"{name} ({count})" for name, count in people.most_common(10)),
+            )
+        latest = thread.messages[-LATEST_LINES:]
+        lines = [
+            f"{m.sender_name or 'someone'}, {self._time(m.date, False)}: {_line(m.text)}"
+            for m in latest
+        ]
+        reply.add(bold("Latest"), "\n" + "\n".join(lines))
+        reply.add("Export it: reply to it with ", code("/export"), ".")
+        return reply
+
+    async def recent(self, chat_id: int, limit: int = 10) -> Reply:
+        """/threads: the chat's recent threads, with counts and last activity."""
+        ids = await self.store.chat_ids(chat_id)
+        rows = await self.store.recent_threads(ids, limit)
+        if not rows:
+            return Reply().add(
+                "No threads yet. A thread starts at one of my posts — try ",
+                code("/quote"),
+                " or ",
+                code("/summary"),
+                " — and grows with your replies to it.",
+            )
+        reply = Reply().add(bold("Recent threads"))
+        for number, (chat, root, count, last) in enumerate(rows, start=1):
+            opening = await self.store.message(chat, root)
+            title = _line(opening.text, 80) if opening else f"message {root}"
+            reply.add(
+                f"{number}. ",
+                italic(title),
+                f"\n{count} message{'s' if count != 1 else ''} · last {self._time(last)}",
+            )
+        reply.add("Reply /thread to a post for its details, /export to keep it.")
+        return reply
+
+    async def export_thread(self, chat_id: int, message_id: int) -> Export | None:
+        thread = await self.thread_of(chat_id, message_id)
+        if thread is None:
+            return None
+        title = f"Thread: {_line(thread.opening.text, 80)}"
+        return self._export(f"thread-{abs(thread.chat_id)}-{thread.key}", title, thread.messages)
+
+    async def export_days(self, chat_id: int, days: int, now: int) -> Export:
+        ids = await self.store.chat_ids(chat_id)
+        messages = await self.store.since(ids, now - days * 86_400)
+        title = f"The last {days} day{'s' if days != 1 else ''} of discussion"
+        return self._export(f"discussion-{abs(chat_id)}-{days}d", title, messages)
+
+    def _export(self, name: str, title: str, messages: list[StoredMessage]) -> Export:
+        by_id = {m.message_id: m for m in messages}
+
+        def depth(message: StoredMessage) -> int:
+            level, seen = 0, set()
+            while message.reply_to in by_id and message.reply_to not in seen and level < 8:
+                seen.add(message.reply_to)
+                message = by_id[message.reply_to]
+                level += 1
+            return level
+
+        md = [f"# {title}", "", f"{len(messages)} messages, times in {self.tz.key}.", ""]
+        page = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(title)}</title>",
+            "<style>body{font-family:sans-serif;max-width:48em;margin:auto}"
+            ".m{margin:.6em 0;padding-left:.6em;border-left:3px solid #ccc}"
+            ".who{font-weight:bold}.meta{color:#666;font-size:.9em}"
+            "blockquote{margin:.3em 0}</style></head><body>",
+            f"<h1>{html.escape(title)}</h1>",
+            f"<p>{len(messages)} messages, times in {html.escape(self.tz.key)}.</p>",
+        ]
+        for message in messages:
+            level = depth(message)
+            who = message.sender_name or "someone"
+            when = self._time(message.date)
+            notes = []
+            if message.reply_to is not None:
+                notes.append(f"reply to #{message.reply_to}")
+            if message.forward_from:
+                notes.append(f"forwarded from {message.forward_from}")
+            if message.versions > 1:
+                notes.append(f"edited {message.versions - 1}×")
+            refs = refs_of(message)
+            if refs:
+                notes.append("passages: " + ", ".join(refs))
+            meta = f" · {' · '.join(notes)}" if notes else ""
+            indent = "  " * level
+            md.append(f"{indent}- **{who}** ({when}) #{message.message_id}{meta}")
+            for line in message.text.splitlines() or [""]:
+                md.append(f"{indent}  > {line}")
+            md.append("")
+            page.append(
+                f'<div class="m" id="m{message.message_id}" style="margin-left:{level * 1.5}em">'
+                f'<span class="who">{html.escape(who)}</span> '
+                f'<span class="meta">{html.escape(when)} · #{message.message_id}'
+                f"{html.escape(meta)}</span>"
+                f"<blockquote>{html.escape(message.text).replace(chr(10), '<br>')}</blockquote>"
+                "</div>"
+            )
+        page.append("</body></html>")
+        return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", len(messages))
+
+
+PRIVACY = (
+    "What I keep, in this chat only:\n"
+    "• with logging on (an admin decides: /logging on or off), every message I receive here: "
+    "its text or caption, who sent it (id and display name), when, what it replies to, its "
+    "forum topic and where it was forwarded from; edits as new versions, the original kept; "
+    "and my own posts;\n"
+    "• with Telegram's privacy mode on, I receive only commands, replies to my posts and "
+    "messages that mention me, so only those are kept.\n"
+    "Where: one SQLite database on the server that runs me, never shared with other chats.\n"
+    "How long: {retention}, then deleted.\n"
+    "/forgetme deletes everything you sent here and stops keeping your messages in this chat."
+)
+
+
+def privacy_text(retention_days: int) -> str:
+    retention = f"{retention_days} days" if retention_days else "until an admin deletes it"
+    return PRIVACY.format(retention=retention)

@@ -1,0 +1,365 @@
+"""The library: articles loaded from a folder and its catalog, split into citable passages.
+
+Every paragraph of an article's body is a passage with a stable reference, ``<id> ¶<n>``; a
+paragraph's sentences are addressable too, as ``<id> ¶<n>.<s>`` or a range ``<id> ¶<n>.<s>-<t>``,
+so a long paragraph never has to be quoted whole. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.furniture import split_article
+from bot.text import normalise, number, sentence_spans, word_count, words
+
+CATALOG_NAME = "catalog.toml"
+ARTICLE_SUFFIXES = (".txt", ".md")
+_CATALOG_KEYS = {"id", "file", "title", "publication", "author", "date", "standfirst"}
+_ID = re.compile(r"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # "/context <id> ¶n.s-t" ≤ 64 bytes
+_REF = re.compile(
+    r"^\s*(?P<id>[a-z0-9-]+)\s*¶\s*(?P<para>\d+)(?:\.(?P<s1>\d+)(?:-(?P<s2>\d+))?)?\s*$"
+)
+
+
+class LibraryError(Exception):
+    """The library cannot be loaded; the message names the file and the line or key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A citable piece of an article: a paragraph, or a run of sentences within one."""
+
+    article_id: str
+    paragraph: int
+    text: str
+    sentences: tuple[int, int] | None = None  # first and last sentence (1-based), or None
+
+    @property
+    def ref(self) -> str:
+        """The stable reference, e.g. ``putin-v-prigozhin ¶7`` or ``pro-putin-left ¶1.4-5``."""
+        ref = f"{self.article_id} ¶{self.paragraph}"
+        if self.sentences:
+            first, last = self.sentences
+            ref += f".{first}" if first == last else f".{first}-{last}"
+        return ref
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of an article's body and the spans of its sentences."""
+
+    number: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Article:
+    """An article with the metadata its text states; empty strings where it states nothing."""
+
+    id: str
+    number: int
+    path: Path
+    title: str
+    publication: str = ""
+    author: str = ""
+    date: date | None = None
+    standfirst: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    dropped: list[tuple[int, str, str]] = field(default_factory=list)
+    added: float = 0.0  # when it was added to the library (0 for the folder's articles)
+
+    @cached_property
+    def words(self) -> int:
+        """Number of words in the body (counted once: an article does not change)."""
+        return sum(word_count(p.text) for p in self.paragraphs)
+
+    def passage(self, paragraph: int, first: int | None = None, last: int | None = None) -> Passage:
+        """The passage for a paragraph number, or for sentences ``first``..``last`` in it."""
+        para = self.paragraphs[paragraph - 1]
+        if first is None:
+            return Passage(self.id, para.number, para.text)
+        last = first if last is None else last
+        start, end = para.sentences[first - 1][0], para.sentences[last - 1][1]
+        if first == 1 and last == len(para.sentences):
+            return Passage(self.id, para.number, para.text)
+        return Passage(self.id, para.number, para.text[start:end], (first, last))
+
+    def passages(self) -> Iterator[Passage]:
+        """Every paragraph as a passage, in order."""
+        for para in self.paragraphs:
+            yield Passage(self.id, para.number, para.text)
+
+
+def format_date(value: date | None) -> str:
+    """A date as a reader writes it: ``12 August 2025``; empty when unknown."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+@dataclass
+class Library:
+    """The articles of one deployment, in catalog order."""
+
+    articles: list[Article]
+    folder: Path
+
+    def __post_init__(self) -> None:
+        self._by_id = {a.id: a for a in self.articles}
+
+    def add(self, article: Article) -> None:
+        """Add an article at the end of the library."""
+        if article.id in self._by_id:
+            raise LibraryError(f"an article with id {article.id!r} is already in the library")
+        article.number = len(self.articles) + 1
+        self.articles.append(article)
+        self._by_id[article.id] = article
+
+    def remove(self, article_id: str) -> Article:
+        """Take an article out; the ones after it move up a number."""
+        article = self._by_id.pop(article_id)
+        self.articles.remove(article)
+        for n, other in enumerate(self.articles, start=1):
+            other.number = n
+        return article
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, or None."""
+        return self._by_id.get(article_id)
+
+    def resolve(self, ref: str) -> Passage | None:
+        """The passage a reference such as ``putin-v-prigozhin ¶7`` names, or None."""
+        m = _REF.match(ref)
+        article = self.get(m["id"]) if m else None
+        if not m or not article:
+            return None
+        para_no = int(m["para"])
+        if not 1 <= para_no <= len(article.paragraphs):
+            return None
+        if m["s1"] is None:
+            return article.passage(para_no)
+        first = int(m["s1"])
+        last = int(m["s2"] or first)
+        if not 1 <= first <= last <= len(article.paragraphs[para_no - 1].sentences):
+            return None
+        return article.passage(para_no, first, last)
+
+    def find_article(self, query: str) -> list[Article]:
+        """Articles a member may mean: by id, by number in /articles, or by a fuzzy title.
+
+        By title, every word the member gives (up to eight, small words aside) must be in the
+        title, id or publication, typos allowed. One article when that is clear, several when it is
+        ambiguous, none when nothing fits.
+        """
+        text = query.strip().lstrip("#")
+        if not text:
+            return []
+        if text.isdecimal():
+            n = number(text)
+            return [self.articles[n - 1]] if n and n <= len(self.articles) else []
+        if text.casefold() in self._by_id:
+            return [self._by_id[text.casefold()]]
+        wanted = [w.norm for w in words(text) if w.norm not in _NAME_STOPWORDS]
+        if not wanted or len(wanted) > 8:
+            return []
+        found = []
+        for article in self.articles:
+            names = {w.norm for w in words(f"{article.title} {article.id} {article.publication}")}
+            if all(
+                process.extractOne(w, names, scorer=fuzz.ratio, score_cutoff=80) for w in wanted
+            ):
+                found.append(article)
+        return found
+
+
+_NAME_STOPWORDS = {"the", "a", "an", "of", "in", "on", "and", "or", "to", "v", "vs"}
+
+
+_MD_IMAGE = re.compile(r"^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*$", re.MULTILINE)
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown reduced to the plain text its reader sees: headings, links, images, emphasis."""
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_STRONG.sub(r"\2", text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LibraryError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LibraryError(
+            f"{path}: line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"
+        ) from None
+    if not text.strip():
+        raise LibraryError(f"{path}: the file is empty")
+    return text
+
+
+def _catalog_entries(catalog: Path) -> list[dict[str, str]]:
+    try:
+        data = tomllib.loads(_read_text(catalog))
+    except tomllib.TOMLDecodeError as exc:
+        raise LibraryError(f"{catalog}: not valid TOML: {exc}") from None
+    unknown = set(data) - {"article"}
+    if unknown:
+        raise LibraryError(
+            f"{catalog}: unknown key {sorted(unknown)[0]!r}; expected only [[article]] tables"
+        )
+    entries = data.get("article", [])
+    if not isinstance(entries, list):
+        raise LibraryError(f"{catalog}: 'article' must be a list of [[article]] tables")
+    seen_ids: set[str] = set()
+    seen_files: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        where = f"{catalog}: article #{index}"
+        if not isinstance(entry, dict):
+            raise LibraryError(f"{where}: must be an [[article]] table")
+        for key in entry:
+            if key not in _CATALOG_KEYS:
+                raise LibraryError(
+                    f"{where}: unknown key {key!r}; expected one of "
+                    + ", ".join(sorted(_CATALOG_KEYS))
+                )
+        for key in ("id", "file"):
+            if key not in entry:
+                raise LibraryError(f"{where}: missing key {key!r}")
+        for key, value in entry.items():
+            if key != "date" and not isinstance(value, str):
+                raise LibraryError(f"{where}: key {key!r} must be a string")
+        if not _ID.match(entry["id"]):
+            raise LibraryError(
+                f"{where}: key 'id' = {entry['id']!r} must be up to 40 lower-case letters, "
+                "digits and hyphens, like 'putin-v-prigozhin'"
+            )
+        if entry["id"] in seen_ids:
+            raise LibraryError(f"{where}: key 'id' = {entry['id']!r} is used twice")
+        if entry["file"] in seen_files:
+            raise LibraryError(f"{where}: key 'file' = {entry['file']!r} is listed twice")
+        seen_ids.add(entry["id"])
+        seen_files.add(entry["file"])
+        entry["date"] = _catalog_date(entry.get("date"), f"{where}: key 'date'")
+    return entries
+
+
+def _catalog_date(value: object, where: str) -> date | str | None:
+    """A catalog date: a TOML date, an ISO string, or "" for a text that states none."""
+    if value is None:
+        return "auto"
+    if isinstance(value, date):
+        return value
+    if value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise LibraryError(f'{where} = {value!r} must be a date like 2025-08-12, or ""')
+
+
+def _slug(title: str, taken: set[str]) -> str:
+    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5])[:34]
+    base = base.strip("-") or "article"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def load_article(
+    path: Path, number: int, entry: dict | None = None, taken: set[str] | None = None
+) -> Article:
+    """Load one article file; ``entry`` is its catalog entry, whose fields override detection."""
+    return article_from_text(_read_text(path), path, number, entry, taken)
+
+
+def article_from_text(
+    raw: str,
+    path: Path,
+    number: int,
+    entry: dict | None = None,
+    taken: set[str] | None = None,
+) -> Article:
+    """An article from its text (Markdown if ``path`` ends in .md); ``entry`` overrides what
+    the text is found to state."""
+    split = split_article(markdown_to_text(raw) if path.suffix.lower() == ".md" else raw)
+    entry = entry or {}
+    title = entry.get("title", split.title) or path.stem
+    standfirst = entry.get("standfirst", split.standfirst)
+    # Paragraphs the catalog names as title or standfirst are not part of the body.
+    header = {normalise(t) for t in (title, standfirst) if t}
+    body = [p for p in split.body if normalise(p) not in header]
+    if not body:
+        raise LibraryError(f"{path}: no article text left after removing headers and furniture")
+    when = entry.get("date", "auto")
+    article = Article(
+        id=entry.get("id") or _slug(title, taken or set()),
+        number=number,
+        path=path,
+        title=title,
+        publication=entry.get("publication", split.publication),
+        author=entry.get("author", split.author),
+        date=split.date if when == "auto" else when,
+        standfirst=standfirst,
+        dropped=split.dropped,
+    )
+    article.paragraphs = [
+        Paragraph(n, text, tuple(sentence_spans(text))) for n, text in enumerate(body, start=1)
+    ]
+    return article
+
+
+def load_library(folder: Path | str) -> Library:
+    """Load every article in ``folder``: catalog entries first, in order, then other files.
+
+    Raises :class:`LibraryError` naming the file (and line or key) on the first problem: the
+    bot never starts on a half-loaded library.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LibraryError(f"{folder}: library folder not found")
+    catalog = folder / CATALOG_NAME
+    entries = _catalog_entries(catalog) if catalog.exists() else []
+    listed = {e["file"] for e in entries}
+    for index, entry in enumerate(entries, start=1):
+        if not (folder / entry["file"]).is_file():
+            raise LibraryError(
+                f"{catalog}: article #{index}: key 'file' = {entry['file']!r}: file not found"
+            )
+    others = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.suffix.lower() in ARTICLE_SUFFIXES and p.name not in listed and p.is_file()
+    )
+    articles: list[Article] = []
+    taken = {e["id"] for e in entries}
+    for entry in [*entries, *({"file": name} for name in others)]:
+        article = load_article(folder / entry["file"], len(articles) + 1, entry, taken)
+        taken.add(article.id)
+        articles.append(article)
+    if not articles:
+        raise LibraryError(f"{folder}: no articles (.txt or .md files) in the library folder")
+    return Library(articles, folder)

@@ -1,0 +1,147 @@
+"""Extractive summaries: the sentences that best carry an article's argument, in their order.
+
+Sentences are ranked half by centrality (LexRank: PageRank over the cosine similarity of their
+TF-IDF vectors: what the rest of the article keeps coming back to, wherever it stands) and half
+by signature (how much of what sets the article apart from the rest of the library a sentence
+carries); near-duplicates are skipped. Deterministic and offline: the same library
+always gives the same summary.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.library import Article, Passage
+from bot.terms import Sentence, TermIndex
+
+WORDS_PER_MINUTE = 230
+MIN_WORDS = 6  # shorter sentences ("Far from it.") are not summary material
+SIMILAR = 0.5  # cosine above which a sentence repeats one already chosen
+DAMPING = 0.85
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An article's summary: its sentences as passages, in order, and its key terms."""
+
+    article: Article
+    passages: list[Passage]
+    key_terms: list[str]
+    words: int
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+def summary_length(words: int, long: bool) -> int:
+    """How many sentences: 3 to 5 by the article's length, or 8 to 10 for a long summary."""
+    if long:
+        return 8 if words <= 1000 else 9 if words <= 3000 else 10
+    return 3 if words <= 400 else 4 if words <= 1000 else 5
+
+
+def centrality(sentences: list[Sentence], idf: dict[str, float] | None = None) -> np.ndarray:
+    """LexRank score of each sentence (sums to 1); uniform for fewer than two sentences."""
+    count = len(sentences)
+    if count < 2:
+        return np.ones(count)
+    vectors = _tfidf(sentences, idf)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, 0.0)
+    row_sums = similarity.sum(axis=1, keepdims=True)
+    # A sentence sharing nothing with the others links to all equally.
+    transition = np.where(row_sums > 0, similarity / np.where(row_sums > 0, row_sums, 1), 1 / count)
+    scores = np.full(count, 1 / count)
+    for _ in range(100):
+        updated = (1 - DAMPING) / count + DAMPING * (transition.T @ scores)
+        if np.abs(updated - scores).sum() < 1e-9:
+            break
+        scores = updated
+    return scores
+
+
+def _tfidf(sentences: list[Sentence], idf: dict[str, float] | None) -> np.ndarray:
+    """Unit-length TF-IDF rows; IDF over the article's own sentences unless given."""
+    vocabulary: dict[str, int] = {}
+    for sentence in sentences:
+        for term in sentence.terms:
+            vocabulary.setdefault(term, len(vocabulary))
+    matrix = np.zeros((len(sentences), max(1, len(vocabulary))), dtype=np.float64)
+    if idf is None:
+        frequency: dict[str, int] = {}
+        for sentence in sentences:
+            for term in sentence.terms:
+                frequency[term] = frequency.get(term, 0) + 1
+        idf = {t: math.log((1 + len(sentences)) / (1 + f)) + 1 for t, f in frequency.items()}
+    for row, sentence in enumerate(sentences):
+        for term, count in sentence.terms.items():
+            matrix[row, vocabulary[term]] = (1 + math.log(count)) * idf.get(term, 1.0)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1)
+
+
+def _importance(terms: TermIndex, article_id: str, sentences: list[Sentence]) -> np.ndarray:
+    """Half centrality, half signature: how much of what sets this article apart from the rest
+    of the library (its weighted distinctive terms) a sentence carries, per word."""
+    central = centrality(sentences)
+    weights = terms.weights(article_id)
+    signature = np.array(
+        [
+            sum(weights.get(t, 0.0) * n for t, n in s.terms.items())
+            / math.sqrt(max(1, sum(s.terms.values())))
+            for s in sentences
+        ]
+    )
+    central = central / (central.max() or 1)
+    signature = signature / (signature.max() or 1)
+    return 0.5 * central + 0.5 * signature
+
+
+def _is_quotation(text: str) -> bool:
+    """Text that is wholly someone else's words, in quotation marks."""
+    stripped = text.strip()
+    return stripped[:1] in '\u201c"' and stripped[-1:] in '\u201d"'
+
+
+def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summary:
+    """The summary of one article of the library."""
+    entry = terms.articles[article_id]
+    article = entry.article
+    sentences = entry.sentences
+    wanted = summary_length(article.words, long)
+    # Someone else's words (a paragraph-long quotation of Putin, say) are not the argument.
+    quoted = {p.number for p in article.paragraphs if _is_quotation(p.text)}
+    candidates = [
+        i
+        for i, s in enumerate(sentences)
+        if len(s.text.split()) >= MIN_WORDS
+        and len(s.terms) >= 3
+        and s.paragraph not in quoted
+        and not _is_quotation(s.text)
+    ] or list(range(len(sentences)))
+    scores = _importance(terms, article_id, [sentences[i] for i in candidates])
+    vectors = _tfidf([sentences[i] for i in candidates], None)
+    ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], candidates[k]))
+    chosen: list[int] = []
+    for k in ranked:
+        if len(chosen) == wanted:
+            break
+        text = sentences[candidates[k]].text
+        if any(
+            float(vectors[k] @ vectors[j]) > SIMILAR
+            or fuzz.ratio(text, sentences[candidates[j]].text) > 80
+            for j in chosen
+        ):
+            continue
+        chosen.append(k)
+    picked = sorted(candidates[k] for k in chosen)
+    passages = [
+        article.passage(sentences[i].paragraph, sentences[i].number, sentences[i].number)
+        for i in picked
+    ]
+    return Summary(article, passages, terms.key_terms(article_id), article.words)

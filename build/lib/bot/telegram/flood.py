@@ -1,0 +1,75 @@
+"""Members who flood the bot with commands or button presses: one polite notice, then their
+requests go unanswered until they slow down (see :class:`bot.flood.Throttle`).
+
+This runs before every other handler. What members write is logged before it runs, in the
+intake, so a throttled member loses nothing from the discussion log; only answers are held
+back, and other members and other chats are answered as usual.
+"""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.flood import Throttle, Verdict
+from bot.reply import Reply
+from bot.telegram.handlers import Context, parse_command, send_reply
+
+INLINE = Throttle(burst=30, every=0.5)  # clients send a query per keystroke; silently held
+
+
+def _sender(update: Update) -> int | None:
+    """Who is asking: an anonymous admin or channel by the chat they post as."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and update.callback_query is None:
+        return message.sender_chat.id
+    return update.effective_user.id if update.effective_user else None
+
+
+def _asks_us(update: Update, username: str | None) -> bool:
+    """A command meant for this bot, a button press, or an inline query."""
+    if update.callback_query is not None or update.inline_query is not None:
+        return True
+    message = update.message
+    parsed = parse_command(message) if message is not None else None
+    if parsed is None or message is None:
+        return False
+    return not parsed.addressee or parsed.addressee.casefold() == (username or "").casefold()
+
+
+def notice(name: str, seconds: int) -> str:
+    return (
+        f"{name}, that is more than I can answer at once. I'll take your next request in about "
+        f"{seconds} s; the ones before then are skipped."
+    )
+
+
+async def hold_back_floods(update: Update, context: Context) -> None:
+    """Stop handling a request from a member over their limit; tell them once."""
+    member = _sender(update)
+    if member is None or not _asks_us(update, context.bot.username):
+        return
+    now = time.monotonic()
+    if update.inline_query is not None:
+        if INLINE.check(member, now) is Verdict.ANSWER:
+            return
+        raise ApplicationHandlerStop
+    throttle = context.bot_data.throttle
+    verdict = throttle.check(member, now)
+    if verdict is Verdict.ANSWER:
+        return
+    if verdict is Verdict.NOTICE:
+        name = update.effective_user.first_name if update.effective_user else "Friend"
+        if update.effective_message is not None and update.effective_message.sender_chat:
+            name = update.effective_message.sender_chat.title or name
+        text = notice(name, throttle.seconds_until_allowed(member))
+        query = update.callback_query
+        if query is not None:
+            await query.answer(text[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await send_reply(update.effective_message, Reply().add(text), context)
+    elif update.callback_query is not None:
+        await update.callback_query.answer()  # stop the button's spinner, say nothing
+    raise ApplicationHandlerStop

@@ -1,0 +1,179 @@
+"""Handlers for a group's discussion: threads, exports, logging, and members' control."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import ChatMember, InputFile, Message, Update
+
+from bot.discussion import privacy_text
+from bot.quotes import board_reply
+from bot.reply import Reply, code
+from bot.telegram.handlers import Context, command_args, send_reply
+from bot.telegram.record import logging_on
+from bot.text import number
+
+ADMIN_CACHE_SECONDS = 60.0
+MAX_EXPORT_DAYS = 366
+
+
+async def is_admin(message: Message, context: Context) -> bool:
+    """Whether the sender administers the chat: its real administrators, checked with
+    Telegram (cached briefly); an anonymous admin posting as the group counts."""
+    chat = message.chat
+    if message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if message.from_user is None:
+        return False
+    key = (chat.id, message.from_user.id)
+    cached = context.bot_data.admins.get(key)
+    if cached and time.monotonic() - cached[0] < ADMIN_CACHE_SECONDS:
+        return cached[1]
+    member = await context.bot.get_chat_member(chat.id, message.from_user.id)
+    admin = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+    context.bot_data.admins[key] = (time.monotonic(), admin)
+    return admin
+
+
+async def on_thread(update: Update, context: Context) -> None:
+    """/thread as a reply: what that thread is."""
+    message = update.effective_message
+    if message is None:
+        return
+    target = message.reply_to_message
+    reply = await context.bot_data.discussion.describe(
+        message.chat_id, target.message_id if target else None
+    )
+    await send_reply(message, reply, context)
+
+
+async def on_threads(update: Update, context: Context) -> None:
+    """/threads: the chat's recent threads."""
+    message = update.effective_message
+    if message is not None:
+        await send_reply(
+            message, await context.bot_data.discussion.recent(message.chat_id), context
+        )
+
+
+async def on_export(update: Update, context: Context) -> None:
+    """/export as a reply (that thread) or /export <days>: Markdown and HTML files."""
+    message = update.effective_message
+    if message is None:
+        return
+    discussion = context.bot_data.discussion
+    args = command_args(message)
+    if args:
+        days = number(args)
+        if days is None or not 1 <= days <= MAX_EXPORT_DAYS:
+            await send_reply(
+                message,
+                Reply().add(
+                    f"Give a number of days from 1 to {MAX_EXPORT_DAYS}, e.g. ",
+                    code("/export 7"),
+                    ", or reply /export to a thread.",
+                ),
+                context,
+            )
+            return
+        export = await discussion.export_days(message.chat_id, days, int(time.time()))
+    elif message.reply_to_message is not None:
+        found = await discussion.export_thread(message.chat_id, message.reply_to_message.message_id)
+        if found is None:
+            reply = Reply().add("That message is not part of a thread I have logged.")
+            await send_reply(message, reply, context)
+            return
+        export = found
+    else:
+        reply = Reply().add(
+            "Reply /export to a message of a thread, or give days: ", code("/export 7"), "."
+        )
+        await send_reply(message, reply, context)
+        return
+    if not export.messages:
+        await send_reply(message, Reply().add("Nothing logged in that time."), context)
+        return
+    for suffix, body in (("md", export.markdown), ("html", export.html)):
+        await message.reply_document(
+            InputFile(body.encode(), filename=f"{export.name}.{suffix}"),
+            caption=f"{export.title} ({export.messages} messages)"[:1024],
+        )
+
+
+async def on_logging(update: Update, context: Context) -> None:
+    """/logging on|off (admins): keep this group's discussion or stop."""
+    message = update.effective_message
+    if message is None:
+        return
+    data = context.bot_data
+    choice = command_args(message).casefold()
+    if choice not in ("on", "off"):
+        on = await logging_on(data.store, message.chat_id, data.policy)
+        reply = Reply().add(
+            f"Logging is {'on' if on else 'off'} here. Admins switch it with ",
+            code("/logging on"),
+            " or ",
+            code("/logging off"),
+            ".",
+        )
+        await send_reply(message, reply, context)
+        return
+    if not await is_admin(message, context):
+        reply = Reply().add("Only this group's admins can switch logging on or off.")
+        await send_reply(message, reply, context)
+        return
+    await data.store.set_logging(message.chat_id, choice == "on")
+    reply = Reply().add(f"Logging is {choice} for this group.")
+    if choice == "on" and not context.bot.can_read_all_group_messages:
+        reply.add(
+            "Telegram's privacy mode is on for me, so I only see commands and replies to my "
+            "posts. To keep the whole discussion, turn it off with @BotFather (/setprivacy → "
+            "this bot → Disable), then remove me from the group and add me again — or make me "
+            "an admin here."
+        )
+    await send_reply(message, reply, context)
+
+
+async def on_forgetme(update: Update, context: Context) -> None:
+    """/forgetme: delete the member's logged messages here and stop logging them."""
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    sender = message.sender_chat.id if message.sender_chat else message.from_user.id
+    deleted = await context.bot_data.store.forget(message.chat_id, sender)
+    reply = Reply().add(
+        f"Done: I deleted {deleted} message{'s' if deleted != 1 else ''} of yours from this "
+        "group's log and will not keep your messages here any more."
+    )
+    await send_reply(message, reply, context)
+
+
+async def on_privacy(update: Update, context: Context) -> None:
+    """/privacy: what is kept, where, for how long."""
+    message = update.effective_message
+    if message is not None:
+        text = privacy_text(context.bot_data.retention_days)
+        await send_reply(message, Reply().add(text), context)
+
+
+async def on_quotes(update: Update, context: Context) -> None:
+    """/quotes: the group's most-pulled passages; /quotes remove <reference> (admins)."""
+    message = update.effective_message
+    if message is None:
+        return
+    data = context.bot_data
+    args = command_args(message)
+    if args.casefold().startswith("remove"):
+        ref = args[len("remove") :].strip()
+        if not await is_admin(message, context):
+            reply = Reply().add("Only this group's admins can take a quote off the board.")
+        elif not ref:
+            reply = Reply().add("Which one? ", code("/quotes remove putin-v-prigozhin ¶7"))
+        elif await data.store.hide_from_board(message.chat_id, ref):
+            reply = Reply().add("Taken off the board: ", code(ref), ".")
+        else:
+            reply = Reply().add(code(ref[:60]), " is not on this group's board.")
+        await send_reply(message, reply, context)
+        return
+    rows = await data.store.board(message.chat_id)
+    await send_reply(message, board_reply(data.commands.library, rows), context)

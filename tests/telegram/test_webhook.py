@@ -1,0 +1,131 @@
+"""Webhook mode: Telegram posts updates to the bot; only with the secret, and each one is in
+the database before Telegram hears 200."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sqlite3
+
+import aiohttp
+import pytest
+
+from bot.config import Config, Secret
+from bot.storage import Store
+from bot.telegram.app import build_application, heartbeat_path
+from bot.telegram.intake import Intake
+from bot.telegram.record import LogPolicy
+from bot.telegram.webhook import Webhook
+from tests.conftest import TOKEN
+
+GROUP = -100555
+SECRET = "s3cret_token-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def hooked(botapi, commands, tmp_path):
+    port = free_port()
+    database = tmp_path / "bot.sqlite3"
+    config = Config(token=Secret(TOKEN), api_base_url=botapi.base_url, database=database,
+                    webhook_url=f"http://127.0.0.1:{port}/telegram-updates",
+                    webhook_port=port, webhook_secret=Secret(SECRET))  # fmt: skip
+    store = await Store.open(database)
+    application = build_application(config, commands, store)
+    intake = Intake(application, store, LogPolicy(True), heartbeat=heartbeat_path(database))
+    await application.initialize()
+    await application.post_init(application)
+    await application.start()
+    webhook = Webhook(application, intake, config)
+    await intake.resume()
+    await webhook.start()
+    yield config.webhook_url, database
+    await webhook.stop()
+    await intake.drain()
+    await application.stop()
+    await application.post_shutdown(application)
+    await application.shutdown()
+    await store.close()
+
+
+def update(update_id: int, text: str) -> dict:
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 1_763_000_000, "text": text,
+        "chat": {"id": GROUP, "type": "supergroup", "title": "Readers"},
+        "from": {"id": 501, "is_bot": False, "first_name": "Rosa"},
+        **({"entities": [{"type": "bot_command", "offset": 0, "length": text.index(" ")}]}
+           if text.startswith("/") else {})}}  # fmt: skip
+
+
+async def post(url: str, body: object, secret: str | None = SECRET) -> int:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as r,
+    ):
+        return r.status
+
+
+async def test_the_webhook_is_registered_with_its_secret(botapi, hooked):
+    url, _ = hooked
+    assert botapi.webhook["url"] == url
+    assert botapi.webhook["secret_token"] == SECRET
+    assert "message" in botapi.webhook["allowed_updates"]
+
+
+async def test_an_update_is_stored_before_telegram_gets_its_200_and_then_answered(botapi, hooked):
+    url, database = hooked
+    botapi.chat(GROUP, "supergroup", "Readers")
+    assert await post(url, update(1, "the first message, posted to the webhook")) == 200
+    with sqlite3.connect(database) as db:  # straight after the 200, from another connection
+        stored = db.execute("SELECT payload FROM inbox WHERE update_id = 1").fetchall()
+        kept = db.execute("SELECT max(value) FROM state").fetchone()[0]
+    assert stored or kept == 1  # in the inbox, or already logged and done
+    assert await post(url, update(2, "/quote@ReadingGroupBot no war but the class war")) == 200
+    [reply] = await botapi.wait_for_messages(1, GROUP)
+    assert "<b>No War but the Class War</b>" in reply.params["text"]
+    await asyncio.sleep(0.2)
+    with sqlite3.connect(database) as db:
+        texts = [
+            r[0]
+            for r in db.execute("SELECT text FROM messages WHERE is_bot = 0 ORDER BY message_id")
+        ]
+    assert texts == [
+        "the first message, posted to the webhook",
+        "/quote@ReadingGroupBot no war but the class war",
+    ]
+
+
+@pytest.mark.parametrize(
+    "secret", [None, "", "wrong", SECRET + "x"], ids=["none", "empty", "wrong", "longer"]
+)
+async def test_without_the_secret_nothing_is_stored(botapi, hooked, secret):
+    url, database = hooked
+    assert await post(url, update(7, "/quote forged"), secret) == 403
+    await asyncio.sleep(0.2)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM inbox").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    assert not botapi.sent()
+
+
+@pytest.mark.parametrize("body", [[1, 2], {"no": "update id"}, {"update_id": "7"}, "text"])
+async def test_a_malformed_post_is_refused(hooked, body):
+    url, _ = hooked
+    assert await post(url, body) == 400
+
+
+async def test_health_answers_and_the_heartbeat_beats(hooked):
+    url, database = hooked
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url.rsplit("/", 1)[0] + "/healthz") as r,
+    ):
+        assert r.status == 200
+        assert (await r.json()) == {"ok": True}
+    assert heartbeat_path(database).exists()
