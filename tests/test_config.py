@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,21 @@ def test_bad_configuration_names_the_key_and_what_was_expected(tmp_path, text, e
 def test_missing_config_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match=r"nowhere\.toml: config file not found"):
         load_config(tmp_path / "nowhere.toml", env={})
+
+
+def test_webhook_and_log_settings_are_checked_with_their_key(tmp_path):
+    for body, message in [
+        ("[webhook]\nport = 70000\n", "key 'webhook.port' = 70000 should be 1 to 65535"),
+        ('[webhook]\nsecret = "has spaces"\n', "key 'webhook.secret'"),
+        ('[webhook]\nurl = "ftp://x"\n', "key 'webhook.url' = 'ftp://x'"),
+        ('[bot]\nlog_format = "xml"\n', "key 'bot.log_format' = 'xml' should be one of text, json"),
+    ]:
+        path = tmp_path / "c.toml"
+        path.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            load_config(path, env={})
+    config = load_config(None, env={"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/u",
+                                    "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"})  # fmt: skip
+    assert config.webhook_url == "https://bot.example.org/u"
+    assert config.webhook_secret.get() == "abc_DEF-123"
+    assert "abc_DEF" not in repr(config)
