@@ -31,6 +31,7 @@ def events(stream: io.StringIO) -> list[str]:
 def log_everything() -> None:
     log = logging.getLogger("bot.test")
     log.info("Calling https://api.telegram.org/bot%s/getMe", TOKEN)
+    log.info("Bot%s is not welcome", TOKEN.lower())  # as a capitalised error message has it
     log.warning("webhook secret is %s", SECRET)
     try:
         raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage failed")
@@ -43,18 +44,17 @@ def test_no_secret_reaches_the_log_in_messages_errors_or_tracebacks(logged, styl
     stream = logged(style)
     log_everything()
     text = stream.getvalue()
-    assert TOKEN not in text
-    assert TOKEN.split(":")[1] not in text
+    assert TOKEN.split(":")[1].casefold() not in text.casefold()
     assert SECRET not in text
     assert "bot<token>/getMe" in text
     assert "<secret>" in text
-    assert len(events(stream)) == 3  # the traceback stays on its event's line
+    assert len(events(stream)) == 4  # the traceback stays on its event's line
 
 
 def test_json_lines_carry_level_logger_message_and_the_error(logged):
     stream = logged("json")
     log_everything()
-    first, second, third = (json.loads(line) for line in events(stream))
+    first, _, second, third = (json.loads(line) for line in events(stream))
     assert (first["level"], first["logger"]) == ("INFO", "bot.test")
     assert first["message"] == "Calling https://api.telegram.org/bot<token>/getMe"
     assert first["time"].endswith("Z")

@@ -169,19 +169,30 @@ async def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path)
     assert TOKEN.split(":")[1] not in stderr.decode()
 
 
-async def test_a_crash_is_logged_on_one_line_without_the_token(tmp_path):
+async def test_telegram_errors_and_crashes_never_show_the_token(tmp_path):
+    """Telegram's answer quoting the token's URL: once as a refusal, once as a body that is
+    not JSON (python-telegram-bot logs it, then the bot stops on the unexpected error)."""
     api = BotAPIStandIn()
     base_url = await api.start()
-    api.fail_next("getMe", 400, f"Bad Request: bot{TOKEN} is not welcome here")
-    process = await start_process(tmp_path, base_url)
-    _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    await api.stop()
-    log = stderr.decode()
-    assert process.returncode == 1
-    assert "CRITICAL bot: The bot stopped on an unexpected error" in log
-    assert "bot<token> is not welcome here" in log
-    assert TOKEN.split(":")[1] not in log
-    assert all(line[:4].isdigit() for line in log.splitlines())  # every line is an event
+    logs = []
+    try:
+        api.fail_next("getMe", 400, f"Bad Request: bot{TOKEN} is not welcome here")
+        api.fail_next("getMe", kind="garbage", body=f"<html>no bot{TOKEN} here</html>")
+        for _ in range(2):
+            process = await start_process(tmp_path, base_url)
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+            logs.append((process.returncode, stderr.decode()))
+    finally:
+        await api.stop()
+    (refused_code, refused), (crash_code, crash) = logs
+    assert refused_code == 1
+    assert "error: Telegram refused a request at start: Bot<token> is not welcome here" in refused
+    assert crash_code == 1
+    assert "CRITICAL bot: The bot stopped on an unexpected error" in crash
+    assert "no bot<token> here" in crash  # python-telegram-bot's own log line, redacted
+    for _, log in logs:
+        assert TOKEN.split(":")[1].casefold() not in log.casefold()  # in no letter case
+        assert all(line[:4].isdigit() or line.startswith("error: ") for line in log.splitlines())
 
 
 def test_webhook_mode_needs_its_url():

@@ -133,6 +133,7 @@ class Fault:
     kind: str = "error"
     delay: float = 0.0
     chat_id: int | None = None
+    body: str = "<html><body>502 Bad Gateway</body></html>"  # what "garbage" answers
 
 
 @dataclass
@@ -442,7 +443,7 @@ class BotAPIStandIn:
             return web.Response()
         if fault.kind == "garbage":
             call.ok, call.error = False, "not JSON"
-            return web.Response(text="<html><body>502 Bad Gateway</body></html>", status=200)
+            return web.Response(text=fault.body, status=200)
         return self._error(call, fault.status, fault.description, fault.parameters)
 
     def _flood_wait(self, chat_id: int) -> int:

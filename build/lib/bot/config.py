@@ -18,9 +18,16 @@ CONFIG_ENV = "BOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 API_BASE_URL_ENV = "TELEGRAM_API_BASE_URL"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+WEBHOOK_URL_ENV = "TELEGRAM_WEBHOOK_URL"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("text", "json")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _seeds() -> Path:
+    """The seed library: seeds/ in a checkout, bot/seeds in an installed package."""
+    checkout = PROJECT_ROOT / "seeds"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "seeds"
 
 
 class ConfigError(Exception):
@@ -53,7 +60,7 @@ class Config:
     api_base_url: str = DEFAULT_API_BASE_URL
     admins: list[int] = field(default_factory=list)
     database: Path = Path("data/bot.sqlite3")
-    library: Path = PROJECT_ROOT / "seeds"
+    library: Path = field(default_factory=_seeds)
     timezone: str = "UTC"
     log_level: str = "INFO"
     log_format: str = "text"
@@ -133,6 +140,8 @@ def load_config(path: str | Path | None = None, *, env: dict[str, str] | None = 
         config.token = Secret(env[TOKEN_ENV].strip())
     if env.get(API_BASE_URL_ENV):
         config.api_base_url = env[API_BASE_URL_ENV].strip()
+    if env.get(WEBHOOK_URL_ENV):
+        config.webhook_url = env[WEBHOOK_URL_ENV].strip()
     if env.get(WEBHOOK_SECRET_ENV):
         config.webhook_secret = Secret(env[WEBHOOK_SECRET_ENV].strip())
     _validate(config, file)

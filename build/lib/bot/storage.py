@@ -188,6 +188,24 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX undelivered_by_chat ON undelivered (chat_id, at)
         """,
     ),
+    (
+        10,
+        "two edits in the same second are two versions",
+        """
+        CREATE TABLE message_versions_new (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            edit_date INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id, version)
+        );
+        INSERT INTO message_versions_new SELECT chat_id, message_id, version, edit_date, text
+            FROM message_versions;
+        DROP TABLE message_versions;
+        ALTER TABLE message_versions_new RENAME TO message_versions
+        """,
+    ),
 ]
 
 
@@ -819,9 +837,19 @@ class Store:
         if original is None:  # an edit of a message from before logging: keep what we see
             return await self.log_message(message)
         version, text, last_edit = latest if latest else (1, original[0], 0)
-        if text == message.text or edit_date <= last_edit:
-            return False
+        if text == message.text or edit_date < last_edit:
+            return False  # nothing visible changed, or an older edit arriving late
         async with self._writing() as db:
+            if edit_date == last_edit:
+                # Two edits in one second (Telegram counts whole seconds) are two versions;
+                # the same edit handled again after a crash is not.
+                async with db.execute(
+                    "SELECT 1 FROM message_versions WHERE chat_id = ? AND message_id = ? "
+                    "AND edit_date = ? AND text = ?",
+                    (*key, edit_date, message.text),
+                ) as cursor:
+                    if await cursor.fetchone():
+                        return False
             if latest is None:
                 await db.execute(
                     "INSERT OR IGNORE INTO message_versions "

@@ -89,6 +89,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.librarian = Librarian(store, commands)
     data.curators = set(config.admins)
     data.throttle = Throttle()
+    data.inline_throttle = Throttle(burst=30, every=0.5)
     data.daily = Daily(
         store,
         commands.library,

@@ -13,11 +13,9 @@ import time
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.flood import Throttle, Verdict
+from bot.flood import Verdict
 from bot.reply import Reply
 from bot.telegram.handlers import Context, parse_command, send_reply
-
-INLINE = Throttle(burst=30, every=0.5)  # clients send a query per keystroke; silently held
 
 
 def _sender(update: Update) -> int | None:
@@ -53,7 +51,7 @@ async def hold_back_floods(update: Update, context: Context) -> None:
         return
     now = time.monotonic()
     if update.inline_query is not None:
-        if INLINE.check(member, now) is Verdict.ANSWER:
+        if context.bot_data.inline_throttle.check(member, now) is Verdict.ANSWER:
             return
         raise ApplicationHandlerStop
     throttle = context.bot_data.throttle

@@ -51,6 +51,7 @@ class BotData:
     curators: set[int]  # telegram.admins: may change the library from any chat
     tasks: list[asyncio.Task[None]]  # background work started at start-up
     throttle: Throttle  # members' requests: a burst, then one notice and silence
+    inline_throttle: Throttle  # inline queries (one per keystroke): held back silently
     raw_updates: RawUpdates  # getUpdates answers as Telegram sent them, for the intake
 
 
