@@ -33,8 +33,7 @@ HEALTHY_WITHIN = 90.0  # seconds: a running bot beats at least every 25 (polling
 
 def setup_logging(config: Config) -> None:
     """One line per event on standard error, with the token and webhook secret kept out."""
-    secrets = {config.token.get(): "<token>", config.webhook_secret.get(): "<secret>"}
-    logs.setup_logging(config.log_level, config.log_format, secrets)
+    logs.setup_logging(config.log_level, config.log_format, _secrets(config))
 
 
 class _Unindexed:
@@ -148,7 +147,12 @@ async def _remove(config: Config, query: str) -> int:
 
 
 def _run(config: Config, *, webhook: bool = False) -> int:
-    from telegram.error import Conflict, InvalidToken, NetworkError  # Telegram only when needed
+    from telegram.error import (  # Telegram only when needed
+        BadRequest,
+        Conflict,
+        InvalidToken,
+        NetworkError,
+    )
 
     from bot.telegram.app import run
 
@@ -179,10 +183,23 @@ def _run(config: Config, *, webhook: bool = False) -> int:
             f"Telegram refused the token (key 'telegram.token' or ${TOKEN_ENV}); "
             "check it with @BotFather"
         ) from None
+    except BadRequest as exc:
+        _error(config, f"Telegram refused a request at start: {exc}")
+        return 1
     except NetworkError as exc:
-        sys.stderr.write(f"error: cannot reach the Bot API at {config.api_base_url}: {exc}\n")
+        _error(config, f"cannot reach the Bot API at {config.api_base_url}: {exc}")
         return 1
     return 0
+
+
+def _error(config: Config, message: str) -> None:
+    """An error line on standard error, with the token and webhook secret kept out of it
+    (Telegram's own messages may quote a URL)."""
+    sys.stderr.write(f"error: {logs.redact(message, _secrets(config))}\n")
+
+
+def _secrets(config: Config) -> dict[str, str]:
+    return {config.token.get(): "<token>", config.webhook_secret.get(): "<secret>"}
 
 
 async def _check(config: Config) -> int:

@@ -4,14 +4,15 @@ Text lines read ``2026-11-22 04:00:00,123 INFO bot.telegram.app: Started as @Bot
 stays on its line, its line breaks written as ``\\n``. JSON lines carry ``time``, ``level``,
 ``logger``, ``message`` and, for a failure, ``error`` (the traceback), for a log collector to
 index. Secrets (the bot token, the webhook secret) are replaced by ``<token>`` and ``<secret>``
-in the finished line, whatever logged it and wherever in the line they appear: a message, an
-exception's text, a URL inside a traceback.
+in the finished line, whatever logged it and wherever in the line they appear (a message, an
+exception's text, a URL inside a traceback), in any letter case.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import TextIO
@@ -25,7 +26,7 @@ class OneLineFormatter(logging.Formatter):
     def __init__(self, style: str = "text", secrets: dict[str, str] | None = None) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
         self.style = style
-        self.secrets = {k: v for k, v in (secrets or {}).items() if k}
+        self.secrets = secrets or {}
 
     def format(self, record: logging.LogRecord) -> str:
         if self.style == "json":
@@ -41,9 +42,16 @@ class OneLineFormatter(logging.Formatter):
             line = json.dumps(entry, ensure_ascii=False)
         else:
             line = super().format(record).replace("\r", "").replace("\n", "\\n")
-        for secret, name in self.secrets.items():
-            line = line.replace(secret, name)
-        return line
+        return redact(line, self.secrets)
+
+
+def redact(text: str, secrets: dict[str, str]) -> str:
+    """``text`` with each secret replaced by its stand-in, in any letter case (some errors
+    arrive capitalised: python-telegram-bot lower-cases all but an error's first letter)."""
+    for secret, shown in secrets.items():
+        if secret:
+            text = re.sub(re.escape(secret), shown, text, flags=re.IGNORECASE)
+    return text
 
 
 def setup_logging(
