@@ -4,6 +4,7 @@ and the installed `reading-group-bot` command (its own library, no checkout need
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import venv
 
@@ -11,11 +12,16 @@ from tests.conftest import ROOT
 
 
 def test_a_fresh_virtual_environment_installs_and_runs_the_bot(tmp_path):
+    # From a copy of the checkout: pip builds in the source folder, which must stay clean.
+    source = tmp_path / "source"
+    built_before = (ROOT / "build").exists()
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "data", "*.egg-info", ".*_cache", ".hypothesis", "__pycache__"))  # fmt: skip
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)],
         check=True, timeout=900,
     )  # fmt: skip
     command = environment / "bin" / "reading-group-bot"
@@ -38,4 +44,5 @@ def test_a_fresh_virtual_environment_installs_and_runs_the_bot(tmp_path):
     console = run("console", stdin="/quote stab in the back\n")
     assert console.returncode == 0, console.stderr
     assert "putin-v-prigozhin ¶11" in console.stdout
-    assert str(ROOT) not in console.stdout + check.stdout  # nothing read from the checkout
+    assert str(source) not in console.stdout + check.stdout  # nothing read from the source
+    assert (ROOT / "build").exists() == built_before  # the checkout was left as it was
