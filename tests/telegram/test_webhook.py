@@ -4,8 +4,11 @@ the database before Telegram hears 200."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import sqlite3
+import sys
 
 import aiohttp
 import pytest
@@ -129,3 +132,64 @@ async def test_health_answers_and_the_heartbeat_beats(hooked):
         assert r.status == 200
         assert (await r.json()) == {"ok": True}
     assert heartbeat_path(database).exists()
+
+
+async def test_kill_9_in_webhook_mode_loses_no_update_telegram_was_told_of(botapi, tmp_path):
+    """A real `run --webhook` process killed mid-stream: every update answered 200 is in the
+    log after the restart; the rest Telegram sends again (as this test does)."""
+    port = free_port()
+    database = tmp_path / "bot.sqlite3"
+    url = f"http://127.0.0.1:{port}/hook"
+    (tmp_path / "config.toml").write_text(
+        f'[storage]\ndatabase = "{database}"\n[webhook]\nurl = "{url}"\nport = {port}\n',
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": botapi.base_url,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET, "BOT_CONFIG": str(tmp_path / "config.toml")}  # fmt: skip
+    botapi.chat(GROUP, "supergroup", "Readers")
+    updates = [update(n, f"message {n} of the discussion") for n in range(1, 301)]
+    acknowledged: set[int] = set()
+
+    async def start() -> asyncio.subprocess.Process:
+        botapi.webhook = None
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--webhook", env=env,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        while botapi.webhook is None:  # noqa: ASYNC110  (the bot registers when it is up)
+            await asyncio.sleep(0.05)
+        return process
+
+    async def deliver(session: aiohttp.ClientSession, body: dict) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        try:
+            async with session.post(url, json=body, headers=headers) as response:
+                if response.status == 200:
+                    acknowledged.add(body["update_id"])
+        except aiohttp.ClientError:
+            pass  # no 200: Telegram keeps the update and sends it again
+
+    process = await start()
+    async with aiohttp.ClientSession() as session:
+        sending = [asyncio.create_task(deliver(session, u)) for u in updates]
+        while len(acknowledged) < 100:  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+        await asyncio.gather(*sending)
+        killed_with = len(acknowledged)
+        process = await start()
+        for body in updates:  # Telegram's redelivery of what it was not told of
+            if body["update_id"] not in acknowledged:
+                await deliver(session, body)
+    await asyncio.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), 60)
+
+    assert killed_with < len(updates)  # the kill came mid-stream
+    assert acknowledged == {u["update_id"] for u in updates}
+    with sqlite3.connect(database) as db:
+        logged = [r[0] for r in db.execute(
+            "SELECT message_id FROM messages WHERE is_bot = 0 ORDER BY message_id")]  # fmt: skip
+    assert logged == list(range(1, 301))  # every one, once
