@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
 
@@ -202,3 +203,28 @@ async def test_removed_bot_stops_logging_and_nothing_crosses_chats(botapi, runni
     text = parse_telegram_html(threads.params["text"])
     assert "stab in the back" in text
     assert "class war" not in text.casefold()
+
+
+async def test_the_retention_sweep_runs_at_start_and_deletes_only_old_messages(
+    botapi, commands, tmp_path
+):
+    from bot.storage import LoggedMessage, Store
+    from tests.conftest import start_bot, stop_bot
+
+    database = tmp_path / "bot.sqlite3"
+    store = await Store.open(database)
+    now = int(time.time())
+    for n, age_days in ((1, 40), (2, 10), (3, 0)):
+        await store.log_message(
+            LoggedMessage(GROUP, n, now - age_days * 86_400, 501, "Rosa", f"{age_days} days old")
+        )
+    await store.close()
+    bot = await start_bot(botapi, commands, database, retention_days=30)
+    try:
+        async with asyncio.timeout(5):
+            while await bot.store.count_messages(GROUP) == 3:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        kept = [m.text for m in await bot.store.since([GROUP], 0)]
+    finally:
+        await stop_bot(bot)
+    assert kept == ["10 days old", "0 days old"]
