@@ -153,6 +153,13 @@ async def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path)
     try:
         while not any(c.method == "getUpdates" for c in api.calls):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
+        health = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "health", cwd=tmp_path, env=env(),
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        said, _ = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 0, said
+        assert said.decode().startswith("healthy: last heartbeat")
         second = await start_process(tmp_path, base_url)
         _, refusal = await asyncio.wait_for(second.communicate(), 30)
         assert second.returncode == 2
@@ -163,6 +170,8 @@ async def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path)
         _, stderr = await asyncio.wait_for(first.communicate(), 30)
         await api.stop()
     assert first.returncode == 0
+    stopped = run_bot("health", "--config", str(tmp_path / "config.toml"))
+    assert stopped.returncode in (0, 1)  # a heartbeat fresh for 90 s after a stop is still fine
     lines = stderr.decode().splitlines()
     events = [json.loads(line) for line in lines]  # structured: one JSON object per line
     assert any(e["message"].startswith("Started as @ReadingGroupBot") for e in events)

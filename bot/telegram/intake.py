@@ -158,6 +158,7 @@ class Intake:
         last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
         backoff = 1.0
+        self.beat()
         while not self._stopping.is_set():
             try:
                 updates = await self._fetch(offset)
