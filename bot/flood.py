@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import math
-from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -22,27 +21,39 @@ FORGET_AT = 10_000  # members a throttle remembers before it drops those who are
 
 
 class Window:
-    """At most ``limit`` events in any ``period`` seconds."""
+    """At most ``limit`` events in any ``period`` seconds.
+
+    An event may be moved later once it is known to have happened later: a post counts from
+    when Telegram may have received it, which is up to when its answer came back (see
+    :meth:`settle`), so a slow request never lets the next ones crowd into its period.
+    """
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
-        self._times: deque[float] = deque()
+        self._times: list[list[float]] = []  # one cell per event, so it can be settled later
 
     def wait(self, now: float) -> float:
         """Seconds until one more event fits (0 if it fits now)."""
-        while self._times and self._times[0] <= now - self.period:
-            self._times.popleft()
+        self._times = [t for t in self._times if t[0] > now - self.period]
         if len(self._times) < self.limit:
             return 0.0
-        return self._times[0] + self.period - now
+        return min(t[0] for t in self._times) + self.period - now
 
-    def take(self, now: float) -> None:
-        self._times.append(now)
+    def take(self, now: float) -> list[float]:
+        """Count an event at ``now``; returns its cell for :meth:`settle`."""
+        cell = [now]
+        self._times.append(cell)
+        return cell
+
+    @staticmethod
+    def settle(cell: list[float], now: float) -> None:
+        """The event happened as late as ``now``."""
+        cell[0] = max(cell[0], now)
 
     def idle(self, now: float) -> bool:
         """Whether the window has forgotten every event (so it may be dropped)."""
-        return not self._times or self._times[-1] <= now - self.period
+        return all(t[0] <= now - self.period for t in self._times)
 
 
 class Verdict(enum.Enum):

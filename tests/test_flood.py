@@ -68,3 +68,11 @@ def test_idle_members_are_forgotten():
     assert throttle._members
     throttle.forget_idle(10.0)
     assert not throttle._members
+
+
+def test_a_slow_post_counts_from_when_its_answer_came_back():
+    window = Window(1, 10.0)
+    slow = window.take(0.0)
+    Window.settle(slow, 3.0)  # Telegram may have received it as late as 3.0
+    assert window.wait(10.0) == 3.0  # so the next waits until 13.0, not 10.0
+    assert window.wait(13.0) == 0.0

@@ -32,8 +32,10 @@ from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
-GROUP_LIMIT = (20, 61.0)  # posts per seconds into one group (a second of margin for latency)
-OVERALL_LIMIT = (30, 1.05)  # posts per seconds across all chats
+# Posts per seconds. Each post counts until its answer came back, so network delay cannot crowd
+# posts at Telegram's end; the small margins are for its clock.
+GROUP_LIMIT = (20, 61.0)  # into one group
+OVERALL_LIMIT = (30, 1.05)  # across all chats
 MAX_RETRIES = 3  # a request is tried at most this many more times
 BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
 MAX_RETRY_AFTER = 120.0  # a chat told to wait longer than this gives the request up
@@ -93,8 +95,7 @@ class Pacer(BaseRateLimiter[None]):
         attempt = 0
         while True:
             await self._resume(chat)
-            if posts:
-                await self._slot(chat)
+            cells = await self._slot(chat) if posts else []
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -118,6 +119,10 @@ class Pacer(BaseRateLimiter[None]):
                     "%s to chat %s failed (%s); retrying in %.0f s", endpoint, chat, exc, pause
                 )
                 await asyncio.sleep(pause)
+            finally:
+                done = time.monotonic()  # Telegram got it by now at the latest
+                for cell in cells:
+                    Window.settle(cell, done)
             attempt += 1
             self.retried += 1
 
@@ -131,8 +136,9 @@ class Pacer(BaseRateLimiter[None]):
             await asyncio.sleep(wait)
             until = self._paused.get(chat)
 
-    async def _slot(self, chat: int | str | None) -> None:
-        """Wait until a post into ``chat`` fits both windows, then count it."""
+    async def _slot(self, chat: int | str | None) -> list[list[float]]:
+        """Wait until a post into ``chat`` fits both windows, then count it (the cells are
+        settled when the request is done)."""
         group = None
         if chat is not None and (isinstance(chat, str) or chat < 0):
             group = self._groups.get(chat)
@@ -143,10 +149,10 @@ class Pacer(BaseRateLimiter[None]):
             now = time.monotonic()
             wait = max(self._overall.wait(now), group.wait(now) if group else 0.0)
             if wait <= 0:
-                self._overall.take(now)
+                cells = [self._overall.take(now)]
                 if group:
-                    group.take(now)
-                return
+                    cells.append(group.take(now))
+                return cells
             await asyncio.sleep(wait)
 
     def _forget_idle_groups(self) -> None:

@@ -9,6 +9,7 @@ import signal
 import socket
 import sqlite3
 import sys
+import time
 
 import aiohttp
 import pytest
@@ -58,7 +59,7 @@ async def hooked(botapi, commands, tmp_path):
 
 def update(update_id: int, text: str) -> dict:
     return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 1_763_000_000, "text": text,
+        "message_id": update_id, "date": int(time.time()), "text": text,
         "chat": {"id": GROUP, "type": "supergroup", "title": "Readers"},
         "from": {"id": 501, "is_bot": False, "first_name": "Rosa"},
         **({"entities": [{"type": "bot_command", "offset": 0, "length": text.index(" ")}]}
