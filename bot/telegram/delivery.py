@@ -104,7 +104,8 @@ class Pacer(BaseRateLimiter[None]):
                 self.waited_for_telegram += 1
                 if attempt >= self.max_retries or wait > MAX_RETRY_AFTER:
                     raise
-                # Only this chat waits; a request with no chat waits by itself.
+                # Only this chat waits (requests with no chat, such as inline answers, wait
+                # together).
                 self._paused[chat] = max(self._paused.get(chat, 0.0), time.monotonic() + wait)
                 log.warning(
                     "Telegram asks to wait %.0f s before %s to chat %s", wait, endpoint, chat
