@@ -18,7 +18,6 @@ from bot.summary import WORDS_PER_MINUTE, summarise
 from bot.terms import TermIndex
 from bot.text import word_count
 
-DEFAULT_MINUTES = 5
 SLACK = 1.25  # a reading may run a quarter over the reading time before it is split
 
 

@@ -72,8 +72,6 @@ class Pacer(BaseRateLimiter[None]):
         self._overall = Window(*overall_limit)
         self._groups: dict[int | str, Window] = {}
         self._paused: dict[int | str | None, float] = {}  # chat -> monotonic time it may resume
-        self.retried = 0  # requests tried again, for the logs and the benchmarks
-        self.waited_for_telegram = 0  # 429s Telegram answered
 
     async def initialize(self) -> None:
         pass
@@ -101,7 +99,6 @@ class Pacer(BaseRateLimiter[None]):
             except RetryAfter as exc:
                 seconds = exc.retry_after
                 wait = seconds if isinstance(seconds, int | float) else seconds.total_seconds()
-                self.waited_for_telegram += 1
                 if attempt >= self.max_retries or wait > MAX_RETRY_AFTER:
                     raise
                 # Only this chat waits (requests with no chat, such as inline answers, wait
@@ -125,7 +122,6 @@ class Pacer(BaseRateLimiter[None]):
                 for cell in cells:
                     Window.settle(cell, done)
             attempt += 1
-            self.retried += 1
 
     async def _resume(self, chat: int | str | None) -> None:
         until = self._paused.get(chat)

@@ -49,6 +49,11 @@ def _chat_key(update: Update) -> Hashable:
     return "other"
 
 
+def is_update(value: object) -> bool:
+    """Whether a JSON value is an update at all: an object with a numeric update id."""
+    return isinstance(value, dict) and isinstance(value.get("update_id"), int)
+
+
 class RawUpdates(HTTPXRequest):
     """The connection that gets updates, keeping them as Telegram sent them.
 
@@ -76,7 +81,7 @@ class RawUpdates(HTTPXRequest):
         result = answer.get("result") if isinstance(answer, dict) else None
         if not isinstance(result, list):
             return code, payload
-        updates = [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
+        updates = [u for u in result if is_update(u)]
         if len(updates) < len(result):
             log.warning("Skipped %d update(s) without an update id", len(result) - len(updates))
         self._kept = sorted(updates, key=lambda u: u["update_id"])
@@ -120,10 +125,7 @@ class Intake:
         if pending:
             log.info("Handling %d update(s) stored before the last stop", len(pending))
         for update_id, payload in pending:
-            update = await self._read(update_id, json.loads(payload))
-            if update is not None:
-                await self._log(update_id, update)
-                self._dispatch(update_id, update)
+            await self._accept(update_id, json.loads(payload))
 
     async def receive(self, raw: dict[str, Any]) -> None:
         """One update pushed to us (webhook mode): stored durably when this returns, then
@@ -131,10 +133,7 @@ class Intake:
         await self.store.save_updates(
             [(raw["update_id"], json.dumps(raw, ensure_ascii=False))], self.application.bot.id
         )
-        update = await self._read(raw["update_id"], raw)
-        if update is not None:
-            await self._log(update.update_id, update)
-            self._dispatch(update.update_id, update)
+        await self._accept(raw["update_id"], raw)
 
     async def until_stopped(self) -> None:
         await self._stopping.wait()
@@ -193,10 +192,7 @@ class Intake:
             backoff = 1.0
             offset = updates[-1]["update_id"] + 1
             for raw in updates:
-                update = await self._read(raw["update_id"], raw)
-                if update is not None:
-                    await self._log(update.update_id, update)
-                    self._dispatch(update.update_id, update)
+                await self._accept(raw["update_id"], raw)
         await self._confirm(offset)
         await self.drain()
 
@@ -222,11 +218,11 @@ class Intake:
         fetch.result()  # raises what went wrong
         return self.raw.take()
 
-    async def _read(self, update_id: int, raw: dict[str, Any]) -> Update | None:
-        """The update as python-telegram-bot's object; None if it cannot be read (a shape newer
-        than this version knows), in which case it is kept aside in the inbox, not retried."""
+    async def _accept(self, update_id: int, raw: dict[str, Any]) -> None:
+        """A stored update: read it, log it, and hand it to its chat's worker. One that cannot be
+        read (a shape newer than this version knows) is kept aside in the inbox, not retried."""
         try:
-            return Update.de_json(raw, self.application.bot)
+            update = Update.de_json(raw, self.application.bot)
         except Exception as exc:
             log.warning(
                 "Update %s (%s) cannot be read by this version (%s); kept aside in the inbox",
@@ -235,7 +231,9 @@ class Intake:
                 exc,
             )
             await self.store.set_aside(update_id)
-            return None
+            return
+        await self._log(update_id, update)
+        self._dispatch(update_id, update)
 
     async def _confirm(self, offset: int | None) -> None:
         """Tell Telegram what is stored, so it is not sent again (it would be ignored anyway)."""

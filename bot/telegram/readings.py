@@ -108,9 +108,13 @@ async def on_plan(update: Update, context: Context) -> None:
         error = None
         if action == "reset" and len(args) == 1:
             plan.order, plan.position, plan.last_reading = [], 0, None
-        elif action == "minutes" and len(args) == 2 and 1 <= (number(args[1]) or 0) <= MAX_MINUTES:
-            plan.minutes = int(args[1])
-        elif action == "move" and len(args) >= 3 and number(args[-1]) is not None:
+        elif (
+            action == "minutes"
+            and len(args) == 2
+            and 1 <= (minutes := number(args[1]) or 0) <= MAX_MINUTES
+        ):
+            plan.minutes = minutes
+        elif action == "move" and len(args) >= 3 and (position := number(args[-1])) is not None:
             found = library.find_article(" ".join(args[1:-1]))
             if len(found) != 1:
                 error = f"Which article is “{' '.join(args[1:-1])[:40]}”? Use its number in /articles or its id."  # noqa: E501
@@ -118,7 +122,7 @@ async def on_plan(update: Update, context: Context) -> None:
                 order = plan.order or [a.id for a in library.articles]
                 order += [a.id for a in library.articles if a.id not in order]
                 order.remove(found[0].id)
-                where = min(max(number(args[-1]) or 1, 1), len(order) + 1)
+                where = min(max(position, 1), len(order) + 1)
                 order.insert(where - 1, found[0].id)
                 plan.order = order
         else:

@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Config
-from bot.telegram.intake import Intake
+from bot.telegram.intake import Intake, is_update
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class _Updates(tornado.web.RequestHandler):
         except ValueError:
             self.set_status(400)
             return
-        if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+        if not is_update(raw):
             self.set_status(400)
             return
         try:
