@@ -16,14 +16,16 @@ from telegram.ext import ApplicationHandlerStop
 from bot.flood import Verdict
 from bot.reply import Reply
 from bot.telegram.handlers import Context, parse_command, send_reply
+from bot.telegram.record import sender_id, sender_name
 
 
-def _sender(update: Update) -> int | None:
-    """Who is asking: an anonymous admin or channel by the chat they post as."""
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None and update.callback_query is None:
-        return message.sender_chat.id
-    return update.effective_user.id if update.effective_user else None
+def _sender(update: Update) -> tuple[int, str] | None:
+    """Who is asking and their name: a member, or the chat an anonymous admin posts as."""
+    if update.message is not None:
+        member = sender_id(update.message)
+        return (member, sender_name(update.message)) if member is not None else None
+    user = update.effective_user
+    return (user.id, user.first_name) if user is not None else None
 
 
 def _asks_us(update: Update, username: str | None) -> bool:
@@ -46,9 +48,10 @@ def notice(name: str, seconds: int) -> str:
 
 async def hold_back_floods(update: Update, context: Context) -> None:
     """Stop handling a request from a member over their limit; tell them once."""
-    member = _sender(update)
-    if member is None or not _asks_us(update, context.bot.username):
+    sender = _sender(update)
+    if sender is None or not _asks_us(update, context.bot.username):
         return
+    member, name = sender
     now = time.monotonic()
     if update.inline_query is not None:
         if context.bot_data.inline_throttle.check(member, now) is Verdict.ANSWER:
@@ -59,9 +62,6 @@ async def hold_back_floods(update: Update, context: Context) -> None:
     if verdict is Verdict.ANSWER:
         return
     if verdict is Verdict.NOTICE:
-        name = update.effective_user.first_name if update.effective_user else "Friend"
-        if update.effective_message is not None and update.effective_message.sender_chat:
-            name = update.effective_message.sender_chat.title or name
         text = notice(name, throttle.seconds_until_allowed(member))
         query = update.callback_query
         if query is not None:

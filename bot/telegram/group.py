@@ -10,7 +10,7 @@ from bot.discussion import privacy_text
 from bot.quotes import board_reply
 from bot.reply import Reply, code
 from bot.telegram.handlers import Context, command_args, send_reply
-from bot.telegram.record import logging_on
+from bot.telegram.record import logging_on, sender_id
 from bot.text import number
 
 ADMIN_CACHE_SECONDS = 60.0
@@ -137,9 +137,9 @@ async def on_logging(update: Update, context: Context) -> None:
 async def on_forgetme(update: Update, context: Context) -> None:
     """/forgetme: delete the member's logged messages here and stop logging them."""
     message = update.effective_message
-    if message is None or message.from_user is None:
+    sender = sender_id(message) if message is not None else None
+    if message is None or sender is None:
         return
-    sender = message.sender_chat.id if message.sender_chat else message.from_user.id
     deleted = await context.bot_data.store.forget(message.chat_id, sender)
     reply = Reply().add(
         f"Done: I deleted {deleted} message{'s' if deleted != 1 else ''} of yours from this "

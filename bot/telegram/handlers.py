@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 
 from telegram import (
-    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -29,7 +28,7 @@ from bot.reply import Button, Reply, to_html
 from bot.storage import Store
 from bot.telegram.delivery import Undelivered, post
 from bot.telegram.intake import RawUpdates
-from bot.telegram.record import LogPolicy, record_bot_posts
+from bot.telegram.record import LogPolicy, is_group, record_bot_posts
 from bot.text import number
 
 log = logging.getLogger(__name__)
@@ -89,10 +88,6 @@ def command_args(message: Message) -> str:
     return parsed.args if parsed else ""
 
 
-def _is_group(chat: Chat) -> bool:
-    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
-
-
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 MAX_MORE_PAGES = 30  # "More" pages through at most this many pages of matches
 
@@ -128,7 +123,7 @@ async def send_reply(
             data.store,
             message.chat_id,
             to_html(reply),
-            reply_to=message.message_id if _is_group(message.chat) else None,
+            reply_to=message.message_id if is_group(message.chat) else None,
             topic=message.message_thread_id if message.is_topic_message else None,
             markup=keyboard(reply.buttons),
         )
@@ -143,7 +138,7 @@ async def send_reply(
         refs=reply.refs,
     )
     puller = puller or message.from_user
-    if reply.pulled and sent and _is_group(message.chat) and puller is not None:
+    if reply.pulled and sent and is_group(message.chat) and puller is not None:
         for ref in reply.pulled:
             await data.store.record_pull(
                 message.chat_id, sent[0].message_id, ref, puller.id, puller.full_name, "quote"
@@ -159,7 +154,7 @@ async def on_command(update: Update, context: Context) -> None:
     parsed = parse_command(message) if message else None
     if message is None or parsed is None:
         return
-    username = context.bot.username if _is_group(message.chat) else None
+    username = context.bot.username if is_group(message.chat) else None
     target = message.reply_to_message
     replied = (target.text or target.caption) if target is not None else None
     reply = context.bot_data.commands.handle(
@@ -232,7 +227,7 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     if message is None or parsed is None:
         return
     addressed_to_us = (parsed.addressee or "").casefold() == (context.bot.username or "").casefold()
-    if _is_group(message.chat) and not addressed_to_us:
+    if is_group(message.chat) and not addressed_to_us:
         return  # in a group, a bare unknown command may belong to another bot
     if parsed.addressee and not addressed_to_us:
         return

@@ -49,6 +49,14 @@ def visible_text(message: Message) -> str:
     return ""
 
 
+def sender_id(message: Message) -> int | None:
+    """Who sent a message: the chat it was sent as (an anonymous admin, a channel), else the
+    member."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    return message.from_user.id if message.from_user else None
+
+
 def sender_name(message: Message) -> str:
     if message.sender_chat is not None:
         return message.sender_chat.title or message.sender_chat.username or "anonymous"
@@ -74,16 +82,11 @@ def forwarded_from(message: Message) -> str | None:
 def logged(message: Message, bot_id: int, **extra: object) -> LoggedMessage:
     """A Telegram message as the log keeps it."""
     target = message.reply_to_message
-    sender = (
-        message.sender_chat.id
-        if message.sender_chat
-        else (message.from_user.id if message.from_user else None)
-    )
     return LoggedMessage(
         chat_id=message.chat_id,
         message_id=message.message_id,
         date=int(message.date.timestamp()),
-        sender_id=sender,
+        sender_id=sender_id(message),
         sender_name=sender_name(message),
         text=visible_text(message),
         is_bot=bool(message.from_user and message.from_user.is_bot),
