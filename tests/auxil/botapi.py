@@ -7,7 +7,8 @@ callback data over 64 bytes, and posts beyond Telegram's flood limits (20 a minu
 group, 30 a second overall), which it answers with 429 and ``retry_after`` as Telegram does.
 
 Faults can be injected per method (and per chat): an error with its parameters, a time-out,
-a dropped connection, or a response that is not JSON.
+a dropped connection, or a response that is not JSON; and the two Telegram cannot tell the bot
+about, a request it carried out whose answer is lost: answered too late, or cut off.
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ class Call:
 class Fault:
     """One injected failure: an error answer (``status``, ``description``, ``parameters``), or
     ``kind`` "timeout" (no answer for ``delay`` seconds), "drop" (the connection is closed)
-    or "garbage" (a 200 whose body is not JSON). ``chat_id`` limits it to one chat."""
+    or "garbage" (a 200 whose body is not JSON). Two kinds carry the request out first, as
+    Telegram may: "late" (done, but answered only after ``delay`` seconds) and "cut" (done, then
+    the connection is closed before the answer). ``chat_id`` limits it to one chat."""
 
     status: int = 500
     description: str = "Internal Server Error"
@@ -395,7 +398,7 @@ class BotAPIStandIn:
         self.calls.append(call)
         try:
             fault = self._fault_for(method, params)
-            if fault is not None:
+            if fault is not None and fault.kind not in ("late", "cut"):
                 return await self._inject(request, call, fault)
             if method in ("sendMessage", "sendDocument") and self.flood_limits:
                 wait = self._flood_wait(int(params.get("chat_id") or 0))
@@ -408,6 +411,8 @@ class BotAPIStandIn:
                 return self._error(call, 404, "Not Found: method not found")
             result = await handler(params)
             call.result = result
+            if fault is not None:  # carried out; the answer is lost
+                return await self._lose_answer(request, fault, result)
             return web.json_response({"ok": True, "result": result})
         except _Refusal as refusal:
             return self._error(call, 400, f"Bad Request: {refusal}")
@@ -445,6 +450,16 @@ class BotAPIStandIn:
             call.ok, call.error = False, "not JSON"
             return web.Response(text=fault.body, status=200)
         return self._error(call, fault.status, fault.description, fault.parameters)
+
+    async def _lose_answer(
+        self, request: web.Request, fault: Fault, result: Any
+    ) -> web.StreamResponse:
+        if fault.kind == "late":
+            await asyncio.sleep(fault.delay)
+            return web.json_response({"ok": True, "result": result})
+        assert request.transport is not None
+        request.transport.close()
+        return web.Response()
 
     def _flood_wait(self, chat_id: int) -> int:
         """Seconds Telegram would ask to wait before this post, or 0 to accept it (and count
