@@ -20,6 +20,8 @@ from bot.storage import Store, StoredMessage
 
 LATEST_LINES = 5
 LINE_CHARS = 160
+CAPTION_LIMIT = 1024  # Telegram's limit on a caption's visible text, in UTF-16 code units
+FILE_NAME_CHARS = 64
 _REF = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\s?¶\d+(?:\.\d+(?:-\d+)?)?")
 
 
@@ -50,6 +52,55 @@ class Export:
     markdown: str
     html: str
     messages: int
+
+    def file_name(self, suffix: str) -> str:
+        """The name the file is sent under: only letters, digits, ``.``, ``_`` and ``-`` (no
+        path, no control characters, nothing a member's device could read as a folder), short,
+        never empty."""
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", self.name).strip("-.")[:FILE_NAME_CHARS]
+        return f"{stem or 'discussion'}.{suffix}"
+
+    @property
+    def caption(self) -> str:
+        """The caption sent with the files, as Telegram HTML (see :func:`caption_html`)."""
+        return caption_html(self.title, f" ({self.messages} messages)")
+
+
+def caption_html(text: str, note: str = "", limit: int = CAPTION_LIMIT) -> str:
+    """``text`` and then ``note`` as a caption in Telegram's HTML parse mode: escaped, since a
+    member's ``<`` or ``&`` would otherwise be read as markup (and refused), and cut with "…" so
+    the visible text fits ``limit`` as Telegram counts it (UTF-16 code units, after entities are
+    parsed). ``text`` is cut before it is escaped, so no escape sequence is ever cut in half,
+    and between characters, so no surrogate pair either; ``note`` is kept whole."""
+    room = limit - _utf16(note)
+    if _utf16(text) > room:
+        cut, used = [], _utf16("…")
+        for char in text:
+            used += _utf16(char)
+            if used > room:
+                break
+            cut.append(char)
+        text = "".join(cut) + "…"
+    return html.escape(text + note, quote=False)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
+_MD_LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def markdown_literal(text: str) -> str:
+    """Text as Markdown shows it, literally: every character that Markdown would read as markup
+    (emphasis, code, links, raw HTML such as ``<script>``, entities such as ``&amp;``, and
+    headings or lists at a line's start) escaped with a backslash, which renders as nothing."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
+        text,
+    )
 
 
 def _line(text: str, limit: int = LINE_CHARS) -> str:
@@ -184,7 +235,8 @@ class Discussion:
                 level += 1
             return level
 
-        md = [f"# {title}", "", f"{len(messages)} messages, times in {self.tz.key}.", ""]
+        md = [f"# {markdown_literal(title)}", ""]
+        md += [f"{len(messages)} messages, times in {markdown_literal(self.tz.key)}.", ""]
         page = [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
@@ -212,9 +264,12 @@ class Discussion:
                 notes.append("passages: " + ", ".join(refs))
             meta = f" · {' · '.join(notes)}" if notes else ""
             indent = "  " * level
-            md.append(f"{indent}- **{who}** ({when}) #{message.message_id}{meta}")
+            md.append(
+                f"{indent}- **{markdown_literal(who)}** ({when}) #{message.message_id}"
+                + markdown_literal(meta)
+            )
             for line in message.text.splitlines() or [""]:
-                md.append(f"{indent}  > {line}")
+                md.append(f"{indent}  > {markdown_literal(line)}")
             md.append("")
             page.append(
                 f'<div class="m" id="m{message.message_id}" style="margin-left:{level * 1.5}em">'

@@ -93,10 +93,12 @@ async def on_export(update: Update, context: Context) -> None:
     if not export.messages:
         await send_reply(message, Reply().add("Nothing logged in that time."), context)
         return
+    # The caption is read in the bot's default HTML parse mode (bot/telegram/app.py): the
+    # title quotes the thread's opening message, so Export.caption escapes it and cuts it.
     for suffix, body in (("md", export.markdown), ("html", export.html)):
         await message.reply_document(
-            InputFile(body.encode(), filename=f"{export.name}.{suffix}"),
-            caption=f"{export.title} ({export.messages} messages)"[:1024],
+            InputFile(body.encode(), filename=export.file_name(suffix)),
+            caption=export.caption,
         )
 
 

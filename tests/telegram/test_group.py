@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
@@ -118,6 +119,42 @@ async def test_export_a_thread_as_markdown_and_html(botapi, running_bot):
     assert "  - **Rosa**" in md_text  # the reply is indented under the post
     assert "Who leads it? &lt;script&gt;" in html_text  # escaped
     assert "<script>" not in html_text
+
+
+HOSTILE = "1 < 2 & <b>bold</b> </i> *not em* [a](b) &amp; <script>x()</script>"
+
+
+async def test_export_of_a_thread_opened_with_markup_is_escaped_in_caption_and_files(
+    botapi, running_bot
+):
+    botapi.chat(GROUP, "supergroup")
+    opening = botapi.send_text(HOSTILE, chat_id=GROUP, topic=77, first_name="R&D <team>")
+    await settle(botapi, running_bot)
+    botapi.send_text("/export@ReadingGroupBot", chat_id=GROUP, topic=77, reply_to=opening)
+    await settle(botapi, running_bot, 0.6)
+    assert [c.error for c in botapi.refused()] == []
+    markdown, page = botapi.documents()
+    for document in (markdown, page):  # the caption parses, and shows the words as written
+        caption = parse_telegram_html(document.params["caption"])
+        assert caption == f"Thread: {HOSTILE} (2 messages)"
+    (name_md, md), (name_html, html_bytes) = markdown.params["document"], page.params["document"]
+    assert re.fullmatch(r"thread-100500-77\.md", name_md)
+    assert re.fullmatch(r"thread-100500-77\.html", name_html)
+    md_text, html_text = md.decode(), html_bytes.decode()
+    # Markdown shows the words literally: no tag, entity, emphasis or link survives unescaped
+    assert (
+        r"> 1 \< 2 \& \<b\>bold\</b\> \</i\> \*not em\* \[a\](b) \&amp; "
+        r"\<script\>x()\</script\>"
+    ) in md_text
+    assert r"- **R\&D \<team\>**" in md_text
+    # HTML escapes them: the page shows the words and runs nothing
+    assert (
+        "1 &lt; 2 &amp; &lt;b&gt;bold&lt;/b&gt; &lt;/i&gt; *not em* [a](b) &amp;amp; "
+        "&lt;script&gt;x()&lt;/script&gt;"
+    ) in html_text
+    assert '<span class="who">R&amp;D &lt;team&gt;</span>' in html_text
+    assert "<script" not in html_text
+    assert "<b>" not in html_text
 
 
 async def test_export_days_and_bad_arguments(botapi, running_bot):

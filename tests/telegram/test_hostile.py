@@ -12,7 +12,8 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.auxil.botapi import BotAPIStandIn
+from bot.discussion import CAPTION_LIMIT, Export, caption_html
+from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html, utf16_length
 from tests.test_hostile import NASTY
 
 GROUP = -100321
@@ -153,3 +154,38 @@ async def test_odd_updates_are_logged_or_ignored_without_a_fault(
         aside = db.execute("SELECT payload FROM inbox WHERE done = 2").fetchall()
     assert [json.loads(p)["poll"]["id"] for (p,) in aside] == ["p"]
     assert "cannot be read by this version" in caplog.text
+
+
+# A caption's words: markup-like, astral (two UTF-16 units each), long enough to be cut.
+CAPTION_TEXT = st.one_of(
+    NASTY,
+    st.text(max_size=1200),
+    st.builds(lambda c, n, t: c * n + t, st.sampled_from(["<", "&", "😀", "é", "a"]),
+              st.integers(1000, 1100), NASTY),
+)  # fmt: skip
+
+
+@settings(max_examples=150, database=None, deadline=None)
+@given(CAPTION_TEXT, st.sampled_from(["", " (2 messages)", " (1000000 messages)"]))
+def test_any_caption_is_accepted_within_the_limit_and_shown_as_written(text, note):
+    visible = parse_telegram_html(caption_html(text, note))  # Telegram's parser accepts it
+    assert utf16_length(visible) <= CAPTION_LIMIT
+    assert visible.endswith(note)
+    shown = visible.removesuffix(note) if note else visible
+    if utf16_length(text + note) <= CAPTION_LIMIT:
+        assert shown == text  # whole, nothing garbled
+    else:
+        assert shown.endswith("…")  # marked as cut
+        assert text.startswith(shown[:-1])  # a true prefix
+        assert utf16_length(visible) >= CAPTION_LIMIT - 1  # cut where it had to be, not early
+
+
+@settings(max_examples=100, database=None, deadline=None)
+@given(NASTY)
+def test_any_export_name_makes_a_safe_file_name(name):
+    file_name = Export(name, "title", "", "", 1).file_name("html")
+    stem = file_name.removesuffix(".html")
+    assert stem
+    assert len(stem) <= 64
+    assert all(c.isascii() and (c.isalnum() or c in "_-") for c in stem), file_name
+    assert not stem.startswith((".", "-"))
