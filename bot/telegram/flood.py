@@ -1,14 +1,17 @@
 """Members who flood the bot with commands or button presses: one polite notice, then their
-requests go unanswered until they slow down (see :class:`bot.flood.Throttle`).
+requests go unanswered until they slow down (see :class:`bot.flood.Throttle` for the numbers,
+which a person clicking through the bot's answers never reaches).
 
 This runs before every other handler. What members write is logged before it runs, in the
 intake, so a throttled member loses nothing from the discussion log; only answers are held
-back, and other members and other chats are answered as usual.
+back, and other members and other chats are answered as usual. Each command meant for this bot
+and each button press counts once; inline queries (one per keystroke) have a looser bucket of
+their own and are held back without a word.
 """
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -40,21 +43,23 @@ def _asks_us(update: Update, username: str | None) -> bool:
 
 
 def notice(name: str, seconds: int) -> str:
+    """What a member over the limit is told, once an episode. A request sent during the pause
+    starts it again (see :class:`bot.flood.Throttle`), hence "after a pause", not "in"."""
     return (
-        f"{name}, that is more than I can answer at once. I'll take your next request in about "
-        f"{seconds} s; the ones before then are skipped."
+        f"{name}, that is more than I can answer at once. I'll take your next request after a "
+        f"pause of about {seconds} s; the ones before then are skipped."
     )
 
 
 async def hold_back_floods(update: Update, context: Context) -> None:
-    """Stop handling a request from a member over their limit; tell them once."""
+    """Stop handling a request from a member over their limit; tell them once a flood."""
     sender = _sender(update)
     if sender is None or not _asks_us(update, context.bot.username):
         return
     member, name = sender
-    now = time.monotonic()
+    now = monotonic()  # when the chat's worker gets to it; a test may stop the clock
     if update.inline_query is not None:
-        if context.bot_data.inline_throttle.check(member, now) is Verdict.ANSWER:
+        if context.bot_data.inline_throttle.allow(member, now):
             return
         raise ApplicationHandlerStop
     throttle = context.bot_data.throttle
