@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from bot.library import LibraryError, load_library
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.search import FuzzyIndex
 from bot.storage import StorageError, Store
+from bot.writable import NotWritable, explain, is_disk_trouble
 
 log = logging.getLogger("bot")
 HEALTHY_WITHIN = 90.0  # seconds: a running bot beats at least every 25 (polling) or 15 s
@@ -305,8 +308,10 @@ def main(argv: list[str] | None = None) -> int:
             "import-history needs the export file and --chat, e.g. "
             "python -m bot import-history result.json --chat -1001234567890"
         )
+    database: Path | None = None  # for an error that does not name its file
     try:
         config = load_config(options.config)
+        database = Path(config.database)
         setup_logging(config)
         if options.command == "import-history":
             return asyncio.run(_import(config, Path(options.path[0]), options.chat, options.bot_id))
@@ -327,9 +332,22 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "start":
             sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
         return run_console(_commands(config))
+    except NotWritable as exc:
+        # 1, not 2: systemd restarts the bot, and a full disk or a read-only mount may be fixed
+        # while it retries.
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
     except (ConfigError, LibraryError, StorageError, HistoryError) as exc:
         sys.stderr.write(f"error: {exc}\n")
-        return 2
+        return 1 if isinstance(exc, StorageError) and is_disk_trouble(exc.__cause__) else 2
+    except (OSError, sqlite3.Error) as exc:
+        if not is_disk_trouble(exc):
+            log.critical("The bot stopped on an unexpected error", exc_info=True)
+            return 1
+        named = exc.filename if isinstance(exc, OSError) else None
+        where = Path(os.fsdecode(named)) if named else Path(database or "the database")
+        sys.stderr.write(f"error: {explain(where, exc)}\n")
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception:

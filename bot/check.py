@@ -1,23 +1,28 @@
 """``python -m bot check``: is this installation ready to run?
 
-Each check gives a line: the configuration, the database (integrity and schema), the library,
-whether a bot is running on the database, and the token (asked of Telegram with getMe when the
-network allows; that one lives in the Telegram layer and is passed in). The command exits
-non-zero when any check fails, saying why.
+Each check gives a line: the configuration, the database (sound, a schema this version reads,
+and writable: a test row committed), the library, whether a bot is running on the database, and
+the token (asked of Telegram with getMe when the network allows; that one lives in the Telegram
+layer and is passed in). The command exits non-zero when any check fails, saying why.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.backup import verify
 from bot.config import Config
 from bot.library import LibraryError, load_library
 from bot.lock import is_running
-from bot.storage import MIGRATIONS, StorageError
+from bot.storage import MIGRATIONS
+from bot.writable import explain, probe_folder
+
+STATE_SINCE = 4  # the migration that made the state table the write probe writes to
 
 
 @dataclass(frozen=True)
@@ -35,21 +40,83 @@ class TokenUnchecked(Exception):
 
 
 def check_database(database: Path) -> Finding:
+    """Sound, of a schema this version reads, and writable: the file opens for writing, its
+    folder takes a file (written, flushed, deleted), and the database commits a row. A
+    read-only file or folder, a full disk or a damaged database fail here, with what to do,
+    rather than at the bot's first message. Every descriptor and connection is closed on
+    return, so :func:`~bot.lock.is_running` may follow."""
     if not database.exists():
+        folder = next(p for p in database.absolute().parents if p.is_dir())
+        try:
+            probe_folder(folder)  # `run` creates the folders below it and the file
+        except OSError as exc:
+            return Finding(False, "database", explain(folder, exc))
         return Finding(True, "database", f"{database} does not exist yet; `run` creates it")
     try:
-        version = verify(database)
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            messages = connection.execute("SELECT count(*) FROM messages").fetchone()[0]
-    except (StorageError, sqlite3.Error) as exc:
-        return Finding(False, "database", str(exc))
+        # Before any SQLite connection: closing this descriptor while one is open would drop
+        # the connection's locks (see bot.lock).
+        os.close(os.open(database, os.O_RDWR))
+    except OSError as exc:
+        return Finding(False, "database", explain(database, exc))
+    try:
+        probe_folder(database.parent)  # SQLite makes its -wal and -shm files there
+    except OSError as exc:
+        return Finding(False, "database", explain(database.parent, exc))
+    try:
+        with contextlib.closing(sqlite3.connect(database, timeout=5, isolation_level=None)) as db:
+            return _check_contents(database, db)
+    except (OSError, sqlite3.Error) as exc:
+        return Finding(False, "database", explain(database, exc))
+
+
+def _check_contents(database: Path, db: sqlite3.Connection) -> Finding:
+    # quick_check: the structure of every page, in time proportional to the file (the full
+    # integrity_check a restore runs also matches each index to its table, much slower).
+    [(result,)] = db.execute("PRAGMA quick_check(1)").fetchall()
+    if result != "ok":
+        damaged = explain(database, sqlite3.DatabaseError("database disk image is malformed"))
+        return Finding(False, "database", f"{damaged} (quick_check: {' '.join(result.split())})")
+    if database.stat().st_size == 0:
+        return Finding(True, "database", f"{database}: empty, writable; `run` creates the tables")
+    known = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not known:
+        return Finding(
+            False, "database", f"{database}: not a database of this bot (it has no table "
+            "schema_migrations) — check storage.database",
+        )  # fmt: skip
+    version = int(db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0)
     latest = MIGRATIONS[-1][0]
+    if version > latest:
+        return Finding(
+            False, "database", f"{database}: made by a newer version of the bot (schema "
+            f"{version}, this one knows {latest}); upgrade the bot first",
+        )  # fmt: skip
+    messages = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+    # The write probe: what the bot does with each update, a write transaction committed.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if version >= STATE_SINCE:
+            db.execute(
+                "INSERT OR REPLACE INTO state (key, value) VALUES ('check_probe', ?)",
+                (int(time.time()),),
+            )
+        db.execute("COMMIT")
+    finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+    wrote = (
+        "a test row written and committed"
+        if version >= STATE_SINCE
+        else f"write lock taken, no test row (schema {version} has no state table yet)"
+    )
     pending = (
         f"; {latest - version} migration(s) will be applied at start" if version < latest else ""
     )
     return Finding(
         True, "database", f"{database}: intact, schema {version} of {latest}{pending}, "
-        f"{messages:,} messages logged",
+        f"{messages:,} messages logged; writable: {wrote}",
     )  # fmt: skip
 
 
@@ -70,8 +137,13 @@ async def run_checks(
     findings = [Finding(True, "config", config.source)]
     findings.append(check_database(config.database))
     findings.append(check_library(config))
-    running = is_running(config.database)
-    findings.append(Finding(True, "instance", running or "no bot is running on this database"))
+    # After check_database has closed its connections (see bot.lock on descriptors).
+    try:
+        running = is_running(config.database)
+    except OSError as exc:
+        findings.append(Finding(False, "instance", explain(config.database, exc)))
+    else:
+        findings.append(Finding(True, "instance", running or "no bot is running on this database"))
     if not config.token:
         findings.append(Finding(False, "token", "none set: put it in $TELEGRAM_BOT_TOKEN"))
     else:

@@ -25,10 +25,16 @@ _NOTHING_LOST = "nothing was lost: Telegram keeps updates the bot has not confir
 _DISK_FULL = (
     f"the disk is full — free some space on it (the bot needs room for its log); {_NOTHING_LOST}"
 )
-_RESTORE = (
-    "stop the bot, keep a copy of the file, and put a backup in place with "
-    "`python -m bot restore BACKUP.sqlite3`"
-)
+
+
+def _restore(path: Path) -> str:
+    # Moved aside first: a restore keeps the database it replaces by copying it with SQLite,
+    # which a damaged file may refuse.
+    return (
+        f"stop the bot, move the file aside (`mv {path} {path}.damaged`), and put a backup in "
+        "place with `python -m bot restore BACKUP.sqlite3`"
+    )
+
 
 # SQLite's result codes (the low byte is the primary code; see sqlite.org/rescode.html).
 _SQLITE_BUSY = 5
@@ -124,8 +130,8 @@ def _os_words(path: Path, error: OSError) -> str | None:
         )
     if code in (errno.EACCES, errno.EPERM):
         return (
-            f"permission denied to {_user()} — let that user write it and its folder "
-            "(chown or chmod), or set storage.database to a folder it may write"
+            f"permission denied to {_user()} — give that user write access to it (chown or "
+            "chmod), or set storage.database to a folder it may write"
         )
     if code == errno.ENOSPC:
         return _DISK_FULL
@@ -175,11 +181,11 @@ def _sqlite_words(path: Path, error: sqlite3.Error) -> str | None:
             "that it is sound (`dmesg`), then run `python -m bot check`"
         )
     if primary == _SQLITE_CORRUPT:
-        return f"the database is damaged — {_RESTORE}"
+        return f"the database is damaged — {_restore(path)}"
     if primary == _SQLITE_NOTADB:
         return (
             "this is not an SQLite database (damaged, or another file) — check storage.database; "
-            f"if it is the bot's, {_RESTORE}"
+            f"if it is the bot's, {_restore(path)}"
         )
     if primary == _SQLITE_CANTOPEN:
         return (

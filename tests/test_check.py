@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 
-from bot.check import TokenUnchecked, run_checks
+import pytest
+
+from bot.check import TokenUnchecked, check_database, run_checks
 from bot.config import Config, Secret
-from bot.storage import MIGRATIONS, Store
+from bot.storage import MIGRATIONS, LoggedMessage, Store
 from tests.conftest import SEEDS, TOKEN
+from tests.test_writable import give_to_nobody, shared_folder, unprivileged
 
 
 async def username(config: Config) -> str:
@@ -33,7 +38,12 @@ async def test_a_ready_installation_passes_every_check(tmp_path):
     found = lines(await run_checks(config, username))
     assert all(ok for ok, _ in found.values()), found
     latest = MIGRATIONS[-1][0]
-    assert found["database"][1].endswith(f"intact, schema {latest} of {latest}, 0 messages logged")
+    assert found["database"][1] == (
+        f"{database}: intact, schema {latest} of {latest}, 0 messages logged; "
+        "writable: a test row written and committed"
+    )
+    with sqlite3.connect(database) as db:  # the write probe's row, committed
+        assert db.execute("SELECT count(*) FROM state WHERE key = 'check_probe'").fetchone() == (1,)
     assert found["library"][1] == f"5 articles in {SEEDS}"
     assert found["token"][1] == "accepted by Telegram: @ReadingGroupBot"
 
@@ -44,10 +54,9 @@ async def test_each_problem_is_named(tmp_path):
     (tmp_path / "lib").mkdir()
     config = Config(token=Secret(TOKEN), database=database, library=tmp_path / "lib")
     found = lines(await run_checks(config, refused))
-    assert found["database"] == (
-        False,
-        f"{database}: not a database of this bot (file is not a database)",
-    )
+    ok, said = found["database"]
+    assert not ok
+    assert said.startswith(f"{database}: this is not an SQLite database (damaged, or another file)")
     assert not found["library"][0]
     assert found["token"] == (False, "Telegram refused the token; check it with @BotFather")
 
@@ -73,3 +82,99 @@ async def test_no_token_fails_and_an_old_schema_is_reported(tmp_path):
     )
     with sqlite3.connect(database) as db:  # the check changed nothing
         assert db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 7
+
+
+async def test_an_old_schema_without_the_state_table_is_probed_without_a_row(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    await (await Store.open(database, upto=3)).close()
+    finding = check_database(database)
+    assert finding.ok
+    assert finding.detail.endswith(
+        "writable: write lock taken, no test row (schema 3 has no state table yet)"
+    )
+
+
+async def logged(database, messages: int = 300) -> None:
+    store = await Store.open(database)
+    for n in range(messages):
+        await store.log_message(
+            LoggedMessage(-100, n, 1_700_000_000 + n, 501, "Rosa", f"message {n}")
+        )
+    await store.close()
+
+
+async def test_a_damaged_index_page_fails_with_the_file_named(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    await logged(database)
+    with sqlite3.connect(database) as db:
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        [page] = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'messages_date'"
+        ).fetchone()
+    with database.open("r+b") as file:  # the index's root page: its header overwritten
+        file.seek((page - 1) * page_size)
+        file.write(b"\xff" * 64)
+    finding = check_database(database)
+    assert not finding.ok
+    assert finding.detail.startswith(f"{database}: the database is damaged — ")
+    assert "python -m bot restore" in finding.detail
+    assert "quick_check:" in finding.detail
+
+
+async def test_a_truncated_database_fails_with_the_file_named(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    await logged(database)
+    with database.open("r+b") as file:
+        file.truncate(database.stat().st_size // 2)
+    finding = check_database(database)
+    assert not finding.ok
+    assert finding.detail.startswith(f"{database}: the database is damaged — "), finding.detail
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+async def test_a_read_only_database_or_folder_fails_the_check(read_only):
+    """As a user who may not write there: root ignores permission bits, so as root the check
+    runs as nobody."""
+    with shared_folder() as folder:
+        data = folder / "data"
+        data.mkdir()
+        database = data / "bot.sqlite3"
+        await logged(database, 3)
+        if read_only == "file":  # the folder is the user's, the file root's (or read-only)
+            give_to_nobody(data)
+            database.chmod(0o444)
+        else:  # the file is the user's, the folder root's (or read-only)
+            give_to_nobody(database)
+            data.chmod(0o555)
+        config = folder / "c.toml"
+        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+        result = unprivileged(
+            [sys.executable, "-m", "bot", "check", "--config", str(config)],
+            cwd=folder,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
+        )
+        assert result.returncode == 1
+        assert "Traceback" not in result.stdout + result.stderr
+        [line] = [line for line in result.stdout.splitlines() if "database:" in line]
+        where = database if read_only == "file" else data
+        assert line.startswith(f"FAIL  database: {where}: permission denied to "), line
+        assert "chown or chmod" in line
+        assert "ok    instance: no bot is running on this database" in result.stdout
+        assert sqlite3.connect(database).execute("SELECT count(*) FROM messages").fetchone() == (3,)
+
+
+def test_a_missing_database_in_a_folder_it_may_not_write_fails():
+    with shared_folder() as folder:
+        if os.geteuid() != 0:
+            folder.chmod(0o555)
+        config = folder / "c.toml"
+        config.write_text(f'[storage]\ndatabase = "{folder}/data/bot.sqlite3"\n', encoding="utf-8")
+        result = unprivileged(
+            [sys.executable, "-m", "bot", "check", "--config", str(config)],
+            cwd=folder,
+            env={k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
+        )
+        assert result.returncode == 1
+        assert f"FAIL  database: {folder}: permission denied to " in result.stdout, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+        assert not (folder / "data").exists()  # the check makes nothing

@@ -254,3 +254,60 @@ def test_backup_and_restore_from_the_command_line(tmp_path):
     bad = run_bot("restore", str(config), "--config", str(config))
     assert bad.returncode == 2
     assert "not a database of this bot" in bad.stderr
+
+
+def test_run_through_a_hard_link_to_a_held_database_stops_at_once(tmp_path):
+    """One database, one bot, whatever name it is reached by: the lock is on the file."""
+    from tests.test_lock import held
+
+    database = tmp_path / "data" / "bot.sqlite3"
+    (tmp_path / "elsewhere").mkdir()
+    linked = tmp_path / "elsewhere" / "bot.sqlite3"
+    config = tmp_path / "c.toml"
+    config.write_text(f'[storage]\ndatabase = "{linked}"\n', encoding="utf-8")
+    with held(database) as holder:
+        os.link(database, linked)
+        result = run_bot(
+            "run",
+            "--config",
+            str(config),
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=UNREACHABLE,
+        )
+    assert result.returncode == 2, result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(f"error: another instance is using {linked} (pid {holder.pid}, ")
+    assert "cannot reach the Bot API" not in result.stderr  # stopped before Telegram
+
+
+async def test_run_and_backup_on_a_read_only_folder_say_so_in_one_line():
+    """Exit 1, not 2: systemd retries, and the mount or the permissions may be fixed meanwhile."""
+    from bot.storage import Store
+    from tests.test_writable import shared_folder, unprivileged
+
+    with shared_folder() as folder:
+        database = folder / "data" / "bot.sqlite3"
+        await (await Store.open(database)).close()
+        if os.geteuid() != 0:  # as root, all of it is root's and the test runs as nobody
+            for path, mode in [(database, 0o444), (database.parent, 0o555), (folder, 0o555)]:
+                path.chmod(mode)
+        config, new = folder / "c.toml", folder / "new.toml"
+        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+        new.write_text(f'[storage]\ndatabase = "{folder}/new/bot.sqlite3"\n', encoding="utf-8")
+        extra = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": UNREACHABLE}
+        results = [
+            (unprivileged([sys.executable, "-m", "bot", *args], cwd=folder, env=env(**extra)), path)
+            for args, path in [
+                (["run", "--config", str(config)], database),
+                (["run", "--config", str(new)], folder / "new"),
+                (["backup", str(folder / "backups" / "copy.sqlite3"), "--config", str(config)],
+                 folder / "backups"),
+            ]
+        ]  # fmt: skip
+    for result, path in results:
+        assert result.returncode == 1, result.stderr
+        last_line = result.stderr.strip().splitlines()[-1]
+        assert last_line.startswith(f"error: {path}: permission denied to "), result.stderr
+        assert "chown or chmod" in last_line
+        assert "Traceback" not in result.stderr
+        assert "unexpected error" not in result.stderr
