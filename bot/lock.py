@@ -86,6 +86,9 @@ class InstanceLock:
                 holder = _holder(fd, self.database)
                 os.close(fd)
                 raise _refusal(self.database, holder) from None
+            except BaseException:
+                os.close(fd)
+                raise
             if _same_file(fd, self.database):
                 break
             os.close(fd)  # replaced meanwhile (a restore): lock the file now at that name
@@ -169,9 +172,11 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _holder(fd: int, database: Path) -> str:
-    """ "pid N, started …" of the process holding the lock on ``fd``'s file."""
+    """Who holds the lock on ``fd``'s file, as "pid N, started …"."""
     pid = _locking_pid(fd)
-    notes = [lock_path(database), lock_path(database.resolve())]
+    notes = [lock_path(database)]
+    with contextlib.suppress(OSError, RuntimeError):
+        notes.append(lock_path(database.resolve()))  # beside a symlink's target
     for note in notes:
         with contextlib.suppress(OSError, UnicodeDecodeError):
             said = note.read_text(encoding="utf-8").strip()
