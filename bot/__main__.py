@@ -31,7 +31,10 @@ from bot.storage import StorageError, Store
 from bot.writable import NotWritable, explain, is_disk_trouble
 
 log = logging.getLogger("bot")
-HEALTHY_WITHIN = 90.0  # seconds: a running bot beats at least every 25 (polling) or 15 s
+# Seconds: a running bot beats after every poll (at most every 25 s) or every 15 s (webhook),
+# and only while its database takes writes; so a bot that stopped storing is unhealthy within
+# a minute.
+HEALTHY_WITHIN = 50.0
 
 
 def setup_logging(config: Config) -> None:
@@ -158,6 +161,7 @@ def _run(config: Config, *, webhook: bool = False) -> int:
     )
 
     from bot.telegram.app import run
+    from bot.telegram.intake import Halted
 
     if not config.token:
         raise ConfigError(TOKEN_HELP.rstrip())
@@ -191,6 +195,9 @@ def _run(config: Config, *, webhook: bool = False) -> int:
         return 1
     except NetworkError as exc:
         _error(config, f"cannot reach the Bot API at {config.api_base_url}: {exc}")
+        return 1
+    except Halted as exc:  # said in the log already; the last line says it again
+        _error(config, str(exc))
         return 1
     return 0
 

@@ -185,6 +185,7 @@ class Discussion:
         ]
         reply.add(bold("Latest"), "\n" + "\n".join(lines))
         reply.add("Export it: reply to it with ", code("/export"), ".")
+        reply.carries = {m.sender_id for m in thread.messages if m.sender_id and not m.is_bot}
         return reply
 
     async def recent(self, chat_id: int, limit: int = 10) -> Reply:
@@ -203,6 +204,8 @@ class Discussion:
         for number, (chat, root, count, last) in enumerate(rows, start=1):
             opening = await self.store.message(chat, root)
             title = _line(opening.text, 80) if opening else f"message {root}"
+            if opening and opening.sender_id and not opening.is_bot:
+                reply.carries.add(opening.sender_id)
             reply.add(
                 f"{number}. ",
                 italic(title),

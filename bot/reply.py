@@ -50,6 +50,7 @@ class Reply:
     opens_thread: bool = False  # a post the group discusses (a quote, a summary, a comparison)
     refs: list[str] = field(default_factory=list)  # the passages it quotes
     pulled: list[str] = field(default_factory=list)  # passages pulled as quotes (the board)
+    carries: set[int] = field(default_factory=set)  # members whose words or names it shows
 
     def add(self, *parts: str | Span, quote: bool = False, expandable: bool = False) -> Reply:
         """Append a block made of strings (plain) and spans; returns the reply for chaining."""

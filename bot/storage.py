@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
 
+from bot.writable import explain, is_disk_trouble
+
+log = logging.getLogger(__name__)
+
 COMMIT_INTERVAL = 0.05  # seconds: log writes are committed in groups this often
+WRITE_GRACE = 30.0  # seconds writes may keep failing before the store gives up (see fatal)
+SCRUB_EVERY = 2.0  # seconds between WAL checkpoints while forgotten words may linger in it
+OUTBOX_KEEP = 300.0  # seconds the record of a sent post is kept (pacing needs 61)
+REDACTED = "[removed: it showed the words of a member who asked to be forgotten]"
 
 # (version, name, SQL). Never edit a released migration: add a new one.
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -206,6 +216,29 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE message_versions_new RENAME TO message_versions
         """,
     ),
+    (
+        11,
+        "whose words the bot's posts carry; the posts the bot sends, for replay and pacing",
+        """
+        CREATE TABLE carried (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, user_id, message_id)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            update_id INTEGER,
+            seq INTEGER,
+            chat_id INTEGER,
+            at REAL NOT NULL,
+            result TEXT,
+            UNIQUE (update_id, seq)
+        );
+        CREATE INDEX outbox_at ON outbox (at);
+        ALTER TABLE undelivered ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 ]
 
 
@@ -227,6 +260,7 @@ class LoggedMessage:
     refs: tuple[str, ...] = ()  # passage references it concerns
     reply_to_bot_post: bool = False  # its reply target is one of this bot's posts
     thread_root: int | None = None  # set for the later parts of a bot post sent in several
+    carries: tuple[int, ...] = ()  # a bot post: the members whose words or names it shows
 
 
 @dataclass(frozen=True)
@@ -315,6 +349,15 @@ class Store:
         self._settings: dict[int, ChatSettings] = {}
         self._chats: dict[int, tuple[str, str]] = {}
         self._forgotten: set[tuple[int, int]] | None = None
+        # Words deleted at a member's request may still be readable in the WAL until it is
+        # checkpointed: set by /forgetme and by a forgotten member's message refused.
+        self._scrub = False
+        self._scrubbed_at = 0.0
+        self._pruned_at = 0.0
+        self._failing_since: float | None = None  # monotonic time writes started failing
+        self.failure: str | None = None  # why writes fail, while they do
+        self.fatal: str | None = None  # why the store gave up (the bot must stop)
+        self.on_fatal: Callable[[str], None] | None = None  # told once when it gives up
 
     @classmethod
     async def open(cls, path: Path | str, *, upto: int | None = None) -> Store:
@@ -333,23 +376,92 @@ class Store:
             await connection.execute("PRAGMA synchronous = NORMAL")  # safe against a crash
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA busy_timeout = 5000")
+            # Deleted rows are overwritten, not just unlinked: /forgetme means gone from disk.
+            await connection.execute("PRAGMA secure_delete = ON")
             await store._migrate(upto)
+            await store._probe()
         except Exception as exc:
             await connection.close()
+            if isinstance(exc, StorageError):
+                raise
+            if is_disk_trouble(exc):
+                raise StorageError(explain(path, exc)) from exc
             raise StorageError(f"{path}: cannot upgrade the database ({exc})") from exc
         store._committer = asyncio.create_task(store._commit_loop(), name="store-commit")
         return store
 
     async def close(self) -> None:
-        """Commit what is pending and close the connection."""
+        """Commit what is pending and close the connection (closed even if the commit fails:
+        what it held is handled again at the next start)."""
         if self._committer:
             self._committer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._committer
-        async with self._lock:
+        try:
+            await self.commit()
+        except sqlite3.Error as exc:
+            log.error("Could not commit at shutdown: %s", explain(self.path, exc))
+        finally:
+            await self._db.close()
+
+    async def _probe(self) -> None:
+        """Write one row and commit it: a read-only file or a full disk is found at start,
+        not at the first message."""
+        if str(self.path) == ":memory:" or await self.schema_version() < 4:
+            return
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO state (key, value) VALUES ('opened_at', ?)",
+                (int(time.time()),),
+            )
+            await self._db.commit()
+        except BaseException:
             if self._db.in_transaction:
-                await self._db.commit()
-        await self._db.close()
+                await self._db.rollback()
+            raise
+
+    # --- health --------------------------------------------------------------------------
+
+    async def touch(self) -> None:
+        """A small write, committed: the heartbeat's proof that the database takes writes."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO state (key, value) VALUES ('alive_at', ?)",
+                (int(time.time()),),
+            )
+        await self.commit()
+
+    @property
+    def healthy(self) -> bool:
+        """Whether writes are succeeding: the last one committed, and the store has not given
+        up."""
+        return self._failing_since is None and self.fatal is None
+
+    def _failed(self, error: BaseException) -> None:
+        """A write or commit failed: said once, in one line; given up after WRITE_GRACE."""
+        now = time.monotonic()
+        reason = explain(self.path, error)
+        if self._failing_since is None:
+            self._failing_since = now
+            log.error("Writing to the database fails: %s", reason)
+        self.failure = reason
+        if now - self._failing_since > WRITE_GRACE:
+            self._give_up(f"writes failed for {WRITE_GRACE:.0f} s: {reason}")
+
+    def _give_up(self, reason: str) -> None:
+        if self.fatal is not None:
+            return
+        self.fatal = reason
+        log.critical("Giving up on the database: %s", reason)
+        if self.on_fatal is not None:
+            self.on_fatal(reason)
+
+    def _succeeded(self) -> None:
+        if self._failing_since is not None:
+            log.warning("Writing to the database works again")
+        self._failing_since = None
+        self.failure = None
 
     # --- migrations ------------------------------------------------------------------------
 
@@ -392,38 +504,83 @@ class Store:
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection inside an open transaction; committed soon by the commit loop."""
         async with self._lock:
-            if not self._db.in_transaction:
-                await self._db.execute("BEGIN IMMEDIATE")
-            # A savepoint per write: a failed write undoes itself, not its neighbours'.
-            await self._db.execute("SAVEPOINT write")
+            try:
+                if not self._db.in_transaction:
+                    await self._db.execute("BEGIN IMMEDIATE")
+                # A savepoint per write: a failed write undoes itself, not its neighbours'.
+                await self._db.execute("SAVEPOINT write")
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                raise
             try:
                 yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK TO write")
-                await self._db.execute("RELEASE write")
+            except BaseException as exc:
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                    self._failed(exc)
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._db.execute("ROLLBACK TO write")
+                        await self._db.execute("RELEASE write")
                 raise
             await self._db.execute("RELEASE write")
             self._dirty = True
 
     async def commit(self) -> None:
-        """Make every write so far durable."""
+        """Make every write so far durable. If the commit fails, what it held is kept for the
+        next try while SQLite keeps the transaction open; if SQLite rolled it back (a full
+        disk may), the store gives up: those updates are still in the inbox, and the next
+        start handles them again."""
         async with self._lock:
-            if self._done:
-                done, self._done = self._done, []
-                if not self._db.in_transaction:
-                    await self._db.execute("BEGIN IMMEDIATE")
-                await self._db.executemany(
-                    "DELETE FROM inbox WHERE update_id = ?", [(u,) for u in done]
-                )
-            if self._db.in_transaction:
-                await self._db.commit()
+            done, self._done = self._done, []
+            try:
+                if done:
+                    if not self._db.in_transaction:
+                        await self._db.execute("BEGIN IMMEDIATE")
+                    await self._db.executemany(
+                        "DELETE FROM inbox WHERE update_id = ?", [(u,) for u in done]
+                    )
+                if self._db.in_transaction:
+                    await self._db.commit()
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._done = done + self._done
+                    self._failed(exc)
+                else:
+                    self._failed(exc)
+                    self._give_up(f"a commit was rolled back: {explain(self.path, exc)}")
+                raise
+            self._succeeded()
             self._dirty = False
+            if self._scrub and time.monotonic() - self._scrubbed_at >= SCRUB_EVERY:
+                await self._scrub_wal()
+
+    async def _scrub_wal(self) -> None:
+        """Checkpoint the WAL and truncate it, so words deleted at a member's request are not
+        left readable in it. Repeated while updates are still in hand (one of them may be a
+        forgotten member's, deleted from the inbox once answered). Called with the lock held,
+        just after a commit."""
+        self._scrubbed_at = time.monotonic()
+        async with self._db.execute("SELECT EXISTS (SELECT 1 FROM inbox WHERE done = 0)") as c:
+            row = await c.fetchone()
+        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            result = await cursor.fetchone()
+        if result is not None and result[0] == 0 and not (row and row[0]):
+            self._scrub = False
 
     async def _commit_loop(self) -> None:
         while True:
             await asyncio.sleep(COMMIT_INTERVAL)
-            if self._dirty or self._done:
-                await self.commit()
+            try:
+                if self._dirty or self._done or self._scrub:
+                    await self.commit()
+                if time.monotonic() - self._pruned_at > 60:
+                    await self._prune_outbox()
+            except sqlite3.Error as exc:
+                self._failed(exc)  # said once; the next round tries again
+                await asyncio.sleep(1.0)
+            except Exception as exc:  # never die silently: the bot would store nothing
+                self._give_up(f"the commit task failed: {exc!r}")
+                raise
 
     # --- intake ------------------------------------------------------------------------------
 
@@ -738,16 +895,90 @@ class Store:
         return True
 
     async def record_undelivered(
-        self, chat_id: int, reply_to: int | None, reason: str, text: str
-    ) -> None:
-        """A reply that failed for good: which chat, in answer to which message, and why."""
+        self, chat_id: int, reply_to: int | None, reason: str, text: str, *,
+        uncertain: bool = False,
+    ) -> None:  # fmt: skip
+        """A reply that failed for good: which chat, in answer to which message, and why; or
+        (``uncertain``) one Telegram may have posted, though its answer never came back."""
         async with self._writing() as db:
             await db.execute(
-                "INSERT INTO undelivered (chat_id, reply_to, at, reason, text) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (chat_id, reply_to, int(time.time()), reason[:500], text[:4096]),
+                "INSERT INTO undelivered (chat_id, reply_to, at, reason, text, uncertain) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, reply_to, int(time.time()), reason[:500], text[:4096], int(uncertain)),
             )
         await self.commit()
+
+    async def uncertain_posts(self, chat_id: int | None = None) -> list[tuple[int, int | None]]:
+        """(chat, replied-to message) of posts that may or may not have gone, oldest first."""
+        where, params = ("AND chat_id = ?", (chat_id,)) if chat_id is not None else ("", ())
+        async with (
+            self._lock,
+            self._db.execute(
+                f"SELECT chat_id, reply_to FROM undelivered WHERE uncertain = 1 {where} "
+                "ORDER BY id",
+                params,
+            ) as cursor,
+        ):
+            return [(int(r[0]), r[1]) for r in await cursor.fetchall()]
+
+    # --- the outbox: posts sent, for replay after a crash and for pacing ------------------
+
+    async def sent_before(self, update_id: int, seq: int) -> tuple[bool, str | None]:
+        """Whether the ``seq``-th post made while answering an update was begun before (by a
+        run that crashed), and Telegram's answer to it if it came back."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT result FROM outbox WHERE update_id = ? AND seq = ?", (update_id, seq)
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return (True, row[0]) if row else (False, None)
+
+    async def begin_post(self, update_id: int | None, seq: int | None, chat_id: int | None) -> int:
+        """A post is about to be sent: recorded (committed) first, so that a crash while it is
+        in flight leaves a trace. Returns its row, for :meth:`end_post`."""
+        async with self._writing() as db:
+            cursor = await db.execute(
+                "INSERT INTO outbox (update_id, seq, chat_id, at) VALUES (?, ?, ?, ?)",
+                (update_id, seq, chat_id, time.time()),
+            )
+            row = int(cursor.lastrowid or 0)
+        await self.commit()
+        return row
+
+    async def end_post(self, row: int, result: str | None) -> None:
+        """Telegram answered the post with ``result`` (its JSON), or (None) surely did not
+        post it: the record goes. Committed before this returns."""
+        async with self._writing() as db:
+            if result is None:
+                await db.execute("DELETE FROM outbox WHERE id = ?", (row,))
+            else:
+                await db.execute(
+                    "UPDATE outbox SET result = ?, at = ? WHERE id = ?", (result, time.time(), row)
+                )
+        await self.commit()
+
+    async def recent_posts(self, since: float) -> list[tuple[int | None, float]]:
+        """(chat, unix time) of the posts sent or in flight since ``since``: pacing carries
+        on where the last run left it."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT chat_id, at FROM outbox WHERE at >= ? ORDER BY at", (since,)
+            ) as cursor,
+        ):
+            return [(r[0], float(r[1])) for r in await cursor.fetchall()]
+
+    async def _prune_outbox(self) -> None:
+        """Forget posts too old for pacing, unless their update is still to be answered."""
+        self._pruned_at = time.monotonic()
+        async with self._writing() as db:
+            await db.execute(
+                "DELETE FROM outbox WHERE at < ? AND (update_id IS NULL OR update_id NOT IN "
+                "(SELECT update_id FROM inbox WHERE done = 0))",
+                (time.time() - OUTBOX_KEEP,),
+            )
 
     async def undelivered(self, chat_id: int | None = None) -> list[tuple[int, int | None, str]]:
         """(chat, replied-to message, reason) of replies that failed for good, oldest first."""
@@ -777,69 +1008,90 @@ class Store:
     # --- the log -----------------------------------------------------------------------------
 
     async def log_message(self, message: LoggedMessage) -> bool:
-        """Keep a message; False if it was already kept (a replay) or its sender opted out."""
-        if self._forgotten is None:
-            async with (
-                self._lock,
-                self._db.execute("SELECT chat_id, user_id FROM forgotten") as cursor,
-            ):
-                self._forgotten = {(int(c), int(u)) for c, u in await cursor.fetchall()}
-        if (message.chat_id, message.sender_id) in self._forgotten:
-            return False
+        """Keep a message; False if it was already kept (a replay) or its sender opted out.
+
+        Whether the sender opted out is read inside the same write as the message, so a
+        /forgetme handled a moment earlier is always seen."""
         async with self._writing() as db:
-            root = message.message_id if message.opens_thread else message.thread_root
-            if root is None and message.reply_to is not None:
-                async with db.execute(
-                    "SELECT thread_root FROM messages WHERE chat_id = ? AND message_id = ?",
-                    (message.chat_id, message.reply_to),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                if row is not None:
-                    root = row[0]
-                elif message.reply_to_bot_post:
-                    root = message.reply_to
-            cursor = await db.execute(
-                "INSERT OR IGNORE INTO messages (chat_id, message_id, date, sender_id, "
-                "sender_name, is_bot, text, reply_to, topic_id, forward_from, thread_root, refs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    message.chat_id,
-                    message.message_id,
-                    message.date,
-                    message.sender_id,
-                    message.sender_name,
-                    int(message.is_bot),
-                    message.text,
-                    message.reply_to,
-                    message.topic_id,
-                    message.forward_from,
-                    root,
-                    "\n".join(message.refs),
-                ),
+            return await self._log(db, message)
+
+    async def _log(self, db: aiosqlite.Connection, message: LoggedMessage) -> bool:
+        """:meth:`log_message` inside its write (the lock held)."""
+        if await self._is_forgotten(db, message.chat_id, message.sender_id):
+            self._scrub = True  # its update, still in the inbox, holds the words
+            return False
+        root = message.message_id if message.opens_thread else message.thread_root
+        if root is None and message.reply_to is not None:
+            async with db.execute(
+                "SELECT thread_root FROM messages WHERE chat_id = ? AND message_id = ?",
+                (message.chat_id, message.reply_to),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                root = row[0]
+            elif message.reply_to_bot_post:
+                root = message.reply_to
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO messages (chat_id, message_id, date, sender_id, "
+            "sender_name, is_bot, text, reply_to, topic_id, forward_from, thread_root, refs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.chat_id,
+                message.message_id,
+                message.date,
+                message.sender_id,
+                message.sender_name,
+                int(message.is_bot),
+                message.text,
+                message.reply_to,
+                message.topic_id,
+                message.forward_from,
+                root,
+                "\n".join(message.refs),
+            ),
+        )
+        if message.carries:
+            await db.executemany(
+                "INSERT OR IGNORE INTO carried (chat_id, message_id, user_id) VALUES (?, ?, ?)",
+                [(message.chat_id, message.message_id, u) for u in set(message.carries)],
             )
-            return cursor.rowcount > 0
+        return cursor.rowcount > 0
+
+    async def _is_forgotten(
+        self, db: aiosqlite.Connection, chat_id: int, sender: int | None
+    ) -> bool:
+        """Whether a member asked to be forgotten in a chat (called with the lock held)."""
+        if sender is None:
+            return False
+        if self._forgotten is None:
+            async with db.execute("SELECT chat_id, user_id FROM forgotten") as cursor:
+                self._forgotten = {(int(c), int(u)) for c, u in await cursor.fetchall()}
+        return (chat_id, sender) in self._forgotten
 
     async def log_edit(self, message: LoggedMessage, edit_date: int) -> bool:
         """Keep an edit as a new version, the original kept as version 1 (versions are stored
-        only for edited messages); False if nothing visible changed or it is a replay."""
+        only for edited messages); False if nothing visible changed, it is a replay, or its
+        sender opted out. Read and written in one write, so a /forgetme cannot slip between."""
         key = (message.chat_id, message.message_id)
         async with self._writing() as db:
+            if await self._is_forgotten(db, message.chat_id, message.sender_id):
+                self._scrub = True
+                return False
             async with db.execute(
                 "SELECT text FROM messages WHERE chat_id = ? AND message_id = ?", key
             ) as cursor:
                 original = await cursor.fetchone()
+            if original is None:  # an edit of a message from before logging: keep what we see
+                return await self._log(db, message)
             async with db.execute(
                 "SELECT version, text, edit_date FROM message_versions "
                 "WHERE chat_id = ? AND message_id = ? ORDER BY version DESC LIMIT 1",
                 key,
             ) as cursor:
                 latest = await cursor.fetchone()
-        if original is None:  # an edit of a message from before logging: keep what we see
-            return await self.log_message(message)
-        version, text, last_edit = latest if latest else (1, original[0], 0)
-        if text == message.text or edit_date < last_edit:
-            return False  # nothing visible changed, or an older edit arriving late
-        async with self._writing() as db:
+            version, text, last_edit = latest if latest else (1, original[0], 0)
+            if text == message.text or edit_date < last_edit:
+                return False  # nothing visible changed, or an older edit arriving late
             if edit_date == last_edit:
                 # Two edits in one second (Telegram counts whole seconds) are two versions;
                 # the same edit handled again after a crash is not.
@@ -880,30 +1132,73 @@ class Store:
             )
 
     async def forget(self, chat_id: int, user_id: int) -> int:
-        """Delete a member's messages in a chat and stop logging them there; returns how many."""
+        """Delete a member's messages in a chat and stop logging them there; returns how many.
+
+        Gone with them: every version of their messages, their /quote words and pulls, the
+        bot's posts that showed their words or name (kept in the thread, their text replaced),
+        replies that failed to reach them, and updates of theirs set aside as unreadable. The
+        deleted rows are overwritten (secure_delete) and the WAL is checkpointed and truncated,
+        so the words are not left readable in the database files either."""
         ids = await self.chat_ids(chat_id)
         marks = ",".join("?" * len(ids))
+        in_chats = f"chat_id IN ({marks})"
         async with self._writing() as db:
+            theirs = f"SELECT message_id FROM messages WHERE {in_chats} AND sender_id = ?"
             await db.execute(
-                f"DELETE FROM message_versions WHERE chat_id IN ({marks}) AND message_id IN "
+                f"DELETE FROM undelivered WHERE {in_chats} AND reply_to IN ({theirs})",
+                (*ids, *ids, user_id),
+            )
+            await db.execute(
+                f"DELETE FROM message_versions WHERE {in_chats} AND message_id IN "
                 f"(SELECT message_id FROM messages WHERE chat_id = message_versions.chat_id "
                 f"AND sender_id = ?)",
                 (*ids, user_id),
             )
             cursor = await db.execute(
-                f"DELETE FROM messages WHERE chat_id IN ({marks}) AND sender_id = ?",
-                (*ids, user_id),
+                f"DELETE FROM messages WHERE {in_chats} AND sender_id = ?", (*ids, user_id)
             )
             deleted = cursor.rowcount
+            carrying = f"SELECT chat_id, message_id FROM carried WHERE {in_chats} AND user_id = ?"
             await db.execute(
-                f"DELETE FROM pulls WHERE chat_id IN ({marks}) AND user_id = ?", (*ids, user_id)
+                f"UPDATE messages SET text = ?, refs = '' WHERE (chat_id, message_id) IN "
+                f"({carrying})",
+                (REDACTED, *ids, user_id),
+            )
+            await db.execute(
+                f"DELETE FROM message_versions WHERE (chat_id, message_id) IN ({carrying})",
+                (*ids, user_id),
+            )
+            await db.execute(
+                f"UPDATE outbox SET result = json_remove(json_set(result, '$.text', ?), "
+                f"'$.entities') WHERE result IS NOT NULL AND (chat_id, "
+                f"json_extract(result, '$.message_id')) IN ({carrying})",
+                (REDACTED, *ids, user_id),
+            )
+            await db.execute(
+                f"DELETE FROM carried WHERE {in_chats} AND user_id = ?", (*ids, user_id)
+            )
+            for table, member in (("pulls", "user_id"), ("quote_requests", "user_id")):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE {in_chats} AND {member} = ?", (*ids, user_id)
+                )
+            message = (
+                "coalesce(json_extract(payload, '$.message'), "
+                "json_extract(payload, '$.edited_message'))"
+            )
+            await db.execute(
+                f"DELETE FROM inbox WHERE done = 2 AND json_extract({message}, '$.chat.id') "
+                f"IN ({marks}) AND coalesce(json_extract({message}, '$.sender_chat.id'), "
+                f"json_extract({message}, '$.from.id')) = ?",
+                (*ids, user_id),
             )
             await db.execute(
                 "INSERT OR REPLACE INTO forgotten (chat_id, user_id, at) VALUES (?, ?, ?)",
                 (chat_id, user_id, int(time.time())),
             )
-        if self._forgotten is not None:
-            self._forgotten.add((chat_id, user_id))
+            if self._forgotten is not None:
+                self._forgotten.add((chat_id, user_id))
+            self._scrub = True
+            self._scrubbed_at = 0.0
         await self.commit()
         return deleted
 
@@ -912,6 +1207,11 @@ class Store:
         async with self._writing() as db:
             await db.execute(
                 "DELETE FROM message_versions WHERE (chat_id, message_id) IN "
+                "(SELECT chat_id, message_id FROM messages WHERE date < ?)",
+                (before,),
+            )
+            await db.execute(
+                "DELETE FROM carried WHERE (chat_id, message_id) IN "
                 "(SELECT chat_id, message_id FROM messages WHERE date < ?)",
                 (before,),
             )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import uuid
 
 import pytest
 
@@ -151,6 +153,58 @@ async def test_forget_deletes_a_member_in_one_chat_only_and_keeps_them_out(store
     assert not await store.log_message(message(3, sender_id=501))
     assert await store.count_messages(GROUP) == 1
     assert await store.count_messages(-999) == 1
+
+
+async def test_a_message_arriving_while_forget_runs_is_not_kept(store):
+    # The next update of the batch is logged while /forgetme is being carried out, at every
+    # point of it: whichever comes first, once forget() is done nothing of theirs is kept.
+    for steps in range(0, 200, 5):
+        member = 600 + steps
+        await store.log_message(message(1000 + steps, sender_id=member))
+        forgetting = asyncio.create_task(store.forget(GROUP, member))
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        await store.log_message(message(2000 + steps, "said just after", sender_id=member))
+        await forgetting
+        assert await store.message(GROUP, 2000 + steps) is None, steps
+    assert await store.count_messages(GROUP) == 0
+
+
+def on_disk(path) -> bytes:
+    """The database and its WAL, as bytes (what someone reading the disk would find)."""
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_forgotten_words_are_gone_from_every_table_and_from_the_files(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    token, quoted = "zq" + uuid.uuid4().hex, "zq" + uuid.uuid4().hex
+    try:
+        await store.log_message(message(1, f"my point {token}", sender_id=501))
+        await store.log_edit(message(1, f"my point, edited {token}", sender_id=501), 1_800_000_000)
+        await store.log_message(message(2, f"and {quoted}", sender_id=501))
+        await store.save_request(GROUP, 501, f"/quote words {token}")
+        await store.record_pull(GROUP, 3, "putin-v-prigozhin ¶7", 501, "Rosa", "quote")
+        # The bot's answer to someone else's /quote as a reply shows 501's words.
+        bot_post = message(4, f"Not quite. Quoted as: {quoted}", sender_id=7, is_bot=True,
+                           sender_name="Bot", reply_to=5, carries=(501,))  # fmt: skip
+        await store.log_message(bot_post)
+        await store.log_message(message(5, "/quote", sender_id=502, reply_to=2))
+        await store.commit()
+        assert token.encode() in on_disk(path)
+        assert await store.forget(GROUP, 501) == 2
+        assert (await store.message(GROUP, 4)).text.startswith("[removed")
+        assert (await store.message(GROUP, 5)).text == "/quote"  # others' words stay
+        assert await store.board(GROUP) == []
+    finally:
+        await store.close()
+    found = on_disk(path)
+    assert token.encode() not in found
+    assert quoted.encode() not in found
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM quote_requests").fetchone()[0] == 0
+        assert db.execute("PRAGMA secure_delete").fetchone()[0] in (0, 1)
 
 
 async def test_retention_deletes_old_messages(store):

@@ -70,7 +70,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
             )
         )
         # Telegram's flood limits, per-chat pauses on 429, retries (bot/telegram/delivery.py).
-        .rate_limiter(Pacer())
+        .rate_limiter(Pacer(store))
         .updater(None)  # updates come through the durable intake (bot/telegram/intake.py)
         .get_updates_request(raw_updates)
         .context_types(ContextTypes(bot_data=BotData))
@@ -156,6 +156,22 @@ async def _post_init(application: Application) -> None:
     ]
     if data.retention_days:
         data.tasks.append(asyncio.create_task(_purge_forever(data), name="retention"))
+    for task in data.tasks:
+        task.add_done_callback(functools.partial(_watch, data))
+
+
+def _watch(data: BotData, task: asyncio.Task[None]) -> None:
+    """A background task should run until shutdown; one that ends stops the bot with its
+    reason (systemd or Docker start it again), rather than leave it half-working."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    reason = f"{error!r}" if error is not None else "it ended"
+    stop = getattr(data, "stop_with", None)
+    if stop is not None:
+        stop(f"background task {task.get_name()} stopped: {reason}")
+    else:
+        log.critical("Background task %s stopped: %s", task.get_name(), reason)
 
 
 async def _post_shutdown(application: Application) -> None:

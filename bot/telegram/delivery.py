@@ -10,6 +10,18 @@
   pause, and passes on at once what a retry cannot mend (a bad request, a bot that was
   kicked, a group that moved), for :func:`bot.telegram.handlers.send_reply` to handle.
 
+A post is sent again only when Telegram surely never got it: the connection could not be made,
+or Telegram answered with an error. When the request went out but no answer came back (a read
+time-out, a connection dropped mid-request, an answer that is not JSON), Telegram may well have
+posted it, and sending it again would post it twice: it is recorded as *uncertain* instead.
+
+Every post is written to the outbox before it is sent and again when Telegram answers, each
+committed at once. That record serves twice. After a crash, the update being answered is
+answered again, and its posts that went out are not sent again but taken from the outbox, in
+the order they were made (see :class:`Answering`); one that was in flight when the bot died is
+uncertain, and not sent. And pacing starts from the posts of the last minute, so a restarted bot
+never posts into a group that is already at its limit.
+
 Getting updates never passes through here (python-telegram-bot sends it directly); the intake
 has its own back-off. :func:`post` sends a reply's messages and deals with what is left: a group
 that moved, a reply target or topic that is gone, and failures for good, which it records.
@@ -18,13 +30,24 @@ that moved, a reply target or topic that is gone, and failures for good, which i
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
+import httpx
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import BaseRateLimiter
 
 from bot.flood import Window
@@ -45,6 +68,66 @@ POSTING = ("send", "copyMessage", "copyMessages", "forwardMessage", "forwardMess
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
+@dataclass
+class Answering:
+    """The update being answered, and how many posts answering it has made so far: the n-th
+    post of an update is the same post however often the update is answered."""
+
+    update_id: int
+    posts: int = 0
+
+    def next(self) -> int:
+        self.posts += 1
+        return self.posts - 1
+
+
+# Set by the intake while it answers an update (handlers run in its task, so they see it).
+ANSWERING: contextvars.ContextVar[Answering | None] = contextvars.ContextVar(
+    "answering", default=None
+)
+
+
+class Uncertain(TelegramError):
+    """A post went out but its answer never came back: Telegram may have posted it. It is not
+    sent again (that could post it twice)."""
+
+
+# Connections that failed before a byte of the request was sent.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _kept(result: Result) -> Result:
+    """What the outbox keeps of Telegram's answer to a post: the post itself, with the message
+    it replied to cut down to its ids (Telegram echoes that message whole, member's words
+    included, and a replay needs only which one it was)."""
+    if not isinstance(result, dict):
+        return result
+    kept = {k: v for k, v in result.items() if k not in ("quote", "external_reply")}
+    target = result.get("reply_to_message")
+    if isinstance(target, dict):
+        kept["reply_to_message"] = {
+            k: target[k] for k in ("message_id", "date", "chat") if k in target
+        }
+    return kept
+
+
+def _outcome(error: TelegramError) -> Literal["retry", "uncertain", "final"]:
+    """What a failed request means: worth sending again (Telegram surely did not act on it),
+    uncertain (it may have), or final (Telegram refused it)."""
+    cause = error.__cause__
+    if isinstance(error, RetryAfter):
+        return "retry"
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest | ChatMigrated):
+        if isinstance(cause, _NEVER_SENT):
+            return "retry"
+        if cause is None and not isinstance(error, TimedOut):
+            return "retry"  # Telegram answered with an error (5xx): it did not post
+        return "uncertain"  # sent; the answer timed out, was cut off or could not be read
+    if cause is not None and isinstance(cause, ValueError):
+        return "uncertain"  # a 200 whose body is not JSON: it may have posted
+    return "final"
+
+
 def _chat_of(data: dict[str, Any]) -> int | str | None:
     chat = data.get("chat_id")
     if isinstance(chat, str):
@@ -56,17 +139,20 @@ def _chat_of(data: dict[str, Any]) -> int | str | None:
 
 
 class Pacer(BaseRateLimiter[None]):
-    """See the module docstring."""
+    """See the module docstring. Without a store nothing is recorded (for tools and tests
+    that only send)."""
 
     def __init__(
         self,
+        store: Store | None = None,
         *,
-        group_limit: tuple[int, float] = GROUP_LIMIT,
+        group_limit: tuple[int, float] | None = None,
         overall_limit: tuple[int, float] = OVERALL_LIMIT,
         max_retries: int = MAX_RETRIES,
         backoff: float | None = None,
     ) -> None:
-        self.group_limit = group_limit
+        self.store = store
+        self.group_limit = GROUP_LIMIT if group_limit is None else group_limit
         self.max_retries = max_retries
         self.backoff = BACKOFF if backoff is None else backoff
         self._overall = Window(*overall_limit)
@@ -74,7 +160,16 @@ class Pacer(BaseRateLimiter[None]):
         self._paused: dict[int | str | None, float] = {}  # chat -> monotonic time it may resume
 
     async def initialize(self) -> None:
-        pass
+        """Count the posts of the last minute, as stored by this run or the one before."""
+        if self.store is None:
+            return
+        period = max(self.group_limit[1], self._overall.period)
+        wall, mono = time.time(), time.monotonic()
+        for chat, at in await self.store.recent_posts(wall - period):
+            when = mono - (wall - at)
+            self._overall.take(when)
+            if chat is not None and chat < 0:
+                self._group(chat).take(when)
 
     async def shutdown(self) -> None:
         pass
@@ -89,34 +184,65 @@ class Pacer(BaseRateLimiter[None]):
         rate_limit_args: None,
     ) -> Result:
         chat = _chat_of(data)
-        posts = endpoint.startswith(POSTING)
+        posts = endpoint.startswith(POSTING) and endpoint != "sendChatAction"
+        answering = ANSWERING.get() if posts else None
+        seq = answering.next() if answering is not None else None
+        if answering is not None and seq is not None and self.store is not None:
+            begun, earlier = await self.store.sent_before(answering.update_id, seq)
+            if begun and earlier is not None:
+                log.info(
+                    "Post %d answering update %s went out before the restart; not sent again",
+                    seq, answering.update_id,
+                )  # fmt: skip
+                replayed: Result = json.loads(earlier)
+                return replayed
+            if begun:
+                raise Uncertain("in flight when the bot stopped; it may have been posted")
         attempt = 0
         while True:
             await self._resume(chat)
             cells = await self._slot(chat) if posts else []
+            record = None
+            if posts and self.store is not None:
+                record = await self.store.begin_post(
+                    answering.update_id if answering else None,
+                    seq,
+                    chat if isinstance(chat, int) else None,
+                )
             try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                seconds = exc.retry_after
-                wait = seconds if isinstance(seconds, int | float) else seconds.total_seconds()
-                if attempt >= self.max_retries or wait > MAX_RETRY_AFTER:
+                result = await callback(*args, **kwargs)
+            except TelegramError as exc:
+                outcome = _outcome(exc)
+                if posts and outcome == "uncertain":
+                    # Kept in the outbox, unanswered: counts for pacing, never sent again.
+                    raise Uncertain(f"{type(exc).__name__}: {exc}") from exc
+                if record is not None and self.store is not None:
+                    await self.store.end_post(record, None)
+                if outcome == "uncertain" and not isinstance(exc, NetworkError):
+                    outcome = "final"  # an answer that is not JSON: asking again won't help
+                if outcome == "final" or attempt >= self.max_retries:
                     raise
-                # Only this chat waits (requests with no chat, such as inline answers, wait
-                # together).
-                self._paused[chat] = max(self._paused.get(chat, 0.0), time.monotonic() + wait)
-                log.warning(
-                    "Telegram asks to wait %.0f s before %s to chat %s", wait, endpoint, chat
-                )
-            except BadRequest:
-                raise  # the request itself is wrong: sending it again cannot help
-            except NetworkError as exc:  # 5xx, a dropped connection, a time-out
-                if attempt >= self.max_retries:
-                    raise
-                pause = self.backoff * 2**attempt
-                log.warning(
-                    "%s to chat %s failed (%s); retrying in %.0f s", endpoint, chat, exc, pause
-                )
-                await asyncio.sleep(pause)
+                if isinstance(exc, RetryAfter):
+                    seconds = exc.retry_after
+                    wait = seconds if isinstance(seconds, int | float) else seconds.total_seconds()
+                    if wait > MAX_RETRY_AFTER:
+                        raise
+                    # Only this chat waits (requests with no chat, such as inline answers, wait
+                    # together).
+                    self._paused[chat] = max(self._paused.get(chat, 0.0), time.monotonic() + wait)
+                    log.warning(
+                        "Telegram asks to wait %.0f s before %s to chat %s", wait, endpoint, chat
+                    )
+                else:
+                    pause = self.backoff * 2**attempt
+                    log.warning(
+                        "%s to chat %s failed (%s); retrying in %.0f s", endpoint, chat, exc, pause
+                    )
+                    await asyncio.sleep(pause)
+            else:
+                if record is not None and self.store is not None:
+                    await self.store.end_post(record, json.dumps(_kept(result), ensure_ascii=False))
+                return result
             finally:
                 done = time.monotonic()  # Telegram got it by now at the latest
                 for cell in cells:
@@ -138,10 +264,7 @@ class Pacer(BaseRateLimiter[None]):
         settled when the request is done)."""
         group = None
         if chat is not None and (isinstance(chat, str) or chat < 0):
-            group = self._groups.get(chat)
-            if group is None:
-                self._forget_idle_groups()
-                group = self._groups[chat] = Window(*self.group_limit)
+            group = self._group(chat)
         while True:
             now = time.monotonic()
             wait = max(self._overall.wait(now), group.wait(now) if group else 0.0)
@@ -151,6 +274,13 @@ class Pacer(BaseRateLimiter[None]):
                     cells.append(group.take(now))
                 return cells
             await asyncio.sleep(wait)
+
+    def _group(self, chat: int | str) -> Window:
+        group = self._groups.get(chat)
+        if group is None:
+            self._forget_idle_groups()
+            group = self._groups[chat] = Window(*self.group_limit)
+        return group
 
     def _forget_idle_groups(self) -> None:
         if len(self._groups) < 1024:
@@ -184,7 +314,9 @@ async def post(
 
     A group that became a supergroup is followed to its new id; a reply whose target is gone,
     or a topic that was deleted, is sent without them. A part that still fails is recorded
-    (chat, message it answered, reason) and raised as :class:`Undelivered`.
+    (chat, message it answered, reason) and raised as :class:`Undelivered`. A part that may
+    have been posted (:class:`Uncertain`) is recorded as such and not sent again; the rest
+    follow it.
     """
     sent: list[Message] = []
     for index, text in enumerate(texts):
@@ -197,6 +329,13 @@ async def post(
         }
         try:
             sent.append(await _send(bot, store, chat_id, text, options))
+        except Uncertain as error:
+            log.warning(
+                "Reply in chat %s to message %s may have been posted (%s); not sent again",
+                chat_id, reply_to, error,
+            )  # fmt: skip
+            await store.record_undelivered(chat_id, reply_to, str(error), text, uncertain=True)
+            continue
         except TelegramError as error:
             kind = type(error).__name__
             reason = str(error) if str(error).startswith(kind) else f"{kind}: {error}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import (
@@ -18,7 +19,7 @@ from telegram import (
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.commands import Commands
+from bot.commands import COMMANDS, GROUP_COMMANDS, Commands
 from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.flood import Throttle
@@ -26,9 +27,9 @@ from bot.ingest import Librarian
 from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
-from bot.telegram.delivery import Undelivered, post
+from bot.telegram.delivery import Uncertain, Undelivered, post
 from bot.telegram.intake import RawUpdates
-from bot.telegram.record import LogPolicy, is_group, record_bot_posts
+from bot.telegram.record import LogPolicy, is_group, record_bot_posts, sender_id
 from bot.text import number
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class BotData:
     throttle: Throttle  # members' requests: a burst, then one notice and silence
     inline_throttle: Throttle  # inline queries (one per keystroke): held back silently
     raw_updates: RawUpdates  # getUpdates answers as Telegram sent them, for the intake
+    stop_with: Callable[[str], None]  # stops the bot with a reason (set by the intake)
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
@@ -136,6 +138,7 @@ async def send_reply(
         data.policy,
         opens_thread=reply.opens_thread,
         refs=reply.refs,
+        carries=reply.carries,
     )
     puller = puller or message.from_user
     if reply.pulled and sent and is_group(message.chat) and puller is not None:
@@ -162,6 +165,8 @@ async def on_command(update: Update, context: Context) -> None:
     )
     if reply is None:
         return
+    if replied and target is not None and (author := sender_id(target)) is not None:
+        reply.carries.add(author)  # a quotation check shows the replied-to member's words
     if parsed.name == "quote" and parsed.args and reply.pulled and message.from_user:
         await add_quote_buttons(reply, message.chat_id, message.from_user.id, parsed.args, context)
     await send_reply(message, reply, context)
@@ -234,26 +239,102 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     await send_reply(message, context.bot_data.commands.unknown(parsed.name), context)
 
 
+_KINDS = {"callback_query": "button press"}  # the rest: the update's field, spaced out
+# The command names a log line may show: ours. Any other is a member's word like the rest (a
+# button's data, too, is the client's to send).
+_KNOWN = frozenset({c.name for c in COMMANDS} | GROUP_COMMANDS | {"add", "more"})
+_CONTENT = ("document", "photo", "video", "animation", "audio", "voice", "video_note",
+            "sticker", "poll", "location", "contact")  # fmt: skip
+
+
+def _kind(update: Update) -> str:
+    for field in Update.ALL_TYPES:
+        if getattr(update, field, None) is not None:
+            return _KINDS.get(field, field.replace("_", " "))
+    return "update"
+
+
+def _command(update: Update) -> str | None:
+    """The command an update carries, as ``/name``: from the message's ``bot_command`` entity
+    or a button's data, never its arguments; None if there is none."""
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        name = data[1:].split(" ", 1)[0].casefold() if data.startswith("/") else ""
+    elif update.message is not None or update.edited_message is not None:
+        parsed = parse_command(update.message or update.edited_message)  # type: ignore[arg-type]
+        name = parsed.name if parsed else ""
+    else:
+        return None
+    if not name:
+        return None
+    return f"/{name}" if name in _KNOWN else "/(not a command of ours)"
+
+
 def _describe(update: object) -> str:
-    """A short, token-free description of an update for the error log."""
+    """The update an error line is about, by ids and kinds only: its id, what kind it is, the
+    command it carries (never its arguments), the chat and the sender. What a member wrote
+    (text, captions, inline queries, file names) stays out: a log outlives /forgetme, and its
+    lines go wherever the journal goes; those words are logged only at DEBUG (:func:`_words`).
+    """
     if not isinstance(update, Update):
-        return repr(update)[:200]
-    parts = [f"update {update.update_id}"]
+        return "no update" if update is None else f"a {type(update).__name__}, not an update"
+    parts = [f"update {update.update_id}", _kind(update)]
+    command = _command(update)
+    message = update.effective_message
+    if command:
+        parts.append(command)
+    elif message is not None and update.callback_query is None:
+        content = "text" if message.text else next(
+            (name for name in _CONTENT if getattr(message, name, None)), None
+        )  # fmt: skip
+        if content:
+            parts.append(f"({content})")
     if update.effective_chat:
         parts.append(f"chat {update.effective_chat.id} ({update.effective_chat.type})")
+    if message is not None:
+        parts.append(f"message {message.message_id}")
     if update.effective_user:
         parts.append(f"user {update.effective_user.id}")
-    if update.effective_message and update.effective_message.text:
-        parts.append(f"text {update.effective_message.text[:200]!r}")
     return ", ".join(parts)
 
 
+def _words(update: Update) -> str | None:
+    """What a member wrote in an update, for DEBUG lines only: text or caption, a file's name,
+    an inline query, a button's data."""
+    if update.inline_query is not None:
+        return update.inline_query.query
+    if update.chosen_inline_result is not None:
+        return update.chosen_inline_result.query
+    if update.callback_query is not None:
+        return update.callback_query.data
+    message = update.effective_message
+    if message is None:
+        return None
+    words = message.text or message.caption or ""
+    if message.document is not None and message.document.file_name:
+        words += f" [file {message.document.file_name}]"
+    return words or None
+
+
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure with its context and apologise to the member instead of going silent."""
-    log.error("Error while handling %s", _describe(update), exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_message is None:
+    """Log the failure with its context and apologise to the member instead of going silent.
+
+    The error line names the update by ids and command only (see :func:`_describe`); the
+    member's words go on a separate DEBUG line, kept out of the journal at the usual INFO."""
+    described = _describe(update)
+    if isinstance(context.error, Uncertain):  # it may have been posted: no apology after it
+        log.warning("Handling %s: a post may have gone (%s); not sent again", described,
+                    context.error)  # fmt: skip
+        return
+    log.error("Error while handling %s", described, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    words = _words(update)
+    if words is not None:
+        log.debug("Update %s carried %r", update.update_id, words)
+    if update.effective_message is None:
         return
     try:
         await update.effective_message.reply_html(html.escape(APOLOGY))
     except TelegramError as exc:
-        log.warning("Could not send the apology for %s: %s", _describe(update), exc)
+        log.warning("Could not send the apology for %s: %s", described, exc)

@@ -9,7 +9,13 @@ since every log write is idempotent, each message is logged exactly once.
 
 Answers are given one at a time and in order within a chat, different chats side by side: a
 group waiting on Telegram's per-group rate limit holds up only its own answers, never the log
-and never another chat.
+and never another chat. An update answered again after a crash does not post again what it
+posted before (see :mod:`bot.telegram.delivery`).
+
+The heartbeat file is touched only while the database takes writes, so ``health`` means
+"updates are being stored and logged". If the store gives up (writes failing for good) or a
+background task dies, the bot stops with a one-line reason, and whatever was not finished is
+handled at the next start; a stop always ends within SHUTDOWN_LIMIT seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
+import threading
 from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +37,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.storage import Store
+from bot.telegram.delivery import ANSWERING, Answering
 from bot.telegram.record import LogPolicy, record_update
 
 if TYPE_CHECKING:
@@ -39,6 +48,13 @@ log = logging.getLogger(__name__)
 IDLE_WORKER = 30.0  # seconds a chat's worker waits for more before it ends
 MAX_BACKOFF = 30.0
 DRAIN = 20.0  # seconds a stop waits for updates in hand to be answered
+SHUTDOWN_LIMIT = 35.0  # seconds after a stop begins when the process exits, done or not
+
+
+class Halted(Exception):
+    """The bot stopped because it could not go on (the database refused writes for good, or a
+    background task died); the message says why. A supervisor (systemd, Docker) starts it
+    again, and the next start handles what was left."""
 
 
 def _chat_key(update: Update) -> Hashable:
@@ -115,9 +131,19 @@ class Intake:
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._unlogged: set[int] = set()  # updates whose logging failed: not to be marked done
+        self.fatal: str | None = None  # why the bot must stop, if it must
+        store.on_fatal = self.fail
+        application.bot_data.stop_with = self.fail
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def fail(self, reason: str) -> None:
+        """Stop the bot because it cannot go on (the reason ends up as its last line)."""
+        if self.fatal is None:
+            self.fatal = reason
+            log.critical("Stopping: %s", reason)
+        self.stop()
 
     async def resume(self) -> None:
         """Log and answer what a previous run stored but did not finish."""
@@ -138,13 +164,19 @@ class Intake:
     async def until_stopped(self) -> None:
         await self._stopping.wait()
 
-    def beat(self) -> None:
-        """Mark the bot alive for ``python -m bot health`` (the heartbeat file's time)."""
-        if self.heartbeat is not None:
-            try:
-                self.heartbeat.touch()
-            except OSError as exc:
-                log.warning("Cannot touch the heartbeat file %s: %s", self.heartbeat, exc)
+    async def beat(self) -> None:
+        """Mark the bot alive for ``python -m bot health`` (the heartbeat file's time), but only
+        if the database takes a write: alive means updates are being stored and logged."""
+        if self.heartbeat is None:
+            return
+        with contextlib.suppress(Exception):  # a failure is noted (and said) by the store
+            await self.store.touch()
+        if not self.store.healthy:
+            return
+        try:
+            self.heartbeat.touch()
+        except OSError as exc:
+            log.warning("Cannot touch the heartbeat file %s: %s", self.heartbeat, exc)
 
     async def run(self) -> None:
         """Handle what a previous run left, then poll until :meth:`stop`."""
@@ -157,7 +189,7 @@ class Intake:
         last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
         backoff = 1.0
-        self.beat()
+        await self.beat()
         while not self._stopping.is_set():
             try:
                 updates = await self._fetch(offset)
@@ -174,7 +206,7 @@ class Intake:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
-            self.beat()
+            await self.beat()
             if not updates:
                 backoff = 1.0
                 continue
@@ -183,9 +215,12 @@ class Intake:
                     ((u["update_id"], json.dumps(u, ensure_ascii=False)) for u in updates),
                     self.application.bot.id,
                 )
-            except Exception:
+            except Exception as exc:
                 # Not confirmed to Telegram, so it sends the same updates again: nothing lost.
-                log.exception("Could not store %d update(s); fetching them again", len(updates))
+                log.warning(
+                    "Could not store %d update(s) (%s); fetching them again in %.0f s",
+                    len(updates), self.store.failure or exc, backoff,
+                )  # fmt: skip
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
@@ -282,7 +317,11 @@ class Intake:
             self._unlogged.add(update_id)
 
     async def _handle(self, update_id: int, update: Update) -> None:
-        await self.application.process_update(update)
+        answering = ANSWERING.set(Answering(update_id))
+        try:
+            await self.application.process_update(update)
+        finally:
+            ANSWERING.reset(answering)
         if update_id in self._unlogged:
             self._unlogged.discard(update_id)
         else:
@@ -298,7 +337,10 @@ class Intake:
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
         self._workers.clear()
         self._queues.clear()
-        await self.store.commit()
+        try:
+            await self.store.commit()
+        except Exception as exc:  # said by the store; the inbox keeps what was not finished
+            log.warning("Could not commit after draining: %s", self.store.failure or exc)
 
 
 async def serve(application: Application, intake: Intake, webhook: Webhook | None = None) -> None:
@@ -308,6 +350,36 @@ async def serve(application: Application, intake: Intake, webhook: Webhook | Non
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, intake.stop)
+    # However the stop goes (a hung disk, a stuck request), the process ends in bounded time;
+    # a thread, so that it fires even if the event loop is blocked.
+    watchdog = threading.Timer(SHUTDOWN_LIMIT, _overdue)
+    watchdog.daemon = True
+    watching = asyncio.create_task(_start_when_stopping(intake, watchdog), name="watchdog")
+    try:
+        await _serve(application, intake, webhook)
+    finally:
+        watching.cancel()
+        watchdog.cancel()
+    if intake.fatal is not None:
+        raise Halted(intake.fatal)
+
+
+async def _start_when_stopping(intake: Intake, watchdog: threading.Timer) -> None:
+    await intake.until_stopped()
+    watchdog.start()
+
+
+def _overdue() -> None:
+    log.critical(
+        "Stopping took over %.0f s; exiting now (what was not answered is answered at the "
+        "next start)",
+        SHUTDOWN_LIMIT,
+    )
+    logging.shutdown()
+    os._exit(1)
+
+
+async def _serve(application: Application, intake: Intake, webhook: Webhook | None) -> None:
     async with application:
         if application.post_init:
             await application.post_init(application)

@@ -167,8 +167,10 @@ async def record_bot_posts(
     *,
     opens_thread: bool,
     refs: list[str],
+    carries: set[int] | frozenset[int] = frozenset(),
 ) -> None:
-    """Log the bot's own posts; a post sent in several messages is one thread."""
+    """Log the bot's own posts; a post sent in several messages is one thread. ``carries``:
+    the members whose words or names the post shows (redacted if they ask to be forgotten)."""
     if not sent or not is_group(sent[0].chat):
         return
     if not await logging_on(store, sent[0].chat_id, policy):
@@ -182,5 +184,6 @@ async def record_bot_posts(
                 opens_thread=opens_thread and index == 0,
                 refs=tuple(refs) if index == 0 else (),
                 thread_root=root if index else None,
+                carries=tuple(carries),
             )
         )

@@ -98,6 +98,7 @@ class Webhook:
         await self.application.bot.set_webhook(
             self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
         )
+        await self.intake.beat()
         self._beating = asyncio.create_task(self._beat(), name="heartbeat")
         log.info(
             "Webhook mode: listening on %s:%d%s for %s", self.listen, self.port, self.path, self.url
@@ -113,5 +114,5 @@ class Webhook:
 
     async def _beat(self) -> None:
         while True:
-            self.intake.beat()
             await asyncio.sleep(HEARTBEAT)
+            await self.intake.beat()

@@ -26,6 +26,7 @@ from typing import Any
 from aiohttp import web
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
 GROUP_POSTS = (20, 60.0)  # Telegram's flood limits: posts per seconds into one group
 ALL_POSTS = (30, 1.0)  # and across all chats
 CALLBACK_DATA_LIMIT = 64
@@ -154,8 +155,9 @@ class BotAPIStandIn:
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
 
-    async def start(self) -> str:
-        """Start serving; returns the base URL to hand to ApplicationBuilder().base_url()."""
+    async def start(self, port: int = 0) -> str:
+        """Start serving (on ``port``, or any free one); returns the base URL to hand to
+        ApplicationBuilder().base_url()."""
         self._new_update = asyncio.Event()
         self._changed = asyncio.Condition()
         app = web.Application()
@@ -163,7 +165,7 @@ class BotAPIStandIn:
         app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         return f"http://127.0.0.1:{port}/bot"
@@ -411,6 +413,8 @@ class BotAPIStandIn:
                 return self._error(call, 404, "Not Found: method not found")
             result = await handler(params)
             call.result = result
+            if self.after_post is not None and method in ("sendMessage", "sendDocument"):
+                self.after_post(call)
             if fault is not None:  # carried out; the answer is lost
                 return await self._lose_answer(request, fault, result)
             return web.json_response({"ok": True, "result": result})
@@ -549,8 +553,7 @@ class BotAPIStandIn:
         chat = self._chats.get(int(params["chat_id"]))
         if chat is None:
             raise _Refusal("chat not found")
-        if len(str(params.get("caption", ""))) > 1024:
-            raise _Refusal("message caption is too long")
+        caption = self._caption(params)
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -558,8 +561,22 @@ class BotAPIStandIn:
             "from": self._me(),
             "document": {"file_id": filename, "file_unique_id": filename, "file_name": filename,
                          "file_size": len(content)},
-            "caption": params.get("caption", ""),
+            "caption": caption,
         }  # fmt: skip
+
+    @staticmethod
+    def _caption(params: dict) -> str:
+        """A file's caption as Telegram shows it, refused as Telegram refuses it: HTML its
+        parser rejects, or more than 1024 characters (UTF-16 code units) once it is parsed."""
+        caption = str(params.get("caption", ""))
+        if params.get("parse_mode") == "HTML":
+            try:
+                caption = parse_telegram_html(caption)
+            except TelegramHTMLError as exc:
+                raise _Refusal(f"can't parse entities: {exc}") from None
+        if utf16_length(caption) > CAPTION_LIMIT:
+            raise _Refusal("message caption is too long")
+        return caption
 
     def documents(self) -> list[Call]:
         return [c for c in self.calls if c.method == "sendDocument" and c.ok]
@@ -613,6 +630,7 @@ class BotAPIStandIn:
         return [c for c in self.calls if c.method == "answerCallbackQuery" and c.ok]
 
     offset_hook: Any = None  # called with each confirming offset, before the updates go
+    after_post: Any = None  # called with each post carried out, before it is answered
 
     async def _api_getUpdates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset") or 0)

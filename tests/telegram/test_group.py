@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 
 from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
+from tests.conftest import start_bot, stop_bot
 
 GROUP = -100500
 OTHER = -100600
@@ -201,6 +203,48 @@ async def test_forgetme_deletes_and_stops_logging_that_member(botapi, running_bo
     await settle(botapi, running_bot)
     senders = {m.sender_id for m in await running_bot.store.since([GROUP], 0) if not m.is_bot}
     assert senders == {502}
+
+
+async def test_forgetme_leaves_no_word_behind_even_in_the_same_batch(botapi, commands, tmp_path):
+    """A member's words, written before and just after /forgetme in one getUpdates batch,
+    quoted back by the bot and listed by /thread, are in neither the database nor its WAL."""
+    database = tmp_path / "bot.sqlite3"
+    bot = await start_bot(botapi, commands, database)
+    tokens = ["zq" + uuid.uuid4().hex for _ in range(4)]
+    try:
+        post = await quote_post(botapi)
+        said = botapi.send_text(
+            f"Any peace is just a truce {tokens[0]}", chat_id=GROUP, reply_to=post.result
+        )
+        await settle(botapi, bot)
+        botapi.send_text("/quote", chat_id=GROUP, user_id=502, first_name="Karl", reply_to=said)
+        botapi.send_text("/thread", chat_id=GROUP, user_id=502, first_name="Karl", reply_to=said)
+        await botapi.wait_for_messages(3, GROUP)
+        # One batch: the /forgetme, then more from the same member, and an edit.
+        botapi.send_text("/forgetme@ReadingGroupBot", chat_id=GROUP, user_id=501)
+        botapi.send_text(f"one more thing {tokens[1]}", chat_id=GROUP, user_id=501)
+        botapi.edit(said, f"edited {tokens[2]}")
+        botapi.send_text(f"/quote {tokens[3]}", chat_id=GROUP, user_id=501)
+        [*_, done, _] = await botapi.wait_for_messages(5, GROUP)
+        # Their /quote, their reply, the /forgetme, and "one more thing" (already logged).
+        assert "I deleted 4 messages of yours" in done.params["text"]
+        await settle(botapi, bot)
+        store = bot.store
+        rows = await store.since([GROUP], 0)
+        assert all(m.sender_id != 501 for m in rows)
+        assert not any("Rosa" in m.text or tokens[0] in m.text for m in rows)  # bot posts too
+        check, listing = [
+            await store.message(GROUP, c.result["message_id"]) for c in botapi.sent(GROUP)[1:3]
+        ]
+        assert check.text.startswith("[removed")
+        assert listing.text.startswith("[removed")
+    finally:
+        await stop_bot(bot)
+    wal = database.with_name(database.name + "-wal")
+    found = database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    for n, token in enumerate(tokens):
+        at = found.find(token.encode())
+        assert at < 0, (n, at, len(database.read_bytes()), found[max(0, at - 60) : at + 400])
 
 
 async def test_privacy_says_what_is_kept_where_and_how_long(botapi, running_bot):
