@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 COMMIT_INTERVAL = 0.05  # seconds: log writes are committed in groups this often
 WRITE_GRACE = 30.0  # seconds writes may keep failing before the store gives up (see fatal)
+RECOVERY = 10.0  # seconds without a failed write before writing counts as working again
 SCRUB_EVERY = 2.0  # seconds between WAL checkpoints while forgotten words may linger in it
 OUTBOX_KEEP = 300.0  # seconds the record of a sent post is kept (pacing needs 61)
 REDACTED = "[removed: it showed the words of a member who asked to be forgotten]"
@@ -355,6 +356,7 @@ class Store:
         self._scrubbed_at = 0.0
         self._pruned_at = 0.0
         self._failing_since: float | None = None  # monotonic time writes started failing
+        self._last_failure = 0.0
         self.failure: str | None = None  # why writes fail, while they do
         self.fatal: str | None = None  # why the store gave up (the bot must stop)
         self.on_fatal: Callable[[str], None] | None = None  # told once when it gives up
@@ -439,12 +441,17 @@ class Store:
         return self._failing_since is None and self.fatal is None
 
     def _failed(self, error: BaseException) -> None:
-        """A write or commit failed: said once, in one line; given up after WRITE_GRACE."""
+        """A write or commit failed: said once, in one line; given up after WRITE_GRACE of
+        failures with no quiet spell of RECOVERY between them (on a full disk some small
+        writes still pass while the log's do not)."""
         now = time.monotonic()
         reason = explain(self.path, error)
         if self._failing_since is None:
-            self._failing_since = now
             log.error("Writing to the database fails: %s", reason)
+            self._failing_since = now
+        elif now - self._last_failure > RECOVERY:
+            self._failing_since = now
+        self._last_failure = now
         self.failure = reason
         if now - self._failing_since > WRITE_GRACE:
             self._give_up(f"writes failed for {WRITE_GRACE:.0f} s: {reason}")
@@ -458,8 +465,9 @@ class Store:
             self.on_fatal(reason)
 
     def _succeeded(self) -> None:
-        if self._failing_since is not None:
-            log.warning("Writing to the database works again")
+        if self._failing_since is None or time.monotonic() - self._last_failure < RECOVERY:
+            return
+        log.warning("Writing to the database works again")
         self._failing_since = None
         self.failure = None
 
@@ -834,9 +842,12 @@ class Store:
 
     # --- quotes ----------------------------------------------------------------------------
 
-    async def save_request(self, chat_id: int, user_id: int, query: str) -> int:
-        """Keep a /quote's words so its "more" button works later, even after a restart."""
+    async def save_request(self, chat_id: int, user_id: int, query: str) -> int | None:
+        """Keep a /quote's words so its "more" button works later, even after a restart; None
+        (nothing kept) for a member who asked to be forgotten here."""
         async with self._writing() as db:
+            if await self._is_forgotten(db, chat_id, user_id):
+                return None
             cursor = await db.execute(
                 "INSERT INTO quote_requests (chat_id, user_id, query, at) VALUES (?, ?, ?, ?)",
                 (chat_id, user_id, query, int(time.time())),
@@ -859,8 +870,11 @@ class Store:
     async def record_pull(
         self, chat_id: int, message_id: int, ref: str, user_id: int, name: str, source: str
     ) -> None:
-        """A passage posted into a group (by /quote, a button or inline), and who pulled it."""
+        """A passage posted into a group (by /quote, a button or inline), and who pulled it;
+        not kept for a member who asked to be forgotten here."""
         async with self._writing() as db:
+            if await self._is_forgotten(db, chat_id, user_id):
+                return
             await db.execute(
                 "INSERT OR IGNORE INTO pulls (chat_id, ref, user_id, user_name, at, source, "
                 "message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -170,6 +170,14 @@ async def test_a_message_arriving_while_forget_runs_is_not_kept(store):
     assert await store.count_messages(GROUP) == 0
 
 
+async def test_after_forget_their_quotes_keep_neither_words_nor_pulls(store):
+    await store.forget(GROUP, 501)
+    assert await store.save_request(GROUP, 501, "/quote stab in the back") is None
+    await store.record_pull(GROUP, 9, "putin-v-prigozhin ¶11", 501, "Rosa", "quote")
+    assert await store.board(GROUP) == []
+    assert await store.save_request(GROUP, 502, "/quote stab in the back")  # others: kept
+
+
 def on_disk(path) -> bytes:
     """The database and its WAL, as bytes (what someone reading the disk would find)."""
     wal = path.with_name(path.name + "-wal")

@@ -178,11 +178,9 @@ async def add_quote_buttons(
     """Buttons under a quote: More (the asker's next matches), Context and Discuss."""
     request = await context.bot_data.store.save_request(chat_id, user_id, query)
     ref = reply.pulled[0]
-    reply.buttons += [
-        Button("More", f"/more {request} 1"),
-        Button("Context", f"/context {ref}"),
-        Button("Discuss", f"/discuss {ref}"),
-    ]
+    if request is not None:  # not for a member who asked to be forgotten: their words go
+        reply.buttons.append(Button("More", f"/more {request} 1"))
+    reply.buttons += [Button("Context", f"/context {ref}"), Button("Discuss", f"/discuss {ref}")]
 
 
 async def on_button(update: Update, context: Context) -> None:
