@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.storage import MIGRATIONS, StorageError
+from bot.writable import explain, is_disk_trouble
+
+
+def _failed(path: Path, what: str, error: sqlite3.Error) -> StorageError:
+    """A failure naming the file; a disk's trouble (full, read-only…) says what to do."""
+    if is_disk_trouble(error):
+        return StorageError(explain(path, error))
+    return StorageError(f"{path}: {what} ({error})")
 
 
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -25,7 +34,7 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     try:
         return sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise StorageError(f"{path}: cannot open ({exc})") from None
+        raise _failed(path, "cannot open", exc) from exc
 
 
 def backup(database: Path, target: Path) -> int:
@@ -50,7 +59,7 @@ def backup(database: Path, target: Path) -> int:
             copy.close()
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise StorageError(f"{database}: backup failed ({exc})") from None
+        raise _failed(database, "backup failed", exc) from exc
     finally:
         source.close()
     os.replace(partial, target)
@@ -89,17 +98,24 @@ def restore(source: Path, database: Path) -> Path | None:
     try:
         with InstanceLock(database):
             kept = None
-            if database.exists():
+            if database.exists() and database.stat().st_size:  # (the lock makes an empty one)
                 kept = database.with_name(database.name + ".before-restore")
-                backup(database, kept)
-                # Fold the write-ahead log in and drop it: a stale -wal file must never be
-                # applied to the restored database.
-                connection = _connect(database)
                 try:
-                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    connection.execute("PRAGMA journal_mode = DELETE")
-                finally:
-                    connection.close()
+                    backup(database, kept)
+                    # Fold the write-ahead log in and drop it: a stale -wal file must never be
+                    # applied to the restored database.
+                    connection = _connect(database)
+                    try:
+                        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        connection.execute("PRAGMA journal_mode = DELETE")
+                    finally:
+                        connection.close()
+                except StorageError:
+                    # A damaged database cannot be read by SQLite: keep its files as they are.
+                    shutil.copyfile(database, kept)
+                    wal = database.with_name(database.name + "-wal")
+                    if wal.exists():
+                        shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
             incoming = database.with_name(database.name + ".restoring")
             backup(source, incoming)
             for suffix in ("-wal", "-shm"):

@@ -106,3 +106,18 @@ def test_a_missing_database_or_file_is_named(tmp_path):
         backup(tmp_path / "none.sqlite3", tmp_path / "copy.sqlite3")
     with pytest.raises(StorageError, match="no such file"):
         restore(tmp_path / "missing.sqlite3", tmp_path / "bot.sqlite3")
+
+
+async def test_restore_over_a_damaged_database_keeps_its_bytes_and_into_none_keeps_nothing(
+    tmp_path,
+):
+    good, database = tmp_path / "good.sqlite3", tmp_path / "bot.sqlite3"
+    await (await Store.open(good)).close()
+    database.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)  # damaged beyond reading
+    kept = restore(good, database)
+    assert kept is not None
+    assert kept.read_bytes().startswith(b"SQLite format 3\x00\xff")  # as it was, to inspect
+    assert verify(database) == MIGRATIONS[-1][0]
+    fresh = tmp_path / "new" / "bot.sqlite3"
+    assert restore(good, fresh) is None  # nothing was there: nothing to keep
+    assert not fresh.with_name(fresh.name + ".before-restore").exists()
