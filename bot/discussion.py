@@ -296,7 +296,9 @@ PRIVACY = (
     "messages that mention me, so only those are kept.\n"
     "Where: one SQLite database on the server that runs me, never shared with other chats.\n"
     "How long: {retention}, then deleted.\n"
-    "/forgetme deletes everything you sent here and stops keeping your messages in this chat."
+    "/forgetme deletes everything you sent here (your messages and their edits, your /quote "
+    "words, your quote-board pulls) and your words in my posts that showed them, and stops "
+    "keeping your messages in this chat. The messages I posted in Telegram stay in the chat."
 )
 
 

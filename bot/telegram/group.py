@@ -145,7 +145,8 @@ async def on_forgetme(update: Update, context: Context) -> None:
     deleted = await context.bot_data.store.forget(message.chat_id, sender)
     reply = Reply().add(
         f"Done: I deleted {deleted} message{'s' if deleted != 1 else ''} of yours from this "
-        "group's log and will not keep your messages here any more."
+        "group's log, with your /quote words and pulls, removed your words from my posts there "
+        "that showed them, and will not keep your messages here any more."
     )
     await send_reply(message, reply, context)
 
