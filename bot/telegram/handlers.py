@@ -16,7 +16,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import COMMANDS, GROUP_COMMANDS, Commands
@@ -202,7 +202,10 @@ async def on_button(update: Update, context: Context) -> None:
     if reply is None or message is None:
         await query.answer("This button no longer works; send the command again.")
         return
-    await query.answer()
+    try:
+        await query.answer()
+    except BadRequest as exc:  # e.g. answered again after a restart: too old; answer anyway
+        log.info("Button press %s could not be acknowledged: %s", query.id, exc)
     await send_reply(message, reply, context, puller=query.from_user)
 
 

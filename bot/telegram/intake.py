@@ -27,6 +27,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ IDLE_WORKER = 30.0  # seconds a chat's worker waits for more before it ends
 MAX_BACKOFF = 30.0
 DRAIN = 20.0  # seconds a stop waits for updates in hand to be answered
 SHUTDOWN_LIMIT = 35.0  # seconds after a stop begins when the process exits, done or not
+BEAT_EVERY = 5.0  # seconds: the heartbeat (a write, then the file) at most this often
 
 
 class Halted(Exception):
@@ -132,6 +134,7 @@ class Intake:
         self._stopping = asyncio.Event()
         self._unlogged: set[int] = set()  # updates whose logging failed: not to be marked done
         self.fatal: str | None = None  # why the bot must stop, if it must
+        self._beaten = -BEAT_EVERY  # monotonic time of the last heartbeat
         store.on_fatal = self.fail
         application.bot_data.stop_with = self.fail
 
@@ -169,6 +172,10 @@ class Intake:
         if the database takes a write: alive means updates are being stored and logged."""
         if self.heartbeat is None:
             return
+        now = time.monotonic()
+        if now - self._beaten < BEAT_EVERY:
+            return
+        self._beaten = now
         with contextlib.suppress(Exception):  # a failure is noted (and said) by the store
             await self.store.touch()
         if not self.store.healthy:
