@@ -131,6 +131,18 @@ async def test_a_truncated_database_fails_with_the_file_named(tmp_path):
     assert finding.detail.startswith(f"{database}: the database is damaged — "), finding.detail
 
 
+def check_unprivileged(folder, database):
+    """`python -m bot check` on ``database``, run as a user who does not own it (as root, the
+    tests' own files are root's)."""
+    config = folder / "c.toml"
+    config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+    return unprivileged(
+        [sys.executable, "-m", "bot", "check", "--config", str(config)],
+        cwd=folder,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
+    )
+
+
 @pytest.mark.parametrize("read_only", ["file", "folder"])
 async def test_a_read_only_database_or_folder_fails_the_check(read_only):
     """As a user who may not write there: root ignores permission bits, so as root the check
@@ -146,13 +158,7 @@ async def test_a_read_only_database_or_folder_fails_the_check(read_only):
         else:  # the file is the user's, the folder root's (or read-only)
             give_to_nobody(database)
             data.chmod(0o555)
-        config = folder / "c.toml"
-        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
-        result = unprivileged(
-            [sys.executable, "-m", "bot", "check", "--config", str(config)],
-            cwd=folder,
-            env={k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
-        )
+        result = check_unprivileged(folder, database)
         assert result.returncode == 1
         assert "Traceback" not in result.stdout + result.stderr
         [line] = [line for line in result.stdout.splitlines() if "database:" in line]
@@ -167,13 +173,7 @@ def test_a_missing_database_in_a_folder_it_may_not_write_fails():
     with shared_folder() as folder:
         if os.geteuid() != 0:
             folder.chmod(0o555)
-        config = folder / "c.toml"
-        config.write_text(f'[storage]\ndatabase = "{folder}/data/bot.sqlite3"\n', encoding="utf-8")
-        result = unprivileged(
-            [sys.executable, "-m", "bot", "check", "--config", str(config)],
-            cwd=folder,
-            env={k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
-        )
+        result = check_unprivileged(folder, folder / "data" / "bot.sqlite3")
         assert result.returncode == 1
         assert f"FAIL  database: {folder}: permission denied to " in result.stdout, result.stdout
         assert "Traceback" not in result.stdout + result.stderr

@@ -568,12 +568,7 @@ class BotAPIStandIn:
     def _caption(params: dict) -> str:
         """A file's caption as Telegram shows it, refused as Telegram refuses it: HTML its
         parser rejects, or more than 1024 characters (UTF-16 code units) once it is parsed."""
-        caption = str(params.get("caption", ""))
-        if params.get("parse_mode") == "HTML":
-            try:
-                caption = parse_telegram_html(caption)
-            except TelegramHTMLError as exc:
-                raise _Refusal(f"can't parse entities: {exc}") from None
+        caption = _visible(str(params.get("caption", "")), params)
         if utf16_length(caption) > CAPTION_LIMIT:
             raise _Refusal("message caption is too long")
         return caption
@@ -648,14 +643,7 @@ class BotAPIStandIn:
         return batch
 
     async def _api_sendMessage(self, params: dict) -> dict:
-        text = str(params.get("text", ""))
-        if params.get("parse_mode") == "HTML":
-            try:
-                visible = parse_telegram_html(text)
-            except TelegramHTMLError as exc:
-                raise _Refusal(f"can't parse entities: {exc}") from None
-        else:
-            visible = text
+        visible = _visible(str(params.get("text", "")), params)
         if not visible.strip():
             raise _Refusal("message text is empty")
         if utf16_length(visible) > TEXT_LIMIT:
@@ -684,3 +672,14 @@ class BotAPIStandIn:
 
 class _Refusal(Exception):
     pass
+
+
+def _visible(text: str, params: dict) -> str:
+    """What a reader sees of a text or caption, in the request's parse mode; refused as
+    Telegram refuses HTML its parser rejects."""
+    if params.get("parse_mode") != "HTML":
+        return text
+    try:
+        return parse_telegram_html(text)
+    except TelegramHTMLError as exc:
+        raise _Refusal(f"can't parse entities: {exc}") from None
