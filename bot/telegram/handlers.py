@@ -31,6 +31,7 @@ from bot.telegram.delivery import Uncertain, Undelivered, post
 from bot.telegram.intake import RawUpdates
 from bot.telegram.record import LogPolicy, is_group, record_bot_posts, sender_id
 from bot.text import number
+from bot.writable import is_disk_trouble
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +324,10 @@ async def on_error(update: object, context: Context) -> None:
     The error line names the update by ids and command only (see :func:`_describe`); the
     member's words go on a separate DEBUG line, kept out of the journal at the usual INFO."""
     described = _describe(update)
+    if is_disk_trouble(context.error):  # said once by the store; the update stays queued
+        log.warning("Handling %s: the database takes no writes; answered at the next start",
+                    described)  # fmt: skip
+        return
     if isinstance(context.error, Uncertain):  # it may have been posted: no apology after it
         log.warning("Handling %s: a post may have gone (%s); not sent again", described,
                     context.error)  # fmt: skip

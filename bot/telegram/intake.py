@@ -40,6 +40,7 @@ from telegram.request import HTTPXRequest
 from bot.storage import Store
 from bot.telegram.delivery import ANSWERING, Answering
 from bot.telegram.record import LogPolicy, record_update
+from bot.writable import is_disk_trouble
 
 if TYPE_CHECKING:
     from bot.telegram.webhook import Webhook
@@ -318,9 +319,12 @@ class Intake:
     async def _log(self, update_id: int, update: Update) -> None:
         try:
             await record_update(update, self.store, self.application.bot.id, self.policy)
-        except Exception:
+        except Exception as exc:
             # Not to be marked done: it is logged again (idempotently) at the next start.
-            log.exception("Could not log update %s; it stays queued", update_id)
+            if is_disk_trouble(exc):  # the store has said what is wrong, once
+                log.warning("Could not log update %s; it stays queued", update_id)
+            else:
+                log.exception("Could not log update %s; it stays queued", update_id)
             self._unlogged.add(update_id)
 
     async def _handle(self, update_id: int, update: Update) -> None:
