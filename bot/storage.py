@@ -28,6 +28,7 @@ COMMIT_INTERVAL = 0.05  # seconds: log writes are committed in groups this often
 WRITE_GRACE = 30.0  # seconds writes may keep failing before the store gives up (see fatal)
 RECOVERY = 10.0  # seconds without a failed write before writing counts as working again
 SCRUB_EVERY = 2.0  # seconds between WAL checkpoints while forgotten words may linger in it
+SCRUB_FOR = 30.0  # seconds after a forget (or a refused message) that the WAL keeps being wiped
 OUTBOX_KEEP = 300.0  # seconds the record of a sent post is kept (pacing needs 61)
 REDACTED = "[removed: it showed the words of a member who asked to be forgotten]"
 
@@ -240,6 +241,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE undelivered ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0
         """,
     ),
+    (
+        12,
+        "what each post said, to replay only the same post; whose words a failed reply showed",
+        """
+        ALTER TABLE outbox ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+        ALTER TABLE undelivered ADD COLUMN carries TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 
 
@@ -352,7 +361,7 @@ class Store:
         self._forgotten: set[tuple[int, int]] | None = None
         # Words deleted at a member's request may still be readable in the WAL until it is
         # checkpointed: set by /forgetme and by a forgotten member's message refused.
-        self._scrub = False
+        self._scrub_until = 0.0  # monotonic time until which the WAL is wiped now and then
         self._scrubbed_at = 0.0
         self._pruned_at = 0.0
         self._failing_since: float | None = None  # monotonic time writes started failing
@@ -453,7 +462,9 @@ class Store:
             self._failing_since = now
         self._last_failure = now
         self.failure = reason
-        if now - self._failing_since > WRITE_GRACE:
+        busy = isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+        if now - self._failing_since > WRITE_GRACE and not busy:
+            # (Another process holding the write lock is waited out: stopping would not help.)
             self._give_up(f"writes failed for {WRITE_GRACE:.0f} s: {reason}")
 
     def _give_up(self, reason: str) -> None:
@@ -512,6 +523,7 @@ class Store:
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection inside an open transaction; committed soon by the commit loop."""
         async with self._lock:
+            earlier = self._dirty and self._db.in_transaction  # uncommitted writes before this
             try:
                 if not self._db.in_transaction:
                     await self._db.execute("BEGIN IMMEDIATE")
@@ -525,6 +537,8 @@ class Store:
             except BaseException as exc:
                 if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
                     self._failed(exc)
+                    if earlier and not self._db.in_transaction:  # SQLite undid them all
+                        self._give_up(f"a write rolled back others: {explain(self.path, exc)}")
                 if self._db.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         await self._db.execute("ROLLBACK TO write")
@@ -539,7 +553,10 @@ class Store:
         disk may), the store gives up: those updates are still in the inbox, and the next
         start handles them again."""
         async with self._lock:
+            if self.fatal is not None:
+                self._done = []  # writes may have been lost: their updates stay in the inbox
             done, self._done = self._done, []
+            was_open = self._db.in_transaction
             try:
                 if done:
                     if not self._db.in_transaction:
@@ -550,36 +567,47 @@ class Store:
                 if self._db.in_transaction:
                     await self._db.commit()
             except sqlite3.Error as exc:
-                if self._db.in_transaction:
-                    self._done = done + self._done
-                    self._failed(exc)
-                else:
-                    self._failed(exc)
+                self._failed(exc)
+                if was_open and not self._db.in_transaction:
+                    # SQLite rolled the transaction back: writes since the last commit are gone
+                    # from this run; their updates are still in the inbox for the next start.
                     self._give_up(f"a commit was rolled back: {explain(self.path, exc)}")
+                else:
+                    self._done = done + self._done  # nothing lost: tried again shortly
                 raise
             self._succeeded()
             self._dirty = False
-            if self._scrub and time.monotonic() - self._scrubbed_at >= SCRUB_EVERY:
+            if self._scrub_until and time.monotonic() - self._scrubbed_at >= SCRUB_EVERY:
                 await self._scrub_wal()
+
+    def _wipe_soon(self) -> None:
+        """Deleted words may be readable in the WAL: wipe it now and for SCRUB_FOR seconds
+        (the forgotten member's updates still in hand are deleted from the inbox meanwhile)."""
+        self._scrub_until = time.monotonic() + SCRUB_FOR
 
     async def _scrub_wal(self) -> None:
         """Checkpoint the WAL and truncate it, so words deleted at a member's request are not
-        left readable in it. Repeated while updates are still in hand (one of them may be a
-        forgotten member's, deleted from the inbox once answered). Called with the lock held,
-        just after a commit."""
+        left readable in it. Never waits on another process reading the database (a backup, a
+        check): it tries again a moment later. Called with the lock held, just after a
+        commit."""
         self._scrubbed_at = time.monotonic()
-        async with self._db.execute("SELECT EXISTS (SELECT 1 FROM inbox WHERE done = 0)") as c:
-            row = await c.fetchone()
-        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            result = await cursor.fetchone()
-        if result is not None and result[0] == 0 and not (row and row[0]):
-            self._scrub = False
+        await self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                result = await cursor.fetchone()
+        except sqlite3.OperationalError:
+            result = None
+        finally:
+            await self._db.execute("PRAGMA busy_timeout = 5000")
+        done = result is not None and result[0] == 0
+        if done and time.monotonic() > self._scrub_until:
+            self._scrub_until = 0.0
 
     async def _commit_loop(self) -> None:
         while True:
             await asyncio.sleep(COMMIT_INTERVAL)
             try:
-                if self._dirty or self._done or self._scrub:
+                if self._dirty or self._done or self._scrub_until:
                     await self.commit()
                 if time.monotonic() - self._pruned_at > 60:
                     await self._prune_outbox()
@@ -910,16 +938,22 @@ class Store:
 
     async def record_undelivered(
         self, chat_id: int, reply_to: int | None, reason: str, text: str, *,
-        uncertain: bool = False,
+        uncertain: bool = False, carries: Iterable[int] = (),
     ) -> None:  # fmt: skip
         """A reply that failed for good: which chat, in answer to which message, and why; or
-        (``uncertain``) one Telegram may have posted, though its answer never came back."""
+        (``uncertain``) one Telegram may have posted, though its answer never came back.
+        ``carries``: members whose words it shows (its text goes if they are forgotten)."""
         async with self._writing() as db:
+            members = set(carries)
+            for member in list(members):
+                if await self._is_forgotten(db, chat_id, member):
+                    text, members = REDACTED, members - {member}
             await db.execute(
-                "INSERT INTO undelivered (chat_id, reply_to, at, reason, text, uncertain) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, reply_to, int(time.time()), reason[:500], text[:4096], int(uncertain)),
-            )
+                "INSERT INTO undelivered (chat_id, reply_to, at, reason, text, uncertain, "
+                "carries) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, reply_to, int(time.time()), reason[:500], text[:4096], int(uncertain),
+                 " ".join(str(m) for m in sorted(members))),
+            )  # fmt: skip
         await self.commit()
 
     async def uncertain_posts(self, chat_id: int | None = None) -> list[tuple[int, int | None]]:
@@ -937,25 +971,29 @@ class Store:
 
     # --- the outbox: posts sent, for replay after a crash and for pacing ------------------
 
-    async def sent_before(self, update_id: int, seq: int) -> tuple[bool, str | None]:
-        """Whether the ``seq``-th post made while answering an update was begun before (by a
-        run that crashed), and Telegram's answer to it if it came back."""
+    async def sent_before(self, update_id: int, seq: int) -> tuple[str, str | None] | None:
+        """The ``seq``-th post made while answering an update, if a run that crashed began it:
+        (its digest, Telegram's answer to it or None if none came back)."""
         async with (
             self._lock,
             self._db.execute(
-                "SELECT result FROM outbox WHERE update_id = ? AND seq = ?", (update_id, seq)
+                "SELECT digest, result FROM outbox WHERE update_id = ? AND seq = ?",
+                (update_id, seq),
             ) as cursor,
         ):
             row = await cursor.fetchone()
-        return (True, row[0]) if row else (False, None)
+        return (str(row[0]), row[1]) if row else None
 
-    async def begin_post(self, update_id: int | None, seq: int | None, chat_id: int | None) -> int:
+    async def begin_post(
+        self, update_id: int | None, seq: int | None, chat_id: int | None, digest: str = ""
+    ) -> int:
         """A post is about to be sent: recorded (committed) first, so that a crash while it is
-        in flight leaves a trace. Returns its row, for :meth:`end_post`."""
+        in flight leaves a trace. ``digest`` tells this post from another. Returns its row, for
+        :meth:`end_post`."""
         async with self._writing() as db:
             cursor = await db.execute(
-                "INSERT INTO outbox (update_id, seq, chat_id, at) VALUES (?, ?, ?, ?)",
-                (update_id, seq, chat_id, time.time()),
+                "INSERT INTO outbox (update_id, seq, chat_id, at, digest) VALUES (?, ?, ?, ?, ?)",
+                (update_id, seq, chat_id, time.time(), digest),
             )
             row = int(cursor.lastrowid or 0)
         await self.commit()
@@ -1032,8 +1070,12 @@ class Store:
     async def _log(self, db: aiosqlite.Connection, message: LoggedMessage) -> bool:
         """:meth:`log_message` inside its write (the lock held)."""
         if await self._is_forgotten(db, message.chat_id, message.sender_id):
-            self._scrub = True  # its update, still in the inbox, holds the words
+            self._wipe_soon()  # its update, still in the inbox, holds the words
             return False
+        text, carries = message.text, set(message.carries)
+        for member in list(carries):
+            if await self._is_forgotten(db, message.chat_id, member):
+                text, carries = REDACTED, carries - {member}  # the post stays, not their words
         root = message.message_id if message.opens_thread else message.thread_root
         if root is None and message.reply_to is not None:
             async with db.execute(
@@ -1056,7 +1098,7 @@ class Store:
                 message.sender_id,
                 message.sender_name,
                 int(message.is_bot),
-                message.text,
+                text,
                 message.reply_to,
                 message.topic_id,
                 message.forward_from,
@@ -1064,10 +1106,10 @@ class Store:
                 "\n".join(message.refs),
             ),
         )
-        if message.carries:
+        if carries:
             await db.executemany(
                 "INSERT OR IGNORE INTO carried (chat_id, message_id, user_id) VALUES (?, ?, ?)",
-                [(message.chat_id, message.message_id, u) for u in set(message.carries)],
+                [(message.chat_id, message.message_id, u) for u in carries],
             )
         return cursor.rowcount > 0
 
@@ -1089,7 +1131,7 @@ class Store:
         key = (message.chat_id, message.message_id)
         async with self._writing() as db:
             if await self._is_forgotten(db, message.chat_id, message.sender_id):
-                self._scrub = True
+                self._wipe_soon()
                 return False
             async with db.execute(
                 "SELECT text FROM messages WHERE chat_id = ? AND message_id = ?", key
@@ -1159,8 +1201,9 @@ class Store:
         async with self._writing() as db:
             theirs = f"SELECT message_id FROM messages WHERE {in_chats} AND sender_id = ?"
             await db.execute(
-                f"DELETE FROM undelivered WHERE {in_chats} AND reply_to IN ({theirs})",
-                (*ids, *ids, user_id),
+                f"DELETE FROM undelivered WHERE {in_chats} AND (reply_to IN ({theirs}) "
+                "OR ' ' || carries || ' ' LIKE '% ' || ? || ' %')",
+                (*ids, *ids, user_id, user_id),
             )
             await db.execute(
                 f"DELETE FROM message_versions WHERE {in_chats} AND message_id IN "
@@ -1211,7 +1254,7 @@ class Store:
             )
             if self._forgotten is not None:
                 self._forgotten.add((chat_id, user_id))
-            self._scrub = True
+            self._wipe_soon()
             self._scrubbed_at = 0.0
         await self.commit()
         return deleted

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from bot import storage
 from bot.storage import MIGRATIONS, LoggedMessage, StorageError, Store
 
 GROUP = -100123
@@ -239,3 +240,39 @@ async def test_two_edits_in_the_same_second_are_both_kept_and_replays_change_not
         assert not await store.log_edit(message(9, text), second)
     assert await store.versions(GROUP, 9) == ["first", "second", "third"]
     assert (await store.message(GROUP, 9)).text == "third"
+
+
+async def test_another_process_holding_the_write_lock_is_waited_out(tmp_path):
+    # A backup or an import holding the database for a while is not a reason to give up.
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    try:
+        await store._db.execute("PRAGMA busy_timeout = 100")  # (5 s in use; quicker here)
+        await store.save_updates([(1, "{}")])
+        await store.log_message(message(1))
+        await store.commit()
+        await store.mark_done(1)  # to leave the inbox at the next commit
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.OperationalError):
+            await store.commit()
+        assert not store.healthy
+        other.execute("COMMIT")
+        other.close()
+        await store.commit()
+        assert store.fatal is None
+        assert (await store.message(GROUP, 1)).text == "hello"
+        assert await store.pending_updates() == []  # the done update left the inbox after all
+    finally:
+        await store.close()
+
+
+async def test_a_post_showing_a_forgotten_members_words_is_kept_without_them(store):
+    await store.forget(GROUP, 501)
+    late = message(8, "No article matches “their words”.", sender_id=7, is_bot=True,
+                   carries=(501,))  # fmt: skip
+    assert await store.log_message(late)
+    assert (await store.message(GROUP, 8)).text == storage.REDACTED
+    await store.record_undelivered(GROUP, 3, "Forbidden", "Quoted as: their words", carries=[501])
+    async with store._db.execute("SELECT text FROM undelivered") as cursor:
+        assert [r[0] for r in await cursor.fetchall()] == [storage.REDACTED]

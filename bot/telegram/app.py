@@ -36,7 +36,7 @@ from bot.storage import Store
 from bot.telegram import flood, group, inline, library, readings
 from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
-from bot.telegram.intake import Intake, RawUpdates, serve
+from bot.telegram.intake import Intake, RawUpdates, Watchdog, serve
 from bot.telegram.record import LogPolicy
 from bot.telegram.webhook import Webhook
 
@@ -239,6 +239,7 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
     SIGTERM, polling Telegram or (``webhook``) taking its posts. The quote index is loaded from
     disk when it was saved for this very library, and saved again when the library changed."""
     store = await Store.open(config.database)
+    watchdog = Watchdog()  # disarmed only once the database is closed
     try:
         await apply_stored(store, library)  # articles added or removed before this start
         saved = Path(config.database).parent / INDEX_FILE
@@ -264,13 +265,14 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
         )
         try:
             server = Webhook(application, intake, config) if webhook else None
-            await serve(application, intake, server)
+            await serve(application, intake, server, watchdog)
         finally:
             warm_up.cancel()
             if application.bot_data.librarian.changed:
                 await asyncio.to_thread(index.save, saved)
     finally:
         await store.close()
+        watchdog.disarm()
 
 
 async def _warm_up_later(commands: Commands) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import json
 import logging
 import time
@@ -102,13 +103,21 @@ def _kept(result: Result) -> Result:
     included, and a replay needs only which one it was)."""
     if not isinstance(result, dict):
         return result
-    kept = {k: v for k, v in result.items() if k not in ("quote", "external_reply")}
+    # A document's caption (an export's quotes the thread's opening) is not needed to replay it.
+    dropped = ("quote", "external_reply", "caption", "caption_entities")
+    kept = {k: v for k, v in result.items() if k not in dropped}
     target = result.get("reply_to_message")
     if isinstance(target, dict):
         kept["reply_to_message"] = {
             k: target[k] for k in ("message_id", "date", "chat") if k in target
         }
     return kept
+
+
+def _digest(endpoint: str, data: dict[str, Any]) -> str:
+    """What tells one post from another: where it goes and what it says."""
+    said = str(data.get("text") or data.get("caption") or "")
+    return hashlib.sha256(f"{endpoint}\n{data.get('chat_id')}\n{said}".encode()).hexdigest()[:16]
 
 
 def _outcome(error: TelegramError) -> Literal["retry", "uncertain", "final"]:
@@ -120,6 +129,8 @@ def _outcome(error: TelegramError) -> Literal["retry", "uncertain", "final"]:
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest | ChatMigrated):
         if isinstance(cause, _NEVER_SENT):
             return "retry"
+        if cause is not None and not isinstance(cause, httpx.HTTPError | TelegramError):
+            return "retry"  # the client itself failed (e.g. closed at shutdown): nothing went
         if cause is None and not isinstance(error, TimedOut):
             return "retry"  # Telegram answered with an error (5xx): it did not post
         return "uncertain"  # sent; the answer timed out, was cut off or could not be read
@@ -187,17 +198,24 @@ class Pacer(BaseRateLimiter[None]):
         posts = endpoint.startswith(POSTING) and endpoint != "sendChatAction"
         answering = ANSWERING.get() if posts else None
         seq = answering.next() if answering is not None else None
+        digest = _digest(endpoint, data) if posts else ""
         if answering is not None and seq is not None and self.store is not None:
-            begun, earlier = await self.store.sent_before(answering.update_id, seq)
-            if begun and earlier is not None:
+            before = await self.store.sent_before(answering.update_id, seq)
+            if before is not None:
+                was, earlier = before
+                if was != digest:
+                    # The answer came out differently this time (a throttle reset, a part more):
+                    # what went before cannot be told apart, so nothing is sent rather than
+                    # risk a double.
+                    raise Uncertain("a different post was made at this point before the restart")
+                if earlier is None:
+                    raise Uncertain("in flight when the bot stopped; it may have been posted")
                 log.info(
                     "Post %d answering update %s went out before the restart; not sent again",
                     seq, answering.update_id,
                 )  # fmt: skip
                 replayed: Result = json.loads(earlier)
                 return replayed
-            if begun:
-                raise Uncertain("in flight when the bot stopped; it may have been posted")
         attempt = 0
         while True:
             await self._resume(chat)
@@ -208,6 +226,7 @@ class Pacer(BaseRateLimiter[None]):
                     answering.update_id if answering else None,
                     seq,
                     chat if isinstance(chat, int) else None,
+                    digest,
                 )
             try:
                 result = await callback(*args, **kwargs)
@@ -308,6 +327,7 @@ async def post(
     reply_to: int | None = None,
     topic: int | None = None,
     markup: InlineKeyboardMarkup | None = None,
+    carries: set[int] | frozenset[int] = frozenset(),
 ) -> list[Message]:
     """Send HTML ``texts`` into a chat in order: the first quoting ``reply_to``, all in forum
     topic ``topic``, ``markup`` under the last.
@@ -334,7 +354,9 @@ async def post(
                 "Reply in chat %s to message %s may have been posted (%s); not sent again",
                 chat_id, reply_to, error,
             )  # fmt: skip
-            await store.record_undelivered(chat_id, reply_to, str(error), text, uncertain=True)
+            await store.record_undelivered(
+                chat_id, reply_to, str(error), text, uncertain=True, carries=carries
+            )
             continue
         except TelegramError as error:
             kind = type(error).__name__
@@ -342,7 +364,7 @@ async def post(
             log.warning(
                 "Reply in chat %s to message %s not delivered: %s", chat_id, reply_to, reason
             )
-            await store.record_undelivered(chat_id, reply_to, reason, text)
+            await store.record_undelivered(chat_id, reply_to, reason, text, carries=carries)
             raise Undelivered(sent, error) from error
         chat_id = sent[-1].chat_id  # after a migration the rest follow
     return sent

@@ -18,7 +18,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.flood import Verdict
 from bot.reply import Reply
-from bot.telegram.handlers import Context, parse_command, send_reply
+from bot.telegram.handlers import Context, acknowledge, parse_command, send_reply
 from bot.telegram.record import sender_id, sender_name
 
 
@@ -70,9 +70,9 @@ async def hold_back_floods(update: Update, context: Context) -> None:
         text = notice(name, throttle.seconds_until_allowed(member))
         query = update.callback_query
         if query is not None:
-            await query.answer(text[:200], show_alert=True)
+            await acknowledge(query, text[:200], alert=True)
         elif update.effective_message is not None:
             await send_reply(update.effective_message, Reply().add(text), context)
     elif update.callback_query is not None:
-        await update.callback_query.answer()  # stop the button's spinner, say nothing
+        await acknowledge(update.callback_query)  # stop the button's spinner, say nothing
     raise ApplicationHandlerStop

@@ -9,6 +9,7 @@ from telegram import ChatMember, InputFile, Message, Update
 from bot.discussion import privacy_text
 from bot.quotes import board_reply
 from bot.reply import Reply, code
+from bot.telegram.delivery import Uncertain
 from bot.telegram.handlers import Context, command_args, send_reply
 from bot.telegram.record import logging_on, sender_id
 from bot.text import number
@@ -96,10 +97,16 @@ async def on_export(update: Update, context: Context) -> None:
     # The caption is read in the bot's default HTML parse mode (bot/telegram/app.py): the
     # title quotes the thread's opening message, so Export.caption escapes it and cuts it.
     for suffix, body in (("md", export.markdown), ("html", export.html)):
-        await message.reply_document(
-            InputFile(body.encode(), filename=export.file_name(suffix)),
-            caption=export.caption,
-        )
+        try:
+            await message.reply_document(
+                InputFile(body.encode(), filename=export.file_name(suffix)),
+                caption=export.caption,
+            )
+        except Uncertain as error:  # it may have gone: not sent again, noted as such
+            await context.bot_data.store.record_undelivered(
+                message.chat_id, message.message_id, str(error), export.file_name(suffix),
+                uncertain=True,
+            )  # fmt: skip
 
 
 async def on_logging(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -119,6 +120,9 @@ async def send_reply(
     is recorded (see :func:`bot.telegram.delivery.post`); unless the bot may no longer write
     to the chat, the error goes on to the error handler, which apologises."""
     data = context.bot_data
+    asked = command_args(message)
+    if len(asked) >= 3 and asked[:12] in reply.text() and (asker := sender_id(message)):
+        reply.carries.add(asker)  # it repeats the member's words ("No article matches …")
     failed: Undelivered | None = None
     try:
         sent = await post(
@@ -129,6 +133,7 @@ async def send_reply(
             reply_to=message.message_id if is_group(message.chat) else None,
             topic=message.message_thread_id if message.is_topic_message else None,
             markup=keyboard(reply.buttons),
+            carries=reply.carries,
         )
     except Undelivered as undelivered:
         sent, failed = undelivered.sent, undelivered
@@ -196,18 +201,26 @@ async def on_button(update: Update, context: Context) -> None:
     if name == "more" and data.startswith("/"):
         reply = await _more(query.from_user.id, args, context)
         if isinstance(reply, str):
-            await query.answer(reply, show_alert=True)
+            await acknowledge(query, reply, alert=True)
             return
     else:
         reply = commands.handle(name, args) if data.startswith("/") else None
     if reply is None or message is None:
-        await query.answer("This button no longer works; send the command again.")
+        await acknowledge(query, "This button no longer works; send the command again.")
         return
-    try:
-        await query.answer()
-    except BadRequest as exc:  # e.g. answered again after a restart: too old; answer anyway
-        log.info("Button press %s could not be acknowledged: %s", query.id, exc)
+    await acknowledge(query)
     await send_reply(message, reply, context, puller=query.from_user)
+
+
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press; one Telegram no longer takes (answered again after a restart, too
+    old) is let go, and the press is still answered in the chat."""
+    try:
+        await query.answer(text, show_alert=True) if alert else await query.answer(text)
+    except BadRequest as exc:
+        log.info("Button press %s could not be acknowledged: %s", query.id, exc)
 
 
 async def _more(presser: int, args: str, context: Context) -> Reply | str | None:

@@ -138,6 +138,8 @@ class Intake:
         self._beaten = -BEAT_EVERY  # monotonic time of the last heartbeat
         store.on_fatal = self.fail
         application.bot_data.stop_with = self.fail
+        if store.fatal is not None:  # it gave up before there was a bot to stop
+            self.fail(store.fatal)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -196,6 +198,15 @@ class Intake:
             await bot.delete_webhook(drop_pending_updates=False)
         last = await self.store.last_update_id(bot.id)
         offset = last + 1 if last is not None else None
+        try:
+            await self._poll(offset)
+        finally:
+            # However polling ended (a stop, or 409 Conflict), the updates in hand are answered
+            # while the connection to Telegram is still open.
+            self.stop()
+            await self.drain()
+
+    async def _poll(self, offset: int | None) -> None:
         backoff = 1.0
         await self.beat()
         while not self._stopping.is_set():
@@ -237,7 +248,6 @@ class Intake:
             for raw in updates:
                 await self._accept(raw["update_id"], raw)
         await self._confirm(offset)
-        await self.drain()
 
     async def _fetch(self, offset: int | None) -> list[dict[str, Any]]:
         """The next updates as Telegram sent them (not yet read into python-telegram-bot's
@@ -354,40 +364,65 @@ class Intake:
             log.warning("Could not commit after draining: %s", self.store.failure or exc)
 
 
-async def serve(application: Application, intake: Intake, webhook: Webhook | None = None) -> None:
+class Watchdog:
+    """Ends the process if a stop takes over SHUTDOWN_LIMIT seconds (a hung disk, a stuck
+    request): a thread, so that it fires even if the event loop is blocked. Armed when the
+    stop begins, disarmed by whoever owns the process once everything is closed."""
+
+    def __init__(self, limit: float = SHUTDOWN_LIMIT) -> None:
+        self.limit = limit
+        self._timer = threading.Timer(limit, self._overdue)
+        self._timer.daemon = True
+
+    def arm(self) -> None:
+        if not self._timer.is_alive():
+            self._timer.start()
+
+    def disarm(self) -> None:
+        self._timer.cancel()
+
+    def _overdue(self) -> None:
+        log.critical(
+            "Stopping took over %.0f s; exiting now (what was not answered is answered at the "
+            "next start)",
+            self.limit,
+        )
+        logging.shutdown()
+        os._exit(1)
+
+
+async def serve(
+    application: Application,
+    intake: Intake,
+    webhook: Webhook | None = None,
+    watchdog: Watchdog | None = None,
+) -> None:
     """Run the bot until SIGINT or SIGTERM: start, poll durably (or take updates from the
     webhook), drain, shut down."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, intake.stop)
-    # However the stop goes (a hung disk, a stuck request), the process ends in bounded time;
-    # a thread, so that it fires even if the event loop is blocked.
-    watchdog = threading.Timer(SHUTDOWN_LIMIT, _overdue)
-    watchdog.daemon = True
-    watching = asyncio.create_task(_start_when_stopping(intake, watchdog), name="watchdog")
+    # However the stop goes, the process ends in bounded time (see Watchdog).
+    watching = (
+        asyncio.create_task(_arm_when_stopping(intake, watchdog), name="watchdog")
+        if watchdog is not None
+        else None
+    )
     try:
         await _serve(application, intake, webhook)
     finally:
-        watching.cancel()
-        watchdog.cancel()
+        if watching is not None:
+            watching.cancel()
+        if watchdog is not None and intake.fatal is not None:
+            watchdog.arm()  # stopping on an error: what follows is bounded too
     if intake.fatal is not None:
         raise Halted(intake.fatal)
 
 
-async def _start_when_stopping(intake: Intake, watchdog: threading.Timer) -> None:
+async def _arm_when_stopping(intake: Intake, watchdog: Watchdog) -> None:
     await intake.until_stopped()
-    watchdog.start()
-
-
-def _overdue() -> None:
-    log.critical(
-        "Stopping took over %.0f s; exiting now (what was not answered is answered at the "
-        "next start)",
-        SHUTDOWN_LIMIT,
-    )
-    logging.shutdown()
-    os._exit(1)
+    watchdog.arm()
 
 
 async def _serve(application: Application, intake: Intake, webhook: Webhook | None) -> None:

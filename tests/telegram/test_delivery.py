@@ -242,3 +242,57 @@ async def test_polling_survives_faults_and_loses_nothing(botapi, running_bot, fa
     await asyncio.sleep(0.2)
     assert await running_bot.store.count_messages(GROUP) == 7  # six from members, one answer
     assert [c for c in botapi.calls if c.method == "getUpdates" and not c.ok]
+
+
+async def test_an_update_answered_again_replays_its_posts_and_sends_nothing_else(botapi, tmp_path):
+    # As after a crash: the same update answered twice. The same post comes from the outbox;
+    # a different one at the same point is not sent, since what went before cannot be told.
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    bot = ExtBot(TOKEN, base_url=botapi.base_url, rate_limiter=delivery.Pacer(store))
+    await bot.initialize()
+    botapi.chat(GROUP, "supergroup")
+    try:
+        token = delivery.ANSWERING.set(delivery.Answering(77))
+        first = await bot.send_message(GROUP, "the answer")
+        delivery.ANSWERING.reset(token)
+        token = delivery.ANSWERING.set(delivery.Answering(77))  # the restart's second go
+        again = await bot.send_message(GROUP, "the answer")
+        await bot.send_message(GROUP, "and a part it had not reached")
+        delivery.ANSWERING.reset(token)
+        token = delivery.ANSWERING.set(delivery.Answering(77))  # it came out otherwise
+        with pytest.raises(delivery.Uncertain):
+            await bot.send_message(GROUP, "a different answer at the same point")
+        delivery.ANSWERING.reset(token)
+    finally:
+        await bot.shutdown()
+        await store.close()
+    assert again.message_id == first.message_id
+    assert [c.params["text"] for c in botapi.sent(GROUP)] == [
+        "the answer",
+        "and a part it had not reached",
+    ]
+
+
+async def test_a_conflict_still_answers_the_updates_in_hand(botapi, commands, tmp_path):
+    # Another instance took the token (409): this one stops, but not before answering what it
+    # already took from Telegram, while its connection is still open.
+    from telegram.error import Conflict
+
+    from tests.conftest import start_bot
+
+    bot = await start_bot(botapi, commands, tmp_path / "bot.sqlite3")
+    botapi.fail_next("sendMessage", 429, "Too Many Requests: retry after 1",
+                     parameters={"retry_after": 1})  # fmt: skip
+    botapi.send_text("/help")
+    async with asyncio.timeout(10):  # taken, and its answer held back by Telegram's 429
+        while not botapi.too_many():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    botapi.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request")
+    with pytest.raises(Conflict):
+        await asyncio.wait_for(asyncio.shield(bot.task), 15)
+    [answer] = botapi.sent(42)
+    assert "/quote" in answer.params["text"]
+    await bot.application.stop()
+    await bot.application.post_shutdown(bot.application)
+    await bot.application.shutdown()
+    await bot.store.close()
