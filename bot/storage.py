@@ -391,6 +391,10 @@ class Store:
             await connection.execute("PRAGMA secure_delete = ON")
             await store._migrate(upto)
             await store._probe()
+            # A run killed just after a /forgetme leaves the deleted words in the WAL's older
+            # frames, and the wish to wipe them only in its memory: wipe them at every start.
+            if str(path) != ":memory:":
+                await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception as exc:
             await connection.close()
             if isinstance(exc, StorageError):

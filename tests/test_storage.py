@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -276,3 +278,27 @@ async def test_a_post_showing_a_forgotten_members_words_is_kept_without_them(sto
     await store.record_undelivered(GROUP, 3, "Forbidden", "Quoted as: their words", carries=[501])
     async with store._db.execute("SELECT text FROM undelivered") as cursor:
         assert [r[0] for r in await cursor.fetchall()] == [storage.REDACTED]
+
+
+async def test_words_deleted_just_before_a_crash_are_wiped_from_the_wal_at_the_next_start(
+    tmp_path,
+):
+    path = tmp_path / "bot.sqlite3"
+    await (await Store.open(path)).close()
+    token = "zq" + uuid.uuid4().hex
+    crash = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA secure_delete = ON')\n"
+        "db.execute('INSERT INTO messages (chat_id, message_id, date, text) "
+        "VALUES (1, 1, 0, ?)', (sys.argv[2],))\n"
+        "db.execute('DELETE FROM messages')\n"
+        "os._exit(0)  # killed: the WAL keeps its frames, the old one with the words\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(path), token], check=True)
+    assert token.encode() in on_disk(path)
+    store = await Store.open(path)  # the restart
+    try:
+        assert token.encode() not in on_disk(path)
+    finally:
+        await store.close()
