@@ -295,7 +295,9 @@ async def test_words_deleted_just_before_a_crash_are_wiped_from_the_wal_at_the_n
         "db.execute('DELETE FROM messages')\n"
         "os._exit(0)  # killed: the WAL keeps its frames, the old one with the words\n"
     )
-    subprocess.run([sys.executable, "-c", crash, str(path), token], check=True)
+    await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", crash, str(path), token], check=True
+    )
     assert token.encode() in on_disk(path)
     store = await Store.open(path)  # the restart
     try:
