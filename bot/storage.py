@@ -362,6 +362,8 @@ class Store:
         # Words deleted at a member's request may still be readable in the WAL until it is
         # checkpointed: set by /forgetme and by a forgotten member's message refused.
         self._scrub_until = 0.0  # monotonic time until which the WAL is wiped now and then
+        self._vacuum = False  # the file is to be rewritten: deleted words may linger in free space
+        self._forgot = False  # a forget just now: rewrite at once, not at the window's end
         self._scrubbed_at = 0.0
         self._pruned_at = 0.0
         self._failing_since: float | None = None  # monotonic time writes started failing
@@ -412,6 +414,8 @@ class Store:
             self._committer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._committer
+        if self._scrub_until:
+            self._scrub_until, self._scrubbed_at = time.monotonic() - 1, 0.0  # wipe it now
         try:
             await self.commit()
         except sqlite3.Error as exc:
@@ -585,9 +589,12 @@ class Store:
                 await self._scrub_wal()
 
     def _wipe_soon(self) -> None:
-        """Deleted words may be readable in the WAL: wipe it now and for SCRUB_FOR seconds
-        (the forgotten member's updates still in hand are deleted from the inbox meanwhile)."""
+        """Deleted words may be readable in the WAL, and in the free space of pages (SQLite
+        zeroes a deleted row, but a page rebuilt earlier may still hold an old copy of it in
+        its unused part): wipe the WAL now and for SCRUB_FOR seconds (the forgotten member's
+        updates still in hand leave the inbox meanwhile), then rewrite the file (VACUUM)."""
         self._scrub_until = time.monotonic() + SCRUB_FOR
+        self._vacuum = True
 
     async def _scrub_wal(self) -> None:
         """Checkpoint the WAL and truncate it, so words deleted at a member's request are not
@@ -595,16 +602,21 @@ class Store:
         check): it tries again a moment later. Called with the lock held, just after a
         commit."""
         self._scrubbed_at = time.monotonic()
+        over = time.monotonic() > self._scrub_until
         await self._db.execute("PRAGMA busy_timeout = 0")
         try:
+            if self._vacuum and (over or self._forgot):
+                await self._db.execute("VACUUM")  # no old copy left in any page's free space
+                self._vacuum = not over
+                self._forgot = False
             async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
                 result = await cursor.fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError:  # a reader (backup, check) holds it: next time
             result = None
         finally:
             await self._db.execute("PRAGMA busy_timeout = 5000")
         done = result is not None and result[0] == 0
-        if done and time.monotonic() > self._scrub_until:
+        if done and over and not self._vacuum:
             self._scrub_until = 0.0
 
     async def _commit_loop(self) -> None:
@@ -1259,6 +1271,7 @@ class Store:
             if self._forgotten is not None:
                 self._forgotten.add((chat_id, user_id))
             self._wipe_soon()
+            self._forgot = True
             self._scrubbed_at = 0.0
         await self.commit()
         return deleted
