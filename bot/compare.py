@@ -1,10 +1,13 @@
 """Comparisons: where the articles stand on a topic, and what two articles share and do not.
 
 A topic is matched by stem ("imperialist" finds "imperialism" and "anti-imperialist") and
-fuzzily (a typo still finds its word). An article addresses a topic when it returns to it, not
-when it mentions it once in passing; its position is the passage of one to three sentences that
-says most about the topic, ties going to the sentence that carries more of the article's own
-argument.
+fuzzily (a typo still finds its word), in each article's own language: the topic is stemmed
+with the stemmer and stopwords of every language the library holds, and each article is
+matched only by the stems of its language, so "guerre" finds the French articles that speak of
+"guerres" and an English "pain" finds no French bread. Accents may be left out ("etat" finds
+"État"). An article addresses a topic when it returns to it, not when it mentions it once in
+passing; its position is the passage of one to three sentences that says most about the topic,
+ties going to the sentence that carries more of the article's own argument.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.language import DEFAULT
 from bot.library import Article, Passage
 from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
-from bot.text import words
+from bot.text import fold, normalise, words
 
 MIN_MENTIONS = 2  # an article that names a topic once has not addressed it
 WINDOW = 3  # a position is at most this many consecutive sentences
@@ -61,25 +65,37 @@ class PairComparison:
     on_topic: tuple[Position | None, Position | None]
 
 
-def topic_terms(terms: TermIndex, topic: str) -> tuple[set[str], set[str]]:
-    """The library's terms that match a topic, and the stems they share with it.
+def topic_terms(terms: TermIndex, topic: str, language: str = DEFAULT) -> tuple[set[str], set[str]]:
+    """The library's terms that match a topic read in ``language``, and the stems they share
+    with it.
 
     A term matches by the same stem or as a compound containing it ("imperialist" finds
     "imperialism" and "anti-imperialist"); a word the library does not have is matched to the
-    library words within a small edit of it ("imperalism")."""
+    words of the library's articles in that language, as typed without accents or within a
+    small edit of it ("imperalism")."""
     found: set[str] = set()
     stems: set[str] = set()
+    known = terms.vocabulary.get(language, {})
     vocabulary: list[str] | None = None
-    for word in content_words(topic):
-        parts = [p for p in term_parts(term_of(word)) if p in terms.parts]
+    for word in content_words(topic, language):
+        parts = [p for p in term_parts(term_of(word, language)) if p in terms.parts]
+        if not parts and fold(word) in known:
+            parts = term_parts(known[fold(word)])
         if not parts and len(word) >= 4:
-            vocabulary = vocabulary or list(terms.wordings)
-            close = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3)
-            parts = [p for w, _, _ in close for p in term_parts(terms.wordings[w])]
+            vocabulary = vocabulary or list(known)
+            close = process.extract(
+                fold(word), vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
+            )
+            parts = [p for w, _, _ in close for p in term_parts(known[w])]
         for part in parts:
             found.update(terms.parts[part])
             stems.add(part)
     return found, stems
+
+
+def _topic_by_language(terms: TermIndex, topic: str) -> dict[str, tuple[set[str], set[str]]]:
+    """The topic's matched terms and stems in each language of the library."""
+    return {language: topic_terms(terms, topic, language) for language in terms.language_set()}
 
 
 def _windows(sentences: list[Sentence]) -> list[tuple[int, int]]:
@@ -125,27 +141,38 @@ def position(
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
     mentions = sum(entry.counts[t] for t in matched)
     bold = stems if stems is not None else matched
-    return Position(entry.article, passage, mentions, _highlights(passage.text, bold))
+    language = terms.languages.get(article_id, DEFAULT)
+    return Position(entry.article, passage, mentions, _highlights(passage.text, bold, language))
 
 
-def _highlights(text: str, stems: set[str]) -> tuple[tuple[int, int], ...]:
-    """Spans of the words of ``text`` whose stem is one of ``stems`` (compounds split)."""
-    return tuple((w.start, w.end) for w in words(text) if term_of(w.norm) in stems)
+def _highlights(text: str, stems: set[str], language: str = DEFAULT) -> tuple[tuple[int, int], ...]:
+    """Spans of the words of ``text`` whose stem in ``language`` is one of ``stems``
+    (compounds split: each word of "anti-imperialist" is stemmed on its own)."""
+    return tuple(
+        (w.start, w.end)
+        for w in words(text)
+        if term_of(normalise(text[w.start : w.end]), language) in stems
+    )
 
 
 def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:
     """Each article that addresses ``topic``, with the passage that best states its position."""
-    matched, stems = topic_terms(terms, topic)
+    by_language = _topic_by_language(terms, topic)
     mentions: Counter[str] = Counter()
-    for term in matched:
-        for article_id, count in terms.postings[term].items():
-            mentions[article_id] += count
+    wording: Counter[str] = Counter()
+    for language, (matched, _) in by_language.items():
+        for term in matched:
+            for article_id, count in terms.postings[term].items():
+                if terms.languages.get(article_id) == language:
+                    mentions[article_id] += count
+                    wording[terms.show(term)] += count
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     # Most about it first: mentions per thousand words, then more mentions.
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))
-    positions = [p for a in addressing[:limit] if (p := position(terms, a, matched, stems))]
-    wording = Counter({terms.show(t): sum(terms.postings[t].values()) for t in matched})
+    positions = [
+        p for a in addressing[:limit] if (p := position(terms, a, *by_language[terms.languages[a]]))
+    ]
     shown = {p.article.id for p in positions}
     addressed = set(addressing)
     silent = [a for a in terms.library.articles if a.id not in addressed]
@@ -162,7 +189,7 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
 
 def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
     """Library words spelled like a topic nobody addresses, most used first (suggestions)."""
-    wanted = " ".join(content_words(topic)) or topic.casefold()
+    wanted = fold(" ".join(content_words(topic)) or topic)
     close = process.extract(wanted, list(terms.wordings), scorer=fuzz.ratio, limit=limit * 4)
     candidates = [w for w, score, _ in close if score >= 60 and len(w) >= 4]
     used = {w: sum(terms.postings[terms.wordings[w]].values()) for w in candidates}

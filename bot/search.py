@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.library import Article, Library, Passage
-from bot.text import Word, words
+from bot.text import WORDS_VERSION, Word, words
 
 # Scores run from 0 to 100. A match at or above HIT is presented as the passage the member
 # meant; below it, the bot says it found nothing and offers candidates.
@@ -160,8 +160,9 @@ class FuzzyIndex:
 
     @staticmethod
     def signature(library: Library) -> str:
-        """What an index on disk must have been built from: every article and its size."""
-        digest = hashlib.sha256()
+        """What an index on disk must have been built from: every article and its size, and
+        the way words were folded (an index of older words is rebuilt)."""
+        digest = hashlib.sha256(f"words {WORDS_VERSION}\n".encode())
         for article in library.articles:
             size = sum(len(p.text) for p in article.paragraphs)  # cheap: no word counting
             digest.update(f"{article.id}:{len(article.paragraphs)}:{size}\n".encode())

@@ -26,12 +26,14 @@ DAMPING = 0.85
 
 @dataclass(frozen=True)
 class Summary:
-    """An article's summary: its sentences as passages, in order, and its key terms."""
+    """An article's summary: its sentences as passages, in order, its key terms, and the
+    language it was read in (ISO 639-1), for /summary to show."""
 
     article: Article
     passages: list[Passage]
     key_terms: list[str]
     words: int
+    language: str = "en"
 
     @property
     def reading_minutes(self) -> int:
@@ -144,4 +146,5 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
         article.passage(sentences[i].paragraph, sentences[i].number, sentences[i].number)
         for i in picked
     ]
-    return Summary(article, passages, terms.key_terms(article_id), article.words)
+    language = terms.languages.get(article_id, "en")
+    return Summary(article, passages, terms.key_terms(article_id), article.words, language)

@@ -2,7 +2,9 @@
 
 Summaries, key terms and comparisons all read from one :class:`TermIndex`, built once when the
 library loads. A term is a stem ("imperi" for imperialism, imperialist, imperialists); the bot
-shows its commonest wording instead.
+shows its commonest wording instead. Each article is read in its own language (its declared
+one, else the one detected from its text): its stopwords are left out and its words stemmed
+by that language's Snowball stemmer, so a German article's key terms are not "der, die, und".
 """
 
 from __future__ import annotations
@@ -13,56 +15,37 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from bot.language import DEFAULT, language_of, stem
 from bot.library import Article, Library
-from bot.stemming import stem
-from bot.text import normalise
+from bot.stopwords import stopwords
+from bot.text import fold, normalise, split_elision
 
-# Words too common in any prose to say what a text is about.
-TERM_STOPWORDS = frozenset(
-    """a about above after again against all also am among an and any are aren't as at be
-    because been before being below between both but by can can't cannot could couldn't did
-    didn't do does doesn't doing don't down during each either even ever every few for from
-    further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
-    herself him himself his how how's however i i'd i'll i'm i've if in into is isn't it it's
-    its itself just least less let's like made make makes many may me might more most much must
-    mustn't my myself never no nor not now of off often on once one only or other others ought
-    our ours ourselves out over own per quite rather really same say says said see seen shall
-    shan't she she'd she'll she's should shouldn't since so some still such than that that's the
-    their theirs them themselves then there there's these they they'd they'll they're they've
-    this those though through thus to too toward towards under until up upon us very via was
-    wasn't way we we'd we'll we're we've well were weren't what what's whatever when when's
-    where where's whether which while who who's whom whose why why's will with within without
-    won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
-    another around back become becomes came come comes get gets getting go goes going gone got
-    know known take taken takes took put puts use used uses using want wants whole already
-    always across along amongst although else enough etc far first last new old next two three
-    four five six seven eight nine ten hundred thousand million billion time times yes fact
-    facts need needs needed means mean meant became look looks looked looking great greater
-    greatest supposed mention mentions end ends side sides part parts point points case cases
-    kind kinds thing things lot lots course matter something nothing anything everything
-    someone anyone everyone people day days year years today away able given give gives
-    instead indeed simply certain certainly possible seems seem seemed tell told think thought
-    called call mere merely""".split()
-)
 # Words, with hyphenated compounds ("neo-Stalinist") kept whole; dashes between words are not
 # hyphens, so they are turned into spaces first.
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2015", " "))
 
 
-def content_words(text: str) -> list[str]:
-    """The normalised content words of ``text``, in order (stopwords and short words left out)."""
+def content_words(text: str, language: str = DEFAULT) -> list[str]:
+    """The normalised content words of ``text`` in ``language``, in order (its stopwords and
+    short words left out; "l'état" is "état")."""
     found = []
+    ignored = stopwords(language)
     for word in _WORD.findall(normalise(text.translate(_DASHES))):
         word = word.removesuffix("'s")
-        if len(word) >= 3 and word not in TERM_STOPWORDS:
+        elided = split_elision(word)
+        if elided:
+            word = elided[1]
+        if len(word) >= 3 and word not in ignored and fold(word) not in ignored:
             found.append(word)
     return found
 
 
-def term_of(word: str) -> str:
-    """The term a content word counts as: its stem, part by part for a compound."""
-    return "-".join(stem(part) for part in word.split("-") if part)
+def term_of(word: str, language: str = DEFAULT) -> str:
+    """The term a content word counts as in ``language``: its stem, part by part for a
+    compound ("anti-imperialist" is "anti-imperi", which "imperialist" finds by its part)."""
+    word = word.removesuffix("'s")
+    return "-".join(stem(part, language) for part in word.split("-") if part)
 
 
 def term_parts(term: str) -> list[str]:
@@ -93,25 +76,47 @@ class ArticleTerms:
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
+# Enough of an article to tell its language by; more costs time and changes nothing.
+_LANGUAGE_SAMPLE = 4000
+
+
+def article_language(article: Article) -> str:
+    """An article's language: the one it declares (``article.language``, once the library
+    reads it from the source), else the one detected from the beginning of its text."""
+    sample: list[str] = []
+    size = 0
+    for para in article.paragraphs:
+        sample.append(para.text)
+        size += len(para.text)
+        if size >= _LANGUAGE_SAMPLE:
+            break
+    return language_of("\n\n".join(sample), declared=getattr(article, "language", None))
+
+
 class TermIndex:
     """Term counts for every article of a library, and the wording each stem is shown in."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.articles: dict[str, ArticleTerms] = {}
+        self.languages: dict[str, str] = {}  # article id -> ISO 639-1 code
         self.document_frequency: Counter[str] = Counter()
         # term -> {article id: count}, and stem -> the terms it is part of ("imperi" is part
         # of "anti-imperi"), so topics are found without scanning every article.
         self.postings: dict[str, dict[str, int]] = defaultdict(dict)
         self.parts: dict[str, set[str]] = defaultdict(set)
         self._surface: dict[str, Counter[str]] = defaultdict(Counter)
-        self.wordings: dict[str, str] = {}  # every word of the library -> its term
+        # every word of the library, folded ("etat"), -> its term, over all languages and
+        # per language (a topic is matched against the words of its own language)
+        self.wordings: dict[str, str] = {}
+        self.vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
         self.size = 0
         for article in library.articles:
             self.add_article(article)
 
     def add_article(self, article: Article) -> None:
         """Count an article's terms (one added to the library while the bot runs, too)."""
+        self.languages[article.id] = article_language(article)
         entry = self._add(article)
         self.articles[article.id] = entry
         for term, count in entry.counts.items():
@@ -130,19 +135,27 @@ class TermIndex:
             self.document_frequency[term] -= 1
             if self.document_frequency[term] <= 0:
                 del self.document_frequency[term]
+        self.languages.pop(article_id, None)
         self.size = len(self.articles)
+
+    def language_set(self) -> list[str]:
+        """The languages of the library's articles, each once, in a fixed order."""
+        return sorted(set(self.languages.values()))
 
     def _add(self, article: Article) -> ArticleTerms:
         entry = ArticleTerms(article, article.words)
+        language = self.languages[article.id]
+        vocabulary = self.vocabulary[language]
         position = 0
         for para in article.paragraphs:
             for number, (start, end) in enumerate(para.sentences, start=1):
                 text = para.text[start:end]
-                found = content_words(text)
-                stems = [term_of(w) for w in found]
+                found = content_words(text, language)
+                stems = [term_of(w, language) for w in found]
                 for word, term in zip(found, stems, strict=True):
                     self._surface[term][word] += 1
-                    self.wordings[word] = term
+                    folded = fold(word)
+                    self.wordings[folded] = vocabulary[folded] = term
                 entry.bigrams.update(itertools.pairwise(stems))
                 sentence = Sentence(article.id, para.number, number, text, Counter(stems), position)
                 entry.sentences.append(sentence)

@@ -2,7 +2,9 @@
 
 Matching works on a normalised form (Unicode NFKC, case folded, one kind of quote, apostrophe
 and dash, single spaces) while every position handed back points into the original text, so the
-wording a member sees is always the author's own.
+wording a member sees is always the author's own. Words are also folded as a reader folds them
+when typing (:func:`fold`): "etat" finds "État", "еще" finds "ещё", and a Greek word typed
+without its accents finds it; in any script, since a word is any run of Unicode letters.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Every apostrophe-like and quote-like character, mapped to its ASCII twin.
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u0060\u00b4"
@@ -30,14 +33,66 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Return ``text`` folded for matching: NFKC, quotes, dashes, case and white space."""
+    """Return ``text`` folded for matching: NFKC, quotes, dashes, case and white space.
+
+    Accents are kept (see :func:`fold` for words): the fingerprints of stored articles are
+    made from this form, so it must not change."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
-# A word is a run of letters or digits, with inner apostrophes (don't, Russia's); hyphens split
-# words, so "pro-Putin", "pro Putin" and "pro‑Putin" give the same words.
-_WORD = re.compile(r"[^\W_]+(?:[" + "'" + _APOSTROPHES + r"][^\W_]+)*")
+# Letters a reader types as plain Latin letters that have no decomposition to strip.
+_PLAIN_LATIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def _strips_marks(base: str) -> bool:
+    """True for Latin and Greek letters, whose accents a reader leaves out when typing; not
+    Cyrillic, where "й" is its own letter, not "и" with a mark."""
+    code = ord(base)
+    return code < 0x250 or 0x370 <= code < 0x400 or 0x1E00 <= code < 0x2000
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    if word.isascii():
+        return word
+    folded: list[str] = []
+    for char in unicodedata.normalize("NFD", word.replace("ё", "е")):
+        if unicodedata.combining(char) and folded and _strips_marks(folded[-1][-1]):
+            continue
+        folded.append(char)
+    return unicodedata.normalize("NFC", "".join(folded)).translate(_PLAIN_LATIN)
+
+
+def fold(text: str) -> str:
+    """``text`` normalised (:func:`normalise`) and folded as a reader folds what they type:
+    no accents or diacritics on Latin and Greek letters ("État" is "etat", "ά" is "α"), ё as
+    е, and Greek final sigma as sigma (case folding does that)."""
+    return " ".join(_fold_word(w) for w in normalise(text).split(" "))
+
+
+# A word is a run of letters or digits (any script, combining marks included, for text that
+# is not composed), with inner apostrophes (don't, Russia's); hyphens split words, so
+# "pro-Putin", "pro Putin" and "pro‑Putin" give the same words.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_PART = r"(?:[^\W_][" + _MARKS + r"]*)+"
+_WORD = re.compile(_PART + r"(?:[" + "'" + _APOSTROPHES + r"]" + _PART + r")*")
+# French and Italian elide an article or a small word into the next one: "l'État", "qu'il",
+# "dell'Italia". They are two words, so "État" alone, or typed "l État", finds them.
+ELISIONS = frozenset(
+    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu "
+    "dell all dall nell sull coll un quest quell nessun".split()
+)
+# Bumped whenever what :func:`words` yields changes, so an index saved on disk is rebuilt.
+WORDS_VERSION = 2
+
+
+def split_elision(word: str) -> tuple[str, str] | None:
+    """``(elided, rest)`` for a normalised word such as "l'état" or "dell'italia", else None."""
+    head, apostrophe, rest = word.partition("'")
+    if apostrophe and rest and head in ELISIONS:
+        return head, rest
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +115,18 @@ _NUMBER_NAMES = {
 
 
 def words(text: str) -> list[Word]:
-    """Split ``text`` into words, keeping each word's span in ``text``."""
+    """Split ``text`` into words, keeping each word's span in ``text``; each word's ``norm``
+    is folded (:func:`fold`), and an elided article is a word of its own."""
     result = []
     for m in _WORD.finditer(text):
-        norm = normalise(m.group())
+        norm = fold(m.group())
+        elided = split_elision(norm)
+        if elided:
+            head, rest = elided
+            cut = m.start() + len(head)  # the elided letters are ASCII: spans line up
+            result.append(Word(head, m.start(), cut))
+            result.append(Word(_NUMBER_NAMES.get(rest, rest), cut + 1, m.end()))
+            continue
         result.append(Word(_NUMBER_NAMES.get(norm, norm), m.start(), m.end()))
     return result
 
