@@ -51,20 +51,20 @@ STOPWORDS: dict[str, frozenset[str]] = {
     autant autre autres aux auxquelles auxquels avaient avais avait avant avec avez
     aviez avions avoir avons ayant ayez ayons beaucoup bien c car ce ceci cela celle
     celles celui cependant certain certaine certaines certains ces cet cette ceux chacun
-    chacune chaque chez ci comme comment d dans de des desquelles desquels deux donc
-    dont du duquel durant dès elle elles en encore entre es est et eu eue eues eurent
-    eus eusse eussent eusses eussiez eussions eut eux eûmes eût eûtes faire fait faut
-    fois font furent fus fusse fussent fusses fussiez fussions fut fûmes fût fûtes hors
-    ici il ils j je jusqu jusque l la laquelle le lequel les lesquelles lesquels leur
-    leurs lors lorsque lui là m ma mais me mes moi moins mon même mêmes n ne ni non nos
-    notre nous nôtre on ont or ou où par parce parmi pas pendant peu peut peuvent plus
-    plusieurs pour pourquoi pourra pourrait pouvait puis puisque qu quand que quel
-    quelle quelles quelque quelques quels qui quoi s sa sans se sera serai seraient
-    serais serait seras serez seriez serions serons seront ses si sien sienne soi soient
-    sois soit sommes son sont sous suis sur t ta tandis tant te tel telle telles tels
-    tes toi ton toujours tous tout toute toutes trop très tu un une unes uns va vais vas
-    vers via voici voilà vont vos votre vous vu vôtre y à ça étaient étais était étant
-    étiez étions été êtes être""".split()
+    chacune chaque chez ci comme comment d dans de des desquelles desquels deux dire
+    disent dit dite dits donc dont du duquel durant dès elle elles en encore entre es
+    est et eu eue eues eurent eus eusse eussent eusses eussiez eussions eut eux eûmes
+    eût eûtes faire fait faut fois font furent fus fusse fussent fusses fussiez fussions
+    fut fûmes fût fûtes hors ici il ils j je jusqu jusque l la laquelle le lequel les
+    lesquelles lesquels leur leurs lors lorsque lui là m ma mais me mes moi moins mon
+    même mêmes n ne ni non nos notre nous nôtre on ont or ou où par parce parmi pas
+    pendant peu peut peuvent plus plusieurs pour pourquoi pourra pourrait pouvait puis
+    puisque qu quand que quel quelle quelles quelque quelques quels qui quoi s sa sans
+    se sera serai seraient serais serait seras serez seriez serions serons seront ses si
+    sien sienne soi soient sois soit sommes son sont sous suis sur t ta tandis tant te
+    tel telle telles tels tes toi ton toujours tous tout toute toutes trop très tu un
+    une unes uns va vais vas vers via voici voilà vont vos votre vous vu vôtre y à ça
+    étaient étais était étant étiez étions été êtes être""".split()
     ),
     "de": frozenset(
         """
@@ -76,14 +76,15 @@ STOPWORDS: dict[str, frozenset[str]] = {
     denselben der deren derer derselbe derselben des deshalb desselben dessen dich die
     dies diese dieselbe dieselben diesem diesen dieser dieses dir doch dort du durch
     eben ebenso ein eine einem einen einer eines einige einigem einigen einiger einiges
-    einmal er es etwa etwas euch euer eure eurem euren eurer eures für gegen gewesen hab
-    habe haben hat hatte hatten her hier hin hinter hätte hätten ich ihm ihn ihnen ihr
-    ihre ihrem ihren ihrer ihres im immer in indem ins ist ja je jede jedem jeden jeder
-    jedes jedoch jene jenem jenen jener jenes jetzt kann kannst kaum kein keine keinem
-    keinen keiner keines können könnte man manche manchem manchen mancher manches mehr
-    mein meine meinem meinen meiner meines mich mir mit muss musste muß müssen nach
-    nachdem neben nein nicht nichts noch nun nur ob obwohl oder ohne schon sehr sein
-    seine seinem seinen seiner seines seit selbst sich sie sind so sogar solche solchem
+    einmal er es etwa etwas euch euer eure eurem euren eurer eures für ganz ganze ganzem
+    ganzen ganzer ganzes gegen gewesen hab habe haben hat hatte hatten her hier hin
+    hinter hätte hätten ich ihm ihn ihnen ihr ihre ihrem ihren ihrer ihres im immer in
+    indem ins ist ja je jede jedem jeden jeder jedes jedoch jene jenem jenen jener jenes
+    jetzt kann kannst kaum kein keine keinem keinen keiner keines können könnte man
+    manche manchem manchen mancher manches mehr mein meine meinem meinen meiner meines
+    mich mir mit muss musste muß müssen nach nachdem neben nein neu neue neuem neuen
+    neuer neues nicht nichts noch nun nur ob obwohl oder ohne schon sehr sein seine
+    seinem seinen seiner seines seit selbst sich sie sind so sogar solche solchem
     solchen solcher solches soll sollen sollte sondern sonst sowie um und uns unser
     unsere unserem unseren unserer unseres unter viel viele vom von vor war waren was
     weil welche welchem welchen welcher welches wenn wer werde werden wie wieder will
@@ -105,16 +106,16 @@ STOPWORDS: dict[str, frozenset[str]] = {
     ),
     "it": frozenset(
         """
-    a ad agli ai al alla alle allo anche ancora avere aveva avevano c che chi ci cioè
-    come con contro cosa cui da dagli dai dal dall dalla dalle dallo degli dei del dell
-    della delle dello di dove e ed egli ella essa esse essere essi esso fa fare fino fra
-    fu furono gli ha hanno ho i il in io la le lei li lo loro lui ma mai me mentre mi
-    mia mie miei mio molto ne negli nei nel nell nella nelle nello noi non nostra nostre
-    nostri nostro né o ogni ove per perché però più poi proprio qua quale quali quando
-    quanto quella quelle quelli quello questa queste questi questo qui se sempre senza
-    si sia siamo siano sono sopra sotto sta stato su sua sue sugli sui sul sull sulla
-    sulle sullo suo suoi sé tale tali tanto te ti tra tu tua tue tuo tuoi tutta tutte
-    tutti tutto un una uno vi voi è""".split()
+    a ad agli ai al alla alle allo altra altre altri altro anche ancora avere aveva
+    avevano c che chi ci cioè come con contro cosa cui da dagli dai dal dall dalla dalle
+    dallo degli dei del dell della delle dello di dove e ed egli ella essa esse essere
+    essi esso fa fare fino fra fu furono gli ha hanno ho i il in io la le lei li lo loro
+    lui ma mai me mentre mi mia mie miei mio molto ne negli nei nel nell nella nelle
+    nello noi non nostra nostre nostri nostro né o ogni ove per perché però più poi
+    proprio qua quale quali quando quanto quella quelle quelli quello questa queste
+    questi questo qui se sempre senza si sia siamo siano sono sopra sotto sta stato su
+    sua sue sugli sui sul sull sulla sulle sullo suo suoi sé tale tali tanto te ti tra
+    tu tua tue tuo tuoi tutta tutte tutti tutto un una uno vi voi è""".split()
     ),
     "pt": frozenset(
         """
@@ -122,20 +123,24 @@ STOPWORDS: dict[str, frozenset[str]] = {
     delas dele deles depois do dos e ela elas ele eles em entre era eram essa essas esse
     esses esta estas este estes está estão eu foi foram há isso isto já lhe lhes mais
     mas me mesmo meu meus minha minhas muito na nas nem no nos nossa nossas nosso nossos
-    num numa não nós o os ou para pela pelas pelo pelos por porque quando que quem se
-    sem ser será seu seus sob sobre sua suas também te tem teu teus tu tua tuas têm um
-    uma umas uns você vocês vos vós à às é""".split()
+    num numa não nós o os ou outra outras outro outros para pela pelas pelo pelos por
+    porque quando que quem se sem ser será seu seus sob sobre sua suas também te tem teu
+    teus tu tua tuas têm um uma umas uns você vocês vos vossa vossas vosso vossos vós à
+    às é""".split()
     ),
     "ru": frozenset(
         """
-    а без более бы был была были было быть в вам вас ваш ваша ваше ваши во вот все всего
-    всех всё вы где да даже для до его ее ей ему если есть еще ещё её же за здесь и из
-    или им ими их к как какой кем когда кого кто ли либо между меня мне мной мы на над
-    надо нам нас наш наша наше наши не него нее ней нем нему нет неё ни них но ну о об
-    однако он она они оно от очень по под после при про с сам сама сами само свое свои
-    своих свой своя своё себе себя со так также такой там те тем теперь то того тоже
-    только том тот ту ты у уж уже чем что чтобы чья чьё эта эти этим этих это этого этой
-    этом этот эту я""".split()
+    а без более бы был была были было быть в вам вас ваш ваша ваше ваши весь во вот все
+    всего всем всеми всех всю вся всякая всякие всякий всяким всякими всяких всякого
+    всякое всякой всяком всякому всякую всё вы где да даже для до его ее ей ему если
+    есть еще ещё её же за здесь и из или им ими их к каждая каждого каждое каждой каждом
+    каждому каждую каждые каждый каждым как какой кем когда кого которая которого
+    которое которой котором которому которую которые который которым которыми которых
+    кто ли либо между меня мне мной мы на над надо нам нас наш наша наше наши не него
+    нее ней нем нему нет неё ни них но ну о об однако он она они оно от очень по под
+    после при про с сам сама сами само свое свои своих свой своя своё себе себя со так
+    также такой там те тем теперь то того тоже только том тот ту ты у уж уже чем что
+    чтобы чья чьё эта эти этим этих это этого этой этом этот эту я""".split()
     ),
 }
 

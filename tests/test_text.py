@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import normalise, sentence_spans, word_count, words
+from bot.text import fold, normalise, sentence_spans, word_count, words
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,46 @@ def test_sentences_do_not_split_after_abbreviations_or_initials():
 
 def test_sentences_need_a_capital_after_the_stop():
     assert _sentences("the time. masquerading as leaders") == ["the time. masquerading as leaders"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("etat", "État"),  # accents, as a reader types without them
+        ("liberte egalite fraternite", "Liberté, égalité, fraternité"),
+        ("burgerliche", "bürgerliche"),
+        ("strasse", "Straße"),
+        ("espana", "España"),
+        ("coracao", "coração"),
+        ("еще", "ещё"),  # ё as е, in either direction
+        ("ещё", "еще"),
+        ("σοφος", "ΣΟΦΟΣ"),  # final sigma
+        ("σοφος", "σοφός"),  # Greek accents
+        ("αθηναι", "Ἀθῆναι"),
+        ("coeur", "cœur"),
+    ],
+)
+def test_words_fold_what_a_reader_folds(typed, text):
+    assert [w.norm for w in words(typed)] == [w.norm for w in words(text)]
+
+
+def test_folding_keeps_letters_that_are_not_accents():
+    assert fold("й") != fold("и")  # a letter of its own in Russian
+    assert fold("Война и мир") == "война и мир"
+    assert normalise("État") == "état"  # normalise keeps accents (stored fingerprints use it)
+
+
+def test_words_of_any_script_keep_their_original_spans():
+    text = "Ἀθῆναι, «Патриотизм или мир?» — e\u0301tat"  # the last word not composed (NFD)
+    found = words(text)
+    assert [w.norm for w in found] == ["αθηναι", "патриотизм", "или", "мир", "etat"]
+    assert [text[w.start : w.end] for w in found][-1] == "e\u0301tat"
+
+
+def test_an_elided_article_is_a_word_of_its_own():
+    text = "L’État, dell’Italia, qu’aujourd’hui, Russia’s, don’t"
+    found = words(text)
+    assert [w.norm for w in found] == [
+        "l", "etat", "dell", "italia", "qu", "aujourd'hui", "russia's", "don't",
+    ]  # fmt: skip
+    assert [text[w.start : w.end] for w in found][:4] == ["L", "État", "dell", "Italia"]
