@@ -345,6 +345,18 @@ def _row(row: tuple, versions: int = 1) -> StoredMessage:
     )
 
 
+def _vacuum(path: Path) -> None:
+    """Rewrite the database file, on a connection of its own (the store's keeps statements that
+    SQLite counts as in progress, which VACUUM refuses); called with the store's lock held, so
+    nothing of the store's is writing. Raises OperationalError if another process holds it."""
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("PRAGMA secure_delete = ON")
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
 class Store:
     """The bot's database. Open with :meth:`open`, close with :meth:`close`."""
 
@@ -606,7 +618,7 @@ class Store:
         await self._db.execute("PRAGMA busy_timeout = 0")
         try:
             if self._vacuum and (over or self._forgot):
-                await self._db.execute("VACUUM")  # no old copy left in any page's free space
+                await asyncio.to_thread(_vacuum, self.path)  # no old copy left in free space
                 self._vacuum = not over
                 self._forgot = False
             async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
