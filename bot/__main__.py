@@ -83,7 +83,8 @@ async def _sync(config: Config, commands: Commands) -> None:
 
 
 def _files(paths: list[str]) -> list[Path]:
-    """The article files named: files as given, folders searched for .txt, .md and .html."""
+    """The article files named: files as given, folders searched for the kinds the bot reads
+    (.txt, .md, .html, .pdf, .epub, .docx)."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)

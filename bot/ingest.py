@@ -1,14 +1,18 @@
 """Adding and removing articles: files in, checked, understood, stored, quotable at once.
 
-A file (.txt, .md or .html) is refused with a reason when it is too big, not text, not UTF-8,
-or has no article in it; HTML is reduced to the article's own text by trafilatura. The same
-text added twice is recognised. An added article is stored in the database before it joins the
-library and its indexes, so nothing is ever half-added and a restart needs no re-import. No
-Telegram imports.
+A text file (.txt, .md or .html) is refused with a reason when it is too big, not text, not
+UTF-8, or has no article in it; HTML is reduced to the article's own text by trafilatura. A
+book or document (.pdf, .epub, .docx) is read by bot/formats into paragraphs and the metadata
+it states, and refused with a reason when it is locked, scanned, damaged or a zip bomb; another
+kind of file is refused with how to convert it. The same text added twice is recognised. An
+added article is stored in the database before it joins the library and its indexes, so nothing
+is ever half-added and a restart needs no re-import. Reading a file runs in a worker thread: a
+300-page PDF takes seconds of CPU, and the bot keeps answering meanwhile. No Telegram imports.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -18,12 +22,37 @@ from datetime import date
 from pathlib import Path
 
 from bot.commands import Commands
+from bot.formats import Document, Unreadable
 from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
 from bot.storage import Store
 from bot.text import normalise
 
-MAX_BYTES = 2_000_000
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_BYTES = 2_000_000  # a text file: an article, or a long pamphlet
+# A book: Telegram lets a bot download files up to 20 MB, and a 20 MB PDF or EPUB is a long
+# book with pictures; its text is a small part of it.
+MAX_BOOK_BYTES = 20_000_000
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+BOOK_SUFFIXES = (".pdf", ".epub", ".docx")
+SUFFIXES = TEXT_SUFFIXES + BOOK_SUFFIXES
+TAKEN = ".txt, .md, .html, .pdf, .epub and .docx"
+# What to do with the kinds of file members bring that the bot does not read.
+CONVERT = {
+    ".doc": "save it as .docx (File > Save As in Word or LibreOffice) and send that",
+    ".odt": "save it as .docx or PDF (File > Save As in LibreOffice) and send that",
+    ".rtf": "save it as .docx or PDF and send that",
+    ".pages": "export it as .docx or PDF (File > Export To in Pages) and send that",
+    ".mobi": "convert it to EPUB with Calibre and send that",
+    ".azw": "convert it to EPUB with Calibre and send that (DRM-free books only)",
+    ".azw3": "convert it to EPUB with Calibre and send that (DRM-free books only)",
+    ".kfx": "convert it to EPUB with Calibre and send that (DRM-free books only)",
+    ".fb2": "convert it to EPUB with Calibre and send that",
+    ".djvu": "it is usually a scan: make a PDF with a text layer (OCR) and send that",
+    ".xps": "print it to PDF and send that",
+    ".zip": "unpack it and send the texts one by one",
+    ".jpg": "it is a picture: send the text itself, or a PDF with a text layer",
+    ".jpeg": "it is a picture: send the text itself, or a PDF with a text layer",
+    ".png": "it is a picture: send the text itself, or a PDF with a text layer",
+}
 
 
 class IngestError(Exception):
@@ -46,13 +75,38 @@ def fingerprint(article: Article) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def limit(name: str) -> int:
+    """The largest file of this kind the bot takes, in bytes."""
+    return MAX_BOOK_BYTES if Path(name).suffix.lower() in BOOK_SUFFIXES else MAX_BYTES
+
+
+def too_big(name: str, size: int) -> str:
+    """Why a file of ``size`` bytes is refused ("" when it is not too big)."""
+    most = limit(name)
+    if size <= most:
+        return ""
+    if most == MAX_BYTES:
+        kind, advice = "a text file", "Split it into articles."
+    else:
+        kind, advice = "a PDF, EPUB or Word file", "Split it into parts, or leave out the pictures."
+    return (
+        f"{name} is too big: the limit is {most / 1e6:.0f} MB for {kind}, and it is "
+        f"{size / 1e6:.1f} MB. {advice}"
+    )
+
+
+def unsupported(name: str) -> str:
+    """Why a file of a kind the bot does not read is refused, and how to convert it."""
+    suffix = Path(name).suffix.lower()
+    kind = f"this is {suffix}" if suffix else "this one has no ending"
+    advice = CONVERT.get(suffix)
+    return f"{name}: I take {TAKEN} files; {kind}" + (f": {advice}." if advice else ".")
+
+
 def decode(data: bytes, name: str) -> str:
     """The text of a file, or a refusal naming what is wrong."""
-    if len(data) > MAX_BYTES:
-        raise IngestError(
-            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
-            "Split it into articles."
-        )
+    if reason := too_big(name, len(data)):
+        raise IngestError(reason)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
     head = data[:8192]
@@ -118,9 +172,9 @@ def prepare(data: bytes, name: str, number: int, taken: set[str]) -> Prepared:
     """Read a file into an article, or refuse it with a reason."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise IngestError(
-            f"{name}: I take .txt, .md and .html files; this is {suffix or 'without an ending'}."
-        )
+        raise IngestError(unsupported(name))
+    if suffix in BOOK_SUFFIXES:
+        return _prepare_book(data, name, number, taken)
     text = decode(data, name)
     meta = ("", "", "", "")
     if suffix in (".html", ".htm"):
@@ -131,11 +185,60 @@ def prepare(data: bytes, name: str, number: int, taken: set[str]) -> Prepared:
     return Prepared(article, text, fingerprint(article), meta)
 
 
+def read_book(data: bytes, name: str) -> Document:
+    """A PDF, EPUB or Word file read by bot/formats, or a refusal naming the file."""
+    from bot.formats.docx import read_docx
+    from bot.formats.epub import read_epub
+    from bot.formats.pdf import read_pdf
+
+    if reason := too_big(name, len(data)):
+        raise IngestError(reason)
+    if not data.strip():
+        raise IngestError(f"{name} is empty.")
+    reader = {".pdf": read_pdf, ".epub": read_epub, ".docx": read_docx}[Path(name).suffix.lower()]
+    kind = Path(name).suffix.lower().lstrip(".").upper()
+    try:
+        return reader(data)
+    except Unreadable as exc:
+        raise IngestError(f"{name}: {exc}") from None
+    except RecursionError:
+        raise IngestError(f"{name}: it is nested too deeply to read; it may be damaged.") from None
+    except Exception:  # a damaged file can fail inside any library in any way; one answer
+        raise IngestError(
+            f"{name}: I could not read it as {kind}; it may be damaged. Save or export it "
+            "again and send the new copy."
+        ) from None
+
+
+def _prepare_book(data: bytes, name: str, number: int, taken: set[str]) -> Prepared:
+    document = read_book(data, name)
+    text = document.text()
+    meta = (document.title, document.publication, document.author, document.date)
+    if document.date_is_file_date:
+        # A date the text states wins over when the file was made.
+        article = build(text, name, number, taken, meta[:3] + ("",), document.language)
+        if article.date is None and document.date:
+            with contextlib.suppress(ValueError):
+                article.date = date.fromisoformat(document.date[:10])
+        else:
+            meta = meta[:3] + ("",)
+    else:
+        article = build(text, name, number, taken, meta, document.language)
+    return Prepared(article, text, fingerprint(article), meta)
+
+
 def build(
-    text: str, name: str, number: int, taken: set[str], meta: tuple[str, str, str, str]
+    text: str,
+    name: str,
+    number: int,
+    taken: set[str],
+    meta: tuple[str, str, str, str],
+    language: str = "",
 ) -> Article:
     """The article a stored text makes (the same at every start)."""
     entry: dict = {}
+    if language:
+        entry["language"] = language
     title, publication, author, when = meta
     if title:
         entry["title"] = title
@@ -146,7 +249,8 @@ def build(
     if when:
         with contextlib.suppress(ValueError):
             entry["date"] = date.fromisoformat(when[:10])
-    path = Path(name if not name.lower().endswith((".html", ".htm")) else Path(name).stem + ".txt")
+    # What is kept of a web page or a book is plain text.
+    path = Path(name if name.lower().endswith((".txt", ".md")) else Path(name).stem + ".txt")
     try:
         article = article_from_text(text, path, number, entry, taken)
     except LibraryError:
@@ -191,7 +295,7 @@ def pack(article: Article) -> str:
             "author": article.author, "standfirst": article.standfirst,
             "date": article.date.isoformat() if article.date else "",
             "paragraphs": [[p.text, [list(s) for s in p.sentences]] for p in article.paragraphs],
-            "dropped": article.dropped,
+            "dropped": article.dropped, "language": article.language,
         },
         ensure_ascii=False,
     )  # fmt: skip
@@ -209,6 +313,7 @@ def unpack(parsed: str, article_id: str, number: int, path: Path) -> Article:
         for n, (text, spans) in enumerate(data["paragraphs"], start=1)
     ]
     article.dropped = [tuple(d) for d in data["dropped"]]
+    article.language = data.get("language", "")
     return article
 
 
@@ -233,6 +338,8 @@ class Librarian:
         # added article's fingerprint is in the database.
         self._folder_prints: dict[str, str] | None = None
         self.changed = False  # the library changed since start: its saved index is stale
+        # One add at a time: each reads the ids taken before it and stores its own.
+        self._adding = asyncio.Lock()
 
     @property
     def library(self) -> Library:
@@ -240,8 +347,13 @@ class Librarian:
 
     async def add(self, data: bytes, name: str, added_by: int | None = None) -> Added:
         """Add a file's article, or say it is already there; refusals raise IngestError."""
+        async with self._adding:
+            return await self._add(data, name, added_by)
+
+    async def _add(self, data: bytes, name: str, added_by: int | None) -> Added:
         taken = {a.id for a in self.library.articles} | await self._stored_ids()
-        prepared = prepare(data, name, len(self.library) + 1, taken)
+        # Reading is CPU work (seconds for a long PDF): off the event loop. It only reads.
+        prepared = await asyncio.to_thread(prepare, data, name, len(self.library) + 1, taken)
         if self._folder_prints is None:
             self._folder_prints = {
                 fingerprint(a): a.id for a in self.library.articles if not a.added

@@ -9,6 +9,7 @@ imports, and nothing here touches the library: the caller decides what to keep.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -40,10 +41,21 @@ class Document:
         return "\n\n".join(blocks)
 
 
+def without_title_page(paragraphs: list[str], *stated: str) -> list[str]:
+    """The paragraphs without the first ones that only repeat the title or author the
+    metadata states: a title page, not the text."""
+    said = {" ".join(s.casefold().split()) for s in stated if s}
+    said |= {f"by {s}" for s in said}
+    start = 0
+    while start < min(len(paragraphs) - 1, 4) and " ".join(
+        paragraphs[start].casefold().split()
+    ) in said:
+        start += 1
+    return paragraphs[start:]
+
+
 def iso_date(text: str) -> str:
     """The leading ISO date of a metadata value ("2021-03-05T10:00:00Z", "2021"), or ""."""
-    import re
-
     m = re.match(r"\s*(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", text or "")
     if not m or not 1000 <= int(m[1]) <= 2999:
         return ""

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.formats import Document, Unreadable, iso_date
+from bot.formats import Document, Unreadable, iso_date, without_title_page
 
 MAX_PAGES = 3000  # a book; more is not a reading-group text and would take minutes to read
 
@@ -325,10 +325,7 @@ def document(pages: Pages) -> Document:
     title = _sensible(pages.info.get("Title", "")) or _title_from_text(kept, body_size)
     author = _sensible(pages.info.get("Author", ""))
     when = _pdf_date(pages.info.get("CreationDate", ""))
-    # A title page says again what the metadata says: its lines are not the text.
-    stated = {_key(t) for t in (title, author, f"by {author}") if t}
-    while len(paragraphs) > 1 and _key(paragraphs[0]) in stated:
-        paragraphs.pop(0)
+    paragraphs = without_title_page(paragraphs, title, author)
     return Document(
         paragraphs, note_texts, title=title, author=author, date=when, date_is_file_date=True
     )

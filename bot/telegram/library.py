@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Message, Update
 
 from bot.dropped import describe_dropped
-from bot.ingest import MAX_BYTES, SUFFIXES, IngestError
+from bot.ingest import SUFFIXES, IngestError, too_big, unsupported
 from bot.library import Article, format_date
 from bot.reply import Reply, bold, code
 from bot.telegram.group import is_admin
@@ -75,13 +75,11 @@ async def on_document(update: Update, context: Context) -> None:
         await send_reply(message, _refusal(context), context)
         return
     if not name.lower().endswith(SUFFIXES):
-        await send_reply(
-            message, Reply().add(f"{name}: I take .txt, .md and .html files."), context
-        )
+        await send_reply(message, Reply().add(unsupported(name)), context)
         return
-    if (document.file_size or 0) > MAX_BYTES:
-        reply = Reply().add(f"{name} is too big: the limit is {MAX_BYTES / 1e6:.0f} MB.")
-        await send_reply(message, reply, context)
+    # Checked before downloading: Telegram gives bots files of up to 20 MB.
+    if reason := too_big(name, document.file_size or 0):
+        await send_reply(message, Reply().add(reason), context)
         return
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())

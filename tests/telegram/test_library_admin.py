@@ -99,7 +99,7 @@ async def test_bad_files_are_refused_with_a_reason_and_nothing_is_added(botapi, 
         for name, data in files:
             botapi.send_file(name, data, user_id=CURATOR)
         refusals = texts(await botapi.wait_for_messages(len(files)))
-        assert "I take .txt, .md and .html files" in refusals[0]
+        assert "scan.pdf: I could not read it as a PDF; it may be damaged" in refusals[0]
         assert "is not a text file" in refusals[1]
         assert "is not UTF-8 text (line 1" in refusals[2]
         assert "is empty" in refusals[3]
