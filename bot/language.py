@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import py3langid.langid as langid  # type: ignore[import-untyped]
 import Stemmer  # type: ignore[import-not-found]
@@ -185,10 +184,23 @@ def _isms(stem_: str, language: str) -> str:
     return stem_
 
 
-@lru_cache(maxsize=400_000)
+_cache: dict[tuple[str, str], str] = {}
+_CACHE_SIZE = 400_000
+
+
 def stem(word: str, language: str = DEFAULT) -> str:
     """The stem of a normalised (lower-case) word in ``language``, folded for matching; the
     folded word itself for a language the bot has no stemmer for."""
+    key = (word, language)
+    found = _cache.get(key)
+    if found is None:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        found = _cache[key] = _stem(word, language)
+    return found
+
+
+def _stem(word: str, language: str) -> str:
     word = word.replace("'", "")
     if language == "ru":
         word = word.replace("ё", "е")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bot.language import DEFAULT, language_of, stem
 from bot.library import Article, Library
 from bot.stopwords import stopwords
-from bot.text import fold, normalise, split_elision
+from bot.text import fold_word, normalise, split_elision
 
 # Words, with hyphenated compounds ("neo-Stalinist") kept whole; dashes between words are not
 # hyphens, so they are turned into spaces first.
@@ -36,7 +36,7 @@ def content_words(text: str, language: str = DEFAULT) -> list[str]:
         elided = split_elision(word)
         if elided:
             word = elided[1]
-        if len(word) >= 3 and word not in ignored and fold(word) not in ignored:
+        if len(word) >= 3 and word not in ignored:
             found.append(word)
     return found
 
@@ -45,6 +45,8 @@ def term_of(word: str, language: str = DEFAULT) -> str:
     """The term a content word counts as in ``language``: its stem, part by part for a
     compound ("anti-imperialist" is "anti-imperi", which "imperialist" finds by its part)."""
     word = word.removesuffix("'s")
+    if "-" not in word:
+        return stem(word, language)
     return "-".join(stem(part, language) for part in word.split("-") if part)
 
 
@@ -77,7 +79,7 @@ class ArticleTerms:
 
 
 # Enough of an article to tell its language by; more costs time and changes nothing.
-_LANGUAGE_SAMPLE = 4000
+_LANGUAGE_SAMPLE = 800
 
 
 def article_language(article: Article) -> str:
@@ -154,7 +156,7 @@ class TermIndex:
                 stems = [term_of(w, language) for w in found]
                 for word, term in zip(found, stems, strict=True):
                     self._surface[term][word] += 1
-                    folded = fold(word)
+                    folded = fold_word(word)
                     self.wordings[folded] = vocabulary[folded] = term
                 entry.bigrams.update(itertools.pairwise(stems))
                 sentence = Sentence(article.id, para.number, number, text, Counter(stems), position)

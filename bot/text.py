@@ -53,7 +53,8 @@ def _strips_marks(base: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def _fold_word(word: str) -> str:
+def fold_word(word: str) -> str:
+    """One word already normalised (:func:`normalise`), folded as :func:`fold` folds it."""
     if word.isascii():
         return word
     folded: list[str] = []
@@ -68,7 +69,7 @@ def fold(text: str) -> str:
     """``text`` normalised (:func:`normalise`) and folded as a reader folds what they type:
     no accents or diacritics on Latin and Greek letters ("État" is "etat", "ά" is "α"), ё as
     е, and Greek final sigma as sigma (case folding does that)."""
-    return " ".join(_fold_word(w) for w in normalise(text).split(" "))
+    return " ".join(fold_word(w) for w in normalise(text).split(" "))
 
 
 # A word is a run of letters or digits (any script, combining marks included, for text that
