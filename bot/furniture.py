@@ -12,41 +12,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.dates import parse_date_line
 from bot.text import normalise, word_count
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
-_DATE_LINES = [
-    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}$"),  # Tuesday, August 12, 2025
-    re.compile(rf"^{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME}$"),  # Tue 19 Jun 2012, 16:56 BST
-    re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)$"),  # 2025-03-17
-]
-
-
-def parse_date_line(line: str) -> date | None:
-    """The date a line states when the whole line is a date (with weekday or time), else None."""
-    text = normalise(line).strip(" .")
-    for pattern in _DATE_LINES:
-        m = pattern.match(text)
-        if not m:
-            continue
-        month = m["month"]
-        month_no = int(month) if month.isdigit() else _MONTHS[month[:3]]
-        try:
-            return date(int(m["year"]), month_no, int(m["day"]))
-        except ValueError:
-            return None
-    return None
+__all__ = ["Split", "classify_line", "parse_byline", "parse_date_line", "split_article"]
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -69,6 +38,9 @@ _WIDGET = _any(
     r"^(?:related|read more|more from|tags|filed under|print this|email this|tweet)\b.{0,40}$",
     r"\bhome screen\b",
     r"^mobile users\b",
+    r"^(?:back to |return to )?(?:the )?top(?: of (?:the )?page)?$",
+    r"^last (?:updated|modified)\b.{0,30}$",
+    r"^[^>›]{1,30}(?:\s+[>›]\s+[^>›]{1,30}){2,}$",  # a breadcrumb trail: Home > Archive > Lenin
 )
 # Appeals: one strong phrase is enough in a short paragraph.
 _APPEAL = _any(
@@ -93,10 +65,21 @@ _ADVERT = _any(
     r"\b(?:buy|order) (?:it|the book|now|your copy)\b",
 )
 _BOOK_INTRO = re.compile(r"\b(?:book|pamphlet|new edition)\b")
+# "By Jane Doe" and its forms in other languages: "Von Karin Vogel", "Par : Jean Dupont",
+# "Por Ana Gómez", "Di Marco Rossi", "Автор: Иван Петров"; the name is checked apart.
 _BYLINE = re.compile(
-    r"^(?i:article |words |written |text |report )?(?i:by)\s+"
-    r"(?P<name>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s*$"
+    r"^(?:(?:article|words|written|text|report|texte|un article|artículo|articolo|artigo)\s+)?"
+    r"(?:by|von|par|por|di|автор|авторы)(?:\s*[:\uff1a]\s*|\s+)(?P<rest>\S.*)$",
+    re.IGNORECASE,
 )
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'\u2019-]*$")
+# Small words inside names (Ursula von der Leyen, Luiz Inácio Lula da Silva) and between two
+# names (Karl Marx und Friedrich Engels).
+_PARTICLES = frozenset(
+    "von van de der den la le du di da del della dos das do y e et und and и zu ter bin ibn al"
+    .split()
+)  # fmt: skip
+_BYLINE_SEPARATOR = re.compile(r"\s*[|\u00b7\u2022,]\s*|\s+[\u2013\u2014-]\s+")
 _ATTRIBUTION = re.compile(r"^\s*[\u2014\u2013-]{1,2}\s*(?P<name>[A-Z][\w.' -]{1,60})$")
 _QUOTATION = re.compile(r'^\s*["\u201c\u201e\u00ab].+["\u201d\u00bb]\s*$')
 _TERMINAL = re.compile(r"""[.!?\u2026]['"\u2019\u201d)\]]*$""")
@@ -119,6 +102,41 @@ class Split:
     standfirst: str = ""
 
 
+def _name(text: str) -> str:
+    """``text`` when it reads as a person's name (or two), else ""."""
+    text = text.strip().rstrip(",;:")
+    names = text.split()
+    if not 1 <= len(names) <= 7:
+        return ""
+    capitalised = 0
+    for i, word in enumerate(names):
+        if not _NAME_WORD.match(word):
+            return ""
+        if word[0].isupper():
+            capitalised += 1
+        elif not (0 < i < len(names) - 1 and word.casefold() in _PARTICLES):
+            return ""
+    return text if capitalised <= 4 else ""
+
+
+def parse_byline(line: str) -> tuple[str, date | None] | None:
+    """The author a byline names, and the date it gives beside it ("Von Karin Vogel, 12. März
+    2024"), or None when the line is not a byline."""
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return None
+    rest = m["rest"]
+    name = _name(rest)
+    if name:
+        return name, None
+    for sep in _BYLINE_SEPARATOR.finditer(rest):
+        name = _name(rest[: sep.start()])
+        when = parse_date_line(rest[sep.end() :]) if name else None
+        if when:
+            return name, when
+    return None
+
+
 def classify_line(line: str) -> str | None:
     """The kind of furniture a single line is, or None when it may be article text."""
     text = normalise(line)
@@ -131,7 +149,7 @@ def classify_line(line: str) -> str | None:
         return "issue"
     if _CAPTION.match(text):
         return "caption"
-    if _BYLINE.match(line.strip()):
+    if parse_byline(line):
         return "byline"
     if _ATTRIBUTION.match(line):
         return "attribution"
@@ -144,38 +162,66 @@ def classify_line(line: str) -> str | None:
     return None
 
 
-def _blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
-    """Group numbered lines into blocks separated by blank lines."""
+def _blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> list[list[tuple[int, str]]]:
+    """Group numbered lines into blocks separated by blank lines; a line whose number is in
+    ``breaks`` (a list item, a heading, a footnote) starts a block of its own."""
     blocks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
-        if line.strip():
-            current.append((number, line.strip()))
-        elif current:
+        if current and (number in breaks or not line.strip()):
             blocks.append(current)
             current = []
+        if line.strip():
+            current.append((number, line.strip()))
     if current:
         blocks.append(current)
     return blocks
+
+
+_WRAP_WIDTH = 50
+_SENTENCE_END = re.compile(r"""[.!?\u2026:;]['"\u2019\u201d)\]]*$""")
+
+
+def _wrapped(lines: list[tuple[int, str]], number: int) -> bool:
+    """Whether line ``number`` carries on a hard-wrapped sentence (the line kept just above it
+    is long and does not end one), as in Project Gutenberg's texts: "…but buys it of" /
+    "middlemen, who in their turn buy it of peasants…" is prose, never a bookshop's advert."""
+    if not lines or lines[-1][0] != number - 1:
+        return False
+    above = lines[-1][1]
+    return len(above) >= _WRAP_WIDTH and not _SENTENCE_END.search(above)
 
 
 def _is_prose(text: str) -> bool:
     return word_count(text) >= PROSE_MIN_WORDS and bool(_TERMINAL.search(text.strip()))
 
 
-def split_article(raw: str) -> Split:
-    """Separate an article's body from its furniture and read the metadata the text states."""
+def split_article(
+    raw: str,
+    breaks: frozenset[int] = frozenset(),
+    *,
+    title_page: bool = True,
+    known: tuple[str, ...] = (),
+) -> Split:
+    """Separate an article's body from its furniture and read the metadata the text states.
+
+    ``breaks`` are line numbers that start a paragraph of their own (see :func:`_blocks`). With
+    ``title_page`` false, the source's own header already stated the title (front matter, Muse
+    directives): the blocks above the body are then not read as masthead, title and standfirst;
+    only those repeating one of the ``known`` values (title, subtitle, author) are left out.
+    """
     split = Split(body=[])
     kept: list[tuple[int, str]] = []  # (first line number, paragraph text)
-    for block in _blocks(raw.splitlines()):
+    for block in _blocks(raw.splitlines(), breaks):
         lines: list[tuple[int, str]] = []
         for number, line in block:
-            kind = classify_line(line)
+            kind = None if _wrapped(lines, number) else classify_line(line)
             if kind == "date" and split.date is None:
                 split.date = parse_date_line(line)
-            elif kind == "byline" and not split.author:
-                m = _BYLINE.match(line)
-                split.author = m["name"] if m else ""
+            elif kind == "byline":
+                name, when = parse_byline(line) or ("", None)
+                split.author = split.author or name
+                split.date = split.date or when
             elif kind == "attribution" and lines and _QUOTATION.match(lines[-1][1]):
                 # A slogan under a masthead: the quotation and its "— Karl Marx" line.
                 split.dropped.append((lines[-1][0], "slogan", lines.pop()[1]))
@@ -191,6 +237,13 @@ def split_article(raw: str) -> Split:
         if lines:
             kept.append((lines[0][0], " ".join(text for _, text in lines)))
 
+    if not title_page:
+        repeats = {normalise(k) for k in known if k}
+        while kept and not _is_prose(kept[0][1]) and normalise(kept[0][1]) in repeats:
+            number, text = kept.pop(0)
+            split.dropped.append((number, "title", text))
+        split.body = [text for _, text in kept]
+        return split
     # The header: short blocks before the first paragraph of prose.
     header: list[tuple[int, str]] = []
     while kept and not _is_prose(kept[0][1]) and len(header) < 6:

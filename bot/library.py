@@ -3,13 +3,19 @@
 Every paragraph of an article's body is a passage with a stable reference, ``<id> ¶<n>``; a
 paragraph's sentences are addressable too, as ``<id> ¶<n>.<s>`` or a range ``<id> ¶<n>.<s>-<t>``,
 so a long paragraph never has to be quoted whole. Nothing here knows about Telegram.
+
+An article is read in three steps: its source's own header (Project Gutenberg, front matter,
+Muse; :mod:`bot.sources`), its markup (:mod:`bot.markup`), then the site furniture
+(:mod:`bot.furniture`). What the catalog states overrides the header, and the header overrides
+what the furniture reader finds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -17,12 +23,19 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.furniture import split_article
+from bot.dates import format_date as format_date
+from bot.dates import parse_iso_date
+from bot.furniture import Split, split_article
+from bot.markup import Plain, read_markdown, read_muse, read_plain
+from bot.markup import markdown_to_text as markdown_to_text
+from bot.sources import read_source
 from bot.text import normalise, number, sentence_spans, word_count, words
 
 CATALOG_NAME = "catalog.toml"
-ARTICLE_SUFFIXES = (".txt", ".md")
-_CATALOG_KEYS = {"id", "file", "title", "publication", "author", "date", "standfirst"}
+ARTICLE_SUFFIXES = (".txt", ".md", ".muse")
+_CATALOG_KEYS = {
+    "id", "file", "title", "publication", "author", "date", "standfirst", "language", "url",
+}  # fmt: skip
 _ID = re.compile(r"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # "/context <id> ¶n.s-t" ≤ 64 bytes
 _REF = re.compile(
     r"^\s*(?P<id>[a-z0-9-]+)\s*¶\s*(?P<para>\d+)(?:\.(?P<s1>\d+)(?:-(?P<s2>\d+))?)?\s*$"
@@ -76,11 +89,22 @@ class Article:
     paragraphs: list[Paragraph] = field(default_factory=list)
     dropped: list[tuple[int, str, str]] = field(default_factory=list)
     added: float = 0.0  # when it was added to the library (0 for the folder's articles)
+    language: str = ""  # ISO 639-1 code, where the source declares it ("" otherwise)
+    url: str = ""  # where the source says the text comes from
+    # The fingerprint of the body its file makes alone, when its catalog entry made it another
+    # (a catalog standfirst taken out of the body): a copy of the file, added, has this one.
+    file_print: str = ""
 
     @cached_property
     def words(self) -> int:
         """Number of words in the body (counted once: an article does not change)."""
         return sum(word_count(p.text) for p in self.paragraphs)
+
+    @property
+    def fingerprints(self) -> set[str]:
+        """Every fingerprint a copy of this article may have: its body's, and its file's own
+        when the catalog changed the body (see :func:`fingerprint`)."""
+        return {fingerprint(p.text for p in self.paragraphs)} | ({self.file_print} - {""})
 
     def passage(self, paragraph: int, first: int | None = None, last: int | None = None) -> Passage:
         """The passage for a paragraph number, or for sentences ``first``..``last`` in it."""
@@ -99,9 +123,11 @@ class Article:
             yield Passage(self.id, para.number, para.text)
 
 
-def format_date(value: date | None) -> str:
-    """A date as a reader writes it: ``12 August 2025``; empty when unknown."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+def fingerprint(paragraphs: Iterable[str]) -> str:
+    """Same words in the same order, whatever the spacing, quotes or case: same fingerprint.
+    The one definition, so the folder's articles and added ones can be compared."""
+    body = "\n".join(normalise(p) for p in paragraphs)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 @dataclass
@@ -185,20 +211,6 @@ class Library:
 _NAME_STOPWORDS = {"the", "a", "an", "of", "in", "on", "and", "or", "to", "v", "vs"}
 
 
-_MD_IMAGE = re.compile(r"^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*$", re.MULTILINE)
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
-_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-
-
-def markdown_to_text(text: str) -> str:
-    """Markdown reduced to the plain text its reader sees: headings, links, images, emphasis."""
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_HEADING.sub(r"\1", text)
-    text = _MD_LINK.sub(r"\1", text)
-    return _MD_STRONG.sub(r"\2", text)
-
-
 def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -272,12 +284,11 @@ def _catalog_date(value: object, where: str) -> date | str | None:
         return value
     if value == "":
         return None
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise LibraryError(f'{where} = {value!r} must be a date like 2025-08-12, or ""')
+    if isinstance(value, str) and (stated := parse_iso_date(value)) and len(value) in (4, 7, 10):
+        return stated  # 2025-08-12, or a month (1914-10) or a year (1892) as the text states it
+    raise LibraryError(
+        f'{where} = {value!r} must be a date like 2025-08-12 (or 1914-10, or 1892), or ""'
+    )
 
 
 def _slug(title: str, taken: set[str]) -> str:
@@ -296,6 +307,22 @@ def load_article(
     return article_from_text(_read_text(path), path, number, entry, taken)
 
 
+def read_markup(text: str, suffix: str, kind: str = "") -> Plain:
+    """A text's markup reduced to plain text: Muse for .muse files and texts with Muse
+    directives, Markdown for .md files and texts with front matter, else footnote marks only."""
+    if suffix == ".muse" or kind == "muse":
+        return read_muse(text)
+    if suffix in (".md", ".markdown") or kind == "front matter":
+        return read_markdown(text)
+    return read_plain(text)
+
+
+def _body(split: Split, title: str, standfirst: str) -> list[str]:
+    """The body, less paragraphs that repeat the title or standfirst."""
+    header = {normalise(t) for t in (title, standfirst) if t}
+    return [p for p in split.body if normalise(p) not in header]
+
+
 def article_from_text(
     raw: str,
     path: Path,
@@ -303,28 +330,41 @@ def article_from_text(
     entry: dict | None = None,
     taken: set[str] | None = None,
 ) -> Article:
-    """An article from its text (Markdown if ``path`` ends in .md); ``entry`` overrides what
-    the text is found to state."""
-    split = split_article(markdown_to_text(raw) if path.suffix.lower() == ".md" else raw)
+    """An article from its text (its kind told by ``path``'s suffix and its own header);
+    ``entry`` (a catalog entry) overrides what the text is found to state."""
+    suffix = path.suffix.lower()
+    source = read_source(raw, suffix)
+    plain = read_markup(source.text, suffix, source.kind)
+    header_read = source.states_title or source.title_page
+    split = split_article(
+        plain.text,
+        plain.breaks,
+        title_page=not header_read,
+        known=(source.title, source.standfirst, source.author),
+    )
+    found_title = source.title or split.title
+    found_standfirst = source.standfirst if header_read else split.standfirst
     entry = entry or {}
-    title = entry.get("title", split.title) or path.stem
-    standfirst = entry.get("standfirst", split.standfirst)
-    # Paragraphs the catalog names as title or standfirst are not part of the body.
-    header = {normalise(t) for t in (title, standfirst) if t}
-    body = [p for p in split.body if normalise(p) not in header]
+    title = entry.get("title", found_title) or path.stem
+    standfirst = entry.get("standfirst", found_standfirst)
+    body = _body(split, title, standfirst)
     if not body:
         raise LibraryError(f"{path}: no article text left after removing headers and furniture")
+    own = _body(split, found_title or path.stem, found_standfirst)
     when = entry.get("date", "auto")
     article = Article(
         id=entry.get("id") or _slug(title, taken or set()),
         number=number,
         path=path,
         title=title,
-        publication=entry.get("publication", split.publication),
-        author=entry.get("author", split.author),
-        date=split.date if when == "auto" else when,
+        publication=entry.get("publication", source.publication or split.publication),
+        author=entry.get("author", source.author or split.author),
+        date=(source.date or split.date) if when == "auto" else when,
         standfirst=standfirst,
-        dropped=split.dropped,
+        dropped=sorted(source.dropped + split.dropped),
+        language=entry.get("language", source.language),
+        url=entry.get("url", source.url),
+        file_print=fingerprint(own) if own != body else "",
     )
     article.paragraphs = [
         Paragraph(n, text, tuple(sentence_spans(text))) for n, text in enumerate(body, start=1)
@@ -361,5 +401,7 @@ def load_library(folder: Path | str) -> Library:
         taken.add(article.id)
         articles.append(article)
     if not articles:
-        raise LibraryError(f"{folder}: no articles (.txt or .md files) in the library folder")
+        raise LibraryError(
+            f"{folder}: no articles (.txt, .md or .muse files) in the library folder"
+        )
     return Library(articles, folder)
