@@ -88,6 +88,12 @@ ELISIONS = frozenset(
 WORDS_VERSION = 2
 
 
+@lru_cache(maxsize=200_000)
+def _word_norm(token: str) -> str:
+    """A word as written, normalised and folded (cached: words repeat)."""
+    return fold_word(normalise(token))
+
+
 def split_elision(word: str) -> tuple[str, str] | None:
     """``(elided, rest)`` for a normalised word such as "l'état" or "dell'italia", else None."""
     head, apostrophe, rest = word.partition("'")
@@ -120,7 +126,7 @@ def words(text: str) -> list[Word]:
     is folded (:func:`fold`), and an elided article is a word of its own."""
     result = []
     for m in _WORD.finditer(text):
-        norm = fold(m.group())
+        norm = _word_norm(m.group())
         elided = split_elision(norm)
         if elided:
             head, rest = elided
