@@ -220,3 +220,167 @@ def test_scripts_styles_and_handlers_never_reach_the_article():
     assert "INJECTED" not in prepared.text
     assert "color: red" not in prepared.text
     assert len(prepared.article.paragraphs) == 2
+
+
+# Books and documents: PDF, EPUB and Word files made at test time, through the real paths.
+
+
+def _book():
+    from tests.formats.make import Book
+
+    chapters = [
+        (f"Chapter {c}", [f"In chapter {c}, paragraph {p}, the council of workers' deputies met again and voted to keep the strike going until the demands were won." for p in range(1, 7)])  # noqa: E501
+        for c in range(1, 4)
+    ]  # fmt: skip
+    chapters[1][1][2] = "The soviets were not invented by any party: the workers of Ivanovo made them in the summer strike of 1905."  # noqa: E501
+    return Book("Results and Prospects", "Leon Trotsky", chapters, notes={(0, 1): "Written in prison, 1906."}, date="1906-09-01", language="en")  # fmt: skip
+
+
+def _books():
+    from tests.formats.make import docx, epub, pdf
+
+    book = _book()
+    return {"results.pdf": pdf(book), "results.epub": epub(book), "results.docx": docx(book)}
+
+
+@pytest.mark.parametrize("name", ["results.pdf", "results.epub", "results.docx"])
+async def test_a_book_is_added_with_its_metadata_quotable_and_recognised_again(tmp_path, name):
+    data = _books()[name]
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        librarian = Librarian(store, commands)
+        added = await librarian.add(data, name)
+        article = added.article
+        assert added.new
+        assert (article.title, article.author) == ("Results and Prospects", "Leon Trotsky")
+        if not name.endswith(".pdf"):  # a PDF's date is when the file was made
+            assert str(article.date) == "1906-09-01"
+        assert len(article.paragraphs) >= 18
+        if not name.endswith(".docx"):  # python-docx writes no footnotes
+            assert article.paragraphs[-1].text.endswith("Written in prison, 1906.")  # apart, last
+        [hit, *_] = commands.index.search("the workers of ivanovo made them in the summer strike")
+        assert hit.passage.article_id == article.id
+        again = await librarian.add(data, "copy-" + name)
+        assert not again.new
+        restarted = Commands(load_library(SEEDS))
+        assert await Librarian(store, restarted).sync() == 1
+        back = restarted.library.get(article.id)
+        assert back is not None
+        assert back.paragraphs == article.paragraphs
+    finally:
+        await store.close()
+
+
+def test_a_book_date_in_the_text_wins_over_the_files_own_date():
+    from tests.formats.make import lines_pdf
+
+    dated = lines_pdf([["Workers' Liberty", "", "Wednesday, 5 March 2025", "", "  The strike at the depot entered its third week on Monday, and the", "drivers show no sign of going back without a settled deal, they say."]])  # fmt: skip
+    assert str(prepare(dated, "strike.pdf", 6, set()).article.date) == "2025-03-05"
+
+
+@pytest.mark.parametrize(
+    ("name", "advice"),
+    [
+        ("essay.odt", "this is .odt: save it as .docx or PDF"),
+        ("essay.doc", "this is .doc: save it as .docx"),
+        ("essay.rtf", "this is .rtf: save it as .docx or PDF"),
+        ("book.mobi", "this is .mobi: convert it to EPUB with Calibre"),
+        ("book.azw3", "this is .azw3: convert it to EPUB with Calibre"),
+        ("noending", "this one has no ending."),
+    ],
+)
+def test_other_kinds_of_file_are_refused_with_how_to_convert_them(name, advice):
+    with pytest.raises(IngestError) as caught:
+        prepare(b"anything", name, 6, set())
+    message = str(caught.value)
+    assert message.startswith(f"{name}: I take .txt, .md, .html, .pdf, .epub and .docx files;")
+    assert advice in message
+
+
+def test_books_may_be_20_mb_and_text_2_mb():
+    with pytest.raises(IngestError) as caught:
+        prepare(b"%PDF-1.4\n" + b"0" * 20_000_000, "huge.pdf", 6, set())
+    assert "huge.pdf is too big: the limit is 20 MB for a PDF, EPUB or Word file" in str(caught.value)  # fmt: skip
+    with pytest.raises(IngestError) as caught:
+        prepare(b"x" * 2_000_001, "huge.txt", 6, set())
+    assert "huge.txt is too big: the limit is 2 MB for a text file" in str(caught.value)
+
+
+async def test_a_refused_book_adds_nothing(tmp_path):
+    from tests.formats.make import lines_pdf
+
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        librarian = Librarian(store, commands)
+        locked = lines_pdf([["  Words behind a password, long enough to be a line of a page."]], password="x")  # fmt: skip
+        for name, data, reason in [
+            ("locked.pdf", locked, "locked with a password. Send an unlocked copy"),
+            ("bomb.epub", _zip_bomb(), "zip bomb"),
+            ("bomb.docx", _zip_bomb(), "zip bomb"),
+        ]:
+            with pytest.raises(IngestError) as caught:
+                await librarian.add(data, name)
+            assert str(caught.value).startswith(f"{name}: ")
+            assert reason in str(caught.value)
+        assert len(commands.library) == 5
+        assert await store.added_articles() == []
+    finally:
+        await store.close()
+
+
+async def test_reading_a_book_does_not_block_the_event_loop(tmp_path):
+    """While a PDF is read, the loop keeps ticking (the reading runs in a worker thread)."""
+    from tests.formats.make import pdf
+
+    data = pdf(_book())
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        librarian = Librarian(store, Commands(load_library(SEEDS)))
+        ticks = 0
+
+        async def tick():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.005)
+                ticks += 1
+
+        ticker = asyncio.ensure_future(tick())
+        await librarian.add(data, "results.pdf")
+        ticker.cancel()
+        assert ticks >= 5
+    finally:
+        await store.close()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SUFFIXES = [".pdf", ".epub", ".docx"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=4000), suffix=st.sampled_from(_SUFFIXES), head=st.sampled_from([b"", b"%PDF-1.7\n", b"PK\x03\x04"]))  # fmt: skip
+def test_random_bytes_never_crash_prepare(data, suffix, head):
+    name = f"random{suffix}"
+    with pytest.raises(IngestError) as caught:
+        prepare(head + data, name, 6, set())
+    assert name in str(caught.value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(["results.pdf", "results.epub", "results.docx"]), cut=st.floats(0, 1), flip=st.integers(0, 10**6))  # fmt: skip
+def test_damaged_real_files_give_an_answer_naming_the_file(which, cut, flip):
+    data = bytearray(_BOOKS[which][: int(len(_BOOKS[which]) * cut)])
+    if data and flip % 3 == 0:
+        data[flip % len(data)] ^= 0xFF
+    try:
+        prepared = prepare(bytes(data), which, 6, set())
+    except IngestError as exc:
+        assert which in str(exc)
+    else:
+        assert prepared.article.paragraphs  # what can still be read is read, never empty
+
+
+_BOOKS = _books()

@@ -349,8 +349,9 @@ def _edges(page: list[Line]) -> tuple[set[int], set[int]]:
     """The lines on the first and on the last two baselines of a page that stand apart from
     the text (a wider gap than between its lines): where running heads and footers are."""
     tops = sorted({round(line.top) for line in page})
-    gaps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
-    usual = statistics.median(gaps) if gaps else 0.0
+    size = statistics.median(line.size for line in page) if page else 0
+    gaps = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a <= size * 3]
+    usual = statistics.median(gaps) if gaps else size * 1.2
     head: set[int] = set()
     foot: set[int] = set()
     for i in (0, 1):
@@ -527,7 +528,9 @@ def _paragraphs(lines: list[Line], vocabulary: tuple[set[str], set[str]]) -> lis
                 after is None or after.x0 < line.x0 - line.size * 0.6
             )
             gap = line.top - before.top
-            before_slack = slack[i - 1]
+            # A line ending in a broken word never ends its paragraph, however short.
+            broken = before.text.endswith(("-", "\u00ad")) and line.text[:1].islower()
+            before_slack = 0.0 if broken else slack[i - 1]
             new = (
                 abs(line.size - before.size) > 0.12 * max(line.size, before.size)
                 or (same_column and gap > leading.get(round(line.size), line.size * 1.2) * 1.45)

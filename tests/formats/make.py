@@ -323,3 +323,53 @@ def docx(book: Book, *, bullets: list[str] | None = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def lines_pdf(
+    pages: list[list[str]],
+    *,
+    head: str = "",
+    notes: dict[int, str] | None = None,
+    title: str = "",
+    password: str = "",
+    owner_password: str = "",
+) -> bytes:
+    """A PDF with exactly these lines on each page (11 pt, ragged right; a line starting with
+    two spaces is indented, an empty line is a gap): for the cases a test must be sure of, a
+    hyphen at a line's end or a paragraph running on to the next page. ``head`` runs at the
+    top of every page, each page is numbered at the foot, ``notes`` puts a footnote in 8 pt
+    at the foot of a page with its mark raised after the page's last line."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4", unit="pt")
+    doc.set_auto_page_break(False)
+    if title:
+        doc.set_title(title)
+    if password or owner_password:
+        doc.set_encryption(owner_password=owner_password or "owner", user_password=password)
+    family = "Times"
+    if (FONTS / "DejaVuSerif.ttf").exists():
+        doc.add_font("Serif", "", str(FONTS / "DejaVuSerif.ttf"))
+        family = "Serif"
+    for number, lines in enumerate(pages, start=1):
+        doc.add_page()
+        if head:
+            doc.set_font(family, "", 9)
+            doc.text(297.5 - doc.get_string_width(head) / 2, 60, head)
+        y = 100.0
+        doc.set_font(family, "", 11)
+        for line in lines:
+            if line:
+                x = 85 + (18 if line.startswith("  ") else 0)
+                doc.text(x, y, line.strip())
+                end = x + doc.get_string_width(line.strip())
+            y += 14
+        note = (notes or {}).get(number)
+        if note:
+            doc.set_font(family, "", 7)
+            doc.text(end + 0.5, y - 14 - 4, "1")
+            doc.set_font(family, "", 8)
+            doc.text(85, 760, f"1 {note}")
+        doc.set_font(family, "", 9)
+        doc.text(295, 800, str(number))
+    return bytes(doc.output())
