@@ -174,3 +174,96 @@ async def test_hostile_uploads_are_refused_or_cleaned_and_nothing_is_half_added(
         assert len(await bot.store.added_articles()) == 1
     finally:
         await stop_bot(bot)
+
+
+def _book():
+    from tests.formats.make import Book
+
+    chapters = [
+        ("The Mass Strike", [
+            f"Paragraph {p}: the mass strike in Russia was not a single act but a whole period of the class struggle, lasting for years, with its ebbs and its floods."  # noqa: E501
+            for p in range(1, 25)
+        ]),
+    ]  # fmt: skip
+    chapters[0][1][23] = "The bakers of Odessa struck first, and within a week the printers, the dockers and the tramwaymen had followed them into the streets."  # noqa: E501
+    return Book("The Mass Strike, the Political Party and the Trade Unions", "Rosa Luxemburg", chapters, notes={(0, 3): "Written in Kuokkala, Finland, in 1906."}, date="1906-09-15")  # fmt: skip
+
+
+async def test_a_pdf_is_added_and_a_sentence_from_its_second_page_is_quoted(botapi, tmp_path):
+    from bot.formats.pdf import read_pages
+    from tests.formats.make import pdf
+
+    data = pdf(_book(), title_page=False)
+    second = " ".join(line.text for line in read_pages(data).lines[1])
+    assert "bakers of Odessa" in second  # the sentence quoted below is on page 2
+    bot = await bot_with_curator(botapi, tmp_path)
+    try:
+        botapi.send_file("mass-strike.pdf", data, user_id=CURATOR)
+        [added] = texts(await botapi.wait_for_messages(1))
+        assert added.startswith("Added: The Mass Strike, the Political Party and the Trade Unions")
+        assert "Author: Rosa Luxemburg" in added
+        assert "words in 26 paragraphs" in added  # 24, the Notes heading and the note
+        botapi.send_text("/quote the bakers of odessa struck first and within a week the printers", user_id=501)  # fmt: skip
+        [quote] = texts((await botapi.wait_for_messages(2))[1:])
+        assert "The bakers of Odessa struck first" in quote
+        assert "the-mass-strike-the-political ¶24" in quote
+    finally:
+        await stop_bot(bot)
+
+
+async def test_an_epub_and_a_word_file_are_added_in_a_group_with_the_add_caption(botapi, tmp_path):
+    from tests.formats.make import docx, epub
+
+    book = _book()
+    bot = await bot_with_curator(botapi, tmp_path)
+    try:
+        botapi.chat(GROUP, "supergroup")
+        botapi.admins.add(ADMIN)
+        botapi.send_file("mass-strike.epub", epub(book), chat_id=GROUP, caption="/add@ReadingGroupBot", user_id=ADMIN)  # fmt: skip
+        word = book.chapters[0][1][:]
+        word[23] = "The printers of Moscow struck for the right to be paid for punctuation marks, and the whole city followed."  # noqa: E501
+        book.chapters[0] = ("The Mass Strike", word)
+        book.title = "Strike notes"
+        botapi.send_file("notes.docx", docx(book), chat_id=GROUP, caption="/add", user_id=ADMIN)
+        from_epub, from_word = texts(await botapi.wait_for_messages(2, GROUP))
+        assert from_epub.startswith("Added: The Mass Strike, the Political Party and the Trade Unions")
+        assert "Date: 15 September 1906" in from_epub and "Author: Rosa Luxemburg" in from_epub
+        assert from_word.startswith("Added: Strike notes")
+        assert "Author: Rosa Luxemburg" in from_word
+        botapi.send_text("/quote@ReadingGroupBot paid for punctuation marks", chat_id=GROUP)
+        [quote] = texts((await botapi.wait_for_messages(3, GROUP))[2:])
+        assert "strike-notes ¶" in quote
+    finally:
+        await stop_bot(bot)
+
+
+async def test_bad_books_get_one_clear_answer_and_nothing_is_added(botapi, tmp_path):
+    import io
+    import zipfile
+
+    from tests.formats.make import lines_pdf
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OEBPS/chapter.xhtml", b"\0" * 50_000_000)
+    bot = await bot_with_curator(botapi, tmp_path)
+    try:
+        files = [
+            ("locked.pdf", lines_pdf([["  Words behind a password."]], password="secret")),
+            ("bomb.epub", bomb.getvalue()),
+            ("essay.odt", b"PK\x03\x04 an OpenDocument text"),
+            ("book.mobi", b"BOOKMOBI"),
+            ("huge.pdf", b"%PDF-1.4\n" + b"0" * 20_500_000),
+        ]
+        for name, data in files:
+            botapi.send_file(name, data, user_id=CURATOR)
+        locked, bomb_answer, odt, mobi, huge = texts(await botapi.wait_for_messages(len(files)))
+        assert locked.startswith("locked.pdf: it is locked with a password. Send an unlocked copy")
+        assert bomb_answer.startswith("bomb.epub: it would inflate to 50 MB: that is a zip bomb")
+        assert odt == "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files; this is .odt: save it as .docx or PDF (File > Save As in LibreOffice) and send that."  # noqa: E501
+        assert "convert it to EPUB with Calibre" in mobi
+        assert huge.startswith("huge.pdf is too big: the limit is 20 MB for a PDF, EPUB or Word file, and it is 20.5 MB.")  # noqa: E501
+        assert len(bot.application.bot_data.commands.library) == 5
+        assert await bot.store.added_articles() == []
+    finally:
+        await stop_bot(bot)
