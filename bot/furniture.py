@@ -64,6 +64,13 @@ _ADVERT = _any(
     r"\bisbn\b",
     r"\b(?:buy|order) (?:it|the book|now|your copy)\b",
 )
+# The notes atop a page of the Marxists Internet Archive (and sites like it): where the text
+# was first published, its source, who transcribed and marked it up.
+_SOURCE_NOTE = re.compile(
+    r"^(?:source|first published|first published in english|written|translated|translation|"
+    r"transcribed|transcription(?:/markup)?|html markup|markup|proofed|proofread|online version|"
+    r"copyleft|public domain)\s*:"
+)
 _BOOK_INTRO = re.compile(r"\b(?:book|pamphlet|new edition)\b")
 # "By Jane Doe" and its forms in other languages: "Von Karin Vogel", "Par : Jean Dupont",
 # "Por Ana Gómez", "Di Marco Rossi", "Автор: Иван Петров"; the name is checked apart.
@@ -153,6 +160,8 @@ def classify_line(line: str) -> str | None:
         return "byline"
     if _ATTRIBUTION.match(line):
         return "attribution"
+    if word_count(line) <= 80 and _SOURCE_NOTE.match(text):
+        return "source note"
     if short and _WIDGET.search(text):
         return "widget"
     if short and _ADVERT.search(text):

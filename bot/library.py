@@ -350,7 +350,8 @@ def article_from_text(
     body = _body(split, title, standfirst)
     if not body:
         raise LibraryError(f"{path}: no article text left after removing headers and furniture")
-    own = _body(split, found_title or path.stem, found_standfirst)
+    stated = (found_title or path.stem, found_standfirst)
+    own = body if (title, standfirst) == stated else _body(split, *stated)
     when = entry.get("date", "auto")
     article = Article(
         id=entry.get("id") or _slug(title, taken or set()),

@@ -157,6 +157,9 @@ _MUSE_ITEM = re.compile(
 _MUSE_VERSE = re.compile(r"^>\s?")
 _MUSE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]+)\])?\]")
 _MUSE_CODE = re.compile(r"(?<![\w=])=(?=\S)([^=\n]+?)(?<=\S)=(?![\w=])")
+_MUSE_BLOCK_TAG = re.compile(
+    r"</?(?:quote|verse|center|right|example|biblio|play|src|literal)>", re.IGNORECASE
+)
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 
 
@@ -194,6 +197,7 @@ def read_muse(text: str) -> Plain:
     text = "\n".join(lines)
     text = _BR.sub(" ", text)
     text = _INLINE_TAG.sub("", text)
+    text = _MUSE_BLOCK_TAG.sub("", text)  # a <quote> opened on the line of its text
     text = _MUSE_CODE.sub(r"\1", text)
     text = strip_emphasis(text, underscores=False)
     return Plain(text, frozenset(breaks))

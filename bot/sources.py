@@ -240,7 +240,7 @@ def _muse_header(lines: list[str], source: Source, is_muse: bool) -> bool:
         directives += [(i, m["key"], m["value"] or "") for m in matches if m]
         i += 1
     keys = [key.casefold() for _, key, _ in directives]
-    if not directives or not (is_muse or (keys[0] in ("title", "author") and len(keys) > 1)):
+    if not directives or not (is_muse or ("title" in keys and len(keys) > 1)):
         return False
     source.kind = "muse"
     values: dict[str, str] = {}
@@ -325,12 +325,12 @@ def _gutenberg(lines: list[str], source: Source) -> None:
         _blank(lines, 0, start + 1, "Project Gutenberg header", source)
         for first_line, last_line, text in _blocks(lines, start + 1)[:3]:
             if _PG_CREDITS.match(text):
-                _blank(lines, first_line, last_line, "credits", source)
+                _blank(lines, first_line, last_line, "credits line", source)
 
 
 # --- books in plain text: transcriber's notes, illustrations, title page, contents ------------
 
-_TRANSCRIBER = re.compile(r"^\W*transcriber'?s'?\s+notes?\b", re.IGNORECASE)
+_TRANSCRIBER = re.compile(r"^\W*transcriber['\u2019]?s['\u2019]?\s+notes?\b", re.IGNORECASE)
 _NOTE_LINE = re.compile(
     r"^(?:\(?p(?:g|age)?\.?\s*\d|\d+[.:,]|[\"'\u2018\u201c]|\.\.\.)|\breplaced by\b|\bchanged to\b"
     r"|\bcorrected\b",
@@ -338,6 +338,12 @@ _NOTE_LINE = re.compile(
 )
 _ILLUSTRATION = re.compile(r"^\s*\[(?:illustration|image|picture|frontispiece)\b", re.IGNORECASE)
 _TERMINAL = re.compile(r"""[.!?\u2026:;]['"\u2019\u201d)\]]*$""")
+_BY_INLINE = re.compile(r"\s(?:BY|By|by)\s+\S")
+_EDITION = re.compile(
+    r"\b(?:edition|price|pence|penny|shillings?|published|publishers?|printed|reprinted|"
+    r"booksellers?|limited|ltd|press)\b|\b1[5-9]\d\d\b",
+    re.IGNORECASE,
+)
 _BY_ALONE = re.compile(r"^(?:by|von|par|por|di|de|автор)\.?:?$", re.IGNORECASE)
 _TITLE_PAGE_END = re.compile(
     r"^(?:preface|introduction|introductory|contents|table of contents|chapter|chap\.|foreword|"
@@ -368,7 +374,10 @@ def _page_prose(text: str) -> bool:
 
 def _book(lines: list[str], source: Source) -> None:
     """Transcriber's notes and illustrations out of any plain text; the title page and the
-    contents out of a book (Gutenberg's, or one with a transcriber's note at its top)."""
+    contents out of a book. A book is Gutenberg's, or one made the way Project Gutenberg and
+    Distributed Proofreaders make them (a transcriber's note, [Illustration] markers, a
+    "Produced by" line), even with Gutenberg's header gone, as in ../shared/corpus."""
+    illustrated = False
     for i, line in enumerate(lines):
         if _ILLUSTRATION.match(line):
             depth, j = 0, i
@@ -378,18 +387,20 @@ def _book(lines: list[str], source: Source) -> None:
                     break
                 j += 1
             _blank(lines, i, min(j + 1, len(lines)), "illustration", source)
+            illustrated = True
+    credited = False
+    if source.kind != "gutenberg":  # (Gutenberg's own are read with its header)
+        for first, last, text in _blocks(lines)[:3]:
+            if _PG_CREDITS.match(text):
+                _blank(lines, first, last, "credits line", source)
+                credited = True
     noted = _transcriber_notes(lines, source)
-    if source.kind != "gutenberg" and not noted:
+    if source.kind != "gutenberg" and not (noted or illustrated or credited):
         return
     notes = " ".join(t for _, kind, t in source.dropped if kind == "transcriber's note")
-    underscores = source.kind == "gutenberg" or "underscore" in notes.casefold()
-    text = strip_emphasis("\n".join(lines), underscores=underscores) if underscores else ""
-    if text:
-        lines[:] = text.split("\n")
+    lines[:] = strip_emphasis("\n".join(lines)).split("\n")  # _italics_, Gutenberg's way
     if "equal sign" in notes.casefold():
-        lines[:] = [
-            re.sub(r"(?<![=\w])=(?=\S)([^=\n]+?)(?<=\S)=(?![=\w])", r"\1", x) for x in lines
-        ]
+        lines[:] = [_EQUALS.sub(r"\1", line) for line in lines]  # =bold=, as the note says
     _title_page(lines, source)
     _contents(lines, source)
 
@@ -463,13 +474,17 @@ def _title_page(lines: list[str], source: Source) -> None:
             author = page[n + 1][2] if n + 1 < len(page) else ""
             break
         byline = parse_byline(text)
+        inline = _BY_INLINE.search(text)
+        if not byline and inline and len(text[: inline.start()].split()) >= 2:
+            byline = parse_byline(text[inline.start() :].strip())  # "An Address … BY P. K."
         if byline:
             author = byline[0]
             break
         if title_done:
             continue
         if not title_parts:
-            title_parts.append(text)
+            if not _EDITION.search(text):  # "New Edition (enlarged) TWO PENCE" comes first
+                title_parts.append(text)
         elif normalise(text) == normalise(title_parts[-1]):
             continue  # the half-title, then the title
         elif _continues(title_parts[-1], text):
