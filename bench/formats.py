@@ -36,8 +36,8 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from bench.summary_compare import CORPUS, documents  # noqa: E402
 from bot.formats import Document, Unreadable  # noqa: E402
-from bot.text import normalise  # noqa: E402
 from bot.formats.pdf import ENCRYPTED, Pages, Piece, document, lay_out, read_pages  # noqa: E402
+from bot.text import normalise  # noqa: E402
 from tests.formats.make import Book, epub, pdf  # noqa: E402
 
 REAL = [
@@ -118,9 +118,12 @@ def sample_book(chapters: int = 4, paragraphs: int = 12, skip: int = 3) -> Book:
     works = prose(chapters + 1, skip)
     chosen = [(f"{n + 1}. {title}", paras[:paragraphs]) for n, (title, paras) in enumerate(works)]
     chosen = chosen[:chapters]
-    sentences = [s for p in works[-1][1] for s in re.split(r"(?<=[.!?]) ", p) if 8 < len(s.split()) < 30]  # noqa: E501
+    sentences = [
+        s for p in works[-1][1] for s in re.split(r"(?<=[.!?]) ", p) if 8 < len(s.split()) < 30
+    ]
     spots = [(c, p) for c in range(len(chosen)) for p in (2, 7)]
-    return Book("Selected Essays", "Peter Kropotkin", chosen, dict(zip(spots, sentences, strict=False)))
+    notes = dict(zip(spots, sentences, strict=False))
+    return Book("Selected Essays", "Peter Kropotkin", chosen, notes)
 
 
 def groff_pdf(book: Book, columns: int = 1) -> bytes | None:
@@ -203,6 +206,10 @@ def measure(call: Callable[[], object]) -> tuple[float, float, object]:
     return min(times), peak, result
 
 
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def quality_tables() -> list[str]:
     book = sample_book()
     made = {
@@ -214,7 +221,11 @@ def quality_tables() -> list[str]:
         if groff:
             made[f"groff ms, {columns} column{'s' * (columns > 1)}"] = groff
     heads = [book.title]
-    lines = ["| PDF | library | ¶ exact | ¶ out/in | word similarity | words not in source | heads in text | notes apart | notes glued | s |", "|---|---|---|---|---|---|---|---|---|---|"]  # noqa: E501
+    lines = [
+        _row("PDF", "library", "¶ exact", "¶ out/in", "word similarity", "words not in source",
+             "heads in text", "notes apart", "notes glued", "s"),
+        _row(*["---"] * 10),
+    ]  # fmt: skip
     for name, data in made.items():
         for library, reader in READERS.items():
             started = time.perf_counter()
@@ -222,11 +233,17 @@ def quality_tables() -> list[str]:
             seconds = time.perf_counter() - started
             q = quality(book, read, heads)
             lines.append(
-                f"| {name} | {library} | {q['paragraphs exact']:.0%} | {q['paragraphs out/in']:.2f} "
+                f"| {name} | {library} | {q['paragraphs exact']:.0%} "
+                f"| {q['paragraphs out/in']:.2f} "
                 f"| {q['word similarity']:.3f} | {q['words not in source']} | {q['heads in text']} "
                 f"| {q['notes apart']:.0%} | {q['notes glued']} | {seconds:.2f} |"
             )
-    lines += ["", "| real PDF | pages | library | ¶ | median words/¶ | bare-number ¶ | hyphen left | words run together | notes | s |", "|---|---|---|---|---|---|---|---|---|---|"]  # noqa: E501
+    lines += [
+        "",
+        _row("real PDF", "pages", "library", "¶", "median words/¶", "bare-number ¶",
+             "hyphen left", "words run together", "notes", "s"),
+        _row(*["---"] * 10),
+    ]  # fmt: skip
     for path in REAL:
         if not path.exists():
             continue
@@ -238,15 +255,103 @@ def quality_tables() -> list[str]:
             f = real_figures(read)
             pages = len(read_pages(data).lines) if library == "pdfminer.six" else ""
             lines.append(
-                f"| {path.name} | {pages} | {library} | {f['paragraphs']} | {f['median words/¶']:.0f} "
+                f"| {path.name} | {pages} | {library} | {f['paragraphs']} "
+                f"| {f['median words/¶']:.0f} "
                 f"| {f['bare numbers ¶']} | {f['hyphen left (x- y)']} | {f['words run together']} "
                 f"| {f['notes']} | {seconds:.2f} |"
             )
     return lines
 
 
+def long_book(pages: int) -> Book:
+    """Kropotkin's prose, chapter after chapter, until the PDF has about ``pages`` pages
+    (about 430 words a page as set here)."""
+    words, chapters = 0, []
+    for title, paragraphs in prose(200):
+        chapters.append((title, paragraphs))
+        words += sum(len(p.split()) for p in paragraphs)
+        if words >= pages * 430:
+            break
+    return Book("Works", "Peter Kropotkin", chapters)
+
+
+def many_chapters(count: int) -> Book:
+    """``count`` chapters of 20 paragraphs each, from Kropotkin's prose."""
+    paragraphs = [p for _, found in prose(200) for p in found]
+    chapters = [(f"Chapter {n + 1}", paragraphs[n * 20 : n * 20 + 20]) for n in range(count)]
+    return Book("Works in a hundred chapters", "Peter Kropotkin", chapters)
+
+
+def once(call: Callable[[], object]) -> tuple[float, float]:
+    """Seconds of one call, then the peak memory it traces (MB) in a second call."""
+    started = time.perf_counter()
+    call()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    call()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return seconds, peak
+
+
 def cost_tables(pages: int, chapters: int) -> list[str]:
-    return []
+    """Seconds and peak memory of adding a long PDF and a many-chapter EPUB."""
+    from bot.commands import Commands
+    from bot.ingest import Librarian, prepare
+    from bot.library import load_library
+    from bot.storage import Store
+
+    started = time.perf_counter()
+    book = long_book(pages)
+    data = pdf(book, title_page=False)
+    made_pdf = time.perf_counter() - started
+    pdf_pages = len(read_pages(data).lines)
+    started = time.perf_counter()
+    ebook = epub(many_chapters(chapters))
+    made_epub = time.perf_counter() - started
+    words = sum(len(p.split()) for _, ps in book.chapters for p in ps)
+    lines = [
+        f"PDF: {pdf_pages} pages, {len(data) / 1e6:.1f} MB, {words:,} words "
+        f"(typeset in {made_pdf:.0f} s); EPUB: {chapters} chapters, {len(ebook) / 1e6:.1f} MB "
+        f"(made in {made_epub:.1f} s)",
+        "",
+        "| file | reader | seconds | peak traced MB | paragraphs |",
+        "|---|---|---|---|---|",
+    ]
+    rows = [
+        ("PDF", "pdfminer.six (bot)", lambda: prepare(data, "works.pdf", 6, set())),
+        ("PDF", "pypdf (baseline)", lambda: pypdf_read(data)),
+        ("EPUB", "zipfile + lxml (bot)", lambda: prepare(ebook, "works.epub", 6, set())),
+    ]
+    for kind, reader, call in rows:
+        seconds, peak = once(call)
+        result = call()
+        count = (
+            len(result.article.paragraphs) if hasattr(result, "article") else len(result.paragraphs)
+        )  # type: ignore[attr-defined]
+        lines.append(f"| {kind} | {reader} | {seconds:.1f} | {peak:.0f} | {count:,} |")
+
+    async def add_both(folder: Path) -> list[float]:
+        store = await Store.open(folder / "db.sqlite3")
+        try:
+            librarian = Librarian(store, Commands(load_library(ROOT / "seeds")))
+            took = []
+            for name, content in (("works.pdf", data), ("works.epub", ebook)):
+                started = time.perf_counter()
+                await librarian.add(content, name)
+                took.append(time.perf_counter() - started)
+            return took
+        finally:
+            await store.close()
+
+    with tempfile.TemporaryDirectory() as folder:
+        took = asyncio.run(add_both(Path(folder)))
+    lines += [
+        "",
+        f"Librarian.add with a real Store (read, store, index): PDF {took[0]:.1f} s, "
+        f"EPUB {took[1]:.1f} s.",
+    ]
+    return lines
 
 
 def main() -> None:
@@ -256,7 +361,7 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     options = parser.parse_args()
     lines = [] if options.skip_quality else quality_tables()
-    lines += [""] + cost_tables(options.pages, options.chapters)
+    lines += ["", *cost_tables(options.pages, options.chapters)]
     print("\n".join(lines))
 
 

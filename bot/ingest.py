@@ -216,12 +216,12 @@ def _prepare_book(data: bytes, name: str, number: int, taken: set[str]) -> Prepa
     meta = (document.title, document.publication, document.author, document.date)
     if document.date_is_file_date:
         # A date the text states wins over when the file was made.
-        article = build(text, name, number, taken, meta[:3] + ("",), document.language)
+        article = build(text, name, number, taken, (*meta[:3], ""), document.language)
         if article.date is None and document.date:
             with contextlib.suppress(ValueError):
                 article.date = date.fromisoformat(document.date[:10])
         else:
-            meta = meta[:3] + ("",)
+            meta = (*meta[:3], "")
     else:
         article = build(text, name, number, taken, meta, document.language)
     return Prepared(article, text, fingerprint(article), meta)

@@ -229,10 +229,12 @@ def _book():
     from tests.formats.make import Book
 
     chapters = [
-        (f"Chapter {c}", [f"In chapter {c}, paragraph {p}, the council of workers' deputies met again and voted to keep the strike going until the demands were won." for p in range(1, 7)])  # noqa: E501
+        (f"Chapter {c}", [f"In chapter {c}, paragraph {p}, the council of workers' deputies met again and voted to keep the strike going until the demands were won." for p in range(1, 7)])
         for c in range(1, 4)
     ]  # fmt: skip
-    chapters[1][1][2] = "The soviets were not invented by any party: the workers of Ivanovo made them in the summer strike of 1905."  # noqa: E501
+    chapters[1][1][2] = (
+        "The soviets were not invented by any party: the workers of Ivanovo made them in the summer strike of 1905."
+    )
     return Book("Results and Prospects", "Leon Trotsky", chapters, notes={(0, 1): "Written in prison, 1906."}, date="1906-09-01", language="en")  # fmt: skip
 
 
@@ -378,9 +380,11 @@ def test_damaged_real_files_give_an_answer_naming_the_file(which, cut, flip):
     try:
         prepared = prepare(bytes(data), which, 6, set())
     except IngestError as exc:
-        assert which in str(exc)
+        refusal = str(exc)
     else:
+        refusal = ""
         assert prepared.article.paragraphs  # what can still be read is read, never empty
+    assert not refusal or which in refusal
 
 
 _BOOKS = _books()

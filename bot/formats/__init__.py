@@ -47,9 +47,10 @@ def without_title_page(paragraphs: list[str], *stated: str) -> list[str]:
     said = {" ".join(s.casefold().split()) for s in stated if s}
     said |= {f"by {s}" for s in said}
     start = 0
-    while start < min(len(paragraphs) - 1, 4) and " ".join(
-        paragraphs[start].casefold().split()
-    ) in said:
+    while (
+        start < min(len(paragraphs) - 1, 4)
+        and " ".join(paragraphs[start].casefold().split()) in said
+    ):
         start += 1
     return paragraphs[start:]
 

@@ -10,6 +10,7 @@ fallback copy of each), deleted revisions are left out and inserted ones kept.
 from __future__ import annotations
 
 import posixpath
+import zipfile
 
 from lxml import etree
 
@@ -74,12 +75,12 @@ def read_docx(data: bytes) -> Document:
     )
 
 
-def _relationships(archive: object, names: set[str]) -> dict[str, str]:
+def _relationships(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """The package's parts by the end of their relationship type (officeDocument, core…)."""
     if "_rels/.rels" not in names:
         return {}
     try:
-        rels = parse_xml(read_member(archive, "_rels/.rels", "_rels/.rels"), "_rels/.rels")  # type: ignore[arg-type]
+        rels = parse_xml(read_member(archive, "_rels/.rels", "_rels/.rels"), "_rels/.rels")
     except Unreadable:
         return {}
     found = {}
@@ -121,12 +122,12 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def _styles(archive: object, names: set[str], path: str) -> dict[str, str]:
+def _styles(archive: zipfile.ZipFile, names: set[str], path: str) -> dict[str, str]:
     """Style ids to their names, lower case ("Heading1" -> "heading 1", "Title" -> "title")."""
     if path not in names:
         return {}
     try:
-        root = parse_xml(read_member(archive, path, "styles.xml"), "styles.xml")  # type: ignore[arg-type]
+        root = parse_xml(read_member(archive, path, "styles.xml"), "styles.xml")
     except Unreadable:
         return {}
     found = {}
@@ -137,12 +138,12 @@ def _styles(archive: object, names: set[str], path: str) -> dict[str, str]:
     return found
 
 
-def _notes(archive: object, names: set[str], path: str) -> list[str]:
+def _notes(archive: zipfile.ZipFile, names: set[str], path: str) -> list[str]:
     """Footnotes or endnotes, numbered in order; separators left out."""
     if path not in names:
         return []
-    root = parse_xml(read_member(archive, path, posixpath.basename(path)), posixpath.basename(path))  # type: ignore[arg-type]
-    found = []
+    root = parse_xml(read_member(archive, path, posixpath.basename(path)), posixpath.basename(path))
+    found: list[str] = []
     for note in root:
         if note.get(f"{W}type") not in (None, "normal"):
             continue
@@ -152,12 +153,12 @@ def _notes(archive: object, names: set[str], path: str) -> list[str]:
     return found
 
 
-def _core(archive: object, names: set[str], path: str) -> dict[str, str]:
+def _core(archive: zipfile.ZipFile, names: set[str], path: str) -> dict[str, str]:
     """Title, creator, created and language from the core properties."""
     if path not in names:
         return {}
     try:
-        root = parse_xml(read_member(archive, path, "docProps/core.xml"), "docProps/core.xml")  # type: ignore[arg-type]
+        root = parse_xml(read_member(archive, path, "docProps/core.xml"), "docProps/core.xml")
     except Unreadable:
         return {}
     found = {}

@@ -16,6 +16,7 @@ under the AGPL, so it is not used.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -152,7 +153,7 @@ def _pdfminer_lines(layout: object, page: int) -> list[Line]:
         if isinstance(item, LTTextLineHorizontal):
             yield item
         elif hasattr(item, "__iter__"):
-            for child in item:  # type: ignore[attr-defined]
+            for child in item:
                 yield from walk(child)
 
     height = layout.height  # type: ignore[attr-defined]
@@ -261,7 +262,7 @@ def _merge(pieces: list[Piece], page: int) -> list[Line]:
             sizes[run_size] += len(text.strip())
         main = sizes.most_common(1)[0][0]
         lead, text = "", ""
-        for i, (run_size, run) in enumerate(runs):
+        for run_size, run in runs:
             if run_size < main * 0.8 and _MARK.match(run.strip()):
                 if not text.strip():
                     lead = lead or run.strip()
@@ -303,7 +304,7 @@ _HYPHEN_PREFIXES = {
 _CLOSED = {
     "some", "any", "every", "no", "him", "her", "them", "it", "my", "your", "our", "there",
     "where", "here", "with", "out", "in", "to", "for", "how", "what", "when", "who", "be",
-    "can", "over", "under", "up", "down", "after", "under", "may", "what", "which", "be",
+    "can", "over", "under", "up", "down", "after", "may", "which",
 }  # fmt: skip
 
 
@@ -350,7 +351,7 @@ def _edges(page: list[Line]) -> tuple[set[int], set[int]]:
     the text (a wider gap than between its lines): where running heads and footers are."""
     tops = sorted({round(line.top) for line in page})
     size = statistics.median(line.size for line in page) if page else 0
-    gaps = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a <= size * 3]
+    gaps = [b - a for a, b in itertools.pairwise(tops) if b - a <= size * 3]
     usual = statistics.median(gaps) if gaps else size * 1.2
     head: set[int] = set()
     foot: set[int] = set()
@@ -378,9 +379,7 @@ def _drop_furniture(pages: list[list[Line]], body_size: float) -> list[list[Line
     for page, (head, foot) in zip(pages, edges, strict=True):
         for key in {_key(page[i].text, page[i].top) for i in head | foot}:
             seen[key] += 1
-    headings = {
-        _key(line.text) for page in pages for line in page if line.size > body_size * 1.15
-    }
+    headings = {_key(line.text) for page in pages for line in page if line.size > body_size * 1.15}
     kept = []
     for page, (head, foot) in zip(pages, edges, strict=True):
         tops = sorted({round(line.top) for line in page})
@@ -391,9 +390,9 @@ def _drop_furniture(pages: list[list[Line]], body_size: float) -> list[list[Line
             if round(line.top) in ends and _PAGE_NUMBER.match(text):
                 continue
             short = len(text.split()) <= 20 and line.size <= body_size * 1.15
-            if short and i in head | foot and len(pages) >= 2:
-                if seen[_key(text, line.top)] >= 2 or _key(text) in headings:
-                    continue
+            repeated = seen[_key(text, line.top)] >= 2 or _key(text) in headings
+            if short and i in head | foot and len(pages) >= 2 and repeated:
+                continue
             if (
                 i in head
                 and line.size < body_size * 0.95
@@ -416,9 +415,7 @@ def _split_notes(pages: list[list[Line]], body_size: float) -> tuple[list[Line],
     for page in pages:
         text = [line for line in page if line.size >= body_size * 0.9]
         for line in page:
-            below = any(
-                t.top > line.top and t.x0 < line.x1 and t.x1 > line.x0 for t in text
-            )
+            below = any(t.top > line.top and t.x0 < line.x1 and t.x1 > line.x0 for t in text)
             if line.size <= body_size * 0.85 and not below:
                 notes.append(line)
             else:
@@ -552,7 +549,7 @@ def _paragraphs(lines: list[Line], vocabulary: tuple[set[str], set[str]]) -> lis
 def _leading(lines: list[Line]) -> dict[int, float]:
     """The usual distance from one baseline to the next, for each size of type."""
     gaps: dict[int, list[float]] = {}
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         if before.page == line.page and round(before.size) == round(line.size):
             gap = line.top - before.top
             if 0 < gap < line.size * 3:

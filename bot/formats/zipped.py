@@ -27,9 +27,7 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise Unreadable(f"it is not a valid {kind} file (the zip inside is damaged).") from None
     if len(members) > MAX_MEMBERS:
-        raise Unreadable(
-            f"it holds {len(members):,} files; a {kind} has far fewer. I refuse it."
-        )
+        raise Unreadable(f"it holds {len(members):,} files; a {kind} has far fewer. I refuse it.")
     total = sum(m.file_size for m in members)
     if total > MAX_TOTAL:
         raise Unreadable(BOMB.format(size=f"{total / 1e6:,.0f}"))

@@ -26,9 +26,13 @@ BOOK = Book(
 def test_paragraphs_headings_and_list_items_each_their_own_with_core_properties():
     read = read_docx(docx(BOOK, bullets=["the trade unions", "social reforms", "democracy"]))
     assert read.paragraphs == [
-        "Introduction", "At first view the title of this work may be found surprising.",
-        "the trade unions", "social reforms", "democracy",
-        "Can the Social-Democracy be against reforms?", "The Opportunist Method",
+        "Introduction",
+        "At first view the title of this work may be found surprising.",
+        "the trade unions",
+        "social reforms",
+        "democracy",
+        "Can the Social-Democracy be against reforms?",
+        "The Opportunist Method",
         "If it is true that theories are only the images of the phenomena of the exterior world.",
     ]  # fmt: skip  (the Title paragraph is the title, not the text)
     assert (read.title, read.author, read.date, read.language) == (

@@ -29,10 +29,13 @@ BOOK = Book(
 def test_chapters_come_in_spine_order_with_the_package_metadata():
     read = read_epub(epub(BOOK))
     assert read.paragraphs == [
-        "Our Riches", "The human race has travelled a long way since those remote ages.",
-        "Well-being for all is not a dream.", "Anarchist Communism",
+        "Our Riches",
+        "The human race has travelled a long way since those remote ages.",
+        "Well-being for all is not a dream.",
+        "Anarchist Communism",
         "Every society which has abolished private property will be forced to organise itself.",
-        "Expropriation", BOOK.chapters[2][1][0],
+        "Expropriation",
+        BOOK.chapters[2][1][0],
     ]  # fmt: skip  (the manifest lists them backwards; the cover and the contents are left out)
     assert read.notes == ["This is the old watchword of the socialists."]
     assert (read.title, read.author, read.date, read.language, read.publication) == (

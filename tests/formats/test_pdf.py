@@ -31,7 +31,9 @@ NOTE = "Lenin, Collected Works, vol. 22, Moscow 1964, p. 185."
 def test_lines_become_paragraphs_without_heads_numbers_hyphens_or_notes():
     read = read_pdf(lines_pdf([PAGE_1, PAGE_2], head=HEAD, notes={1: NOTE}))
     first, second, third = read.paragraphs
-    assert first.startswith("The theory of imperialism is not a moral complaint about imperialism, it is")
+    assert first.startswith(
+        "The theory of imperialism is not a moral complaint about imperialism, it is"
+    )
     assert "epoch of monopoly capital" in first  # end-of-line hyphens undone
     assert "the anti-imperialist movement of the working-class districts" in first  # real ones kept
     assert second.endswith("a footnote stand, and it carries on at the top of the next page without a break in the middle of it, as the paragraphs of every printed book do now.")  # fmt: skip
@@ -40,7 +42,8 @@ def test_lines_become_paragraphs_without_heads_numbers_hyphens_or_notes():
     assert HEAD not in text  # the running head
     assert not any(p.strip().isdigit() for p in read.paragraphs)  # page numbers
     assert "Lenin, Collected Works" not in text  # the footnote is not glued into the text
-    assert "do now.1" not in text and "stand,1" not in text  # nor is its mark
+    assert "do now.1" not in text  # nor is its mark
+    assert "stand,1" not in text
     assert read.notes == [f"1 {NOTE}"]
 
 

@@ -181,11 +181,13 @@ def _book():
 
     chapters = [
         ("The Mass Strike", [
-            f"Paragraph {p}: the mass strike in Russia was not a single act but a whole period of the class struggle, lasting for years, with its ebbs and its floods."  # noqa: E501
+            f"Paragraph {p}: the mass strike in Russia was not a single act but a whole period of the class struggle, lasting for years, with its ebbs and its floods."
             for p in range(1, 25)
         ]),
     ]  # fmt: skip
-    chapters[0][1][23] = "The bakers of Odessa struck first, and within a week the printers, the dockers and the tramwaymen had followed them into the streets."  # noqa: E501
+    chapters[0][1][23] = (
+        "The bakers of Odessa struck first, and within a week the printers, the dockers and the tramwaymen had followed them into the streets."
+    )
     return Book("The Mass Strike, the Political Party and the Trade Unions", "Rosa Luxemburg", chapters, notes={(0, 3): "Written in Kuokkala, Finland, in 1906."}, date="1906-09-15")  # fmt: skip
 
 
@@ -221,13 +223,18 @@ async def test_an_epub_and_a_word_file_are_added_in_a_group_with_the_add_caption
         botapi.admins.add(ADMIN)
         botapi.send_file("mass-strike.epub", epub(book), chat_id=GROUP, caption="/add@ReadingGroupBot", user_id=ADMIN)  # fmt: skip
         word = book.chapters[0][1][:]
-        word[23] = "The printers of Moscow struck for the right to be paid for punctuation marks, and the whole city followed."  # noqa: E501
+        word[23] = (
+            "The printers of Moscow struck for the right to be paid for punctuation marks, and the whole city followed."
+        )
         book.chapters[0] = ("The Mass Strike", word)
         book.title = "Strike notes"
         botapi.send_file("notes.docx", docx(book), chat_id=GROUP, caption="/add", user_id=ADMIN)
         from_epub, from_word = texts(await botapi.wait_for_messages(2, GROUP))
-        assert from_epub.startswith("Added: The Mass Strike, the Political Party and the Trade Unions")
-        assert "Date: 15 September 1906" in from_epub and "Author: Rosa Luxemburg" in from_epub
+        assert from_epub.startswith(
+            "Added: The Mass Strike, the Political Party and the Trade Unions"
+        )
+        assert "Date: 15 September 1906" in from_epub
+        assert "Author: Rosa Luxemburg" in from_epub
         assert from_word.startswith("Added: Strike notes")
         assert "Author: Rosa Luxemburg" in from_word
         botapi.send_text("/quote@ReadingGroupBot paid for punctuation marks", chat_id=GROUP)
@@ -260,9 +267,14 @@ async def test_bad_books_get_one_clear_answer_and_nothing_is_added(botapi, tmp_p
         locked, bomb_answer, odt, mobi, huge = texts(await botapi.wait_for_messages(len(files)))
         assert locked.startswith("locked.pdf: it is locked with a password. Send an unlocked copy")
         assert bomb_answer.startswith("bomb.epub: it would inflate to 50 MB: that is a zip bomb")
-        assert odt == "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files; this is .odt: save it as .docx or PDF (File > Save As in LibreOffice) and send that."  # noqa: E501
+        assert (
+            odt
+            == "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files; this is .odt: save it as .docx or PDF (File > Save As in LibreOffice) and send that."
+        )
         assert "convert it to EPUB with Calibre" in mobi
-        assert huge.startswith("huge.pdf is too big: the limit is 20 MB for a PDF, EPUB or Word file, and it is 20.5 MB.")  # noqa: E501
+        assert huge.startswith(
+            "huge.pdf is too big: the limit is 20 MB for a PDF, EPUB or Word file, and it is 20.5 MB."
+        )
         assert len(bot.application.bot_data.commands.library) == 5
         assert await bot.store.added_articles() == []
     finally:
