@@ -388,3 +388,16 @@ def test_damaged_real_files_give_an_answer_naming_the_file(which, cut, flip):
 
 
 _BOOKS = _books()
+
+
+def test_the_command_line_adds_books_from_a_folder(tmp_path):
+    (tmp_path / "config.toml").write_text(f'[storage]\ndatabase = "{tmp_path / "db.sqlite3"}"\n[library]\npath = "{SEEDS}"\n', encoding="utf-8")  # fmt: skip
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for name, data in _BOOKS.items():
+        (folder / name).write_bytes(data)
+    (folder / "essay.odt").write_bytes(b"PK\x03\x04")
+    added = run("add", str(folder), str(folder / "essay.odt"), cwd=tmp_path)
+    assert "added results-and-prospects: Results and Prospects" in added.stdout
+    assert "3 added, 0 already in the library, 1 refused." in added.stdout  # three readings
+    assert "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files" in added.stderr
