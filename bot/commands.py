@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from rapidfuzz import fuzz, process
 
@@ -21,6 +22,7 @@ from bot.compare import (
     nearest_terms,
     suggested_topics,
 )
+from bot.language import SUPPORTED
 from bot.library import Article, Library, format_date
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
@@ -127,6 +129,20 @@ def _excerpt(match: Match) -> list[Span]:
     ]
     parts = highlighted(text[start:end], tuple(spans))
     return [Span("…" if start else ""), *parts, Span("…" if end < len(text) else "")]
+
+
+def _added_on(article: Article) -> date:
+    """The day (UTC) an article was added to the library."""
+    return datetime.fromtimestamp(article.added, UTC).date()
+
+
+def _newest_first(article: Article) -> tuple[int, int, float, int]:
+    """Sort key for /articles newest: the publication date, else the day it was added; among
+    the same day the one added last first; articles with neither date last, by number."""
+    when = article.date or (_added_on(article) if article.added else None)
+    if when is None:
+        return (1, 0, 0.0, article.number)
+    return (0, -when.toordinal(), -article.added, article.number)
 
 
 class Commands:
@@ -265,13 +281,15 @@ class Commands:
 
     def articles(self, args: str = "") -> Reply:
         """The library, a page at a time: in catalog order (numbered as /quote and /summary
-        accept it), newest first, or by title."""
+        accept it), newest first, or by title. Newest is by publication date, or the date
+        added where the text states none (by date added alone, the folder's articles, added on
+        no day, never moved), and the answer says which date placed each article."""
         words_ = args.casefold().split()
         order = next((w for w in words_ if w in ARTICLE_ORDERS), "catalog")
         page = next((n for w in words_ if (n := number(w)) is not None), 1)
         articles = list(self.library.articles)
         if order == "newest":
-            articles.sort(key=lambda a: (-a.added, a.number))
+            articles.sort(key=_newest_first)
         elif order == "title":
             articles.sort(key=lambda a: (normalise(a.title).lstrip("\"'“‘ "), a.number))
         pages = max(1, -(-len(articles) // ARTICLES_PAGE))
@@ -283,10 +301,19 @@ class Commands:
         if order != "catalog":
             heading += " · newest first" if order == "newest" else " · by title"
         reply = Reply().add(bold(heading))
+        if order == "newest":
+            reply.add(
+                "By publication date, or by the date added where the text states none; "
+                "articles with neither come last."
+            )
         for article in shown:
             details = [v for v in (article.publication, format_date(article.date)) if v]
+            if order == "newest" and not article.date and article.added:
+                details.append(f"added {format_date(_added_on(article))}")
             if article.author:
                 details.append(f"by {article.author}")
+            if article.language:
+                details.append(f"in {SUPPORTED.get(article.language, ('', article.language))[1]}")
             reply.add(
                 f"{article.number}. ",
                 bold(article.title),

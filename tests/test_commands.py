@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, Commands
+from bot.library import article_from_text, load_library
 from bot.reply import to_html, to_plain
 from tests.auxil.botapi import parse_telegram_html
+from tests.conftest import SEEDS
 
 
 def test_quote_shows_the_passage_with_bold_words_then_the_citation(commands):
@@ -211,3 +216,37 @@ def test_compare_odd_arguments(commands, args, expected):
     assert expected in reply.text()
     for message in to_html(reply):
         parse_telegram_html(message)
+
+
+def test_articles_newest_orders_by_publication_date_or_date_added_and_says_which():
+    """Added articles are placed by the date their text states (Luxemburg's 1918 article after
+    the seeds of 2012-2025), by the day they were added where it states none; the seeds, added
+    on no day, move with their own dates, and articles with neither come last."""
+    library = load_library(SEEDS)
+    data = Path(__file__).parent / "data"
+    for name, added in [
+        ("luxemburg-der-anfang.txt", datetime(2026, 5, 2, 9, 0, tzinfo=UTC)),
+        ("manifesto.md", datetime(2026, 5, 1, 9, 0, tzinfo=UTC)),
+    ]:
+        article = article_from_text((data / name).read_text(encoding="utf-8"), Path(name), 0)
+        article.added = added.timestamp()
+        library.add(article)
+    notes = article_from_text(
+        "Notes\n\nWe read the texts together, paragraph by paragraph, and argue every line.",
+        Path("n.txt"),
+        0,
+    )
+    notes.added = datetime(2024, 1, 1, 12, 0, tzinfo=UTC).timestamp()
+    library.add(notes)
+    text = Commands(library).articles("newest").text()
+    assert text.startswith(
+        "The library: 8 articles · newest first\n\nBy publication date, or by the date added "
+        "where the text states none; articles with neither come last.\n\n3. There is no making"
+    )
+    order = [line.split(". ", 1)[0] for line in text.split("\n\n")[2:-1]]
+    assert order == ["3", "4", "8", "5", "6", "7", "1", "2"]
+    assert "8. Notes\nadded 1 January 2024\nnotes · " in text
+    assert "6. Der Anfang\nDie Rote Fahne, 18 November 1918, by Rosa Luxemburg\n" in text
+    assert "7. Manifesto of the Communist Party\nFebruary 1848, by Karl Marx, Frederick Engels, in English\n" in text  # fmt: skip
+    catalog = Commands(library).articles().text()
+    assert "added" not in catalog  # only the newest order needs to say which date it used

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from bot.furniture import classify_line, parse_date_line, split_article
+from bot.furniture import classify_line, parse_byline, parse_date_line, split_article
 from bot.text import normalise
 
 # Furniture in the seed files, by file: none of it may reach a quote, summary or search result.
@@ -147,3 +148,87 @@ def test_date_lines(line, expected):
 )
 def test_article_sentences_that_mention_furniture_words_are_kept(line):
     assert classify_line(line) is None
+
+
+# --- bylines and dates in the languages reading groups read ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("Von Karin Vogel", "Karin Vogel"),
+        ("Par Jean Dupont", "Jean Dupont"),
+        ("Par : Jean Dupont", "Jean Dupont"),
+        ("Por Ana Gómez", "Ana Gómez"),
+        ("Di Marco Rossi", "Marco Rossi"),
+        ("Автор: Иван Петров", "Иван Петров"),
+        ("By Jane Doe", "Jane Doe"),
+        ("Article by Dreyfus", "Dreyfus"),
+        ("by Ursula von der Leyen", "Ursula von der Leyen"),
+        ("Von Karl Marx und Friedrich Engels", "Karl Marx und Friedrich Engels"),
+    ],
+)
+def test_bylines_in_other_languages_name_the_author(line, author):
+    assert parse_byline(line) == (author, None)
+    assert classify_line(line) == "byline"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By the way, the strike goes on.", "Von der Leyen", "Par exemple", "Por qué", "Di più"],
+)
+def test_lines_that_only_start_like_a_byline_are_kept(line):
+    assert parse_byline(line) is None
+
+
+def test_a_byline_with_its_date():
+    assert parse_byline("Von Karin Vogel, 12. März 2024") == ("Karin Vogel", date(2024, 3, 12))
+    assert parse_byline("Par Jean Dupont | 12 mars 2024") == ("Jean Dupont", date(2024, 3, 12))
+
+
+@pytest.mark.parametrize(
+    ("header", "author", "when"),
+    [
+        ("Von Karin Vogel\n\n12. März 2024", "Karin Vogel", date(2024, 3, 12)),
+        ("Par : Jean Dupont\n\n12 mars 2024", "Jean Dupont", date(2024, 3, 12)),
+        ("Por Ana Gómez\n\n12 de marzo de 2024", "Ana Gómez", date(2024, 3, 12)),
+        ("Por Ana Gómez\n\n12 de março de 2024", "Ana Gómez", date(2024, 3, 12)),
+        ("Di Marco Rossi\n\n12 marzo 2024", "Marco Rossi", date(2024, 3, 12)),
+        ("Автор: Иван Петров\n\n12 марта 2024 г.", "Иван Петров", date(2024, 3, 12)),
+    ],
+)
+def test_an_article_in_another_language_gets_its_author_and_date(header, author, when):
+    body = "\n\n".join(split_article(NEW_ARTICLE).body)
+    split = split_article(f"Der Titel\n\n{header}\n\n{body}")
+    assert (split.title, split.author, split.date, split.standfirst) == (
+        "Der Titel",
+        author,
+        when,
+        "",
+    )
+    assert split.body[0].startswith("The strike at the depot")
+
+
+def test_a_german_article_reads_its_masthead_title_byline_and_date():
+    """Rosa Luxemburg in Die Rote Fahne (tests/data): "Von Rosa Luxemburg" was the standfirst."""
+    text = (Path(__file__).parent / "data" / "luxemburg-der-anfang.txt").read_text(encoding="utf-8")
+    split = split_article(text)
+    assert (split.publication, split.title, split.author, split.date, split.standfirst) == (
+        "Die Rote Fahne", "Der Anfang", "Rosa Luxemburg", date(1918, 11, 18), "",
+    )  # fmt: skip
+    assert split.body[0].startswith("Die Revolution hat begonnen.")
+    assert len(split.body) == 3
+
+
+def test_hard_wrapped_lines_are_never_furniture():
+    """Gutenberg wraps its lines: "…but buys it of" / "middlemen, who in their turn buy it of
+    peasants…" was dropped as a bookshop's advert ("buy it")."""
+    wrapped = (
+        "about 700 hours too much to fatten the idle and the would-be\n"
+        "administrators, because he does not produce his own food, but buys it of\n"
+        "middlemen, who in their turn buy it of peasants who exhaust themselves\n"
+        "by working with bad tools.\n"
+    )
+    split = split_article(f"A title\n\n{wrapped}")
+    assert split.body == [" ".join(wrapped.split("\n")).strip()]
+    assert split.dropped == [(1, "title", "A title")]
