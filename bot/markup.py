@@ -38,7 +38,7 @@ _INLINE_TAGS = (
     "em|strong|i|b|u|s|del|ins|sup|sub|small|big|mark|span|a|abbr|cite|code|q|font|sc|"
     "verbatim|tt|kbd|var|dfn|bdi|bdo|wbr|nobr"
 )
-_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE_TAGS})(?:[ \t][^<>\n]*)?/?>", re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK_TAG_LINE = re.compile(
     r"^\s*</?(?:quote|verse|center|right|example|biblio|play|src|div|section|article|aside|"
@@ -47,6 +47,14 @@ _BLOCK_TAG_LINE = re.compile(
     re.IGNORECASE,
 )
 _HR = re.compile(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _unescape(line: str) -> str:
+    """HTML entities in one line (&amp; &nbsp;), none of them a new line."""
+    return _LINE_BREAKS.sub(" ", html.unescape(line)) if "&" in line else line
 
 
 def strip_emphasis(text: str, underscores: bool = True) -> str:
@@ -78,9 +86,9 @@ _MD_QUOTE = re.compile(r"^[ ]{0,3}(?:>[ ]?)+")
 _MD_ITEM = re.compile(
     r"^(?P<indent>\s*)(?:(?P<bullet>[-*+\u2022])|(?P<number>\d{1,3})[.)])\s+(?P<text>\S.*)$"
 )
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)\n]*\)")
+_MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]\n]*\]")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _MD_ATTRIBUTES = re.compile(r"\{:?\s*[#.][^{}\n]*\}")  # kramdown's {#top}, {: .note}
 _MD_CODE = re.compile(r"`+([^`\n]+?)`+")
@@ -93,9 +101,10 @@ _PROTECT = 0xE000  # escaped characters ride in the Private Use Area until the m
 
 def read_markdown(text: str) -> Plain:
     """Markdown as the plain text a reader sees, with the lines that start paragraphs."""
+    text = "\n".join(text.splitlines())  # one kind of line end, as furniture counts lines
     text = _MD_COMMENT.sub(lambda m: "\n" * m[0].count("\n"), text)
     text = _MD_ESCAPE.sub(lambda m: chr(_PROTECT + ord(m[1])), text)
-    lines, breaks = strip_notes(text.splitlines(), "markdown")
+    lines, breaks = strip_notes(text.split("\n"), "markdown")
     fenced = False
     previous, previous_was_item = "", False
     for i, line in enumerate(lines):
@@ -137,8 +146,8 @@ def read_markdown(text: str) -> Plain:
     text = strip_emphasis(text)
     text = _MD_HARD_BREAK.sub("", text)
     text = re.sub("[\ue000-\ue0ff]", lambda m: chr(ord(m[0]) - _PROTECT), text)
-    text = "\n".join("" if _BLOCK_TAG_LINE.match(line) else line for line in text.splitlines())
-    return Plain(html.unescape(text), frozenset(breaks))
+    lines = ["" if _BLOCK_TAG_LINE.match(line) else _unescape(line) for line in text.split("\n")]
+    return Plain("\n".join(lines), frozenset(breaks))
 
 
 def markdown_to_text(text: str) -> str:
@@ -155,7 +164,7 @@ _MUSE_ITEM = re.compile(
     r"(?P<text>\S.*)$"
 )
 _MUSE_VERSE = re.compile(r"^>\s?")
-_MUSE_LINK = re.compile(r"\[\[([^\]]+)\](?:\[([^\]]+)\])?\]")
+_MUSE_LINK = re.compile(r"\[\[([^\]\n]+)\](?:\[([^\]]+)\])?\]")
 _MUSE_CODE = re.compile(r"(?<![\w=])=(?=\S)([^=\n]+?)(?<=\S)=(?![\w=])")
 _MUSE_BLOCK_TAG = re.compile(
     r"</?(?:quote|verse|center|right|example|biblio|play|src|literal)>", re.IGNORECASE
@@ -173,8 +182,8 @@ def _muse_link(m: re.Match[str]) -> str:
 def read_muse(text: str) -> Plain:
     """Muse markup (headings ``** I.``, ``<em>``, ``[[link][text]]``, footnotes ``[1]``, lists
     and verse) as plain text, with the lines that start paragraphs."""
-    text = _MUSE_LINK.sub(_muse_link, text)
-    lines, breaks = strip_notes(text.splitlines(), "muse")
+    text = _MUSE_LINK.sub(_muse_link, "\n".join(text.splitlines()))
+    lines, breaks = strip_notes(text.split("\n"), "muse")
     in_comment = False
     for i, line in enumerate(lines):
         number = i + 1

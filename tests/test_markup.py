@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.markup import markdown_to_text, read_markdown, read_muse, strip_emphasis
+from bot.markup import markdown_to_text, read_markdown, read_muse, read_plain, strip_emphasis
 
 
 @pytest.mark.parametrize(
@@ -126,3 +128,20 @@ def test_muse_headings_lists_footnotes_and_block_tags():
 
 def test_strip_emphasis_can_leave_underscores():
     assert strip_emphasis("_a_ *b*", underscores=False) == "_a_ b"
+
+
+# --- any text --------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [*"ab *_#[]^:-=>`!()/\\{}1.\n\r\u2028 ", "<em>", "</em>", "<!--", "-->", "&#8232;", "[^1]:"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join))
+def test_any_text_keeps_its_line_numbers(text):
+    """Line n of what a reader gives back is line n of the file, so the line numbers of what
+    was left out point into the file."""
+    for reader in (read_markdown, read_muse, read_plain):
+        plain = reader(text)
+        assert len(plain.text.split("\n")) == max(1, len(text.splitlines())), reader.__name__

@@ -11,10 +11,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.commands import Commands
 from bot.dropped import describe_dropped
-from bot.library import Article, Library, article_from_text, format_date, load_library
+from bot.library import (
+    Article,
+    Library,
+    LibraryError,
+    article_from_text,
+    format_date,
+    load_library,
+)
 from bot.sources import read_source
 from tests.auxil.corpus import corpus_text, documents
 from tests.conftest import SEEDS
@@ -257,3 +266,34 @@ def test_every_anarchist_library_text_of_the_corpus_loses_its_header_and_markup(
         assert not article.title.startswith("#"), doc_id
         assert "Pëtr Kropotkin" in article.author, doc_id
         assert not re.search(r"#(?:title|author|lang|source|pubdate)\b|</?em>|\[\[", body(article))
+
+
+# --- any text --------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "\n", "\n\n", " ", "word ", "A Title", "---", "+++", "title: x", "- item", "#title ",
+        "#author A B", "#lang de", "*** START OF THE PROJECT GUTENBERG EBOOK X ***",
+        "*** END OF THE PROJECT GUTENBERG EBOOK X ***", "Title: ", "Release Date: 2003",
+        "TRANSCRIBER'S NOTE", "[Illustration: ", "]", "BY", "OR", "CONTENTS", "I. ONE 1",
+        "[1] ", "[^1]: ", "<em>", "Von Karin Vogel", "12. März 2024", "Produced by X",
+        "The strike at the depot entered its third week and the drivers stayed out. ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join), st.sampled_from([".txt", ".md", ".muse"]))
+def test_any_text_makes_an_article_or_a_clear_refusal(text, suffix):
+    try:
+        article = article_from_text(text, Path(f"any{suffix}"), 6)
+    except LibraryError as refused:
+        reason = str(refused)
+    else:
+        reason = ""
+    if reason:
+        assert "no article text left" in reason
+        return
+    assert article.title
+    assert article.paragraphs
+    assert all(p.text.strip() for p in article.paragraphs)
