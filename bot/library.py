@@ -28,7 +28,7 @@ from bot.dates import parse_iso_date
 from bot.furniture import Split, split_article
 from bot.markup import Plain, read_markdown, read_muse, read_plain
 from bot.markup import markdown_to_text as markdown_to_text
-from bot.sources import read_source
+from bot.sources import language_code, read_source
 from bot.text import normalise, number, sentence_spans, word_count, words
 
 CATALOG_NAME = "catalog.toml"
@@ -363,7 +363,7 @@ def article_from_text(
         date=(source.date or split.date) if when == "auto" else when,
         standfirst=standfirst,
         dropped=sorted(source.dropped + split.dropped),
-        language=entry.get("language", source.language),
+        language=language_code(entry["language"]) if "language" in entry else source.language,
         url=entry.get("url", source.url),
         file_print=fingerprint(own) if own != body else "",
     )
