@@ -26,6 +26,15 @@ _PLAIN_DEFINITION = re.compile(
 )
 
 
+_NOTE = re.compile(r"^\[(?:\d{1,4}|[A-Z*\u2020\u2021])\]\s|^\[Footnote (?:\d{1,4}|[A-Z]):")
+
+
+def is_note(paragraph: str) -> bool:
+    """Whether a paragraph is a footnote (``[1] …``), for what should not pick one as the
+    article's own argument (a summary's sentences, a reading's prompt)."""
+    return bool(_NOTE.match(paragraph))
+
+
 def strip_notes(lines: list[str], style: Style) -> tuple[list[str], set[int]]:
     """The lines with reference marks taken out and definitions labelled ``[n]``, and the
     numbers (1-based) of the lines where a definition starts, each a paragraph of its own."""

@@ -532,5 +532,5 @@ def _contents(lines: list[str], source: Source) -> None:
             else:
                 break
         if numbered:
-            _blank(lines, first, stop, "contents", source)
+            _blank(lines, first, stop, "table of contents", source)
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.footnotes import strip_notes
+from bot.footnotes import is_note, strip_notes
 
 
 def test_plain_text_marks_go_only_where_the_notes_exist():
@@ -35,3 +35,10 @@ def test_muse_references_and_definitions():
     out, starts = strip_notes(["Steffen[1] to give", "[1] Gustaf Steffen, see [2]."], "muse")
     assert out == ["Steffen to give", "[1] Gustaf Steffen, see."]
     assert starts == {2}
+
+
+def test_a_footnote_paragraph_is_told_from_the_text():
+    assert is_note("[1] Gustaf Steffen contributed to Freedom in 1891.")
+    assert is_note("[Footnote 7: The older form.]")
+    assert not is_note("[Our comrade P. Kropotkin, having been asked by Professor Steffen]")
+    assert not is_note("1. Abolition of property in land.")

@@ -80,7 +80,7 @@ def test_a_gutenberg_ebook_is_titled_from_its_header_and_keeps_only_the_book(tmp
         assert boilerplate not in text, boilerplate
     assert "established Le Révolté in Geneva and Freedom in London" in text  # _italics_ read
     assert describe_dropped(book) == (
-        "1 Project Gutenberg header, 1 title page, 1 illustration, 1 contents, "
+        "1 Project Gutenberg header, 1 title page, 1 illustration, 1 table of contents, "
         "1 Project Gutenberg licence"
     )
 
