@@ -306,13 +306,18 @@ class Commands:
                 "By publication date, or by the date added where the text states none; "
                 "articles with neither come last."
             )
+        # The language is named once the library has more than one: noise in a one-language one.
+        several = len({a.language for a in self.library.articles if a.language}) > 1
+        if not several and self.library.articles and self.library.articles[0].language:
+            name = SUPPORTED.get(self.library.articles[0].language, ("", ""))[1]
+            reply.add(f"All in {name}." if name else "")
         for article in shown:
             details = [v for v in (article.publication, format_date(article.date)) if v]
             if order == "newest" and not article.date and article.added:
                 details.append(f"added {format_date(_added_on(article))}")
             if article.author:
                 details.append(f"by {article.author}")
-            if article.language:
+            if article.language and several:
                 details.append(f"in {SUPPORTED.get(article.language, ('', article.language))[1]}")
             reply.add(
                 f"{article.number}. ",
@@ -491,6 +496,8 @@ class Commands:
         details = [v for v in (article.publication, format_date(article.date)) if v]
         if article.author:
             details.append(f"by {article.author}")
+        if article.language:
+            details.append(f"in {SUPPORTED.get(article.language, ('', article.language))[1]}")
         details.append(f"{summary.words:,} words, {summary.reading_minutes} min read")
         reply.add(" · ".join(details), "\n", code(article.id))
         sentences = sum(len(p.sentences) for p in article.paragraphs)

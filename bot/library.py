@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from bot.dates import format_date as format_date
 from bot.dates import parse_iso_date
 from bot.furniture import Split, split_article
+from bot.language import language_of
 from bot.markup import Plain, read_markdown, read_muse, read_plain
 from bot.markup import markdown_to_text as markdown_to_text
 from bot.sources import language_code, read_source
@@ -363,7 +364,9 @@ def article_from_text(
         date=(source.date or split.date) if when == "auto" else when,
         standfirst=standfirst,
         dropped=sorted(source.dropped + split.dropped),
-        language=language_code(entry["language"]) if "language" in entry else source.language,
+        # Declared by the catalog or the source, else detected from the text itself.
+        language=(language_code(entry["language"]) if "language" in entry else source.language)
+        or language_of("\n".join(body)),
         url=entry.get("url", source.url),
         file_print=fingerprint(own) if own != body else "",
     )

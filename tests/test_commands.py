@@ -124,7 +124,7 @@ def test_summary_reply_has_header_sentences_with_references_and_key_terms(comman
     reply = commands.summary("2")
     text = reply.text()
     assert text.startswith(
-        "Putin v Prigozhin – Moscowpades on Ice\n\nby Dreyfus · 678 words, 3 min read\nputin-v-prigozhin"
+        "Putin v Prigozhin – Moscowpades on Ice\n\nby Dreyfus · in English · 678 words, 3 min read\nputin-v-prigozhin"
     )
     quotes = [b for b in reply.blocks if b.quote]
     assert 3 <= len(quotes) <= 5
@@ -245,8 +245,9 @@ def test_articles_newest_orders_by_publication_date_or_date_added_and_says_which
     )
     order = [line.split(". ", 1)[0] for line in text.split("\n\n")[2:-1]]
     assert order == ["3", "4", "8", "5", "6", "7", "1", "2"]
-    assert "8. Notes\nadded 1 January 2024\nnotes · " in text
-    assert "6. Der Anfang\nDie Rote Fahne, 18 November 1918, by Rosa Luxemburg\n" in text
+    assert "8. Notes\nadded 1 January 2024, in English\nnotes · " in text
+    # A language the text does not declare is detected (several in the library: each named).
+    assert "6. Der Anfang\nDie Rote Fahne, 18 November 1918, by Rosa Luxemburg, in German\n" in text
     assert "7. Manifesto of the Communist Party\nFebruary 1848, by Karl Marx, Frederick Engels, in English\n" in text  # fmt: skip
     catalog = Commands(library).articles().text()
     assert "added" not in catalog  # only the newest order needs to say which date it used
