@@ -13,17 +13,16 @@ is ever half-added and a restart needs no re-import. Reading a file runs in a wo
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import json
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from bot.commands import Commands
+from bot.dates import iso_date, parse_iso_date, parse_stated_date
 from bot.formats import Document, Unreadable
 from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
+from bot.library import fingerprint as body_fingerprint
 from bot.storage import Store
 from bot.text import normalise
 
@@ -31,7 +30,7 @@ MAX_BYTES = 2_000_000  # a text file: an article, or a long pamphlet
 # A book: Telegram lets a bot download files up to 20 MB, and a 20 MB PDF or EPUB is a long
 # book with pictures; its text is a small part of it.
 MAX_BOOK_BYTES = 20_000_000
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md", ".muse", ".html", ".htm")
 BOOK_SUFFIXES = (".pdf", ".epub", ".docx")
 SUFFIXES = TEXT_SUFFIXES + BOOK_SUFFIXES
 TAKEN = ".txt, .md, .html, .pdf, .epub and .docx"
@@ -70,9 +69,9 @@ class Prepared:
 
 
 def fingerprint(article: Article) -> str:
-    """Same words in the same order, whatever the spacing, quotes or case: same fingerprint."""
-    body = "\n".join(normalise(p.text) for p in article.paragraphs)
-    return hashlib.sha256(body.encode()).hexdigest()
+    """Same words in the same order, whatever the spacing, quotes or case: same fingerprint
+    (one definition, bot.library's, for the folder's articles and added ones)."""
+    return body_fingerprint(p.text for p in article.paragraphs)
 
 
 def limit(name: str) -> int:
@@ -218,8 +217,7 @@ def _prepare_book(data: bytes, name: str, number: int, taken: set[str]) -> Prepa
         # A date the text states wins over when the file was made.
         article = build(text, name, number, taken, (*meta[:3], ""), document.language)
         if article.date is None and document.date:
-            with contextlib.suppress(ValueError):
-                article.date = date.fromisoformat(document.date[:10])
+            article.date = parse_iso_date(document.date)
         else:
             meta = (*meta[:3], "")
     else:
@@ -246,11 +244,11 @@ def build(
         entry["publication"] = publication
     if author:
         entry["author"] = author
-    if when:
-        with contextlib.suppress(ValueError):
-            entry["date"] = date.fromisoformat(when[:10])
+    if when and (stated := parse_stated_date(when)):
+        entry["date"] = stated  # "2021-03-05T10:00Z", "2021-03", "2021", "5 March 2021"
     # What is kept of a web page or a book is plain text.
-    path = Path(name if name.lower().endswith((".txt", ".md")) else Path(name).stem + ".txt")
+    kept = name.lower().endswith((".txt", ".md", ".muse"))
+    path = Path(name if kept else Path(name).stem + ".txt")
     try:
         article = article_from_text(text, path, number, entry, taken)
     except LibraryError:
@@ -293,9 +291,9 @@ def pack(article: Article) -> str:
         {
             "title": article.title, "publication": article.publication,
             "author": article.author, "standfirst": article.standfirst,
-            "date": article.date.isoformat() if article.date else "",
+            "date": iso_date(article.date),  # "1914-10" stays a month, never 1 October
             "paragraphs": [[p.text, [list(s) for s in p.sentences]] for p in article.paragraphs],
-            "dropped": article.dropped, "language": article.language,
+            "dropped": article.dropped, "language": article.language, "url": article.url,
         },
         ensure_ascii=False,
     )  # fmt: skip
@@ -306,7 +304,7 @@ def unpack(parsed: str, article_id: str, number: int, path: Path) -> Article:
     data = json.loads(parsed)
     article = Article(
         article_id, number, path, data["title"], data["publication"], data["author"],
-        date.fromisoformat(data["date"]) if data["date"] else None, data["standfirst"],
+        parse_iso_date(data["date"]), data["standfirst"],
     )  # fmt: skip
     article.paragraphs = [
         Paragraph(n, text, tuple((s, e) for s, e in spans))
@@ -314,6 +312,7 @@ def unpack(parsed: str, article_id: str, number: int, path: Path) -> Article:
     ]
     article.dropped = [tuple(d) for d in data["dropped"]]
     article.language = data.get("language", "")
+    article.url = data.get("url", "")
     return article
 
 
@@ -355,8 +354,13 @@ class Librarian:
         # Reading is CPU work (seconds for a long PDF): off the event loop. It only reads.
         prepared = await asyncio.to_thread(prepare, data, name, len(self.library) + 1, taken)
         if self._folder_prints is None:
+            # Every print a copy may have: a seed whose catalog entry changed its body (a
+            # standfirst taken out) also has the print of its file read alone, as `add` reads it.
             self._folder_prints = {
-                fingerprint(a): a.id for a in self.library.articles if not a.added
+                print_: a.id
+                for a in self.library.articles
+                if not a.added
+                for print_ in a.fingerprints
             }
         existing = self._folder_prints.get(prepared.fingerprint)
         existing = existing or await self.store.article_with_fingerprint(prepared.fingerprint)

@@ -401,3 +401,36 @@ def test_the_command_line_adds_books_from_a_folder(tmp_path):
     assert "added results-and-prospects: Results and Prospects" in added.stdout
     assert "3 added, 0 already in the library, 1 refused." in added.stdout  # three readings
     assert "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files" in added.stderr
+
+
+async def test_a_copy_of_any_seed_is_the_seed_already_there(tmp_path):
+    """A byte-identical copy of each seed, added, is recognised: trumps-world-order's catalog
+    standfirst made its body differ from what the copy alone reads."""
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        commands = Commands(load_library(SEEDS))
+        librarian = Librarian(store, commands)
+        for path in sorted(SEEDS.glob("*.txt")):
+            added = await librarian.add(path.read_bytes(), f"copy-{path.name}")
+            assert not added.new, path.name
+            assert added.article.path == path
+        assert len(commands.library) == 5
+        assert await store.added_articles() == []
+        assert commands.articles("newest").text().count("Trump’s World Order") == 1
+    finally:
+        await store.close()
+
+
+def test_a_muse_file_is_taken_and_its_parsed_form_keeps_a_partial_date_and_the_url():
+    from bot.ingest import pack, unpack
+    from bot.library import format_date
+
+    muse = SEEDS.parent / "tests" / "data" / "kropotkin-letter-on-the-present-war.muse"
+    article = prepare(muse.read_bytes(), "letter.muse", 6, set()).article
+    assert (article.title, format_date(article.date)) == (
+        "A Letter on the Present War",
+        "October 1914",
+    )
+    back = unpack(pack(article), article.id, 6, article.path)
+    assert format_date(back.date) == "October 1914"
+    assert (back.url, back.language) == (article.url, "en")
