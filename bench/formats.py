@@ -265,12 +265,12 @@ def quality_tables() -> list[str]:
 
 def long_book(pages: int) -> Book:
     """Kropotkin's prose, chapter after chapter, until the PDF has about ``pages`` pages
-    (about 430 words a page as set here)."""
+    (about 560 words a page as set here)."""
     words, chapters = 0, []
     for title, paragraphs in prose(200):
         chapters.append((title, paragraphs))
         words += sum(len(p.split()) for p in paragraphs)
-        if words >= pages * 430:
+        if words >= pages * 560:
             break
     return Book("Works", "Peter Kropotkin", chapters)
 
