@@ -33,7 +33,7 @@ MAX_BOOK_BYTES = 20_000_000
 TEXT_SUFFIXES = (".txt", ".md", ".muse", ".html", ".htm")
 BOOK_SUFFIXES = (".pdf", ".epub", ".docx")
 SUFFIXES = TEXT_SUFFIXES + BOOK_SUFFIXES
-TAKEN = ".txt, .md, .html, .pdf, .epub and .docx"
+TAKEN = ".txt, .md, .muse, .html, .pdf, .epub and .docx"
 # What to do with the kinds of file members bring that the bot does not read.
 CONVERT = {
     ".doc": "save it as .docx (File > Save As in Word or LibreOffice) and send that",

@@ -296,7 +296,9 @@ def test_other_kinds_of_file_are_refused_with_how_to_convert_them(name, advice):
     with pytest.raises(IngestError) as caught:
         prepare(b"anything", name, 6, set())
     message = str(caught.value)
-    assert message.startswith(f"{name}: I take .txt, .md, .html, .pdf, .epub and .docx files;")
+    assert message.startswith(
+        f"{name}: I take .txt, .md, .muse, .html, .pdf, .epub and .docx files;"
+    )
     assert advice in message
 
 
@@ -400,7 +402,7 @@ def test_the_command_line_adds_books_from_a_folder(tmp_path):
     added = run("add", str(folder), str(folder / "essay.odt"), cwd=tmp_path)
     assert "added results-and-prospects: Results and Prospects" in added.stdout
     assert "3 added, 0 already in the library, 1 refused." in added.stdout  # three readings
-    assert "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files" in added.stderr
+    assert "essay.odt: I take .txt, .md, .muse, .html, .pdf, .epub and .docx files" in added.stderr
 
 
 async def test_a_copy_of_any_seed_is_the_seed_already_there(tmp_path):

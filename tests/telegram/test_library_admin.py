@@ -269,7 +269,7 @@ async def test_bad_books_get_one_clear_answer_and_nothing_is_added(botapi, tmp_p
         assert bomb_answer.startswith("bomb.epub: it would inflate to 50 MB: that is a zip bomb")
         assert (
             odt
-            == "essay.odt: I take .txt, .md, .html, .pdf, .epub and .docx files; this is .odt: save it as .docx or PDF (File > Save As in LibreOffice) and send that."
+            == "essay.odt: I take .txt, .md, .muse, .html, .pdf, .epub and .docx files; this is .odt: save it as .docx or PDF (File > Save As in LibreOffice) and send that."
         )
         assert "convert it to EPUB with Calibre" in mobi
         assert huge.startswith(
