@@ -214,14 +214,10 @@ def _prepare_book(data: bytes, name: str, number: int, taken: set[str]) -> Prepa
     text = document.text()
     meta = (document.title, document.publication, document.author, document.date)
     if document.date_is_file_date:
-        # A date the text states wins over when the file was made.
-        article = build(text, name, number, taken, (*meta[:3], ""), document.language)
-        if article.date is None and document.date:
-            article.date = parse_iso_date(document.date)
-        else:
-            meta = (*meta[:3], "")
-    else:
-        article = build(text, name, number, taken, meta, document.language)
+        # When the file was made is not when its text appeared: only a date the text states
+        # is the article's (never guessed), and /articles newest places it by when it came.
+        meta = (*meta[:3], "")
+    article = build(text, name, number, taken, meta, document.language)
     return Prepared(article, text, fingerprint(article), meta)
 
 
