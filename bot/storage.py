@@ -371,11 +371,10 @@ class Store:
         self._settings: dict[int, ChatSettings] = {}
         self._chats: dict[int, tuple[str, str]] = {}
         self._forgotten: set[tuple[int, int]] | None = None
-        # Words deleted at a member's request may still be readable in the WAL until it is
-        # checkpointed: set by /forgetme and by a forgotten member's message refused.
-        self._scrub_until = 0.0  # monotonic time until which the WAL is wiped now and then
-        self._vacuum = False  # the file is to be rewritten: deleted words may linger in free space
-        self._forgot = False  # a forget just now: rewrite at once, not at the window's end
+        # Words deleted at a member's request may still be readable on disk (see _wipe_soon):
+        # set by /forgetme and by a forgotten member's message refused.
+        self._scrub_until = 0.0  # monotonic time until which the files are wiped now and then
+        self._rewrite_now = False  # a forget just now: rewrite the file at once
         self._scrubbed_at = 0.0
         self._pruned_at = 0.0
         self._failing_since: float | None = None  # monotonic time writes started failing
@@ -427,7 +426,7 @@ class Store:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._committer
         if self._scrub_until:
-            self._scrub_until, self._scrubbed_at = time.monotonic() - 1, 0.0  # wipe it now
+            self._scrub_until, self._scrubbed_at = time.monotonic() - 1, 0.0  # the last wipe now
         try:
             await self.commit()
         except sqlite3.Error as exc:
@@ -600,13 +599,15 @@ class Store:
             if self._scrub_until and time.monotonic() - self._scrubbed_at >= SCRUB_EVERY:
                 await self._scrub_wal()
 
-    def _wipe_soon(self) -> None:
+    def _wipe_soon(self, *, now: bool = False) -> None:
         """Deleted words may be readable in the WAL, and in the free space of pages (SQLite
         zeroes a deleted row, but a page rebuilt earlier may still hold an old copy of it in
-        its unused part): wipe the WAL now and for SCRUB_FOR seconds (the forgotten member's
-        updates still in hand leave the inbox meanwhile), then rewrite the file (VACUUM)."""
+        its unused part): wipe the WAL every SCRUB_EVERY seconds for SCRUB_FOR seconds (the
+        forgotten member's updates still in hand leave the inbox meanwhile), and rewrite the
+        file (VACUUM) at the end, and at once if ``now`` (a forget)."""
         self._scrub_until = time.monotonic() + SCRUB_FOR
-        self._vacuum = True
+        if now:
+            self._rewrite_now, self._scrubbed_at = True, 0.0
 
     async def _scrub_wal(self) -> None:
         """Checkpoint the WAL and truncate it, so words deleted at a member's request are not
@@ -614,21 +615,19 @@ class Store:
         check): it tries again a moment later. Called with the lock held, just after a
         commit."""
         self._scrubbed_at = time.monotonic()
-        over = time.monotonic() > self._scrub_until
+        over = self._scrubbed_at > self._scrub_until
         await self._db.execute("PRAGMA busy_timeout = 0")
         try:
-            if self._vacuum and (over or self._forgot):
+            if over or self._rewrite_now:
                 await asyncio.to_thread(_vacuum, self.path)  # no old copy left in free space
-                self._vacuum = not over
-                self._forgot = False
+                self._rewrite_now = False
             async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
                 result = await cursor.fetchone()
         except sqlite3.OperationalError:  # a reader (backup, check) holds it: next time
             result = None
         finally:
             await self._db.execute("PRAGMA busy_timeout = 5000")
-        done = result is not None and result[0] == 0
-        if done and over and not self._vacuum:
+        if over and result is not None and result[0] == 0:
             self._scrub_until = 0.0
 
     async def _commit_loop(self) -> None:
@@ -1282,9 +1281,7 @@ class Store:
             )
             if self._forgotten is not None:
                 self._forgotten.add((chat_id, user_id))
-            self._wipe_soon()
-            self._forgot = True
-            self._scrubbed_at = 0.0
+            self._wipe_soon(now=True)
         await self.commit()
         return deleted
 

@@ -122,13 +122,23 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
+def _optional(
+    archive: zipfile.ZipFile, names: set[str], path: str, label: str
+) -> etree._Element | None:
+    """The root of an optional part (styles, properties), or None if it is missing or damaged:
+    the document reads without it."""
+    if path not in names:
+        return None
+    try:
+        return parse_xml(read_member(archive, path, label), label)
+    except Unreadable:
+        return None
+
+
 def _styles(archive: zipfile.ZipFile, names: set[str], path: str) -> dict[str, str]:
     """Style ids to their names, lower case ("Heading1" -> "heading 1", "Title" -> "title")."""
-    if path not in names:
-        return {}
-    try:
-        root = parse_xml(read_member(archive, path, "styles.xml"), "styles.xml")
-    except Unreadable:
+    root = _optional(archive, names, path, "styles.xml")
+    if root is None:
         return {}
     found = {}
     for style in root.iterfind(f"{W}style"):
@@ -155,11 +165,8 @@ def _notes(archive: zipfile.ZipFile, names: set[str], path: str) -> list[str]:
 
 def _core(archive: zipfile.ZipFile, names: set[str], path: str) -> dict[str, str]:
     """Title, creator, created and language from the core properties."""
-    if path not in names:
-        return {}
-    try:
-        root = parse_xml(read_member(archive, path, "docProps/core.xml"), "docProps/core.xml")
-    except Unreadable:
+    root = _optional(archive, names, path, "docProps/core.xml")
+    if root is None:
         return {}
     found = {}
     for tag, key in (

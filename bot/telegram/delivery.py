@@ -232,13 +232,14 @@ class Pacer(BaseRateLimiter[None]):
                 result = await callback(*args, **kwargs)
             except TelegramError as exc:
                 outcome = _outcome(exc)
-                if posts and outcome == "uncertain":
-                    # Kept in the outbox, unanswered: counts for pacing, never sent again.
-                    raise Uncertain(f"{type(exc).__name__}: {exc}") from exc
+                if outcome == "uncertain":
+                    if posts:  # kept in the outbox, unanswered: counts for pacing, never resent
+                        raise Uncertain(f"{type(exc).__name__}: {exc}") from exc
+                    # Asking again is harmless for what posts nothing, unless the answer was
+                    # not JSON: that would only come again.
+                    outcome = "retry" if isinstance(exc, NetworkError) else "final"
                 if record is not None and self.store is not None:
                     await self.store.end_post(record, None)
-                if outcome == "uncertain" and not isinstance(exc, NetworkError):
-                    outcome = "final"  # an answer that is not JSON: asking again won't help
                 if outcome == "final" or attempt >= self.max_retries:
                     raise
                 if isinstance(exc, RetryAfter):

@@ -414,8 +414,8 @@ async def serve(
     finally:
         if watching is not None:
             watching.cancel()
-        if watchdog is not None and intake.fatal is not None:
-            watchdog.arm()  # stopping on an error: what follows is bounded too
+        if watchdog is not None:
+            watchdog.arm()  # however serving ended (a stop, a 409, an error): closing is bounded
     if intake.fatal is not None:
         raise Halted(intake.fatal)
 

@@ -8,7 +8,6 @@ import os
 import signal
 import sqlite3
 import sys
-import time
 
 from bot.telegram import delivery
 from tests.auxil.botapi import BotAPIStandIn
@@ -102,5 +101,4 @@ async def test_pacing_carries_over_a_restart(botapi, commands, tmp_path, monkeyp
     finally:
         await stop_bot(bot)
     assert not botapi.too_many()  # the restarted bot knew the group was at its limit
-    assert fourth.at - first.at >= 4.0 - 0.1
-    assert time.monotonic() >= fourth.at
+    assert fourth.at - first.at >= 4.0 - 0.1  # it waited out the window the last run began

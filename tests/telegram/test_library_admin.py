@@ -146,13 +146,19 @@ async def test_in_a_group_files_need_the_add_caption_and_an_admin(botapi, tmp_pa
         await stop_bot(bot)
 
 
-async def test_hostile_uploads_are_refused_or_cleaned_and_nothing_is_half_added(botapi, tmp_path):
+def zip_bomb(member: str) -> bytes:
+    """A small zip holding one member that inflates to 50 MB."""
     import io
     import zipfile
 
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("bomb.txt", b"\0" * 50_000_000)
+        archive.writestr(member, b"\0" * 50_000_000)
+    return bomb.getvalue()
+
+
+async def test_hostile_uploads_are_refused_or_cleaned_and_nothing_is_half_added(botapi, tmp_path):
+    bomb = zip_bomb("bomb.txt")
     script = (
         "<html><head><title>Picket report</title><script>alert('INJECTED')</script></head>"
         "<body onload=\"alert('INJECTED')\"><article><h1>Picket report</h1>"
@@ -161,7 +167,7 @@ async def test_hostile_uploads_are_refused_or_cleaned_and_nothing_is_half_added(
     )
     bot = await bot_with_curator(botapi, tmp_path)
     try:
-        botapi.send_file("<b>bomb</b>\u202e.txt", bomb.getvalue(), user_id=CURATOR)
+        botapi.send_file("<b>bomb</b>\u202e.txt", bomb, user_id=CURATOR)
         botapi.send_file("report.html", script.encode(), user_id=CURATOR)
         refused, added = texts(await botapi.wait_for_messages(2))
         assert not botapi.refused()  # the hostile name was escaped
@@ -245,19 +251,14 @@ async def test_an_epub_and_a_word_file_are_added_in_a_group_with_the_add_caption
 
 
 async def test_bad_books_get_one_clear_answer_and_nothing_is_added(botapi, tmp_path):
-    import io
-    import zipfile
-
     from tests.formats.make import lines_pdf
 
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("OEBPS/chapter.xhtml", b"\0" * 50_000_000)
+    bomb = zip_bomb("OEBPS/chapter.xhtml")
     bot = await bot_with_curator(botapi, tmp_path)
     try:
         files = [
             ("locked.pdf", lines_pdf([["  Words behind a password."]], password="secret")),
-            ("bomb.epub", bomb.getvalue()),
+            ("bomb.epub", bomb),
             ("essay.odt", b"PK\x03\x04 an OpenDocument text"),
             ("book.mobi", b"BOOKMOBI"),
             ("huge.pdf", b"%PDF-1.4\n" + b"0" * 20_500_000),
