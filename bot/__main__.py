@@ -82,11 +82,14 @@ async def _sync(config: Config, commands: Commands) -> None:
         await store.close()
 
 
-def _files(paths: list[str]) -> list[Path]:
-    """The article files named: files as given, folders searched for the kinds the bot reads
-    (.txt, .md, .html, .pdf, .epub, .docx)."""
-    files: list[Path] = []
+def _files(paths: list[str]) -> list[Path | str]:
+    """The articles named: files as given, folders searched for the kinds the bot reads
+    (.txt, .md, .html, .pdf, .epub, .docx), and links (kept as strings)."""
+    files: list[Path | str] = []
     for name in paths:
+        if "://" in name:
+            files.append(name)  # a link: fetched (and refused, if not http or https) in turn
+            continue
         path = Path(name)
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
@@ -97,21 +100,24 @@ def _files(paths: list[str]) -> list[Path]:
     return files
 
 
-async def _add(config: Config, files: list[Path]) -> int:
+async def _add(config: Config, files: list[Path | str]) -> int:
     """`add PATH...`: files or whole folders into the library, with progress for many."""
     commands = _library_commands(config)
     store = await Store.open(config.database)
     added = present = refused = 0
     try:
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands, config.allow_networks)
         await librarian.sync()
         for number, path in enumerate(files, start=1):
             if len(files) > 1:
                 done = int(30 * number / len(files))
                 sys.stderr.write(f"\r[{'#' * done}{' ' * (30 - done)}] {number}/{len(files)}")
             try:
-                data = await asyncio.to_thread(path.read_bytes)
-                result = await librarian.add(data, path.name)
+                if isinstance(path, str):
+                    result = await librarian.add_link(path)
+                else:
+                    data = await asyncio.to_thread(path.read_bytes)
+                    result = await librarian.add(data, path.name)
             except IngestError as exc:
                 refused += 1
                 sys.stderr.write(f"\rrefused: {exc}\n")
@@ -125,7 +131,8 @@ async def _add(config: Config, files: list[Path]) -> int:
                 )
             else:
                 present += 1
-                print(f"already there: {path.name} is {result.article.id}")
+                shown = path if isinstance(path, str) else path.name
+                print(f"already there: {shown} is {result.article.id}")
     finally:
         await store.close()
     if len(files) > 1:
@@ -282,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         help="start: the bot if a token is set, else the console (default); "
         "run: the Telegram bot; console: offline commands in the terminal; "
         "import-history: a Telegram Desktop export (result.json) into the discussion log; "
-        "add: article files or folders into the library; remove: an article out of it; "
+        "add: article files, folders or links into the library; remove: an article out of it; "
         "check: config, database, library and token, exit 1 on a problem; "
         "health: exit 0 if the running bot is alive; "
         "backup PATH: a consistent copy of the database, while the bot runs; "
@@ -291,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "path",
         nargs="*",
-        help="import-history: result.json; add: files or folders; remove: "
+        help="import-history: result.json; add: files, folders or links; remove: "
         "the article (number, id or title); backup, restore: the backup file",
     )
     parser.add_argument(

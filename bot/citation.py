@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.library import Article, Passage, format_date
-from bot.reply import Span, code, italic
+from bot.reply import Span, code, link
 
 
 def citation(article: Article, passage: Passage) -> list[Span]:
-    """``— Title, Publication, 12 August 2025, by Author · ref``; empty fields are left out."""
-    parts: list[Span] = [Span("— "), italic(article.title)]
+    """``— Title, Publication, 12 August 2025, by Author · ref``; empty fields are left out, and
+    the title of an article taken from a link leads to it."""
+    parts: list[Span] = [Span("— "), link(article.title, article.url, "i")]
     for value in (article.publication, format_date(article.date)):
         if value:
             parts.append(Span(f", {value}"))

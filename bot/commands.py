@@ -65,8 +65,11 @@ COMMANDS = (
         "/articles newest",
     ),
     CommandInfo(
-        "remove", "admins: take an article out of the library (send a file to add one)", "/remove 6"
+        "add",
+        "admins: an article into the library from its link (or send me its file)",
+        "/add https://www.marxists.org/archive/lenin/works/1916/imp-hsc/",
     ),
+    CommandInfo("remove", "admins: take an article out of the library", "/remove 6"),
     CommandInfo(
         "daily",
         "admins: a reading every day at this time (or off, pause, resume, skip)",
@@ -107,6 +110,7 @@ GROUP_COMMANDS = frozenset(
         "today",
         "quotes",
         "more",
+        "add",
         "remove",
     }
 )
@@ -220,6 +224,14 @@ class Commands:
             "context": lambda: quotes.context_reply(self.library, args),
             "discuss": lambda: quotes.discuss_reply(self.library, args),
         }.get(name.casefold())
+        if name.casefold() in ("add", "remove"):
+            what = "FILE-OR-LINK" if name.casefold() == "add" else "ARTICLE"
+            return Reply().add(
+                code(f"/{name.casefold()}"),
+                " works in Telegram, for the library's admins. On this machine: ",
+                code(f"python -m bot {name.casefold()} {what}"),
+                ".",
+            )
         if handler is None and name.casefold() in GROUP_COMMANDS:
             return Reply().add(
                 code(f"/{name.casefold()}"),

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.links import Network, parse_networks
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 CONFIG_ENV = "BOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -70,6 +72,8 @@ class Config:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    # Networks links may lead to besides the public internet (none: see bot/links.py).
+    allow_networks: list[Network] = field(default_factory=list)
     source: str = "defaults"  # where the settings came from, for messages
 
     @property
@@ -102,6 +106,14 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, str]]] = {
         ),
     },
     "library": {"path": ("library", str, "a folder path string")},
+    "links": {
+        "allow_networks": (
+            "allow_networks",
+            list,
+            "a list of IP networks links may lead to besides the public internet, such as "
+            "['10.1.0.0/16']",
+        ),
+    },
     "bot": {
         "timezone": ("timezone", str, "an IANA time zone name such as 'Europe/London'"),
         "log_level": ("log_level", str, f"one of {', '.join(LOG_LEVELS)}"),
@@ -200,6 +212,13 @@ def _convert(attribute: str, value: Any, base: Path, file: Path, key: str) -> An
                 f"{file}: key '{key}' should be a list of Telegram user ids (integers)"
             )
         return list(value)
+    if attribute == "allow_networks":
+        if not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{file}: key '{key}' should be a list of strings like '10.1.0.0/16'")
+        try:
+            return parse_networks(value)
+        except ValueError as exc:
+            raise ConfigError(f"{file}: key '{key}': {exc}") from None
     if attribute == "log_level":
         return value.upper()
     if attribute == "log_format":

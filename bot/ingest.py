@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from bot.commands import Commands
 from bot.dates import iso_date, parse_iso_date, parse_stated_date
 from bot.formats import Document, Unreadable
 from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
 from bot.library import fingerprint as body_fingerprint
+from bot.links import LinkError, Network, Resolver, fetch, resolve_host, same_page
+from bot.sources import language_code
 from bot.storage import Store
 from bot.text import normalise
 
@@ -52,6 +58,20 @@ CONVERT = {
     ".jpeg": "it is a picture: send the text itself, or a PDF with a text layer",
     ".png": "it is a picture: send the text itself, or a PDF with a text layer",
 }
+
+
+# A page from a link with fewer words than this is not an article (a front page, a list, a
+# stub); a statement of a hundred words is rare, and can be sent as a file.
+MIN_LINK_WORDS = 100
+# A page that says it is for subscribers and gives fewer words than this is the teaser.
+PAYWALL_WORDS = 400
+_PAYWALLED = re.compile(
+    r"subscribe to (?:continue|read)|to continue reading|already a subscriber|subscribers only"
+    r"|for subscribers|sign in to (?:continue|read)|(?:log|sign) in to read|paywall"
+    r"|create a free account to|register to continue"
+    r"|\"isaccessibleforfree\"\s*:\s*\"?false"
+)
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
 class IngestError(Exception):
@@ -143,18 +163,23 @@ def _looks_utf16(head: bytes) -> bool:
     return False
 
 
-def html_text(html: str) -> tuple[str, tuple[str, str, str, str]]:
-    """An HTML page reduced to its article: paragraphs, and the metadata the page states."""
+def html_text(html: str, link: str = "") -> tuple[str, tuple[str, str, str, str], str, str]:
+    """An HTML page reduced to its article: paragraphs, the metadata the page states, the
+    language it declares (``<html lang>``) and, for a page fetched from ``link``, its canonical
+    address."""
     import trafilatura  # imported when needed: it is slow to load
 
     extracted = trafilatura.extract(
-        html, favor_precision=True, include_comments=False, include_tables=False
-    )
-    meta = trafilatura.extract_metadata(html)
+        html, url=link or None, favor_precision=True, include_comments=False,
+        include_tables=False,
+    )  # fmt: skip
+    meta = trafilatura.extract_metadata(html, default_url=link or None)
+    declared = _HTML_LANG.search(html[:20_000])
+    language = language_code(declared[1]) if declared else ""
     title = (meta.title or "") if meta else ""
     paragraphs = [p.strip() for p in (extracted or "").splitlines() if p.strip()]
     if not paragraphs:
-        return "", ("", "", "", "")
+        return "", ("", "", "", ""), language, ""
     if title and normalise(paragraphs[0]) != normalise(title):
         paragraphs.insert(0, title)  # the title heads the text, as in a saved page
     text = "\n\n".join(paragraphs)
@@ -164,24 +189,57 @@ def html_text(html: str) -> tuple[str, tuple[str, str, str, str]]:
         (meta.author or "") if meta else "",
         (meta.date or "") if meta else "",
     )
-    return text, details
+    canonical = ""
+    if link and meta and meta.url and meta.url.lower().startswith(("https://", "http://")):
+        canonical = meta.url  # the page's rel=canonical or og:url, else the link itself
+    return text, details, language, canonical or link
 
 
-def prepare(data: bytes, name: str, number: int, taken: set[str]) -> Prepared:
-    """Read a file into an article, or refuse it with a reason."""
+def prepare(data: bytes, name: str, number: int, taken: set[str], link: str = "") -> Prepared:
+    """Read a file (or what ``link`` gave) into an article, or refuse it with a reason."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise IngestError(unsupported(name))
     if suffix in BOOK_SUFFIXES:
-        return _prepare_book(data, name, number, taken)
+        return _prepare_book(data, name, number, taken, link)
     text = decode(data, name)
-    meta = ("", "", "", "")
+    meta, language, url = ("", "", "", ""), "", link
     if suffix in (".html", ".htm"):
-        text, meta = html_text(text)
+        text, meta, language, url = html_text(text, link)
         if not text:
-            raise IngestError(f"{name}: I found no article text in this page.")
-    article = build(text, name, number, taken, meta)
+            raise IngestError(f"{link or name}: I found no article text in this page.")
+    meta = _site_named(meta, link)
+    article = build(text, name, number, taken, meta, language, url)
+    if link and suffix in (".html", ".htm"):
+        _refuse_stub(article, data, link)
     return Prepared(article, text, fingerprint(article), meta)
+
+
+def _refuse_stub(article: Article, page: bytes, link: str) -> None:
+    """A linked page that is a paywall's teaser, or a front page rather than an article."""
+    raw = page.decode("utf-8", "replace").lower()
+    locked = _PAYWALLED.search(raw) is not None
+    if article.words < MIN_LINK_WORDS or (locked and article.words < PAYWALL_WORDS):
+        shown = link if len(link) <= 80 else link[:77] + "…"
+        if locked:
+            raise IngestError(
+                f"{shown} looks like a paywall: only {article.words:,} words of the article came "
+                "through. Save the whole article (or print it to PDF) while logged in, and send "
+                "me the file."
+            )
+        raise IngestError(
+            f"{shown} has only {article.words:,} words of text: it looks like a front page, a "
+            "list or a stub rather than an article. Send the link of the article itself, or "
+            "the text as a file."
+        )
+
+
+def _site_named(meta: tuple[str, str, str, str], link: str) -> tuple[str, str, str, str]:
+    """What came from a link names its site as the publication when it names none itself."""
+    if not link or meta[1]:
+        return meta
+    host = httpx.URL(link).host.removeprefix("www.")
+    return (meta[0], host, *meta[2:])
 
 
 def read_book(data: bytes, name: str) -> Document:
@@ -209,15 +267,16 @@ def read_book(data: bytes, name: str) -> Document:
         ) from None
 
 
-def _prepare_book(data: bytes, name: str, number: int, taken: set[str]) -> Prepared:
+def _prepare_book(data: bytes, name: str, number: int, taken: set[str], link: str = "") -> Prepared:
     document = read_book(data, name)
     text = document.text()
     meta = (document.title, document.publication, document.author, document.date)
+    meta = _site_named(meta, link)
     if document.date_is_file_date:
         # When the file was made is not when its text appeared: only a date the text states
         # is the article's (never guessed), and /articles newest places it by when it came.
         meta = (*meta[:3], "")
-    article = build(text, name, number, taken, meta, document.language)
+    article = build(text, name, number, taken, meta, document.language, link)
     return Prepared(article, text, fingerprint(article), meta)
 
 
@@ -228,11 +287,14 @@ def build(
     taken: set[str],
     meta: tuple[str, str, str, str],
     language: str = "",
+    url: str = "",
 ) -> Article:
     """The article a stored text makes (the same at every start)."""
     entry: dict = {}
     if language:
         entry["language"] = language
+    if url:
+        entry["url"] = url
     title, publication, author, when = meta
     if title:
         entry["title"] = title
@@ -326,9 +388,19 @@ async def apply_stored(store: Store, library: Library) -> int:
 class Librarian:
     """Adds and removes articles for every chat the bot serves: database, library, indexes."""
 
-    def __init__(self, store: Store, commands: Commands) -> None:
+    def __init__(
+        self,
+        store: Store,
+        commands: Commands,
+        allow: Sequence[Network] = (),
+        resolve: Resolver = resolve_host,
+    ) -> None:
         self.store = store
         self.commands = commands
+        # Links: networks the operator allows besides the public internet (links.allow_networks),
+        # and how host names are resolved (the system's resolver).
+        self.allow = list(allow)
+        self.resolve = resolve
         # Fingerprints of the folder's articles, made at the first add (not at start-up); an
         # added article's fingerprint is in the database.
         self._folder_prints: dict[str, str] | None = None
@@ -345,10 +417,30 @@ class Librarian:
         async with self._adding:
             return await self._add(data, name, added_by)
 
-    async def _add(self, data: bytes, name: str, added_by: int | None) -> Added:
+    async def add_link(self, url: str, added_by: int | None = None) -> Added:
+        """Add the article a link leads to (a page, PDF, EPUB, Word file or text), or say it is
+        already there; refusals (a bad link, a page that is not an article) raise IngestError."""
+        if known := self.with_url(url):
+            return Added(known, new=False)
+        try:
+            fetched = await fetch(url, allow=self.allow, resolve=self.resolve)
+        except LinkError as exc:
+            raise IngestError(str(exc)) from None
+        if known := self.with_url(fetched.url):  # a redirect to an article already there
+            return Added(known, new=False)
+        async with self._adding:
+            return await self._add(fetched.data, fetched.name, added_by, link=fetched.url)
+
+    def with_url(self, url: str) -> Article | None:
+        """The article of the library taken from this address, if there is one."""
+        wanted = same_page(url)
+        return next((a for a in self.library.articles if a.url and same_page(a.url) == wanted),
+                    None)  # fmt: skip
+
+    async def _add(self, data: bytes, name: str, added_by: int | None, link: str = "") -> Added:
         taken = {a.id for a in self.library.articles} | await self._stored_ids()
         # Reading is CPU work (seconds for a long PDF): off the event loop. It only reads.
-        prepared = await asyncio.to_thread(prepare, data, name, len(self.library) + 1, taken)
+        prepared = await asyncio.to_thread(prepare, data, name, len(self.library) + 1, taken, link)
         if self._folder_prints is None:
             # Every print a copy may have: a seed whose catalog entry changed its body (a
             # standfirst taken out) also has the print of its file read alone, as `add` reads it.

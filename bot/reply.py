@@ -7,7 +7,7 @@ no dynamic string can reach Telegram unescaped, and long answers split cleanly b
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text
@@ -21,6 +21,7 @@ class Span:
 
     text: str
     style: Style = ""
+    href: str = ""  # a link: an http(s) address the text leads to
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,19 @@ def code(text: str) -> Span:
     return Span(text, "code")
 
 
+def link(text: str, href: str, style: Style = "") -> Span:
+    """Text leading to an address; only http(s) addresses of up to 2,048 characters are links,
+    anything else stays text."""
+    href = href.strip()
+    if (
+        not href.lower().startswith(("https://", "http://"))
+        or len(href) > 2048
+        or any(c.isspace() or c < " " for c in href)
+    ):
+        return Span(text, style)
+    return Span(text, style, href)
+
+
 def highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> list[Span]:
     """``text`` as spans, with the given character ranges in bold."""
     parts: list[Span] = []
@@ -101,7 +115,8 @@ def telegram_length(text: str) -> int:
 
 def _span_html(span: Span) -> str:
     text = html.escape(span.text, quote=False)
-    return f"<{span.style}>{text}</{span.style}>" if span.style else text
+    text = f"<{span.style}>{text}</{span.style}>" if span.style else text
+    return f'<a href="{html.escape(span.href, quote=True)}">{text}</a>' if span.href else text
 
 
 def _block_html(block: Block, spans: tuple[Span, ...]) -> str:
@@ -116,7 +131,7 @@ def _cut_span(span: Span, room: int) -> tuple[Span, Span]:
     low, high = 0, len(span.text)
     while low < high:  # longest prefix that fits
         mid = (low + high + 1) // 2
-        if telegram_length(_span_html(Span(span.text[:mid], span.style))) <= room:
+        if telegram_length(_span_html(replace(span, text=span.text[:mid]))) <= room:
             low = mid
         else:
             high = mid - 1
@@ -124,7 +139,7 @@ def _cut_span(span: Span, room: int) -> tuple[Span, Span]:
     if cut <= low // 2:
         cut = span.text.rfind(" ", 0, low + 1)
     cut = cut if cut > low // 2 else low
-    return Span(span.text[:cut], span.style), Span(span.text[cut:].lstrip(" \n"), span.style)
+    return replace(span, text=span.text[:cut]), replace(span, text=span.text[cut:].lstrip(" \n"))
 
 
 def _split_block(block: Block, limit: int) -> list[str]:
@@ -192,6 +207,9 @@ def to_plain(reply: Reply, *, ansi: bool = False) -> str:
 
 
 def _span_plain(span: Span, ansi: bool) -> str:
+    if span.href:
+        shown = _span_plain(replace(span, href=""), ansi)
+        return shown if span.text == span.href else f"{shown} <{span.href}>"
     if span.style == "b":
         return f"\x1b[1m{span.text}\x1b[0m" if ansi else f"*{span.text}*"
     if span.style == "i" and ansi:

@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 
 from bot.commands import COMMANDS
 from bot.console import answer
-from bot.reply import MESSAGE_LIMIT, Block, Reply, Span, telegram_length, to_html, to_plain
+from bot.reply import (
+    MESSAGE_LIMIT,
+    Block,
+    Reply,
+    Span,
+    link,
+    telegram_length,
+    to_html,
+    to_plain,
+)
 from tests.auxil.botapi import CALLBACK_DATA_LIMIT, parse_telegram_html
 
 NAMES = [c.name for c in COMMANDS] + ["context", "discuss", "nosuch"]
@@ -67,11 +76,10 @@ def test_the_console_answers_any_line(commands, line):
     assert reply is None or reply.text() is not None
 
 
-SPAN = st.builds(
-    Span,
-    st.one_of(NASTY, st.text(st.characters(codec="utf-8"), min_size=500, max_size=5000)),
-    st.sampled_from(["", "b", "i", "s", "code"]),
-)
+TEXT = st.one_of(NASTY, st.text(st.characters(codec="utf-8"), min_size=500, max_size=5000))
+STYLE = st.sampled_from(["", "b", "i", "s", "code"])
+HREF = st.one_of(NASTY, NASTY.map(lambda t: "https://example.org/" + t))  # a source's url
+SPAN = st.one_of(st.builds(Span, TEXT, STYLE), st.builds(link, TEXT, HREF, STYLE))
 BLOCK = st.builds(
     Block, st.lists(SPAN, min_size=1, max_size=5).map(tuple), st.booleans(), st.booleans()
 )

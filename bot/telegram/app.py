@@ -86,8 +86,9 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.policy = LogPolicy(config.logging_default)
     data.retention_days = config.retention_days
     data.admins = {}
-    data.librarian = Librarian(store, commands)
+    data.librarian = Librarian(store, commands, config.allow_networks)
     data.curators = set(config.admins)
+    data.offered_links = {}
     data.throttle = Throttle()
     data.inline_throttle = Throttle(burst=30, every=0.5)
     data.daily = Daily(
@@ -110,6 +111,13 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     application.add_handler(
         MessageHandler(filters.Document.ALL & new_messages, library.on_document)
     )
+    application.add_handler(CommandHandler("add", library.on_add, filters=new_messages))
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & new_messages,
+            library.on_private_text,
+        )
+    )
     for name, callback in (
         ("daily", readings.on_daily),
         ("plan", readings.on_plan),
@@ -131,6 +139,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         CommandHandler([c.name for c in COMMANDS], on_command, filters=new_messages)
     )
     application.add_handler(MessageHandler(filters.COMMAND & new_messages, on_unknown_command))
+    application.add_handler(CallbackQueryHandler(library.on_add_pressed, pattern=r"^/add "))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(InlineQueryHandler(inline.on_inline))
     application.add_error_handler(on_error)

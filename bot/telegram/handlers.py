@@ -51,6 +51,7 @@ class BotData:
     daily: Daily
     librarian: Librarian
     curators: set[int]  # telegram.admins: may change the library from any chat
+    offered_links: dict[str, str]  # a link's button -> the link (bot/telegram/library.py)
     tasks: list[asyncio.Task[None]]  # background work started at start-up
     throttle: Throttle  # members' requests: a burst, then one notice and silence
     inline_throttle: Throttle  # inline queries (one per keystroke): held back silently

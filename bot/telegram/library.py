@@ -1,15 +1,24 @@
-"""Handlers for the library itself: adding an article by sending its file, /remove."""
+"""Handlers for the library itself: adding an article by sending its file or a link, /remove."""
 
 from __future__ import annotations
 
-from telegram import Chat, Message, Update
+import secrets
+
+from telegram import CallbackQuery, Chat, Message, Update
 
 from bot.dropped import describe_dropped
-from bot.ingest import SUFFIXES, IngestError, too_big, unsupported
+from bot.ingest import SUFFIXES, Added, IngestError, too_big, unsupported
 from bot.library import Article, format_date
-from bot.reply import Reply, bold, code
+from bot.links import find_link
+from bot.reply import Button, Reply, bold, code, link
 from bot.telegram.group import is_admin
-from bot.telegram.handlers import Context, command_args, parse_command, send_reply
+from bot.telegram.handlers import (
+    Context,
+    acknowledge,
+    command_args,
+    parse_command,
+    send_reply,
+)
 
 
 async def may_curate(message: Message, context: Context) -> bool:
@@ -47,6 +56,8 @@ def understood(article: Article, new: bool) -> Reply:
     lines.append(f"{article.words:,} words in {len(article.paragraphs)} paragraphs")
     lines.append(f"Number {article.number}, id {article.id}")
     reply.add("\n".join(lines))
+    if article.url:
+        reply.add("From ", link(article.url, article.url))
     dropped = describe_dropped(article)
     if dropped:
         reply.add("Left out as site furniture: ", dropped)
@@ -91,6 +102,81 @@ async def on_document(update: Update, context: Context) -> None:
         await send_reply(message, Reply().add(str(exc)), context)
         return
     await send_reply(message, understood(result.article, result.new), context)
+
+
+ADD_USAGE = "Send me the article as a file, or its link: "
+OFFERS_KEPT = 100  # links offered for adding, waiting for their button (the newest kept)
+
+
+async def on_add(update: Update, context: Context) -> None:
+    """/add <link>: the article a link leads to, into the library."""
+    message = update.effective_message
+    if message is None or message.document is not None:
+        return  # a file with the caption /add is on_document's
+    args = command_args(message)
+    if not await may_curate(message, context):
+        await send_reply(message, _refusal(context), context)
+        return
+    # A link of any scheme is the librarian's to refuse, with its reason.
+    url = find_link(args) or (args if "://" in args and " " not in args else None)
+    if url is None:
+        said = "That is not a link. " if args else ""
+        reply = Reply().add(said + ADD_USAGE, code("/add https://example.org/article"), ".")
+        await send_reply(message, reply, context)
+        return
+    await send_reply(message, await _add_link(url, message.from_user, context), context)
+
+
+async def _add_link(url: str, by: object, context: Context) -> Reply:
+    user_id = getattr(by, "id", None)
+    try:
+        result: Added = await context.bot_data.librarian.add_link(url, user_id)
+    except IngestError as exc:
+        return Reply().add(str(exc))
+    return understood(result.article, result.new)
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    """A bare link sent to the bot in a private chat: offer to add its article."""
+    message = update.effective_message
+    if message is None or message.chat.type != Chat.PRIVATE or not message.text:
+        return
+    url = find_link(message.text)
+    if url is None:
+        return
+    if not await may_curate(message, context):
+        reply = Reply().add(
+            "That's a link. Only the bot's admins can add articles to the library; ask one of "
+            "them to add it with ", code("/add <link>"), ".",
+        )  # fmt: skip
+        await send_reply(message, reply, context)
+        return
+    offers = context.bot_data.offered_links
+    token = secrets.token_urlsafe(6)
+    offers[token] = url
+    for old in list(offers)[:-OFFERS_KEPT]:
+        del offers[old]
+    reply = Reply().add("Add this page to the library? ", link(url, url))
+    reply.buttons.append(Button("Add to the library", f"/add {token}"))
+    await send_reply(message, reply, context)
+
+
+async def on_add_pressed(update: Update, context: Context) -> None:
+    """The button under an offered link: fetch it and add its article."""
+    query: CallbackQuery | None = update.callback_query
+    if query is None:
+        return
+    token = (query.data or "").removeprefix("/add ").strip()
+    url = context.bot_data.offered_links.pop(token, None)
+    message = query.message if isinstance(query.message, Message) else None
+    if url is None or message is None:
+        await acknowledge(query, "This button no longer works; send the link again.")
+        return
+    if query.from_user.id not in context.bot_data.curators:  # offers are made in private only
+        await acknowledge(query, "Only the bot's admins can add articles.", alert=True)
+        return
+    await acknowledge(query, "Fetching it…")
+    await send_reply(message, await _add_link(url, query.from_user, context), context)
 
 
 async def on_remove(update: Update, context: Context) -> None:

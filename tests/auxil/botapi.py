@@ -372,6 +372,16 @@ class BotAPIStandIn:
     def refused(self) -> list[Call]:
         return [c for c in self.calls if not c.ok]
 
+    def calls_to(self, method: str) -> list[Call]:
+        """Every call of a Bot API method, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for_calls(self, method: str, count: int, *, wait: float = WAIT) -> list[Call]:
+        """Wait (up to ``wait`` seconds) until the bot called ``method`` ``count`` times."""
+        async with asyncio.timeout(wait), self._changed:
+            await self._changed.wait_for(lambda: len(self.calls_to(method)) >= count)
+        return self.calls_to(method)
+
     async def wait_for_messages(
         self, count: int, chat_id: int | None = None, *, wait: float = WAIT
     ) -> list[Call]:

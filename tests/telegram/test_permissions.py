@@ -25,8 +25,10 @@ ADMIN_ONLY = [
      "Reading "),
     ("/remove@ReadingGroupBot no-such-article", "Only a group's admins can change the library",
      "Which article?"),
+    ("/add@ReadingGroupBot", "Only a group's admins can change the library",
+     "Send me the article as a file, or its link"),
 ]  # fmt: skip
-IDS = ["logging", "quotes remove", "daily", "plan", "next", "remove"]
+IDS = ["logging", "quotes remove", "daily", "plan", "next", "remove", "add"]
 
 
 def text_of(call) -> str:
