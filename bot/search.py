@@ -1,34 +1,55 @@
 """Finding the passage a member remembers, however loosely they remember it.
 
-A query is scored against every run of one to three sentences in a paragraph, and against the
-whole paragraph, by two measures:
+The search runs in three stages, each cheaper per paragraph than the next:
 
-* coverage: how much of the query's weight (rare words weigh more) is found among the unit's
-  words, each query word matching a library word within a small edit distance (typos, plurals);
-* alignment: rapidfuzz's ``partial_ratio`` between the query and the unit, both normalised,
-  which rewards the query's words appearing in the same order.
+1. **Rarity** (every paragraph, through an inverted index): each query word stands for the
+   library words it may mean (itself, and for typos the words one or two edits away, found
+   through an index of their one-letter deletions), weighted by its rarity; a paragraph earns
+   the weight of the query words it holds, scaled down gently as it grows longer (BM25's length
+   normalisation: a 200-word paragraph holds more words by chance than a 40-word one).
+2. **Order** (the best few hundred, through the paragraphs' word sequences): the query's word
+   pairs found side by side in the paragraph, or one word apart (a word dropped or added),
+   weighted by their rarity. A clean quotation, even of common words, is mostly pairs in order.
+3. **Alignment** (the best dozen, sentence run by sentence run): coverage, how much of the
+   query's weight is found in the stretch that lines up with it, and alignment, rapidfuzz's
+   ``partial_ratio`` between query and stretch; the score (0-100) is 0.6 coverage + 0.4
+   alignment, and decides what is shown: a whole paragraph when it is short, the matched
+   sentences when it is long.
 
-The result is the best unit shown as a passage: a whole paragraph when it is short, the matched
-sentences when it is long. :class:`QuoteIndex` is the interface; :class:`FuzzyIndex` scans every
-unit and is right for libraries of thousands of passages; a larger index can take its place.
+The index is a handful of numpy arrays (postings, word sequences, the deletion index) and one
+dictionary of words, so a million paragraphs are few Python objects; once built or loaded they
+are frozen out of the garbage collector's full passes (:func:`gc.freeze`), which would
+otherwise walk them for a second. Ties are broken by the words and the paragraphs' order,
+never by the order a dictionary happens to hold, so an index loaded from disk answers exactly
+as a fresh one. :class:`QuoteIndex` is the interface; :class:`FuzzyIndex` implements it.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
+import zlib
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.library import Article, Library, Passage
-from bot.text import WORDS_VERSION, Word, words
+from bot.text import (
+    _MARKS,
+    _NUMBER_NAMES,
+    _WORD,
+    WORDS_VERSION,
+    Word,
+    _word_norm,
+    split_elision,
+    words,
+)
 
 # Scores run from 0 to 100. A match at or above HIT is presented as the passage the member
 # meant; below it, the bot says it found nothing and offers candidates.
@@ -38,7 +59,10 @@ MAX_QUERY_CHARS = 1500
 # Paragraphs up to this length are quoted whole; longer ones by the matched sentences.
 SHORT_PARAGRAPH = 600
 _WINDOW = 3  # longest run of sentences scored as one unit
-_SHORTLIST = 40  # paragraphs re-scored sentence by sentence after the first stage
+_FIRST = 300  # paragraphs kept by stage 1 (rarity) for stage 2 (order)
+_SECOND = 12  # paragraphs kept by stage 2 for stage 3 (alignment)
+_K1, _B = 1.2, 0.5  # BM25's saturation and length normalisation
+_PAIR = 1.0  # how much word pairs in order count against rarity in stage 2
 
 STOPWORDS = frozenset(
     """a an and are as at be but by for from had has have he her his i if in into is it its
@@ -87,74 +111,255 @@ class _Unit:
     joined: str
 
 
-def _word_credit(
-    query_word: str,
-    buckets: dict[int, list[str]],
-    known: set[str],
-    prefixes: dict[str, list[str]],
-) -> dict[str, float]:
-    """Library words a query word may stand for, each with the credit (0-1) it earns.
+# --- words of a paragraph, fast ------------------------------------------------------------
+#
+# Building the index reads every word of the library, so it cannot afford :func:`words` (a
+# regular expression and a small object per word). The same words come out of cheaper steps:
+# apostrophes made ASCII and other punctuation blanked (neither changes where words start and
+# end), then, for text that is all ASCII, bytes lowered and split; otherwise the same word
+# pattern as :func:`words`. Each distinct written form is folded once, exactly as
+# :func:`words` folds it (tests hold the two to the same words).
 
-    A word the library has stands for itself (and, when long, for its close variants: a
-    member's "imperialists" finds the text's "imperialist"); a word it lacks is a typo or a
-    variant, matched to library words within a small edit."""
-    if len(query_word) <= 2 or query_word.isdigit():
-        return {query_word: 1.0} if query_word in known else {}
-    if query_word in known and len(query_word) < 6:
-        return {query_word: 1.0}
-    # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is not "was").
-    cutoff = 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
-    size = len(query_word)
-    if query_word in known:
-        # A known word: only its close variants, which begin as it does.
-        cutoff = 88
-        nearby = [w for w in prefixes.get(query_word[:3], ()) if abs(len(w) - size) <= 2]
-    else:
-        nearby = [w for length in range(size - 2, size + 3) for w in buckets.get(length, ())]
-    found = process.extract(query_word, nearby, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-    return {w: 1.0 if score == 100 else 0.9 * score / 100 for w, score, _ in found}
+_APOSTROPHE_CHARS = "\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4"
+_TO_APOSTROPHE = re.compile(f"[`{_APOSTROPHE_CHARS}]")
+# Anything outside ASCII that is neither a letter, a digit, an apostrophe nor a mark.
+_PUNCTUATION = re.compile(f"[^\\x00-\\x7f\\w{_APOSTROPHE_CHARS}{_MARKS}]")
+_HAS_MARK = re.compile(f"[{_MARKS}]")
+_PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_ASCII_WORD = re.compile(rb"[a-z0-9]+(?:'[a-z0-9]+)*")
+_BLANK = bytes(
+    ord("'") if c == ord("`") else c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32
+    for c in range(256)
+)
+
+
+def _written(text: str) -> list[str] | list[bytes]:
+    """The words of ``text`` as written (not yet folded), in order."""
+    if not text.isascii():
+        text = _PUNCTUATION.sub(" ", _TO_APOSTROPHE.sub("'", text))
+        if not text.isascii():
+            pattern = _WORD if _HAS_MARK.search(text) else _PLAIN_WORD
+            return pattern.findall(text)
+    data = text.encode("ascii").lower().translate(_BLANK)
+    found = data.split()
+    if b"'" in data:  # an apostrophe only joins letters
+        found = [w for t in found for w in (_ASCII_WORD.findall(t) if b"'" in t else (t,))]
+    return found
+
+
+def _folded(written: str | bytes) -> tuple[str, ...]:
+    """The words :func:`words` makes of one written word: its folded form, or two for an
+    elision ("l'état")."""
+    norm = _word_norm(written.decode("ascii") if isinstance(written, bytes) else written)
+    elided = split_elision(norm)
+    if elided:
+        head, rest = elided
+        return (head, _NUMBER_NAMES.get(rest, rest))
+    return (_NUMBER_NAMES.get(norm, norm),)
+
+
+def fast_words(text: str) -> list[str]:
+    """The folded words of ``text``, as ``[w.norm for w in words(text)]`` (without spans)."""
+    return [w for token in _written(text) for w in _folded(token)]
+
+
+# --- typos ---------------------------------------------------------------------------------
+
+
+def _key(word: str) -> int:
+    """A stable 64-bit key of a word (the same in every process, unlike ``hash``)."""
+    data = word.encode()
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _typo_keys(word: str) -> list[int]:
+    """The keys under which a library word is found by its typos: itself and each form with
+    one letter less (a typo of one edit shares one of them with the word)."""
+    return [_key(w) for w in {word} | _deletions(word)]
+
+
+_CHUNK = 1 << 16  # paragraphs whose postings are sorted together while building
 
 
 class FuzzyIndex:
-    """A :class:`QuoteIndex` in two stages: paragraphs are found through an inverted index of
-    their words (typos matched against the vocabulary), then the best few are scored sentence
-    run by sentence run with rapidfuzz."""
+    """A :class:`QuoteIndex` in three stages (see the module's docstring): rarity over an
+    inverted index of the library's words, word order over the best few hundred paragraphs'
+    word sequences, then alignment over the best dozen's sentence runs."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._paragraphs: list[tuple[Article, int]] = []
-        self._postings: dict[str, array | np.ndarray] = {}
+        self._build(library.articles)
+        gc.freeze()  # the index lives as long as the bot: keep it out of full collections
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build(self, articles: list[Article]) -> None:
+        vocabulary: list[str] = []
+        known: dict[str, int] = {}
+        written: dict[str | bytes, int] = {}  # a written form: its word, or -k-1 for elisions
+        elisions: list[tuple[int, ...]] = []
+
+        def identify(token: str | bytes) -> int:
+            ids = []
+            for word in _folded(token):
+                if word not in known:
+                    known[word] = len(vocabulary)
+                    vocabulary.append(word)
+                ids.append(known[word])
+            if len(ids) == 1:
+                written[token] = ids[0]
+            else:
+                written[token] = -len(elisions) - 1
+                elisions.append(tuple(ids))
+            return written[token]
+
+        sequences: list[np.ndarray] = []
+        lengths = array("I")
+        chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
+        chunk_words, chunk_sizes = array("I"), array("I")
+        paragraph = 0
+        self._articles: list[Article] = []
+        self._article_starts: list[int] = []
         self._by_article: dict[str, range] = {}
-        self._removed: set[int] = set()  # paragraphs of removed articles (their postings stay)
-        self._vocabulary_set: set[str] = set()
-        self._buckets: dict[int, list[str]] = defaultdict(list)
-        self._prefixes: dict[str, list[str]] = defaultdict(list)
+        for article in articles:
+            self._articles.append(article)
+            self._article_starts.append(paragraph)
+            chunk_sequence = array("I")
+            for para in article.paragraphs:
+                tokens = _written(para.text)
+                try:
+                    ids = list(map(written.__getitem__, tokens))
+                except KeyError:
+                    ids = [written[t] if t in written else identify(t) for t in tokens]
+                if ids and min(ids) < 0:
+                    ids = [w for i in ids for w in (elisions[-i - 1] if i < 0 else (i,))]
+                chunk_sequence.extend(ids)
+                lengths.append(len(ids))
+                distinct = set(ids)
+                chunk_words.extend(distinct)
+                chunk_sizes.append(len(distinct))
+                paragraph += 1
+                if len(chunk_sizes) == _CHUNK:
+                    chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
+                    chunk_words, chunk_sizes = array("I"), array("I")
+            sequences.append(np.frombuffer(chunk_sequence, dtype=np.uint32))
+            self._by_article[article.id] = range(self._article_starts[-1], paragraph)
+        if chunk_sizes:
+            chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
+        del chunk_words, chunk_sizes
+
+        # Words in alphabetical order, so that nothing depends on the order they were met.
+        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
+        rank = np.empty(len(vocabulary), dtype=np.uint32)
+        rank[np.array(order, dtype=np.int64)] = np.arange(len(vocabulary), dtype=np.uint32)
+        self._words = [vocabulary[i] for i in order]
+        del order
+        counts = np.zeros(len(self._words), dtype=np.int64)
+        for _, chunk_counts in chunks:
+            counts[: len(chunk_counts)] += chunk_counts
+        by_rank = np.zeros(len(self._words), dtype=np.int64)
+        by_rank[rank] = counts
+        self._offsets = np.concatenate(([0], np.cumsum(by_rank))).astype(np.int64)
+        self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
+        filled = np.zeros(len(self._words), dtype=np.int64)
+        for paragraphs, chunk_counts in chunks:
+            size = len(chunk_counts)
+            old = np.repeat(np.arange(size), chunk_counts)
+            starts = np.concatenate(([0], np.cumsum(chunk_counts)[:-1]))
+            within = np.arange(len(paragraphs)) - starts[old]
+            self._postings[self._offsets[rank[old]] + filled[old] + within] = paragraphs
+            filled[:size] += chunk_counts
+        del chunks, filled
+        self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
+        self._seq = np.empty(int(self._seq_starts[-1]), dtype=np.uint32)
+        position = 0
+        for sequence in sequences:
+            self._seq[position : position + len(sequence)] = rank[sequence]
+            position += len(sequence)
+        del sequences
+        self._finish()
+
+    def _finish(self) -> None:
+        """What follows from the arrays: the word lookup, the typo index, weights."""
+        self._word_id = {w: i for i, w in enumerate(self._words)}
+        if not hasattr(self, "_typo_keys"):
+            keys, ids = array("Q"), array("I")
+            for i, word in enumerate(self._words):
+                if len(word) >= 2 and not word.isdigit():
+                    found = _typo_keys(word)
+                    keys.extend(found)
+                    ids.extend([i] * len(found))
+            key_array = np.frombuffer(keys, dtype=np.uint64)
+            order = np.argsort(key_array, kind="stable")
+            self._typo_keys = key_array[order]
+            self._typo_words = np.frombuffer(ids, dtype=np.uint32)[order]
+        self._df = np.diff(self._offsets)
+        self._extra: dict[int, array] = {}  # postings of paragraphs added since the build
+        self._extra_typos: dict[int, list[int]] = {}
+        self._removed: set[int] = set()
+        self._dirty = False
         self._credit_cache: dict[str, dict[str, float]] = {}
-        self._idf: dict[str, float] = {}
         self._unit_cache: dict[int, list[_Unit]] = {}
-        for article in library.articles:
-            self._index(article)
         self._refresh()
 
-    def _index(self, article: Article) -> None:
-        start = len(self._paragraphs)
-        for para in article.paragraphs:
-            index = len(self._paragraphs)
-            self._paragraphs.append((article, para.number))
-            for word in {w.norm for w in words(para.text)}:
-                postings = self._postings.get(word)
-                if postings is None:
-                    postings = self._postings[word] = array("I")
-                    self._add_word(word)
-                elif isinstance(postings, np.ndarray):  # loaded from disk: writable copy
-                    postings = self._postings[word] = array("I", postings.tolist())
-                postings.append(index)
-        self._by_article[article.id] = range(start, len(self._paragraphs))
+    def _refresh(self) -> None:
+        """Weights that depend on the live paragraphs: their count and lengths."""
+        lengths = np.diff(self._seq_starts).astype(np.float32)
+        live = np.ones(len(lengths), dtype=bool)
+        if self._removed:
+            live[np.fromiter(self._removed, dtype=np.int64)] = False
+        self._count = max(int(live.sum()), 1)
+        average = float(lengths[live].mean()) if live.any() else 1.0
+        norm = (_K1 + 1) / (1 + _K1 * (1 - _B + _B * lengths / max(average, 1.0)))
+        self._norm = np.where(live, norm, 0).astype(np.float32)
+        self._max_idf = math.log(self._count + 1) + 1
+        self._common = max(50, self._count // 10)  # words in more paragraphs only rescore
 
-    def _add_word(self, word: str) -> None:
-        self._vocabulary_set.add(word)
-        self._buckets[len(word)].append(word)
-        self._prefixes[word[:3]].append(word)
+    # --- changes -----------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> None:
+        """Make an article quotable at once (merged into the arrays when next saved)."""
+        start = len(self._seq_starts) - 1
+        self._articles.append(article)
+        self._article_starts.append(start)
+        sequences, lengths = [], []
+        df = list(self._df)
+        for offset, para in enumerate(article.paragraphs):
+            ids = []
+            for word in fast_words(para.text):
+                if word not in self._word_id:
+                    self._word_id[word] = len(self._words)
+                    self._words.append(word)
+                    df.append(0)
+                    if len(word) >= 2 and not word.isdigit():
+                        for key in _typo_keys(word):
+                            self._extra_typos.setdefault(key, []).append(self._word_id[word])
+                ids.append(self._word_id[word])
+            for i in sorted(set(ids)):
+                self._extra.setdefault(i, array("I")).append(start + offset)
+                df[i] += 1
+            sequences.extend(ids)
+            lengths.append(len(ids))
+        self._df = np.array(df, dtype=np.int64)
+        self._seq = np.concatenate((self._seq, np.array(sequences, dtype=np.uint32)))
+        ends = self._seq_starts[-1] + np.cumsum(np.array(lengths, dtype=np.int64))
+        self._seq_starts = np.concatenate((self._seq_starts, ends))
+        self._by_article[article.id] = range(start, start + len(article.paragraphs))
+        self._dirty = True
+        self._refresh()
+        self._credit_cache.clear()  # new words: typos may now mean them
+
+    def remove_article(self, article_id: str) -> None:
+        """Take an article's passages out of every search."""
+        span = self._by_article.pop(article_id, range(0))
+        self._removed.update(span)
+        self._dirty = True
+        self._refresh()
 
     # --- on disk -------------------------------------------------------------------------
 
@@ -162,32 +367,29 @@ class FuzzyIndex:
     def signature(library: Library) -> str:
         """What an index on disk must have been built from: every article and its size, and
         the way words were folded (an index of older words is rebuilt)."""
-        digest = hashlib.sha256(f"words {WORDS_VERSION}\n".encode())
+        digest = hashlib.sha256(f"words {WORDS_VERSION} index 2\n".encode())
         for article in library.articles:
             size = sum(len(p.text) for p in article.paragraphs)  # cheap: no word counting
             digest.update(f"{article.id}:{len(article.paragraphs)}:{size}\n".encode())
         return digest.hexdigest()
 
     def save(self, path: Path) -> None:
-        """Write the index (its words and where each stands) for a quick start next time."""
-        words_ = sorted(self._postings)
-        sizes = np.fromiter(
-            (len(self._postings[w]) for w in words_), dtype=np.int64, count=len(words_)
-        )
-        offsets = np.concatenate(([0], np.cumsum(sizes)))
-        postings = np.empty(int(offsets[-1]), dtype=np.uint32)
-        for word, start, end in zip(words_, offsets[:-1], offsets[1:], strict=True):
-            postings[start:end] = self._postings[word]
-        removed = np.fromiter(sorted(self._removed), dtype=np.int64)
+        """Write the index for a quick start next time. After articles came or went it is
+        first rebuilt from the library, so that what is loaded is what a fresh build makes."""
+        if self._dirty:
+            self._build(self.library.articles)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part.npz")
         np.savez(
             partial,
             signature=np.array(self.signature(self.library)),
-            words=np.array("\n".join(words_)),
-            offsets=offsets,
-            postings=postings,
-            removed=removed,
+            words=np.array("\n".join(self._words)),
+            offsets=self._offsets,
+            postings=self._postings,
+            seq=self._seq,
+            seq_starts=self._seq_starts,
+            typo_keys=self._typo_keys,
+            typo_words=self._typo_words,
         )
         partial.replace(path)  # never a half-written index
 
@@ -198,67 +400,256 @@ class FuzzyIndex:
             with np.load(path, allow_pickle=False) as saved:
                 if str(saved["signature"]) != cls.signature(library):
                     return None
-                words_ = str(saved["words"]).split("\n") if saved["words"].size else []
-                offsets, postings = saved["offsets"], saved["postings"]
-                removed = saved["removed"]
-        except (OSError, ValueError, KeyError):
+                arrays = {
+                    name: saved[name]
+                    for name in (
+                        "offsets", "postings", "seq", "seq_starts", "typo_keys", "typo_words"
+                    )
+                }  # fmt: skip
+                text = str(saved["words"])
+        except (OSError, ValueError, KeyError, EOFError):
             return None
         index = cls.__new__(cls)
         index.library = library
-        index._paragraphs = [(a, p.number) for a in library.articles for p in a.paragraphs]
-        index._postings = {
-            w: postings[offsets[i] : offsets[i + 1]] for i, w in enumerate(words_) if w
-        }
-        index._by_article = {}
+        index._words = text.split("\n") if text else []
+        for name, value in arrays.items():
+            setattr(index, f"_{name}", value)
+        index._articles, index._article_starts, index._by_article = [], [], {}
         start = 0
         for article in library.articles:
+            index._articles.append(article)
+            index._article_starts.append(start)
             index._by_article[article.id] = range(start, start + len(article.paragraphs))
             start += len(article.paragraphs)
-        index._removed = {int(i) for i in removed}
-        index._vocabulary_set = set()
-        index._buckets = defaultdict(list)
-        index._prefixes = defaultdict(list)
-        for word in index._postings:
-            index._add_word(word)
-        index._credit_cache = {}
-        index._unit_cache = {}
-        index._refresh()
+        if start != len(index._seq_starts) - 1:
+            return None
+        index._finish()
+        gc.freeze()
         return index
 
-    def _refresh(self) -> None:
-        """Word weights from how many paragraphs hold each word."""
-        count = (len(self._paragraphs) - len(self._removed)) or 1
-        self._idf = {
-            w: math.log((count + 1) / (len(ids) + 1)) + 1 for w, ids in self._postings.items()
-        }
-        self._max_idf = math.log(count + 1) + 1
-        self._common = max(50, count // 10)  # words in more paragraphs than this only rescore
+    # --- searching -------------------------------------------------------------------------
 
-    def add_article(self, article: Article) -> None:
-        """Make an article quotable at once."""
-        self._index(article)
-        self._refresh()
-        self._credit_cache.clear()  # new words: typos may now mean them
+    def _paragraph(self, index: int) -> tuple[Article, int]:
+        """The article and paragraph number of a paragraph of the index."""
+        import bisect
 
-    def remove_article(self, article_id: str) -> None:
-        """Take an article's passages out of every search."""
-        span = self._by_article.pop(article_id, range(0))
-        self._removed.update(span)
-        self._refresh()
+        i = bisect.bisect_right(self._article_starts, index) - 1
+        return self._articles[i], index - self._article_starts[i] + 1
+
+    def _ids(self, word_id: int) -> np.ndarray:
+        """The paragraphs holding a word."""
+        found = (
+            self._postings[self._offsets[word_id] : self._offsets[word_id + 1]]
+            if word_id < len(self._offsets) - 1
+            else np.empty(0, dtype=np.uint32)
+        )
+        extra = self._extra.get(word_id)
+        if extra is not None:
+            found = np.concatenate((found, np.frombuffer(extra, dtype=np.uint32)))
+        return found
+
+    def _idf(self, word: str) -> float:
+        return math.log((self._count + 1) / (int(self._df[self._word_id[word]]) + 1)) + 1
+
+    def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list[Match]:
+        """The best passages for ``query``, best first, at most one per paragraph."""
+        query_words = [w.norm for w in words(query[:MAX_QUERY_CHARS])]
+        if not query_words:
+            return []
+        credits = [self._credits(w) for w in query_words]
+        weights = [self._weight(w, c) for w, c in zip(query_words, credits, strict=True)]
+        total = sum(weights)
+        size = len(self._seq_starts) - 1
+        # Stage 1: paragraphs by the rarity of the query words they hold. Small and very
+        # common words only count later, unless the query has nothing else.
+        content = [i for i, w in enumerate(query_words) if w not in STOPWORDS and credits[i]]
+        useful = (
+            [
+                i
+                for i in content
+                if any(self._df[self._word_id[w]] <= self._common for w in credits[i])
+            ]
+            or content
+            or [i for i, c in enumerate(credits) if c]
+        )
+        scores = np.zeros(size, dtype=np.float32)
+        for i in useful:
+            found = [(self._ids(self._word_id[w]), value) for w, value in credits[i].items()]
+            if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
+                ids, value = found[0]
+                scores[ids] += weights[i] * value
+                continue
+            # Several spellings of one query word: each paragraph earns its best, once (the
+            # best credit is written last, so it is the one that stays).
+            best_credit = np.zeros(size, dtype=np.float32)
+            for ids, value in sorted(found, key=lambda f: f[1]):
+                best_credit[ids] = value
+            scores += weights[i] * best_credit
+        scope = self._by_article.get(article_id) if article_id is not None else None
+        ranked = scores * self._norm
+        if scope is not None:
+            inside = np.zeros(size, dtype=bool)
+            inside[scope.start : scope.stop] = True
+            ranked[~inside] = 0.0
+            candidates = np.arange(scope.start, scope.stop)
+            candidates = candidates[self._norm[candidates] > 0]
+        else:
+            candidates = np.flatnonzero(ranked)
+        candidates = _best(candidates, ranked[candidates], max(_FIRST, 2 * limit))
+        # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
+        if len(candidates) > _SECOND:
+            pairs = self._pairs(candidates, query_words, credits, weights)
+            second = ranked[candidates] / max(total, 1e-9) + _PAIR * pairs
+            candidates = _best(candidates, second, len(candidates))
+        # Stage 3: the sentence runs of those paragraphs, by local coverage and alignment,
+        # _SECOND paragraphs at a time, so that a longer list begins with the shorter one
+        # (the pages of inline answers never overlap).
+        joined_query = " ".join(query_words)
+        found: list[Match] = []
+        order = candidates.tolist()
+        for start in range(0, len(order), _SECOND):
+            if len(found) >= limit:
+                break
+            best: dict[int, tuple[float, float, int, _Unit]] = {}
+            for index in order[start : start + _SECOND]:
+                for unit in self._units(index):
+                    lo, hi, align = _aligned_words(joined_query, unit.words)
+                    local = self._coverage(unit.words[lo:hi], weights, credits) / total
+                    score = 0.6 * 100 * local + 0.4 * align
+                    # Among equal scores, the unit with fewer unmatched words is the tighter
+                    # quote.
+                    precision = len(query_words) / max(len(unit.words), len(query_words))
+                    if index not in best or (score, precision) > best[index][:2]:
+                        best[index] = (score, precision, -index, unit)
+            ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
+            found += [
+                self._match(unit, score, joined_query, credits)
+                for score, _, _, unit in ranked_block[: limit - len(found)]
+            ]
+        return found
+
+    def _pairs(
+        self,
+        candidates: np.ndarray,
+        query_words: list[str],
+        credits: list[dict[str, float]],
+        weights: list[float],
+    ) -> np.ndarray:
+        """For each candidate, the share of the query's word pairs (weighted by the rarer
+        word's weight) it holds side by side in order, or one word apart at half credit."""
+        count = len(query_words)
+        if count < 2:
+            return np.zeros(len(candidates), dtype=np.float32)
+        where: dict[int, int] = {}
+        for i, credit in enumerate(credits):
+            for word in credit:
+                where.setdefault(self._word_id[word], i)
+        if not where:
+            return np.zeros(len(candidates), dtype=np.float32)
+        known = np.array(sorted(where), dtype=np.uint32)
+        position = np.array([where[w] for w in known.tolist()], dtype=np.int64)
+        pair_weight = np.array(
+            [min(weights[i], weights[i + 1]) for i in range(count - 1)] + [0.0, 0.0]
+        )
+        starts, ends = self._seq_starts[candidates], self._seq_starts[candidates + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        label = np.repeat(np.arange(len(candidates)), lengths)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        tokens = self._seq[offsets + np.arange(total)]
+        at = np.minimum(np.searchsorted(known, tokens), len(known) - 1)
+        q = np.where(known[at] == tokens, position[at], -1)
+        found = np.zeros(len(candidates), dtype=np.float64)
+        for gap, step, share in ((1, 1, 1.0), (2, 1, 0.5), (1, 2, 0.5)):
+            a, b = q[:-gap], q[gap:]
+            same = label[:-gap] == label[gap:]
+            hit = (a >= 0) & (b == a + step) & same
+            if not hit.any():
+                continue
+            key = np.unique(label[:-gap][hit] * count + a[hit])
+            np.add.at(found, key // count, share * pair_weight[key % count])
+        possible = float(pair_weight[: count - 1].sum())
+        return (found / possible).astype(np.float32) if possible else found.astype(np.float32)
+
+    @staticmethod
+    def _coverage(
+        unit_words: tuple[str, ...], weights: list[float], credits: list[dict[str, float]]
+    ) -> float:
+        """The weight of the query found among ``unit_words``, each query word at most once."""
+        present = set(unit_words)
+        found = 0.0
+        for weight, credit in zip(weights, credits, strict=True):
+            found += weight * max((v for w, v in credit.items() if w in present), default=0.0)
+        return found
+
+    def _credits(self, word: str) -> dict[str, float]:
+        found = self._credit_cache.get(word)
+        if found is None:
+            found = self._word_credit(word)
+            if len(self._credit_cache) > 50_000:
+                self._credit_cache.clear()
+            self._credit_cache[word] = found
+        return found
+
+    def _word_credit(self, query_word: str) -> dict[str, float]:
+        """Library words a query word may stand for, each with the credit (0-1) it earns.
+
+        A word the library has stands for itself (and, when long, for its close variants: a
+        member's "imperialists" finds the text's "imperialist"); a word it lacks is a typo or
+        a variant, matched to library words within one edit, or two for a long word. The
+        words come in alphabetical order, whatever order they were found in."""
+        known = query_word in self._word_id
+        if len(query_word) <= 2 or query_word.isdigit():
+            return {query_word: 1.0} if known else {}
+        if known and len(query_word) < 6:
+            return {query_word: 1.0}
+        # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is
+        # not "was").
+        cutoff = 88 if known else 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
+        nearby = self._near(query_word, two=not known and len(query_word) >= 8)
+        found = {}
+        for word in sorted(nearby):
+            score = fuzz.ratio(query_word, word, score_cutoff=cutoff)
+            if score:
+                found[word] = 1.0 if score == 100 else 0.9 * score / 100
+        return found
+
+    def _near(self, word: str, *, two: bool) -> set[str]:
+        """Library words one edit from ``word`` (a letter added, dropped, changed or two
+        swapped), and with ``two`` most of those two edits away."""
+        probes = {word} | _deletions(word)
+        if two:
+            probes |= {d for shorter in _deletions(word) for d in _deletions(shorter)}
+        keys = np.array(sorted(_key(p) for p in probes), dtype=np.uint64)
+        lo = np.searchsorted(self._typo_keys, keys, side="left")
+        hi = np.searchsorted(self._typo_keys, keys, side="right")
+        ids: set[int] = set()
+        for start, end in zip(lo.tolist(), hi.tolist(), strict=True):
+            if end > start:
+                ids.update(self._typo_words[start:end].tolist())
+        for key in keys.tolist():
+            ids.update(self._extra_typos.get(key, ()))
+        return {self._words[i] for i in ids}
+
+    def _weight(self, word: str, credit: dict[str, float]) -> float:
+        """How much a query word counts: its rarity in the library; an unknown word counts most.
+        A typo that may stand for several words counts as the likeliest (the rarest on a tie)."""
+        if word in STOPWORDS:
+            return 0.25
+        if not credit:
+            return self._max_idf
+        best = max(credit, key=lambda w: (credit[w], self._idf(w), w))
+        return self._idf(best)
 
     def _units(self, index: int) -> list[_Unit]:
         """The runs of one to three sentences of a paragraph, and the whole paragraph."""
         cached = self._unit_cache.get(index)
         if cached is not None:
             return cached
-        article, number = self._paragraphs[index]
+        article, number = self._paragraph(index)
         para = article.paragraphs[number - 1]
-        per_sentence: list[list[str]] = [[] for _ in para.sentences]
-        for word in words(para.text):
-            for i, (start, end) in enumerate(para.sentences):
-                if start <= word.start < end:
-                    per_sentence[i].append(word.norm)
-                    break
+        # Sentences end at white space, so no word straddles two: each is read alone.
+        per_sentence = [fast_words(para.text[start:end]) for start, end in para.sentences]
         count = len(para.sentences)
         runs = {
             (f, min(f + size, count) - 1) for f in range(count) for size in range(1, _WINDOW + 1)
@@ -276,98 +667,6 @@ class FuzzyIndex:
         self._unit_cache[index] = units
         return units
 
-    def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list[Match]:
-        """The best passages for ``query``, best first, at most one per paragraph."""
-        query_words = [w.norm for w in words(query[:MAX_QUERY_CHARS])]
-        if not query_words:
-            return []
-        credits = [self._credits(w) for w in query_words]
-        weights = [self._weight(w, c) for w, c in zip(query_words, credits, strict=True)]
-        total = sum(weights)
-        # Stage 1: paragraphs by how much of the query's weight they hold. Small and very
-        # common words only count in stage 2, unless the query has nothing else.
-        content = [i for i, w in enumerate(query_words) if w not in STOPWORDS and credits[i]]
-        useful = (
-            [i for i in content if any(len(self._postings[w]) <= self._common for w in credits[i])]
-            or content
-            or [i for i, c in enumerate(credits) if c]
-        )
-        scope = self._by_article.get(article_id) if article_id is not None else None
-        scores = np.zeros(len(self._paragraphs), dtype=np.float32)
-        for i in useful:
-            found = [(_ids(self._postings[word]), value) for word, value in credits[i].items()]
-            if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
-                ids, value = found[0]
-                scores[ids] += weights[i] * value
-                continue
-            # Several spellings of one query word: each paragraph earns its best, once (the
-            # best credit is written last, so it is the one that stays).
-            best_credit = np.zeros(len(self._paragraphs), dtype=np.float32)
-            for ids, value in sorted(found, key=lambda f: f[1]):
-                best_credit[ids] = value
-            scores += weights[i] * best_credit
-        if self._removed:
-            scores[np.fromiter(self._removed, dtype=np.int64)] = 0.0
-        if scope is not None:
-            inside = np.zeros(len(self._paragraphs), dtype=bool)
-            inside[scope.start : scope.stop] = True
-            scores[~inside] = 0.0
-            candidates = np.arange(scope.start, scope.stop)
-        else:
-            candidates = np.flatnonzero(scores)
-        keep = max(_SHORTLIST, limit * 2)
-        if len(candidates) > keep:
-            top = np.argpartition(-scores[candidates], keep - 1)[:keep]
-            candidates = candidates[top]
-        order = sorted(candidates.tolist(), key=lambda i: (-float(scores[i]), i))
-        shortlist = order[:keep]
-        # Stage 2: the sentence runs of those paragraphs, by local coverage and alignment.
-        joined_query = " ".join(query_words)
-        best: dict[tuple[str, int], tuple[float, float, _Unit]] = {}
-        for index in shortlist:
-            for unit in self._units(index):
-                lo, hi, align = _aligned_words(joined_query, unit.words)
-                local = self._coverage(unit.words[lo:hi], weights, credits) / total
-                score = 0.6 * 100 * local + 0.4 * align
-                # Among equal scores, the unit with fewer unmatched words is the tighter quote.
-                precision = len(query_words) / max(len(unit.words), len(query_words))
-                key = (unit.article.id, unit.paragraph)  # one match per paragraph
-                if key not in best or (score, precision) > best[key][:2]:
-                    best[key] = (score, precision, unit)
-        ranked = sorted(best.values(), key=lambda item: item[:2], reverse=True)
-        return [
-            self._match(unit, score, joined_query, credits) for score, _, unit in ranked[:limit]
-        ]
-
-    @staticmethod
-    def _coverage(
-        unit_words: tuple[str, ...], weights: list[float], credits: list[dict[str, float]]
-    ) -> float:
-        """The weight of the query found among ``unit_words``, each query word at most once."""
-        present = set(unit_words)
-        found = 0.0
-        for weight, credit in zip(weights, credits, strict=True):
-            found += weight * max((v for w, v in credit.items() if w in present), default=0.0)
-        return found
-
-    def _credits(self, word: str) -> dict[str, float]:
-        found = self._credit_cache.get(word)
-        if found is None:
-            found = _word_credit(word, self._buckets, self._vocabulary_set, self._prefixes)
-            if len(self._credit_cache) > 50_000:
-                self._credit_cache.clear()
-            self._credit_cache[word] = found
-        return found
-
-    def _weight(self, word: str, credit: dict[str, float]) -> float:
-        """How much a query word counts: its rarity in the library; an unknown word counts most."""
-        if word in STOPWORDS:
-            return 0.25
-        if not credit:
-            return self._max_idf
-        best = max(credit, key=credit.__getitem__)
-        return self._idf.get(best, self._max_idf)
-
     def _shown(self, unit: _Unit) -> tuple[str, int, int, int]:
         """The passage a unit is shown as: the whole paragraph if short, else its sentences."""
         para = unit.article.paragraphs[unit.paragraph - 1]
@@ -383,6 +682,31 @@ class FuzzyIndex:
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
         return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
+
+
+def _sorted_chunk(
+    chunk_words: array, chunk_sizes: array, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A chunk's (word, paragraph) pairs as its paragraphs ordered by word, and the count of
+    each word (paragraphs ``end - len(chunk_sizes)`` to ``end``)."""
+    sizes = np.frombuffer(chunk_sizes, dtype=np.uint32)
+    first = end - len(sizes)
+    paragraphs = np.repeat(np.arange(first, end, dtype=np.uint64), sizes)
+    keys = (np.frombuffer(chunk_words, dtype=np.uint32).astype(np.uint64) << 32) | paragraphs
+    keys.sort()
+    counts = np.bincount((keys >> 32).astype(np.int64))
+    return (keys & 0xFFFFFFFF).astype(np.uint32), counts
+
+
+def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
+    """The ``keep`` best candidates, best first; on equal scores the earlier paragraph."""
+    if len(candidates) > keep:
+        top = np.argpartition(-scores, keep - 1)[:keep]
+        threshold = scores[top].min()
+        top = np.flatnonzero(scores >= threshold)  # every tie at the edge, then cut below
+        candidates, scores = candidates[top], scores[top]
+    order = np.lexsort((candidates, -scores))[:keep]
+    return candidates[order]
 
 
 def highlight(
@@ -414,13 +738,6 @@ def highlight(
 
 
 _CLAUSE_END = re.compile(r"[.!?;:\u2026]")
-
-
-def _ids(postings: array | np.ndarray) -> np.ndarray:
-    """A word's paragraphs as a numpy array, whether built here or loaded from disk."""
-    if isinstance(postings, np.ndarray):
-        return postings
-    return np.frombuffer(postings, dtype=np.uint32)
 
 
 def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int, int, float]:

@@ -170,3 +170,58 @@ def test_a_loaded_index_takes_new_articles(tmp_path):
     assert best.passage.article_id == "notes"
     [old, *_] = loaded.search("no war but the class war")
     assert old.passage.ref == "putin-v-prigozhin ¶19"
+
+
+# --- the index's own reading of words -------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bot.search import fast_words  # noqa: E402
+from bot.text import words  # noqa: E402
+
+
+def test_the_index_reads_the_seeds_word_for_word_as_the_query_does(library):
+    for article in library.articles:
+        for para in article.paragraphs:
+            assert fast_words(para.text) == [w.norm for w in words(para.text)]
+
+
+_PIECES = st.sampled_from(
+    [
+        *"abcxyzABCÉéèüßøæİıœ0129 ,.;:!?-'`\"()[]",
+        *[
+            "\u2019",
+            "\u2018",
+            "\u201c",
+            "\u2014",
+            "\u2011",
+            "\u00ad",
+            "\u200b",
+            "e\u0301",
+            "\u0301",
+        ],
+        *[
+            "l'",
+            "qu'",
+            "dell'",
+            "2",
+            "12",
+            "don't",
+            "peoples'",
+            "''",
+            "ё",
+            "Война",
+            "ά",
+            "ς",
+            "½",
+            "²",
+        ],
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_the_index_reads_any_text_word_for_word_as_the_query_does(text):
+    assert fast_words(text) == [w.norm for w in words(text)]
