@@ -126,7 +126,6 @@ _TO_APOSTROPHE = re.compile(f"[`{_APOSTROPHE_CHARS}]")
 _PUNCTUATION = re.compile(f"[^\\x00-\\x7f\\w{_APOSTROPHE_CHARS}{_MARKS}]")
 _HAS_MARK = re.compile(f"[{_MARKS}]")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_ASCII_WORD = re.compile(rb"[a-z0-9]+(?:'[a-z0-9]+)*")
 _BLANK = bytes(
     ord("'") if c == ord("`") else c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32
     for c in range(256)
@@ -141,9 +140,12 @@ def _written(text: str) -> list[str] | list[bytes]:
             pattern = _WORD if _HAS_MARK.search(text) else _PLAIN_WORD
             return pattern.findall(text)
     data = text.encode("ascii").lower().translate(_BLANK)
+    if b"'" in data:  # an apostrophe only joins letters: blank the others
+        data = b" " + data + b" "
+        while b"''" in data:
+            data = data.replace(b"''", b" ")
+        data = data.replace(b" '", b"  ").replace(b"' ", b"  ")
     found = data.split()
-    if b"'" in data:  # an apostrophe only joins letters
-        found = [w for t in found for w in (_ASCII_WORD.findall(t) if b"'" in t else (t,))]
     return found
 
 
@@ -167,9 +169,9 @@ def fast_words(text: str) -> list[str]:
 
 
 def _key(word: str) -> int:
-    """A stable 64-bit key of a word (the same in every process, unlike ``hash``)."""
-    data = word.encode()
-    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+    """A stable 32-bit key of a word (the same in every process, unlike ``hash``); two words
+    may share one, which only costs a comparison."""
+    return zlib.crc32(word.encode())
 
 
 def _deletions(word: str) -> set[str]:
@@ -288,13 +290,13 @@ class FuzzyIndex:
         """What follows from the arrays: the word lookup, the typo index, weights."""
         self._word_id = {w: i for i, w in enumerate(self._words)}
         if not hasattr(self, "_typo_keys"):
-            keys, ids = array("Q"), array("I")
+            keys, ids = array("I"), array("I")
             for i, word in enumerate(self._words):
                 if len(word) >= 2 and not word.isdigit():
                     found = _typo_keys(word)
                     keys.extend(found)
                     ids.extend([i] * len(found))
-            key_array = np.frombuffer(keys, dtype=np.uint64)
+            key_array = np.frombuffer(keys, dtype=np.uint32)
             order = np.argsort(key_array, kind="stable")
             self._typo_keys = key_array[order]
             self._typo_words = np.frombuffer(ids, dtype=np.uint32)[order]
@@ -505,10 +507,10 @@ class FuzzyIndex:
         # _SECOND paragraphs at a time, so that a longer list begins with the shorter one
         # (the pages of inline answers never overlap).
         joined_query = " ".join(query_words)
-        found: list[Match] = []
+        matches: list[Match] = []
         order = candidates.tolist()
         for start in range(0, len(order), _SECOND):
-            if len(found) >= limit:
+            if len(matches) >= limit:
                 break
             best: dict[int, tuple[float, float, int, _Unit]] = {}
             for index in order[start : start + _SECOND]:
@@ -522,11 +524,11 @@ class FuzzyIndex:
                     if index not in best or (score, precision) > best[index][:2]:
                         best[index] = (score, precision, -index, unit)
             ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
-            found += [
+            matches += [
                 self._match(unit, score, joined_query, credits)
-                for score, _, _, unit in ranked_block[: limit - len(found)]
+                for score, _, _, unit in ranked_block[: limit - len(matches)]
             ]
-        return found
+        return matches
 
     def _pairs(
         self,
@@ -620,7 +622,7 @@ class FuzzyIndex:
         probes = {word} | _deletions(word)
         if two:
             probes |= {d for shorter in _deletions(word) for d in _deletions(shorter)}
-        keys = np.array(sorted(_key(p) for p in probes), dtype=np.uint64)
+        keys = np.array(sorted(_key(p) for p in probes), dtype=np.uint32)
         lo = np.searchsorted(self._typo_keys, keys, side="left")
         hi = np.searchsorted(self._typo_keys, keys, side="right")
         ids: set[int] = set()
