@@ -32,7 +32,9 @@ import math
 import re
 import zlib
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -149,6 +151,7 @@ def _written(text: str) -> list[str] | list[bytes]:
     return found
 
 
+@lru_cache(maxsize=1 << 18)
 def _folded(written: str | bytes) -> tuple[str, ...]:
     """The words :func:`words` makes of one written word: its folded form, or two for an
     elision ("l'état")."""
@@ -433,9 +436,7 @@ class FuzzyIndex:
 
     def _paragraph(self, index: int) -> tuple[Article, int]:
         """The article and paragraph number of a paragraph of the index."""
-        import bisect
-
-        i = bisect.bisect_right(self._article_starts, index) - 1
+        i = bisect_right(self._article_starts, index) - 1
         return self._articles[i], index - self._article_starts[i] + 1
 
     def _ids(self, word_id: int) -> np.ndarray:
@@ -507,6 +508,10 @@ class FuzzyIndex:
         # _SECOND paragraphs at a time, so that a longer list begins with the shorter one
         # (the pages of inline answers never overlap).
         joined_query = " ".join(query_words)
+        lookup: dict[str, list[tuple[int, float]]] = {}
+        for i, credit in enumerate(credits):
+            for word, value in credit.items():
+                lookup.setdefault(word, []).append((i, value))
         matches: list[Match] = []
         order = candidates.tolist()
         for start in range(0, len(order), _SECOND):
@@ -515,8 +520,8 @@ class FuzzyIndex:
             best: dict[int, tuple[float, float, int, _Unit]] = {}
             for index in order[start : start + _SECOND]:
                 for unit in self._units(index):
-                    lo, hi, align = _aligned_words(joined_query, unit.words)
-                    local = self._coverage(unit.words[lo:hi], weights, credits) / total
+                    lo, hi, align = _aligned_words(joined_query, unit.words, unit.joined)
+                    local = self._coverage(unit.words[lo:hi], weights, lookup) / total
                     score = 0.6 * 100 * local + 0.4 * align
                     # Among equal scores, the unit with fewer unmatched words is the tighter
                     # quote.
@@ -575,13 +580,20 @@ class FuzzyIndex:
 
     @staticmethod
     def _coverage(
-        unit_words: tuple[str, ...], weights: list[float], credits: list[dict[str, float]]
+        unit_words: tuple[str, ...],
+        weights: list[float],
+        lookup: dict[str, list[tuple[int, float]]],
     ) -> float:
-        """The weight of the query found among ``unit_words``, each query word at most once."""
-        present = set(unit_words)
+        """The weight of the query found among ``unit_words``, each query word at most once
+        (``lookup``: each library word the query's words may stand for, which and how well)."""
+        best: dict[int, float] = {}
+        for word in lookup.keys() & set(unit_words):
+            for i, value in lookup[word]:
+                if value > best.get(i, 0.0):
+                    best[i] = value
         found = 0.0
-        for weight, credit in zip(weights, credits, strict=True):
-            found += weight * max((v for w, v in credit.items() if w in present), default=0.0)
+        for i in sorted(best):  # in the query's order, as the sum must not depend on sets
+            found += weights[i] * best[i]
         return found
 
     def _credits(self, word: str) -> dict[str, float]:
@@ -742,10 +754,13 @@ def highlight(
 _CLAUSE_END = re.compile(r"[.!?;:\u2026]")
 
 
-def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int, int, float]:
+def _aligned_words(
+    joined_query: str, unit_words: tuple[str, ...], joined: str | None = None
+) -> tuple[int, int, float]:
     """The stretch of ``unit_words`` that best lines up with the query, widened by half the
     query's length on each side (for dropped, added or moved words), and the alignment score."""
-    joined = " ".join(unit_words)
+    if joined is None:
+        joined = " ".join(unit_words)
     if len(joined_query) >= len(joined):
         return 0, len(unit_words), fuzz.partial_ratio(joined_query, joined)
     alignment = fuzz.partial_ratio_alignment(joined_query, joined)
@@ -753,10 +768,7 @@ def _aligned_words(joined_query: str, unit_words: tuple[str, ...]) -> tuple[int,
         return 0, len(unit_words), 0.0
     margin = len(joined_query) // 2
     start, end = alignment.dest_start - margin, alignment.dest_end + margin
-    lo, hi, position = len(unit_words), 0, 0
-    for i, word in enumerate(unit_words):
-        word_end = position + len(word)
-        if word_end > start and position < end:
-            lo, hi = min(lo, i), i + 1
-        position = word_end + 1
+    # Words are one space apart: the spaces before a position count the words before it.
+    lo = joined.count(" ", 0, max(start + 1, 0)) + (start >= len(joined))
+    hi = min((end > 0) + joined.count(" ", 0, max(end - 1, 0)), len(unit_words))
     return (lo, hi, alignment.score) if lo < hi else (0, len(unit_words), alignment.score)
