@@ -25,6 +25,7 @@ import httpx
 from bot.commands import Commands
 from bot.dates import iso_date, parse_iso_date, parse_stated_date
 from bot.formats import Document, Unreadable
+from bot.language import detect
 from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
 from bot.library import fingerprint as body_fingerprint
 from bot.links import LinkError, Network, Resolver, fetch, resolve_host, same_page
@@ -71,6 +72,7 @@ _PAYWALLED = re.compile(
     r"|create a free account to|register to continue"
     r"|\"isaccessibleforfree\"\s*:\s*\"?false"
 )
+SURE = 0.99  # py3langid's probability for a text of a thousand letters and more it is sure of
 _HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
@@ -189,6 +191,12 @@ def html_text(html: str, link: str = "") -> tuple[str, tuple[str, str, str, str]
         (meta.author or "") if meta else "",
         (meta.date or "") if meta else "",
     )
+    if language:
+        # A site's template often declares its usual language for every page: a long text
+        # the detector is sure is in another language is taken to be in that one.
+        found = detect(text)
+        if found.language != language and found.confidence >= SURE and len(text) >= 1000:
+            language = found.language
     canonical = ""
     if link and meta and meta.url and meta.url.lower().startswith(("https://", "http://")):
         canonical = meta.url  # the page's rel=canonical or og:url, else the link itself

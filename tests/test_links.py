@@ -255,12 +255,21 @@ async def test_a_linked_article_keeps_its_canonical_address_and_site_and_is_adde
         await store.close()
 
 
-async def test_a_page_that_declares_its_language_is_taken_at_its_word(site, tmp_path):
-    german = ARTICLE.replace("lang='en'", "lang='de-AT'")
+async def test_a_page_that_declares_its_language_is_taken_at_its_word_unless_plainly_not(
+    site, tmp_path
+):
+    satz = (
+        "Der imperialistische Krieg ist ein Krieg um die Neuaufteilung der Welt, um die "
+        "Kolonien und die Einflusssphären des Finanzkapitals. "
+    )
+    german = ARTICLE.replace("lang='en'", "lang='de-AT'").replace(WORDS, satz)
     site.page("/krieg", german)
+    # A site whose template says German for every page, on an English article:
+    site.page("/template", ARTICLE.replace("lang='en'", "lang='de'"))
     keeper, store = await librarian(tmp_path, allow=LOCAL)
     try:
         assert (await keeper.add_link(site.url("/krieg"))).article.language == "de"
+        assert (await keeper.add_link(site.url("/template"))).article.language == "en"
     finally:
         await store.close()
 

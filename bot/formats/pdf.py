@@ -85,7 +85,7 @@ def read_pages(data: bytes) -> Pages:
             raise Unreadable(ENCRYPTED) from None
         raise Unreadable(DAMAGED) from None
     try:
-        info = _info(parsed.info)
+        info = _info([*parsed.info, {"Lang": parsed.catalog.get("Lang")}])  # /Lang: its language
         resources = PDFResourceManager(caching=True)
         device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True))
         interpreter = PDFPageInterpreter(resources, device)
@@ -328,8 +328,9 @@ def document(pages: Pages) -> Document:
     when = _pdf_date(pages.info.get("CreationDate", ""))
     paragraphs = without_title_page(paragraphs, title, author)
     return Document(
-        paragraphs, note_texts, title=title, author=author, date=when, date_is_file_date=True
-    )
+        paragraphs, note_texts, title=title, author=author, date=when, date_is_file_date=True,
+        language=pages.info.get("Lang", ""),
+    )  # fmt: skip
 
 
 def _body_size(lines: list[Line]) -> float:

@@ -56,6 +56,7 @@ def pdf(
     if metadata:
         doc.set_title(book.title)
         doc.set_author(book.author)
+        doc.set_lang(book.language)
     setter = _Setter(doc, family, book, columns, running_head, width_mm * 72 / 25.4, break_words)
     if title_page:
         setter.title_page()

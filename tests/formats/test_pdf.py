@@ -105,6 +105,13 @@ def test_without_metadata_the_title_is_the_largest_type_on_the_first_page():
     read = read_pdf(pdf(book(), metadata=False))
     assert read.title == "The Mass Strike"
     assert read.author == ""
+    assert read.language == ""
+
+
+def test_the_language_a_pdf_declares_is_its_language():
+    made = book()
+    made.language = "de-DE"
+    assert read_pdf(pdf(made)).language == "de-DE"
 
 
 def test_a_locked_pdf_asks_for_an_unlocked_copy_and_a_permissions_lock_is_read():
