@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -29,6 +30,7 @@ from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match,
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
 from bot.text import normalise, number, words
+from bot.worker import Worker
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
@@ -149,6 +151,10 @@ def _newest_first(article: Article) -> tuple[int, int, float, int]:
     return (0, -when.toordinal(), -article.added, article.number)
 
 
+# How long a command waits for the term index after a start before saying it is not ready.
+TERMS_WAIT = 30.0
+
+
 class Commands:
     """Answers to every command, built from the library and a quote index."""
 
@@ -166,6 +172,9 @@ class Commands:
         self.index = index if index is not None else FuzzyIndex(library)
         self._terms = terms if terms is not None or defer_terms else TermIndex(library)
         self._deferred = defer_terms
+        self._counted = threading.Event()  # set once the term index exists
+        if self._terms is not None:
+            self._counted.set()
 
     @property
     def terms(self) -> TermIndex:
@@ -178,6 +187,14 @@ class Commands:
     def terms_if_ready(self) -> TermIndex | None:
         return self._terms
 
+    async def wait_for_terms(self, seconds: float = TERMS_WAIT) -> TermIndex | None:
+        """The term index, waiting up to ``seconds`` while it is still being counted after a
+        start (so a command waits a moment rather than being refused); None if it is not
+        ready by then."""
+        if self._terms is None and self._deferred:
+            await asyncio.to_thread(self._counted.wait, seconds)
+        return self._terms
+
     def _not_ready(self) -> Reply | None:
         """While the terms are still being counted after a start: a short, honest answer
         (counting here would stall every chat)."""
@@ -188,21 +205,31 @@ class Commands:
             )
         return None
 
-    async def warm_up(self) -> None:
-        """Count the library's terms in a worker thread, off the bot's event loop."""
+    async def warm_up(self, worker: Worker | None = None) -> None:
+        """Count the library's terms in a thread, off the bot's event loop; articles added or
+        removed meanwhile are brought in as a change to the library (through ``worker``, so
+        no answer reads it half-changed)."""
         if self._terms is not None:
             return
         snapshot = Library(list(self.library.articles), self.library.folder)
         built = await asyncio.to_thread(TermIndex, snapshot)
-        built.library = self.library
-        for article in self.library.articles:  # added while it counted
-            if article.id not in built.articles:
-                built.add_article(article)
-        for article_id in list(built.articles):  # removed while it counted
-            if self.library.get(article_id) is None:
-                built.remove_article(article_id)
-        if self._terms is None:
-            self._terms = built
+
+        def merge() -> None:
+            built.library = self.library
+            for article in self.library.articles:  # added while it counted
+                if article.id not in built.articles:
+                    built.add_article(article)
+            for article_id in list(built.articles):  # removed while it counted
+                if self.library.get(article_id) is None:
+                    built.remove_article(article_id)
+            if self._terms is None:
+                self._terms = built
+            self._counted.set()
+
+        if worker is None:
+            merge()
+        else:
+            await worker.change(merge)
 
     def handle(
         self,

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.library import Library
@@ -22,10 +22,16 @@ from bot.readings import Reading, plan_readings, reading_post
 from bot.reply import Reply, bold, code
 from bot.storage import Plan, Store
 from bot.terms import TermIndex
+from bot.text import number
+from bot.worker import Worker
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
 MAX_SLEEP = 60.0  # seconds: the scheduler looks again at least this often
+MAX_MINUTES = 60  # the longest reading time a plan may set
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 Post = Callable[[int, int | None, Reply], Awaitable[None]]  # chat, forum topic, the post
@@ -109,6 +115,8 @@ class Daily:
         post: Post,
         clock: Clock | None = None,
         default_timezone: str = "UTC",
+        worker: Worker | None = None,
+        wait_for_terms: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
         self.library = library
@@ -116,6 +124,21 @@ class Daily:
         self.post = post
         self.clock = clock or SystemClock()
         self.default_timezone = default_timezone
+        # Readings are worked out off the event loop (bot/worker.py), and after a start a
+        # command waits a bounded time for the term index rather than being refused.
+        self.worker = worker
+        self._wait_for_terms = wait_for_terms
+
+    async def _work(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        if self.worker is None:
+            return work(*args, **kwargs)
+        return await self.worker.read(work, *args, **kwargs)
+
+    async def _ready(self) -> bool:
+        """Whether the term index is there, waiting for it a moment after a start."""
+        if self.terms is None and self._wait_for_terms is not None:
+            await self._wait_for_terms()
+        return self.terms is not None
 
     @property
     def terms(self) -> TermIndex | None:
@@ -145,7 +168,7 @@ class Daily:
             if now < send_at(plan, today):
                 continue
             plan.last_date = today.isoformat()  # claimed before it is sent: never twice
-            reply = self._advance(plan)
+            reply = await self._work(self._advance, plan)
             await self.store.save_plan(plan)
             try:
                 await self.post(plan.chat_id, plan.topic_id, reply)
@@ -175,18 +198,21 @@ class Daily:
 
     async def next_now(self, chat_id: int) -> Reply:
         """/next: the next reading, now."""
-        if self.terms is None:
+        if not await self._ready():
             return _still_reading()
         plan = await self.store.plan(chat_id, self.default_timezone)
-        reply = self._advance(plan)
+        reply = await self._work(self._advance, plan)
         await self.store.save_plan(plan)
         return reply
 
     async def today(self, chat_id: int) -> Reply:
         """/today: the reading posted last, again."""
-        if self.terms is None:
+        if not await self._ready():
             return _still_reading()
         plan = await self.store.plan(chat_id, self.default_timezone)
+        return await self._work(self._again, plan)
+
+    def _again(self, plan: Plan) -> Reply:
         readings = self.readings(plan)
         if plan.last_reading is None or plan.last_reading >= len(readings):
             return Reply().add("No reading yet. ", code("/next"), " posts the first one now.")
@@ -238,7 +264,7 @@ class Daily:
         elif plan.last_date is not None and plan.last_date >= today.isoformat():
             plan.last_date = (today - timedelta(days=1)).isoformat()
         await self.store.save_plan(plan)
-        return self.describe(plan, now)
+        return await self._work(self.describe, plan, now)
 
     async def set_state(self, chat_id: int, action: str) -> Reply:
         """/daily off, pause, resume or skip."""
@@ -262,7 +288,81 @@ class Daily:
             if when is not None:
                 plan.last_date = when.astimezone(ZoneInfo(plan.timezone)).date().isoformat()
         await self.store.save_plan(plan)
-        return self.describe(plan, now)
+        return await self._work(self.describe, plan, now)
+
+    async def schedule(self, chat_id: int) -> Reply:
+        """/daily alone."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        return await self._work(self.describe, plan, self.clock.now())
+
+    # --- the reading plan -----------------------------------------------------------------
+
+    async def show_plan(self, chat_id: int) -> Reply:
+        """/plan: the order, parts, what is done and what is next."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        return await self._work(self._plan_reply, plan)
+
+    async def change_plan(self, chat_id: int, args: list[str]) -> Reply:
+        """/plan move <article> <position>, /plan minutes <n>, /plan reset (for those allowed
+        to change the plan; the caller checks); the plan as it is then, or what went wrong."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        action = args[0].casefold() if args else ""
+        error = None
+        if action == "reset" and len(args) == 1:
+            plan.order, plan.position, plan.last_reading = [], 0, None
+        elif (
+            action == "minutes"
+            and len(args) == 2
+            and 1 <= (minutes := number(args[1]) or 0) <= MAX_MINUTES
+        ):
+            plan.minutes = minutes
+        elif action == "move" and len(args) >= 3 and (position := number(args[-1])) is not None:
+            error = await self._work(self._move, plan, " ".join(args[1:-1]), position)
+        else:
+            error = "I didn't follow that."
+        if error:
+            return Reply().add(
+                error, " Try ", code("/plan move 5 1"), " (article 5 first), ",
+                code("/plan minutes 10"), f" (1 to {MAX_MINUTES}), or ", code("/plan reset"), ".",
+            )  # fmt: skip
+        await self.store.save_plan(plan)
+        return await self._work(self._plan_reply, plan)
+
+    def _move(self, plan: Plan, name: str, position: int) -> str | None:
+        """Move an article to a place in the plan's order; what went wrong, or None."""
+        found = self.library.find_article(name)
+        if len(found) != 1:
+            return f"Which article is “{name[:40]}”? Use its number in /articles or its id."
+        order = list(dict.fromkeys(plan.order or [a.id for a in self.library.articles]))
+        named = set(order)
+        order += [a.id for a in self.library.articles if a.id not in named]
+        order.remove(found[0].id)
+        where = min(max(position, 1), len(order) + 1)
+        order.insert(where - 1, found[0].id)
+        plan.order = order
+        return None
+
+    def _plan_reply(self, plan: Plan) -> Reply:
+        readings = self.readings(plan)
+        reply = Reply().add(
+            bold("Reading plan"),
+            f" · about {plan.minutes} min a reading · {min(plan.position, len(readings))} of "
+            f"{len(readings)} done",
+        )
+        lines = []
+        for index, reading in enumerate(readings):
+            article = self.library.get(reading.article_id)
+            title = article.title if article else reading.article_id
+            title = title if len(title) <= 60 else title[:59] + "…"
+            part = f" (part {reading.part} of {reading.parts})" if reading.parts > 1 else ""
+            mark = "✓" if index < plan.position else "→" if index == plan.position else " "
+            lines.append(f"{mark} {index + 1}. {title}{part}")
+        reply.add("\n".join(lines))
+        reply.add(
+            "Admins: ", code("/plan move <article> <position>"), ", ", code("/plan minutes <n>"),
+            ", ", code("/plan reset"), ". ", code("/next"), " posts the next reading now.",
+        )  # fmt: skip
+        return reply
 
     async def run(self) -> None:
         """Post due readings until cancelled, waking for the next one (at least every minute)."""

@@ -16,9 +16,10 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -32,6 +33,9 @@ from bot.links import LinkError, Network, Resolver, fetch, resolve_host, same_pa
 from bot.sources import language_code
 from bot.storage import Store
 from bot.text import normalise
+from bot.worker import Worker
+
+T = TypeVar("T")
 
 MAX_BYTES = 2_000_000  # a text file: an article, or a long pamphlet
 # A book: Telegram lets a bot download files up to 20 MB, and a 20 MB PDF or EPUB is a long
@@ -402,9 +406,13 @@ class Librarian:
         commands: Commands,
         allow: Sequence[Network] = (),
         resolve: Resolver = resolve_host,
+        worker: Worker | None = None,
     ) -> None:
         self.store = store
         self.commands = commands
+        # Changes to the library and its indexes wait for the answers reading it (bot/worker.py).
+        self.worker = worker
+        self._synced = -1  # the library-change counter at the last sync (none yet)
         # Links: networks the operator allows besides the public internet (links.allow_networks),
         # and how host names are resolved (the system's resolver).
         self.allow = list(allow)
@@ -467,8 +475,14 @@ class Librarian:
             article.id, name, prepared.text, prepared.fingerprint, prepared.meta, added_by,
             pack(article),
         )  # fmt: skip
-        self._join(article)
+        await self._change(self._join, article)
         return Added(article, new=True)
+
+    async def _change(self, change: Callable[[T], None], argument: T) -> None:
+        if self.worker is None:
+            change(argument)
+        else:
+            await self.worker.change(change, argument)
 
     async def _stored_ids(self) -> set[str]:
         return {row[0] for row in await self.store.added_articles()}
@@ -485,7 +499,7 @@ class Librarian:
     async def remove(self, article: Article) -> None:
         """Take an article out of the library for good."""
         await self.store.delete_article(article.id)
-        self._leave(article.id)
+        await self._change(self._leave, article.id)
 
     def _leave(self, article_id: str) -> None:
         if self.library.get(article_id) is None:
@@ -501,10 +515,15 @@ class Librarian:
 
     async def sync(self) -> int:
         """Bring in what the database holds and the library lacks (articles added or removed
-        from the command line while the bot runs); returns how many changed."""
+        from the command line while the bot runs); returns how many changed. Nothing is read
+        unless the database's counter of library changes moved since the last look."""
+        changes = await self.store.library_changes()
+        if changes == self._synced:
+            return 0
         removed, added = await stored_changes(self.store, self.library)
+        self._synced = changes
         for article_id in removed:
-            self._leave(article_id)
+            await self._change(self._leave, article_id)
         for article in added:
-            self._join(article)
+            await self._change(self._join, article)
         return len(removed) + len(added)

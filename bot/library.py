@@ -97,9 +97,14 @@ class Article:
     file_print: str = ""
 
     @cached_property
+    def sizes(self) -> tuple[int, ...]:
+        """Words in each paragraph, in order (counted once: an article does not change)."""
+        return tuple(word_count(p.text) for p in self.paragraphs)
+
+    @cached_property
     def words(self) -> int:
-        """Number of words in the body (counted once: an article does not change)."""
-        return sum(word_count(p.text) for p in self.paragraphs)
+        """Number of words in the body."""
+        return sum(self.sizes)
 
     @property
     def fingerprints(self) -> set[str]:

@@ -42,7 +42,7 @@ class Reading:
 def split_article(article: Article, minutes: int) -> list[Reading]:
     """An article as readings of about ``minutes`` each, cut only between paragraphs."""
     budget = minutes * WORDS_PER_MINUTE
-    sizes = [word_count(p.text) for p in article.paragraphs]
+    sizes = article.sizes
     total = sum(sizes)
     parts = max(1, math.ceil(total / (budget * SLACK)))
     parts = min(parts, len(sizes))
@@ -72,8 +72,9 @@ def split_article(article: Article, minutes: int) -> list[Reading]:
 def plan_readings(library: Library, order: list[str], minutes: int) -> list[Reading]:
     """Every reading of a plan: the articles in ``order`` (then any the order does not name,
     in catalog order), each split to the reading time."""
-    ids = [a for a in order if library.get(a)]
-    ids += [a.id for a in library.articles if a.id not in ids]
+    ids = list(dict.fromkeys(a for a in order if library.get(a)))
+    named = set(ids)
+    ids += [a.id for a in library.articles if a.id not in named]
     return [r for article_id in ids for r in split_article(library.get(article_id), minutes)]  # type: ignore[arg-type]
 
 

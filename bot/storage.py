@@ -249,7 +249,48 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE undelivered ADD COLUMN carries TEXT NOT NULL DEFAULT ''
         """,
     ),
+    (
+        13,
+        "periodic work served by indexes; a counter of library changes, so a sync reads nothing "
+        "when nothing changed",
+        """
+        CREATE INDEX messages_by_sender ON messages (sender_id, date);
+        CREATE INDEX messages_by_age ON messages (date);
+        CREATE INDEX pulls_by_user ON pulls (user_id, at);
+        CREATE INDEX inbox_done_by_age ON inbox (received_at) WHERE done > 0;
+        CREATE INDEX undelivered_by_age ON undelivered (at);
+        CREATE TABLE library_changes (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            changes INTEGER NOT NULL
+        );
+        INSERT INTO library_changes (id, changes) VALUES (1, 0);
+        CREATE TRIGGER library_added AFTER INSERT ON library_articles
+            BEGIN UPDATE library_changes SET changes = changes + 1; END;
+        CREATE TRIGGER library_deleted AFTER DELETE ON library_articles
+            BEGIN UPDATE library_changes SET changes = changes + 1; END;
+        CREATE TRIGGER library_changed AFTER UPDATE ON library_articles
+            BEGIN UPDATE library_changes SET changes = changes + 1; END;
+        CREATE TRIGGER library_hidden AFTER INSERT ON library_removed
+            BEGIN UPDATE library_changes SET changes = changes + 1; END;
+        CREATE TRIGGER library_unhidden AFTER DELETE ON library_removed
+            BEGIN UPDATE library_changes SET changes = changes + 1; END
+        """,
+    ),
 ]
+
+
+def _statements(sql: str) -> list[str]:
+    """A migration's statements, one by one (a trigger's body keeps its own semicolons)."""
+    statements, pending = [], ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip().rstrip(";"))
+    return statements
 
 
 @dataclass(frozen=True)
@@ -524,9 +565,8 @@ class Store:
                 continue
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in (s.strip() for s in sql.split(";")):
-                    if statement:
-                        await self._db.execute(statement)
+                for statement in _statements(sql):
+                    await self._db.execute(statement)
                 await self._db.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, time.time()),
@@ -852,6 +892,15 @@ class Store:
         ):
             return [tuple(r) for r in await cursor.fetchall()]
 
+    async def library_changes(self) -> int:
+        """A counter that moves whenever an article is added or removed, by any process."""
+        async with (
+            self._lock,
+            self._db.execute("SELECT changes FROM library_changes WHERE id = 1") as cursor,
+        ):
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def removed_articles(self) -> set[str]:
         async with (
             self._lock,
@@ -1075,9 +1124,12 @@ class Store:
         async with (
             self._lock,
             self._db.execute(
-                "SELECT chat_id FROM (SELECT chat_id, date AS at FROM messages WHERE sender_id = ? "
-                "UNION ALL SELECT chat_id, at FROM pulls WHERE user_id = ?) "
-                "ORDER BY at DESC LIMIT 1",
+                # Each side is one step down its index (messages_by_sender, pulls_by_user).
+                "SELECT chat_id FROM ("
+                "SELECT * FROM (SELECT chat_id, date AS at FROM messages WHERE sender_id = ? "
+                "ORDER BY date DESC LIMIT 1) UNION ALL "
+                "SELECT * FROM (SELECT chat_id, at FROM pulls WHERE user_id = ? "
+                "ORDER BY at DESC LIMIT 1)) ORDER BY at DESC LIMIT 1",
                 (user_id, user_id),
             ) as cursor,
         ):

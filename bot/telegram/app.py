@@ -39,11 +39,15 @@ from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_u
 from bot.telegram.intake import Intake, RawUpdates, Watchdog, serve
 from bot.telegram.record import LogPolicy
 from bot.telegram.webhook import Webhook
+from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
 INDEX_FILE = "quote-index.npz"  # beside the database
-WARM_UP_DELAY = 3.0  # seconds after start before the term index is counted
+# A library this small has its term index counted before the bot takes its first update (about
+# a second per million words); a larger one is counted while /quote already answers, and
+# /summary, /compare, /next and /today wait for it (bot.commands.TERMS_WAIT) meanwhile.
+SMALL_LIBRARY_WORDS = 2_000_000
 LIBRARY_SYNC = 10.0  # seconds between looks for articles added from the command line
 
 
@@ -86,7 +90,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.policy = LogPolicy(config.logging_default)
     data.retention_days = config.retention_days
     data.admins = {}
-    data.librarian = Librarian(store, commands, config.allow_networks)
+    data.worker = Worker()
+    data.librarian = Librarian(store, commands, config.allow_networks, worker=data.worker)
     data.curators = set(config.admins)
     data.offered_links = {}
     data.throttle = Throttle()
@@ -97,6 +102,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         lambda: commands.terms_if_ready,
         post=functools.partial(readings.post_reading, application),
         default_timezone=config.timezone,
+        worker=data.worker,
+        wait_for_terms=commands.wait_for_terms,
     )
 
     # Group 0, first match wins: the group's discussion commands (in groups), then every
@@ -188,6 +195,9 @@ async def _post_shutdown(application: Application) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    worker = getattr(application.bot_data, "worker", None)
+    if worker is not None:
+        await asyncio.to_thread(worker.close)  # answers in progress finish; none start
 
 
 async def _sync_library(data: BotData) -> None:
@@ -264,8 +274,11 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
         if fresh:
             await asyncio.to_thread(index.save, saved)
         commands = Commands(library, index, defer_terms=True)  # /quote answers at once
-        warm_up = asyncio.create_task(_warm_up_later(commands), name="term-index")
         application = build_application(config, commands, store)
+        worker = application.bot_data.worker
+        if sum(a.words for a in library.articles) <= SMALL_LIBRARY_WORDS:
+            await commands.warm_up(worker)  # a second or two: ready before the first update
+        warm_up = asyncio.create_task(commands.warm_up(worker), name="term-index")
         intake = Intake(
             application,
             store,
@@ -282,10 +295,3 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
     finally:
         await store.close()
         watchdog.disarm()
-
-
-async def _warm_up_later(commands: Commands) -> None:
-    """Count the library's terms once the bot is up and answering (the counting shares the
-    interpreter, so it waits a moment rather than slow the first answers)."""
-    await asyncio.sleep(WARM_UP_DELAY)
-    await commands.warm_up()

@@ -186,4 +186,5 @@ async def on_quotes(update: Update, context: Context) -> None:
         await send_reply(message, reply, context)
         return
     rows = await data.store.board(message.chat_id)
-    await send_reply(message, board_reply(data.commands.library, rows), context)
+    reply = await data.worker.read(board_reply, data.commands.library, rows)
+    await send_reply(message, reply, context)

@@ -32,6 +32,7 @@ from bot.telegram.delivery import Uncertain, Undelivered, post
 from bot.telegram.intake import RawUpdates
 from bot.telegram.record import LogPolicy, is_group, record_bot_posts, sender_id
 from bot.text import number
+from bot.worker import LONG, Worker
 from bot.writable import is_disk_trouble
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class BotData:
     librarian: Librarian
     curators: set[int]  # telegram.admins: may change the library from any chat
     offered_links: dict[str, str]  # a link's button -> the link (bot/telegram/library.py)
+    worker: Worker  # the reading work, off the event loop (bot/worker.py)
     tasks: list[asyncio.Task[None]]  # background work started at start-up
     throttle: Throttle  # members' requests: a burst, then one notice and silence
     inline_throttle: Throttle  # inline queries (one per keystroke): held back silently
@@ -167,9 +169,13 @@ async def on_command(update: Update, context: Context) -> None:
     username = context.bot.username if is_group(message.chat) else None
     target = message.reply_to_message
     replied = (target.text or target.caption) if target is not None else None
-    reply = context.bot_data.commands.handle(
-        parsed.name, parsed.args, bot_username=username, replied_text=replied
-    )
+    data = context.bot_data
+    if parsed.name in LONG:  # just after a start, wait a moment for the term index
+        await data.commands.wait_for_terms()
+    reply = await data.worker.command(
+        parsed.name, data.commands.handle, parsed.name, parsed.args, bot_username=username,
+        replied_text=replied,
+    )  # fmt: skip
     if reply is None:
         return
     if replied and target is not None and (author := sender_id(target)) is not None:
@@ -204,8 +210,12 @@ async def on_button(update: Update, context: Context) -> None:
         if isinstance(reply, str):
             await acknowledge(query, reply, alert=True)
             return
+    elif data.startswith("/"):
+        if name in LONG:
+            await commands.wait_for_terms()
+        reply = await context.bot_data.worker.command(name, commands.handle, name, args)
     else:
-        reply = commands.handle(name, args) if data.startswith("/") else None
+        reply = None
     if reply is None or message is None:
         await acknowledge(query, "This button no longer works; send the command again.")
         return
@@ -238,7 +248,9 @@ async def _more(presser: int, args: str, context: Context) -> Reply | str | None
         return "Only the member who asked can page these results; send your own /quote."
     commands = context.bot_data.commands
     page = min(max(1, page), MAX_MORE_PAGES)
-    return more_reply(commands.index, commands.library, query, page, request)
+    return await context.bot_data.worker.read(
+        more_reply, commands.index, commands.library, query, page, request
+    )
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:

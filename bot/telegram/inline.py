@@ -23,12 +23,12 @@ async def on_inline(update: Update, context: Context) -> None:
     text = query.query.strip()
     offset = number(query.offset) or 0
     if text:
-        items, next_offset = inline_results(commands.index, commands.library, text, offset)
-    else:
-        items, next_offset = (
-            featured(commands.library, await _suggested(query.from_user.id, context)),
-            None,
+        items, next_offset = await data.worker.read(
+            inline_results, commands.index, commands.library, text, offset
         )
+    else:
+        suggested = await _suggested(query.from_user.id, context)
+        items, next_offset = await data.worker.read(featured, commands.library, suggested), None
     results = [_result(item) for item in items[:INLINE_PAGE]]
     await query.answer(
         results,
@@ -46,7 +46,7 @@ async def _suggested(user_id: int, context: Context) -> list[str]:
     chat = await data.store.recent_chat_of(user_id)
     if chat is not None:
         plan = await data.store.plan(chat)
-        readings = plan_readings(library, plan.order, plan.minutes)
+        readings = await data.worker.read(plan_readings, library, plan.order, plan.minutes)
         if plan.last_reading is not None and plan.last_reading < len(readings):
             reading = readings[plan.last_reading]
             refs.append(f"{reading.article_id} ¶{reading.first}")

@@ -6,15 +6,12 @@ from telegram import Chat, Message, Update
 from telegram.ext import Application
 
 from bot.daily import parse_time, zone
-from bot.readings import plan_readings
-from bot.reply import Reply, bold, code, to_html
+from bot.reply import Reply, code, to_html
 from bot.telegram.delivery import post
 from bot.telegram.group import is_admin
 from bot.telegram.handlers import BotData, Context, command_args, send_reply
 from bot.telegram.record import record_bot_posts
-from bot.text import number
 
-MAX_MINUTES = 60
 DAILY_EXAMPLE = "/daily 07:30 Europe/London"
 
 
@@ -43,8 +40,7 @@ async def on_daily(update: Update, context: Context) -> None:
     daily = context.bot_data.daily
     args = command_args(message).split()
     if not args:
-        plan = await daily.store.plan(message.chat_id, daily.default_timezone)
-        await send_reply(message, daily.describe(plan, daily.clock.now()), context)
+        await send_reply(message, await daily.schedule(message.chat_id), context)
         return
     if not await _may_change(message, context):
         reply = Reply().add("Only this group's admins can change its daily reading.")
@@ -95,66 +91,16 @@ async def on_plan(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    data = context.bot_data
-    daily, library = data.daily, data.commands.library
+    daily = context.bot_data.daily
     args = command_args(message).split()
-    plan = await daily.store.plan(message.chat_id, daily.default_timezone)
-    if args:
-        if not await _may_change(message, context):
-            reply = Reply().add("Only this group's admins can change its reading plan.")
-            await send_reply(message, reply, context)
-            return
-        action = args[0].casefold()
-        error = None
-        if action == "reset" and len(args) == 1:
-            plan.order, plan.position, plan.last_reading = [], 0, None
-        elif (
-            action == "minutes"
-            and len(args) == 2
-            and 1 <= (minutes := number(args[1]) or 0) <= MAX_MINUTES
-        ):
-            plan.minutes = minutes
-        elif action == "move" and len(args) >= 3 and (position := number(args[-1])) is not None:
-            found = library.find_article(" ".join(args[1:-1]))
-            if len(found) != 1:
-                error = f"Which article is “{' '.join(args[1:-1])[:40]}”? Use its number in /articles or its id."  # noqa: E501
-            else:
-                order = plan.order or [a.id for a in library.articles]
-                order += [a.id for a in library.articles if a.id not in order]
-                order.remove(found[0].id)
-                where = min(max(position, 1), len(order) + 1)
-                order.insert(where - 1, found[0].id)
-                plan.order = order
-        else:
-            error = "I didn't follow that."
-        if error:
-            reply = Reply().add(
-                error, " Try ", code("/plan move 5 1"), " (article 5 first), ", code("/plan minutes 10"),  # noqa: E501
-                f" (1 to {MAX_MINUTES}), or ", code("/plan reset"), ".",
-            )  # fmt: skip
-            await send_reply(message, reply, context)
-            return
-        await daily.store.save_plan(plan)
-    readings = plan_readings(library, plan.order, plan.minutes)
-    reply = Reply().add(
-        bold("Reading plan"),
-        f" · about {plan.minutes} min a reading · {min(plan.position, len(readings))} of "
-        f"{len(readings)} done",
-    )
-    lines = []
-    for index, reading in enumerate(readings):
-        article = library.get(reading.article_id)
-        title = article.title if article else reading.article_id
-        title = title if len(title) <= 60 else title[:59] + "…"
-        part = f" (part {reading.part} of {reading.parts})" if reading.parts > 1 else ""
-        mark = "✓" if index < plan.position else "→" if index == plan.position else " "
-        lines.append(f"{mark} {index + 1}. {title}{part}")
-    reply.add("\n".join(lines))
-    reply.add(
-        "Admins: ", code("/plan move <article> <position>"), ", ", code("/plan minutes <n>"),
-        ", ", code("/plan reset"), ". ", code("/next"), " posts the next reading now.",
-    )  # fmt: skip
-    await send_reply(message, reply, context)
+    if not args:
+        await send_reply(message, await daily.show_plan(message.chat_id), context)
+        return
+    if not await _may_change(message, context):
+        reply = Reply().add("Only this group's admins can change its reading plan.")
+        await send_reply(message, reply, context)
+        return
+    await send_reply(message, await daily.change_plan(message.chat_id, args), context)
 
 
 async def on_next(update: Update, context: Context) -> None:
