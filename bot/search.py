@@ -40,6 +40,7 @@ from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.library import Article, Library, Passage
 from bot.text import (
@@ -62,6 +63,7 @@ MAX_QUERY_CHARS = 1500
 SHORT_PARAGRAPH = 600
 _WINDOW = 3  # longest run of sentences scored as one unit
 _FIRST = 300  # paragraphs kept by stage 1 (rarity) for stage 2 (order)
+_WIDE = 3000  # paragraphs kept by stage 1 when that many hold every query word it counts
 _SECOND = 12  # paragraphs kept by stage 2 for stage 3 (alignment)
 _K1, _B = 1.2, 0.5  # BM25's saturation and length normalisation
 _PAIR = 1.0  # how much word pairs in order count against rarity in stage 2
@@ -498,7 +500,13 @@ class FuzzyIndex:
             candidates = candidates[self._norm[candidates] > 0]
         else:
             candidates = np.flatnonzero(ranked)
-        candidates = _best(candidates, ranked[candidates], max(_FIRST, 2 * limit))
+        # A query whose rare words are few (a short quotation of common words) leaves many
+        # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
+        first = max(_FIRST, 2 * limit)
+        if len(candidates) > first:
+            raw = scores[candidates]
+            first = max(first, min(int(np.count_nonzero(raw >= raw.max() * 0.999)), _WIDE))
+        candidates = _best(candidates, ranked[candidates], first)
         # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
         if len(candidates) > _SECOND:
             pairs = self._pairs(candidates, query_words, credits, weights)
@@ -518,8 +526,28 @@ class FuzzyIndex:
             if len(matches) >= limit:
                 break
             best: dict[int, tuple[float, float, int, _Unit]] = {}
+            want = limit - len(matches)
+            kept: list[float] = []  # the best scores of the block so far, best first
             for index in order[start : start + _SECOND]:
-                for unit in self._units(index):
+                # A unit scores at most 60 coverage + 40 (alignment at best): units that
+                # cannot beat what is found already are not aligned (same results, faster).
+                units = sorted(
+                    (
+                        (
+                            0.6 * 100 * (self._coverage(u.words, weights, lookup) / total)
+                            + 0.4 * 100,
+                            n,
+                            u,
+                        )
+                        for n, u in enumerate(self._units(index))
+                    ),
+                    key=lambda item: (-item[0], item[1]),
+                )
+                if units and len(kept) >= want and units[0][0] < kept[want - 1]:
+                    continue  # this paragraph cannot reach the block's best ``want``
+                for bound, _, unit in units:
+                    if index in best and bound < best[index][0]:
+                        break
                     lo, hi, align = _aligned_words(joined_query, unit.words, unit.joined)
                     local = self._coverage(unit.words[lo:hi], weights, lookup) / total
                     score = 0.6 * 100 * local + 0.4 * align
@@ -528,6 +556,8 @@ class FuzzyIndex:
                     precision = len(query_words) / max(len(unit.words), len(query_words))
                     if index not in best or (score, precision) > best[index][:2]:
                         best[index] = (score, precision, -index, unit)
+                if index in best:
+                    kept = sorted([*kept, best[index][0]], reverse=True)
             ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
             matches += [
                 self._match(unit, score, joined_query, credits)
@@ -617,15 +647,24 @@ class FuzzyIndex:
             return {query_word: 1.0} if known else {}
         if known and len(query_word) < 6:
             return {query_word: 1.0}
-        # Three letters: one dropped letter ("bak" for "back"), no substitutions ("war" is
-        # not "was").
-        cutoff = 88 if known else 85 if len(query_word) == 3 else 75 if len(query_word) <= 5 else 80
         nearby = self._near(query_word, two=not known and len(query_word) >= 8)
         found = {}
+        if known:  # a known word: only its close variants (a plural, a verb's ending)
+            for word in sorted(nearby):
+                score = fuzz.ratio(query_word, word, score_cutoff=88)
+                if score:
+                    found[word] = 1.0 if score == 100 else 0.9 * score / 100
+            return found
+        # A typo: each letter added, dropped, changed or two swapped is one edit (two words of
+        # three letters are never one typo apart: "war" is not "was"); the credit falls with
+        # the share of the word edited.
+        most = 2 if len(query_word) >= 8 else 1
         for word in sorted(nearby):
-            score = fuzz.ratio(query_word, word, score_cutoff=cutoff)
-            if score:
-                found[word] = 1.0 if score == 100 else 0.9 * score / 100
+            if len(query_word) == 3 and len(word) == 3:
+                continue
+            edits = OSA.distance(query_word, word, score_cutoff=most)
+            if edits <= most:
+                found[word] = 0.9 * (1 - edits / max(len(query_word), len(word)))
         return found
 
     def _near(self, word: str, *, two: bool) -> set[str]:
@@ -647,12 +686,13 @@ class FuzzyIndex:
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:
         """How much a query word counts: its rarity in the library; an unknown word counts most.
-        A typo that may stand for several words counts as the likeliest (the rarest on a tie)."""
+        A typo that may stand for several words counts as the likeliest: the closest, and
+        among those the commonest (a typo of "this" is not taken for the rare "thi")."""
         if word in STOPWORDS:
             return 0.25
         if not credit:
             return self._max_idf
-        best = max(credit, key=lambda w: (credit[w], self._idf(w), w))
+        best = max(credit, key=lambda w: (credit[w], -self._idf(w), w))
         return self._idf(best)
 
     def _units(self, index: int) -> list[_Unit]:
