@@ -224,7 +224,9 @@ class FuzzyIndex:
                 elisions.append(tuple(ids))
             return written[token]
 
-        sequences: list[np.ndarray] = []
+        # Words are numbered as first met, which depends only on the library's order; what
+        # the search ranks never depends on the numbers (ties go by words and paragraphs).
+        sequence = array("I")  # every paragraph's words in order, one after the other
         lengths = array("I")
         chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
         chunk_words, chunk_sizes = array("I"), array("I")
@@ -235,7 +237,6 @@ class FuzzyIndex:
         for article in articles:
             self._articles.append(article)
             self._article_starts.append(paragraph)
-            chunk_sequence = array("I")
             for para in article.paragraphs:
                 tokens = _written(para.text)
                 try:
@@ -244,7 +245,7 @@ class FuzzyIndex:
                     ids = [written[t] if t in written else identify(t) for t in tokens]
                 if ids and min(ids) < 0:
                     ids = [w for i in ids for w in (elisions[-i - 1] if i < 0 else (i,))]
-                chunk_sequence.extend(ids)
+                sequence.extend(ids)
                 lengths.append(len(ids))
                 distinct = set(ids)
                 chunk_words.extend(distinct)
@@ -253,42 +254,31 @@ class FuzzyIndex:
                 if len(chunk_sizes) == _CHUNK:
                     chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
                     chunk_words, chunk_sizes = array("I"), array("I")
-            sequences.append(np.frombuffer(chunk_sequence, dtype=np.uint32))
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
         if chunk_sizes:
             chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
         del chunk_words, chunk_sizes
-
-        # Words in alphabetical order, so that nothing depends on the order they were met.
-        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
-        rank = np.empty(len(vocabulary), dtype=np.uint32)
-        rank[np.array(order, dtype=np.int64)] = np.arange(len(vocabulary), dtype=np.uint32)
-        self._words = [vocabulary[i] for i in order]
-        del order
+        self._words = vocabulary
         counts = np.zeros(len(self._words), dtype=np.int64)
         for _, chunk_counts in chunks:
             counts[: len(chunk_counts)] += chunk_counts
-        by_rank = np.zeros(len(self._words), dtype=np.int64)
-        by_rank[rank] = counts
-        self._offsets = np.concatenate(([0], np.cumsum(by_rank))).astype(np.int64)
+        self._offsets = np.zeros(len(self._words) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._offsets[1:])
         self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
-        filled = np.zeros(len(self._words), dtype=np.int64)
-        for paragraphs, chunk_counts in chunks:
+        filled = self._offsets[:-1].copy()
+        chunks.reverse()
+        while chunks:  # in paragraph order, each chunk freed once placed
+            paragraphs, chunk_counts = chunks.pop()
             size = len(chunk_counts)
-            old = np.repeat(np.arange(size), chunk_counts)
-            starts = np.concatenate(([0], np.cumsum(chunk_counts)[:-1]))
-            within = np.arange(len(paragraphs)) - starts[old]
-            self._postings[self._offsets[rank[old]] + filled[old] + within] = paragraphs
+            word = np.repeat(np.arange(size), chunk_counts)
+            starts = np.zeros(size, dtype=np.int64)
+            np.cumsum(chunk_counts[:-1], out=starts[1:])
+            self._postings[filled[word] + np.arange(len(paragraphs)) - starts[word]] = paragraphs
             filled[:size] += chunk_counts
-        del chunks, filled
+            del paragraphs, word
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
-        self._seq = np.empty(int(self._seq_starts[-1]), dtype=np.uint32)
-        position = 0
-        for sequence in sequences:
-            self._seq[position : position + len(sequence)] = rank[sequence]
-            position += len(sequence)
-        del sequences
+        self._seq = np.frombuffer(sequence, dtype=np.uint32)  # no copy
         self._finish()
 
     def _finish(self) -> None:
