@@ -33,7 +33,7 @@ import re
 import zlib
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -57,6 +57,10 @@ from bot.text import (
 # Scores run from 0 to 100. A match at or above HIT is presented as the passage the member
 # meant; below it, the bot says it found nothing and offers candidates.
 HIT = 70.0
+# ... and the best match is shown as the quote only when the next best scores at least this
+# much less: two passages that fit nearly as well are offered as candidates instead. Both bars
+# were set on the benchmark of bench/quote_bench.py (see bench/RESULTS.md).
+MARGIN = 2.0
 CANDIDATE_FLOOR = 40.0  # below this a passage is not worth offering even as a candidate
 MAX_QUERY_CHARS = 1500
 # Paragraphs up to this length are quoted whole; longer ones by the matched sentences.
@@ -82,11 +86,13 @@ class Match:
     passage: Passage
     score: float
     highlights: tuple[tuple[int, int], ...]
+    clear: bool = True  # no other passage scores within MARGIN of it
 
     @property
     def is_hit(self) -> bool:
-        """True when the match is good enough to present as the passage the member meant."""
-        return self.score >= HIT
+        """True when the match is good enough to present as the passage the member meant:
+        it scores HIT or more, and clearly more than any other passage."""
+        return self.score >= HIT and self.clear
 
 
 class QuoteIndex(Protocol):
@@ -511,12 +517,11 @@ class FuzzyIndex:
             for word, value in credit.items():
                 lookup.setdefault(word, []).append((i, value))
         matches: list[Match] = []
+        best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
         order = candidates.tolist()
         for start in range(0, len(order), _SECOND):
-            if len(matches) >= limit:
-                break
             best: dict[int, tuple[float, float, int, _Unit]] = {}
-            want = limit - len(matches)
+            want = max(limit, 2) - len(matches)  # the runner-up tells if the best is clear
             kept: list[float] = []  # the best scores of the block so far, best first
             for index in order[start : start + _SECOND]:
                 # A unit scores at most 60 coverage + 40 (alignment at best): units that
@@ -549,9 +554,18 @@ class FuzzyIndex:
                 if index in best:
                     kept = sorted([*kept, best[index][0]], reverse=True)
             ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
+            best_scores += [s for s, *_ in ranked_block[: max(limit, 2) - len(best_scores)]]
             matches += [
                 self._match(unit, score, joined_query, credits)
                 for score, _, _, unit in ranked_block[: limit - len(matches)]
+            ]
+            if len(matches) >= limit and len(best_scores) >= 2:
+                break
+        if matches:  # only the best can be the quote, when no other comes close
+            top, runner_up = (round(x, 1) for x in [*best_scores, 0.0][:2])
+            clear = len(best_scores) < 2 or top - runner_up >= MARGIN
+            matches = [replace(matches[0], clear=clear)] + [
+                replace(m, clear=False) for m in matches[1:]
             ]
         return matches
 
