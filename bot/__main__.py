@@ -95,6 +95,8 @@ def _files(paths: list[str]) -> list[Path | str]:
             files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
         elif path.exists():
             files.append(path)
+        elif "." in name.split("/", 1)[0] and "/" in name:
+            raise ConfigError(f"{path}: no such file; a link starts with https://")
         else:
             raise ConfigError(f"{path}: not found")
     return files

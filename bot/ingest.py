@@ -29,10 +29,18 @@ from bot.formats import Document, Unreadable
 from bot.language import detect
 from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
 from bot.library import fingerprint as body_fingerprint
-from bot.links import LinkError, Network, Resolver, fetch, resolve_host, same_page
+from bot.links import (
+    LinkError,
+    Network,
+    Resolver,
+    fetch,
+    resolve_host,
+    same_page,
+    without_tracking,
+)
 from bot.sources import language_code
 from bot.storage import Store
-from bot.text import normalise
+from bot.text import normalise, word_count
 from bot.worker import Worker
 
 T = TypeVar("T")
@@ -73,9 +81,40 @@ PAYWALL_WORDS = 400
 _PAYWALLED = re.compile(
     r"subscribe to (?:continue|read)|to continue reading|already a subscriber|subscribers only"
     r"|for subscribers|sign in to (?:continue|read)|(?:log|sign) in to read|paywall"
-    r"|create a free account to|register to continue"
-    r"|\"isaccessibleforfree\"\s*:\s*\"?false"
+    r"|create a free account to|register to continue",
+    re.I,
 )
+_NOT_FREE = re.compile(r"\"isAccessibleForFree\"\s*:\s*\"?false", re.I)
+# A page whose "article" is mostly the text of its links is a list of other pages' teasers.
+TEASER_SHARE = 0.4
+
+
+def _visible(html: str) -> tuple[str, list[str]]:
+    """A page's visible text (no scripts, styles or templates), and its links' texts."""
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except Exception:  # no tree to read: nothing visible
+        return "", []
+    for hidden in root.iter("script", "style", "noscript", "template"):
+        hidden.drop_tree()
+    anchors = [normalise(a.text_content()) for a in root.iter("a")]
+    return root.text_content(), [a for a in anchors if len(a.split()) >= 2]
+
+
+def _linked_share(article: Article, anchors: list[str]) -> float:
+    """The share of the article's words that are the text of the page's links."""
+    if not anchors:
+        return 0.0
+    linked = 0
+    for paragraph in article.paragraphs:
+        text = normalise(paragraph.text)
+        covered = sum(len(a) for a in set(anchors) if a in text)
+        linked += round(word_count(paragraph.text) * min(1.0, covered / max(1, len(text))))
+    return linked / max(1, article.words)
+
+
 SURE = 0.99  # py3langid's probability for a text of a thousand letters and more it is sure of
 _HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
@@ -179,7 +218,11 @@ def html_text(html: str, link: str = "") -> tuple[str, tuple[str, str, str, str]
         html, url=link or None, favor_precision=True, include_comments=False,
         include_tables=False,
     )  # fmt: skip
-    meta = trafilatura.extract_metadata(html, default_url=link or None)
+    # No extensive date search: it takes a footer's "© 2005" for the day the text appeared.
+    meta = trafilatura.extract_metadata(
+        html, default_url=link or None,
+        date_config={"extensive_search": False, "original_date": True},
+    )  # fmt: skip
     declared = _HTML_LANG.search(html[:20_000])
     language = language_code(declared[1]) if declared else ""
     title = (meta.title or "") if meta else ""
@@ -201,10 +244,27 @@ def html_text(html: str, link: str = "") -> tuple[str, tuple[str, str, str, str]
         found = detect(text)
         if found.language != language and found.confidence >= SURE and len(text) >= 1000:
             language = found.language
-    canonical = ""
-    if link and meta and meta.url and meta.url.lower().startswith(("https://", "http://")):
-        canonical = meta.url  # the page's rel=canonical or og:url, else the link itself
-    return text, details, language, canonical or link
+    return text, details, language, _canonical(link, meta.url if meta else "")
+
+
+def _canonical(link: str, stated: str | None) -> str:
+    """The address an article from ``link`` is kept and cited under: the page's own
+    rel=canonical or og:url when it is on the same site (a page cannot pass itself off as
+    another site's, nor claim another site's address in advance), else the link; either way
+    without tracking parameters."""
+    if not link:
+        return ""
+    try:
+        found = httpx.URL(link).join(stated or "")
+        same = _site(found.host) == _site(httpx.URL(link).host)
+    except Exception:  # a malformed canonical address is no address
+        found, same = httpx.URL(link), True
+    chosen = str(found) if same and found.scheme in ("http", "https") else link
+    return without_tracking(chosen)
+
+
+def _site(host: str) -> str:
+    return host.lower().removeprefix("www.").removeprefix("m.")
 
 
 def prepare(data: bytes, name: str, number: int, taken: set[str], link: str = "") -> Prepared:
@@ -229,11 +289,15 @@ def prepare(data: bytes, name: str, number: int, taken: set[str], link: str = ""
 
 def _refuse_stub(article: Article, page: bytes, link: str) -> None:
     """A linked page that is a paywall's teaser, or a front page rather than an article."""
-    raw = page.decode("utf-8", "replace").lower()
-    locked = _PAYWALLED.search(raw) is not None
-    if article.words < MIN_LINK_WORDS or (locked and article.words < PAYWALL_WORDS):
+    raw = page.decode("utf-8", "replace")
+    visible, anchors = _visible(raw)
+    # Paywall words count where a reader sees them (a script's {"paywall": …} says nothing),
+    # and so does the page's own structured statement that it is not free.
+    locked = _PAYWALLED.search(visible) is not None or _NOT_FREE.search(raw) is not None
+    teasers = _linked_share(article, anchors) >= TEASER_SHARE
+    if article.words < MIN_LINK_WORDS or teasers or (locked and article.words < PAYWALL_WORDS):
         shown = link if len(link) <= 80 else link[:77] + "…"
-        if locked:
+        if locked and not teasers:
             raise IngestError(
                 f"{shown} looks like a paywall: only {article.words:,} words of the article came "
                 "through. Save the whole article (or print it to PDF) while logged in, and send "

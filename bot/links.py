@@ -60,6 +60,13 @@ KINDS = {
 UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "application/download")
 BOOKS = (".pdf", ".epub", ".docx")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv6 forms that carry an IPv4 address or reach a local network, which ipaddress counts as
+# global: IPv4-compatible (deprecated), IPv4-translated, and local-use NAT64.
+_BARRED = [ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b:1::/48")]
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi)$",
+    re.I,
+)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -112,15 +119,38 @@ def check_url(url: str) -> httpx.URL:
     scheme = text.partition(":")[0].lower() if ":" in text else ""
     if scheme not in ("http", "https"):
         raise LinkError(f"{shown}: I only fetch http:// and https:// links.")
+    unreadable = LinkError(f"{shown} is not a link I can read.")
+    if any(c.isspace() or ord(c) < 32 for c in text):
+        raise unreadable
     try:
         parsed = httpx.URL(text)
-    except (httpx.InvalidURL, ValueError):
-        raise LinkError(f"{shown} is not a link I can read.") from None
-    if not parsed.host:
+        host = parsed.raw_host.decode("ascii")
+        port = parsed.port
+        # A label in IDNA form ("xn--…") must decode, as DNS and TLS will need it to.
+        for label in host.split("."):
+            if label.lower().startswith("xn--"):
+                label.encode("ascii").decode("idna")
+    except Exception:  # httpx, idna and the codecs raise several kinds; all mean one thing
+        raise unreadable from None
+    if not host:
         raise LinkError(f"{shown} names no site.")
+    if port is not None and not 0 < port < 65536:
+        raise unreadable
     if parsed.userinfo:
         raise LinkError(f"{shown}: I don't fetch links with a user name or password in them.")
     return parsed
+
+
+def without_tracking(url: str) -> str:
+    """A link without the parameters that only say where a reader clicked (utm_…, fbclid…)."""
+    try:
+        parsed = httpx.URL(url)
+    except Exception:
+        return url
+    kept = [(k, v) for k, v in parsed.params.multi_items() if not _TRACKING.match(k)]
+    if len(kept) == len(parsed.params.multi_items()):
+        return url
+    return str(parsed.copy_with(params=kept or None))
 
 
 def parse_networks(values: Sequence[str]) -> list[Network]:
@@ -141,6 +171,8 @@ def is_public(address: Address) -> bool:
     """Whether an address is on the public internet: not loopback, private, shared (CGNAT),
     link-local, multicast, reserved or unspecified, and no such IPv4 address inside IPv6."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in _BARRED):
+            return False
         embedded = address.ipv4_mapped or address.sixtofour
         if embedded is None and address in _NAT64:
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
@@ -202,9 +234,10 @@ async def _fetch(
                     if not location:
                         raise LinkError(f"{url.host} sent a redirect to nowhere.")
                     try:
-                        url = check_url(str(url.join(location)))
-                    except httpx.InvalidURL:
+                        target = str(url.join(location))
+                    except Exception:  # httpx raises several kinds on a malformed location
                         raise LinkError(f"{url.host} redirects to a link I can't read.") from None
+                    url = check_url(target)
                     continue
                 _check_status(response, url)
                 return await _body(response, url)
@@ -243,17 +276,24 @@ async def _connect(
     host_header = host if url.port is None else f"{host}:{url.port}"
     last: Exception | None = None
     for address in addresses:
-        pinned = url.copy_with(host=str(address))
-        request = client.build_request(
-            "GET", pinned, headers={"Host": host_header}, extensions={"sni_hostname": host}
-        )
+        try:
+            pinned = url.copy_with(host=str(address))
+            request = client.build_request(
+                "GET", pinned, headers={"Host": host_header}, extensions={"sni_hostname": host}
+            )
+        except Exception:
+            raise LinkError(f"{_short(url)} is not a link I can read.") from None
         try:
             return await client.send(request, stream=True)
         except httpx.ConnectError as exc:
             last = exc  # the next address of the host, if it has one
+        except (httpx.InvalidURL, UnicodeError, ValueError):  # its answer's Location, read by httpx
+            raise LinkError(f"{url.host} redirects to a link I can't read.") from None
         except httpx.TimeoutException:
             raise LinkError(f"{url.host} did not answer in time. Try again later.") from None
         except httpx.HTTPError as exc:
+            if "location header" in str(exc).lower():
+                raise LinkError(f"{url.host} redirects to a link I can't read.") from None
             raise LinkError(f"{url.host}: the connection failed ({_reason(exc)}).") from None
     if last is not None and "CERTIFICATE_VERIFY_FAILED" in str(last):
         raise LinkError(
@@ -360,25 +400,29 @@ def _sniff(data: bytes) -> str:
 
 
 def _as_utf8(data: bytes, params: str, *, html: bool) -> bytes:
-    """Text in the charset its server or page declares (else UTF-8, else, for a web page,
-    Windows-1252 as browsers assume), as UTF-8."""
+    """Text in the charset its byte-order mark, server or page declares, else UTF-8, else the
+    charset it most likely is (charset_normalizer, for a page that declares none), as UTF-8."""
     declared = ""
     match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9._:-]+)", params, re.I)
     if match:
         declared = match[1]
     elif html and (meta := _META_CHARSET.search(data[:4096])):
         declared = meta[1].decode("ascii", "replace")
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        declared = ""  # a byte-order mark outranks what is declared
-    candidates = [declared] if declared else []
-    candidates += ["utf-8-sig"] + (["windows-1252"] if html else [])
-    for name in candidates:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        declared = "utf-16"  # a byte-order mark outranks what is declared
+    elif data.startswith(b"\xef\xbb\xbf"):
+        declared = "utf-8-sig"
+    for name in [declared] if declared else ["utf-8"]:
         try:
             codecs.lookup(name)
-            text = data.decode(name)
+            return data.decode(name).encode("utf-8")
         except (LookupError, UnicodeDecodeError):
-            continue
-        return text.encode("utf-8")
+            pass
+    import charset_normalizer  # only for a text that says nothing true of its charset
+
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is not None:
+        return str(guess).encode("utf-8")
     return data  # bot.ingest names the line that is not UTF-8
 
 

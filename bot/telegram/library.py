@@ -119,12 +119,22 @@ async def on_add(update: Update, context: Context) -> None:
         return
     # A link of any scheme is the librarian's to refuse, with its reason.
     url = find_link(args) or (args if "://" in args and " " not in args else None)
+    if url is None and _looks_like_a_site(args):
+        reply = Reply().add(f"{args[:80]}: a link starts with https:// (or http://).")
+        await send_reply(message, reply, context)
+        return
     if url is None:
         said = "That is not a link. " if args else ""
         reply = Reply().add(said + ADD_USAGE, code("/add https://example.org/article"), ".")
         await send_reply(message, reply, context)
         return
     await send_reply(message, await _add_link(url, message.from_user, context), context)
+
+
+def _looks_like_a_site(text: str) -> bool:
+    """A link typed without its https://: one word with a dot in its first part."""
+    head = text.split("/", 1)[0]
+    return " " not in text.strip() and "." in head and not head.endswith(".") and len(head) > 3
 
 
 async def _add_link(url: str, by: object, context: Context) -> Reply:
@@ -146,8 +156,8 @@ async def on_private_text(update: Update, context: Context) -> None:
         return
     if not await may_curate(message, context):
         reply = Reply().add(
-            "That's a link. Only the bot's admins can add articles to the library; ask one of "
-            "them to add it with ", code("/add <link>"), ".",
+            "That's a link. Articles are added to the library by the bot's admins, or by a "
+            "group's admins in their group with ", code("/add <link>"), ".",
         )  # fmt: skip
         await send_reply(message, reply, context)
         return

@@ -44,14 +44,12 @@ async def test_add_a_link_then_quote_it_with_its_source_linked(botapi, tmp_path,
         assert shown.startswith("Added: The war and the workers")
         assert "Publication: Workers News" in shown
         assert "Author: Ann Other" in shown
-        assert "From https://news.example/war-and-workers" in shown
-        botapi.send_text("/quote the imperialst war is a war for the divison of the world")
+        link = site.url("/war-and-workers")
+        assert f"From {link}" in shown  # the page's canonical address is another site's: not it
+        botapi.send_text("/quote the socialsts who voted the war credits betrayed the internatonal")
         quote = (await botapi.wait_for_messages(2))[1]
         html = quote.params["text"]
-        assert (
-            '<a href="https://news.example/war-and-workers"><i>The war and the workers</i></a>'
-            in html
-        )
+        assert f'<a href="{link}"><i>The war and the workers</i></a>' in html
         assert "Workers News" in text_of(quote)
         botapi.send_text(f"/add {site.url('/war-and-workers')}", user_id=CURATOR)
         again = (await botapi.wait_for_messages(3))[2]
@@ -81,7 +79,7 @@ async def test_a_bare_link_in_private_is_offered_to_admins_and_explained_to_othe
         assert "no longer works" in pressed[-1].params["text"]
         botapi.send_text(link, user_id=MEMBER, chat_id=MEMBER)
         [explained] = await botapi.wait_for_messages(1, MEMBER)
-        assert "Only the bot's admins can add articles" in text_of(explained)
+        assert "by a group's admins in their group with /add <link>" in text_of(explained)
         botapi.send_text("just talking, no link here", user_id=MEMBER, chat_id=MEMBER)
         botapi.send_text("/help", user_id=MEMBER, chat_id=MEMBER)
         after = (await botapi.wait_for_messages(2, MEMBER))[1]
@@ -98,22 +96,24 @@ async def test_bad_links_get_one_clear_answer_and_nothing_is_added(botapi, tmp_p
             "/add",
             "/add war and workers",
             "/add ftp://example.org/war.txt",
+            "/add www.example.org/war",
         ):
             botapi.send_text(text, user_id=CURATOR)
-        local, usage, not_link, scheme = map(text_of, await botapi.wait_for_messages(4))
+        local, usage, not_link, scheme, bare = map(text_of, await botapi.wait_for_messages(5))
         assert "127.0.0.1 is not on the public internet; I only fetch public web pages." in local
         assert (
             usage == "Send me the article as a file, or its link: /add https://example.org/article."
         )
         assert not_link.startswith("That is not a link. Send me the article")
         assert "I only fetch http:// and https:// links" in scheme
+        assert bare == "www.example.org/war: a link starts with https:// (or http://)."
         assert site.requests == []
     finally:
         await stop_bot(bot)
     bot = await start(botapi, tmp_path, allow_networks=LOCAL)
     try:
         botapi.send_text(f"/add {site.url('/gone')}", user_id=CURATOR)
-        gone = text_of((await botapi.wait_for_messages(5))[4])
+        gone = text_of((await botapi.wait_for_messages(6))[5])
         assert gone == f"There is no page at {site.url('/gone')} (404 Not Found): check the link."
         assert len(bot.application.bot_data.commands.library) == 5
         assert await bot.store.added_articles() == []
