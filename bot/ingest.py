@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ from bot.text import normalise, word_count
 from bot.worker import Worker
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 2_000_000  # a text file: an article, or a long pamphlet
 # A book: Telegram lets a bot download files up to 20 MB, and a 20 MB PDF or EPUB is a long
@@ -506,6 +508,11 @@ class Librarian:
             fetched = await fetch(url, allow=self.allow, resolve=self.resolve)
         except LinkError as exc:
             raise IngestError(str(exc)) from None
+        except Exception:  # a fault of ours: logged in full, and one line for the member
+            log.exception("Fetching a link failed")
+            raise IngestError(
+                "I could not fetch that link (an error on my side, logged for the bot's admins)."
+            ) from None
         if known := self.with_url(fetched.url):  # a redirect to an article already there
             return Added(known, new=False)
         async with self._adding:
