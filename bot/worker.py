@@ -38,6 +38,11 @@ class SharedLock:
         self._writing = False
         self._writers_waiting = 0
 
+    @property
+    def writer_waiting(self) -> bool:
+        with self._state:
+            return bool(self._writers_waiting)
+
     def acquire_read(self) -> None:
         with self._state:
             self._state.wait_for(lambda: not self._writing and not self._writers_waiting)
@@ -103,21 +108,22 @@ class Worker:
         return await loop.run_in_executor(pool, functools.partial(work, *args, **kwargs))
 
     def _reading(self, work: Callable[..., T]) -> Callable[..., T]:
-        def run(*args: object, **kwargs: object) -> T:
-            self.lock.acquire_read()
-            try:
-                return work(*args, **kwargs)
-            finally:
-                self.lock.release_read()
-
-        return run
+        return _holding(self.lock.acquire_read, self.lock.release_read, work)
 
     def _changing(self, work: Callable[..., T]) -> Callable[..., T]:
-        def run(*args: object, **kwargs: object) -> T:
-            self.lock.acquire_write()
-            try:
-                return work(*args, **kwargs)
-            finally:
-                self.lock.release_write()
+        return _holding(self.lock.acquire_write, self.lock.release_write, work)
 
-        return run
+
+def _holding(
+    acquire: Callable[[], None], release: Callable[[], None], work: Callable[..., T]
+) -> Callable[..., T]:
+    """``work``, run with a lock held."""
+
+    def run(*args: object, **kwargs: object) -> T:
+        acquire()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            release()
+
+    return run
