@@ -1,0 +1,274 @@
+"""The event loop under load: a book's /summary beside other chats' /quote, and periodic work
+on a large database.
+
+    .venv/bin/python bench/loop.py [--articles 3000] [--messages 1000000] [--folder /tmp/loop-bench]
+
+Part 1, no chat waits on another: the seeds plus a 2 MB text (Kropotkin's works from
+../shared/corpus/, read in place) as one article. Its /summary is timed, with the memory it adds
+(peak RSS before and after). Then /quote answers through the worker (bot/worker.py), as the
+Telegram layer sends them, are timed on the event loop: idle, and while /summary of the book
+runs again and again in the worker's long thread. The baseline is the same work on the event
+loop's own thread, as before the worker: a /quote waits for the whole summary.
+
+Part 2, periodic work: a database with N added articles and M logged messages. Timed: the
+10-second library sync when nothing changed (against reading every article, as it did), a
+member's recent chat (inline suggestions), the hourly retention sweep when nothing is due,
+the reading plan at N articles (against the plan as it was counted), the CPU an idle minute
+costs, and the p95 of logging a message while the sync runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import lzma
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.commands import Commands  # noqa: E402
+from bot.ingest import Librarian, stored_changes  # noqa: E402
+from bot.library import article_from_text, load_library  # noqa: E402
+from bot.readings import plan_readings, split_article  # noqa: E402
+from bot.storage import LoggedMessage, Store  # noqa: E402
+from bot.worker import Worker  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+QUOTES = [
+    "any peace is only a truce between two wars",
+    "the stab in the back",
+    "russia was an imperialist power in its own right",
+    "only class war can end this madness",
+    "the world is reverting to multi polarity",
+]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def book_commands() -> tuple[Commands, str]:
+    with lzma.open(CORPUS / "kropotkin_works.txt.xz", "rt", encoding="utf-8") as corpus:
+        text = corpus.read()
+    body = "\n\n".join(
+        line for line in text.split("\n") if line.strip() and not line.startswith("@@")
+    )[:2_000_000]
+    library = load_library(ROOT / "seeds")
+    book = article_from_text("Collected works\n\n" + body, Path("book.txt"), 6, {}, set())
+    library.add(book)
+    return Commands(library), book.id
+
+
+async def part_one() -> list[str]:
+    commands, book = book_commands()
+    before = peak_mb()
+    started = time.perf_counter()
+    commands.handle("summary", book)
+    summary_s = time.perf_counter() - started
+    extra = peak_mb() - before
+    worker = Worker()
+
+    async def quotes(count: int) -> list[float]:
+        times = []
+        for n in range(count):
+            started = time.perf_counter()
+            await worker.command("quote", commands.handle, "quote", QUOTES[n % len(QUOTES)])
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    idle = await quotes(200)
+    stop = asyncio.Event()
+
+    async def summaries() -> int:
+        done = 0
+        while not stop.is_set():
+            await worker.command("summary", commands.handle, "summary", book)
+            done += 1
+        return done
+
+    running = asyncio.create_task(summaries())
+    await asyncio.sleep(0.05)
+    busy = await quotes(200)
+    stop.set()
+    ran = await running
+    # Baseline: the summary on the loop's own thread, a quote asked meanwhile waits for it.
+    started = time.perf_counter()
+    commands.handle("summary", book)
+    commands.handle("quote", QUOTES[0])
+    inline_wait = (time.perf_counter() - started) * 1000
+    worker.close()
+    return [
+        "| measure | value |",
+        "|---|---|",
+        f"| /summary of the 2 MB book (12,299 sentences) | {summary_s:.2f} s |",
+        f"| memory it adds (peak RSS) | {extra:.0f} MB |",
+        f"| /quote p50 / p95, idle, through the worker | {statistics.median(idle):.1f} / "
+        f"{p95(idle):.1f} ms |",
+        f"| /quote p50 / p95 while /summary of the book runs ({ran} summaries) | "
+        f"{statistics.median(busy):.1f} / {p95(busy):.1f} ms |",
+        f"| ratio of the p95s | {p95(busy) / p95(idle):.2f} |",
+        f"| baseline: a /quote asked during the summary on the loop's thread | "
+        f"{inline_wait:.0f} ms |",
+    ]
+
+
+async def fill(folder: Path, articles: int, messages: int) -> Path:
+    database = folder / "bot.sqlite3"
+    store = await Store.open(database)
+    words = "the workers of the world unite against war and for the common good of all".split()
+    rng = random.Random(7)
+    for n in range(articles):
+        paragraphs = [" ".join(rng.choices(words, k=60)) + "." for _ in range(20)]
+        text = f"Article {n}\n\n" + "\n\n".join(paragraphs)
+        await store.save_article(f"article-{n}", f"a{n}.txt", text, f"print{n}",
+                                 (f"Article {n}", "", "", ""), None)  # fmt: skip
+    await store.close()
+    db = sqlite3.connect(database)
+    now = int(time.time())
+    rows = (
+        (-1000 - n % 40, n, now - 86400 * 30 + n, 5000 + n % 500, "Member", "a message " * 8)
+        for n in range(messages)
+    )
+    db.executemany(
+        "INSERT INTO messages (chat_id, message_id, date, sender_id, sender_name, text) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.commit()
+    db.close()
+    return database
+
+
+async def part_two(folder: Path, articles: int, messages: int) -> list[str]:
+    started = time.perf_counter()
+    database = await fill(folder, articles, messages)
+    filled = time.perf_counter() - started
+    store = await Store.open(database)
+    commands = Commands(load_library(ROOT / "seeds"))
+    librarian = Librarian(store, commands)
+    await librarian.sync()  # the first look reads them all (as at every start)
+    library = commands.library
+
+    async def timed(work, repeat: int = 5) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            await work()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    sync_ms = await timed(librarian.sync, 20)
+    full_ms = await timed(lambda: stored_changes(store, library))
+    recent_ms = await timed(lambda: store.recent_chat_of(5123), 20)
+    sweep_ms = await timed(lambda: store.purge(int(time.time()) - 365 * 86400))
+    order = [a.id for a in library.articles]
+
+    async def plan() -> None:
+        plan_readings(library, order, 5)
+
+    async def plan_before() -> None:  # as it was: the order scanned per article, sizes recounted
+        ids = [a for a in order if library.get(a)]
+        ids += [a.id for a in library.articles if a.id not in ids]
+        for article_id in ids:
+            article = library.get(article_id)
+            article.__dict__.pop("sizes", None)
+            split_article(article, 5)
+
+    plan_ms = await timed(plan)
+    plan_before_ms = await timed(plan_before)
+    cpu = time.process_time()
+    for _ in range(6):  # a minute of syncs; the retention sweep runs once an hour
+        await librarian.sync()
+    idle_cpu_ms = (time.process_time() - cpu) * 1000
+    logged: list[float] = []
+
+    async def syncing() -> None:
+        for _ in range(50):
+            await librarian.sync()
+            await asyncio.sleep(0)
+
+    background = asyncio.create_task(syncing())
+    for n in range(300):
+        started = time.perf_counter()
+        await store.log_message(
+            LoggedMessage(-1001, 10_000_000 + n, int(time.time()), 5001, "Member", "hello")
+        )
+        logged.append((time.perf_counter() - started) * 1000)
+    await background
+    await store.close()
+    recent_before, sweep_before = without_indexes(database, folder / "before.sqlite3")
+    return [
+        f"Database: {articles:,} added articles, {messages:,} logged messages (filled in "
+        f"{filled:.0f} s).",
+        "",
+        "| periodic work | now | before |",
+        "|---|---|---|",
+        f"| library sync, nothing changed | {sync_ms:.2f} ms | {full_ms:.0f} ms (every article "
+        "read) |",
+        f"| a member's recent chat (inline) | {recent_ms:.2f} ms | {recent_before:.0f} ms |",
+        f"| retention sweep, nothing due | {sweep_ms:.1f} ms | {sweep_before:.0f} ms (its "
+        "messages query) |",
+        f"| reading plan of {articles + 5:,} articles | {plan_ms:.0f} ms | "
+        f"{plan_before_ms:.0f} ms |",
+        f"| CPU of an idle minute (6 syncs) | {idle_cpu_ms:.1f} ms | |",
+        f"| logging a message, p95, while syncs run | {p95(logged):.2f} ms | |",
+    ]
+
+
+def without_indexes(database: Path, copy: Path) -> tuple[float, float]:
+    """The old queries on a copy without migration 13's indexes (ms, median of 5)."""
+    shutil.copy(database, copy)
+    db = sqlite3.connect(copy)
+    for index in ("messages_by_sender", "messages_by_age", "pulls_by_user"):
+        db.execute(f"DROP INDEX {index}")
+
+    def timed(sql: str, arguments: tuple) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            db.execute(sql, arguments).fetchall()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    recent = timed(
+        "SELECT chat_id FROM (SELECT chat_id, date AS at FROM messages WHERE sender_id = ? "
+        "UNION ALL SELECT chat_id, at FROM pulls WHERE user_id = ?) ORDER BY at DESC LIMIT 1",
+        (5123, 5123),
+    )
+    sweep = timed(
+        "SELECT chat_id, message_id FROM messages WHERE date < ?",
+        (int(time.time()) - 365 * 86400,),
+    )
+    db.close()
+    return recent, sweep
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--folder", default="/tmp/loop-bench")
+    options = parser.parse_args()
+    folder = Path(options.folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    lines = ["### No chat waits on another", "", *asyncio.run(part_one()), ""]
+    periodic = asyncio.run(part_two(folder, options.articles, options.messages))
+    lines += ["### Periodic work", "", *periodic]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
