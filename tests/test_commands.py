@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -251,3 +252,14 @@ def test_articles_newest_orders_by_publication_date_or_date_added_and_says_which
     assert "7. Manifesto of the Communist Party\nFebruary 1848, by Karl Marx, Frederick Engels, in English\n" in text  # fmt: skip
     catalog = Commands(library).articles().text()
     assert "added" not in catalog  # only the newest order needs to say which date it used
+
+
+async def test_after_a_start_a_summary_waits_for_the_term_index_instead_of_refusing(library):
+    from bot.commands import Commands
+
+    fresh = Commands(library, defer_terms=True)
+    counting = asyncio.ensure_future(fresh.warm_up())
+    terms = await fresh.wait_for_terms(30)  # waits while it is counted, rather than refuse
+    await counting
+    assert terms is not None
+    assert "I'm still reading" not in fresh.handle("summary", "2").text()
