@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import time
 
-from telegram import ChatMember, InputFile, Message, Update
+from telegram import InputFile, Update
 
 from bot.discussion import privacy_text
 from bot.quotes import board_reply
 from bot.reply import Reply, code
+from bot.telegram.admins import is_admin
 from bot.telegram.delivery import Uncertain
 from bot.telegram.handlers import Context, command_args, send_reply
 from bot.telegram.record import logging_on, sender_id
 from bot.text import number
 
-ADMIN_CACHE_SECONDS = 60.0
 MAX_EXPORT_DAYS = 366
-
-
-async def is_admin(message: Message, context: Context) -> bool:
-    """Whether the sender administers the chat: its real administrators, checked with
-    Telegram (cached briefly); an anonymous admin posting as the group counts."""
-    chat = message.chat
-    if message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    if message.from_user is None:
-        return False
-    key = (chat.id, message.from_user.id)
-    cached = context.bot_data.admins.get(key)
-    if cached and time.monotonic() - cached[0] < ADMIN_CACHE_SECONDS:
-        return cached[1]
-    member = await context.bot.get_chat_member(chat.id, message.from_user.id)
-    admin = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
-    context.bot_data.admins[key] = (time.monotonic(), admin)
-    return admin
 
 
 async def on_thread(update: Update, context: Context) -> None:

@@ -11,7 +11,7 @@ from bot.ingest import SUFFIXES, Added, IngestError, too_big, unsupported
 from bot.library import Article, format_date
 from bot.links import find_link
 from bot.reply import Button, Reply, bold, code, link
-from bot.telegram.group import is_admin
+from bot.telegram.admins import is_curator, may_curate
 from bot.telegram.handlers import (
     Context,
     acknowledge,
@@ -19,15 +19,6 @@ from bot.telegram.handlers import (
     parse_command,
     send_reply,
 )
-
-
-async def may_curate(message: Message, context: Context) -> bool:
-    """The library serves every chat: the bot's admins (telegram.admins) may change it, and
-    in a group its administrators."""
-    user = message.from_user
-    if user is not None and user.id in context.bot_data.curators:
-        return True
-    return message.chat.type != Chat.PRIVATE and await is_admin(message, context)
 
 
 def _refusal(context: Context) -> Reply:
@@ -182,7 +173,7 @@ async def on_add_pressed(update: Update, context: Context) -> None:
     if url is None or message is None:
         await acknowledge(query, "This button no longer works; send the link again.")
         return
-    if query.from_user.id not in context.bot_data.curators:  # offers are made in private only
+    if not is_curator(query.from_user.id, context):  # offers are made in private only
         await acknowledge(query, "Only the bot's admins can add articles.", alert=True)
         return
     await acknowledge(query, "Fetching it…")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Message, Update
+from telegram import Update
 from telegram.ext import Application
 
 from bot.daily import parse_time, zone
 from bot.reply import Reply, code, to_html
+from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
-from bot.telegram.group import is_admin
 from bot.telegram.handlers import BotData, Context, command_args, send_reply
 from bot.telegram.record import record_bot_posts
 
@@ -27,11 +27,6 @@ async def post_reading(
     )
 
 
-async def _may_change(message: Message, context: Context) -> bool:
-    """In a private chat the member decides; in a group, its admins."""
-    return message.chat.type == Chat.PRIVATE or await is_admin(message, context)
-
-
 async def on_daily(update: Update, context: Context) -> None:
     """/daily [HH:MM [zone] | off | pause | resume | skip]."""
     message = update.effective_message
@@ -42,7 +37,7 @@ async def on_daily(update: Update, context: Context) -> None:
     if not args:
         await send_reply(message, await daily.schedule(message.chat_id), context)
         return
-    if not await _may_change(message, context):
+    if not await may_change_chat(message, context):
         reply = Reply().add("Only this group's admins can change its daily reading.")
         await send_reply(message, reply, context)
         return
@@ -96,7 +91,7 @@ async def on_plan(update: Update, context: Context) -> None:
     if not args:
         await send_reply(message, await daily.show_plan(message.chat_id), context)
         return
-    if not await _may_change(message, context):
+    if not await may_change_chat(message, context):
         reply = Reply().add("Only this group's admins can change its reading plan.")
         await send_reply(message, reply, context)
         return
@@ -108,7 +103,7 @@ async def on_next(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not await _may_change(message, context):
+    if not await may_change_chat(message, context):
         reply = Reply().add(
             "Only this group's admins can move the reading plan on. ",
             code("/today"),

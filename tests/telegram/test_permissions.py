@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram import group
+from bot.telegram import admins
 from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
 
 GROUP = -100777
@@ -82,7 +82,7 @@ async def test_admin_status_is_cached_briefly_then_checked_again(botapi, running
     await botapi.wait_for_messages(3, GROUP)
     assert len([c for c in botapi.calls if c.method == "getChatMember"]) == 1
     botapi.admins.discard(ADMIN)  # demoted...
-    monkeypatch.setattr(group, "ADMIN_CACHE_SECONDS", 0.0)  # ...and the cache has run out
+    monkeypatch.setattr(admins, "ADMIN_CACHE_SECONDS", 0.0)  # ...and the cache has run out
     botapi.send_text("/logging@ReadingGroupBot off", chat_id=GROUP, user_id=ADMIN)
     replies = await botapi.wait_for_messages(4, GROUP)
     assert text_of(replies[-1]).startswith("Only this group's admins")
