@@ -115,7 +115,7 @@ class Ours:
 
     def search(self, query: str) -> list[tuple[str, int, float]]:
         return [
-            (m.passage.article_id, m.passage.paragraph, m.score)
+            (m.passage.article_id, m.passage.paragraph, m.score, m.is_hit)
             for m in self.index.search(query, limit=TOP)
         ]
 
@@ -282,7 +282,8 @@ def summarise(queries: list[dict], built: dict, loaded: dict, method: str) -> di
             refs = [tuple(a[:2]) for a in built["answers"][i]]
             first += bool(refs) and refs[0] == gold
             top += gold in refs
-            if refs and built["answers"][i][0][2] >= HIT:
+            answer = built["answers"][i][0] if refs else None
+            if answer and (answer[3] if len(answer) > 3 else answer[2] >= HIT):
                 hits += 1
                 right_hits += refs[0] == gold
         times = sorted(built["seconds"][i] for i in chosen)

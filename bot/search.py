@@ -320,6 +320,7 @@ class FuzzyIndex:
         average = float(lengths[live].mean()) if live.any() else 1.0
         norm = (_K1 + 1) / (1 + _K1 * (1 - _B + _B * lengths / max(average, 1.0)))
         self._norm = np.where(live, norm, 0).astype(np.float32)
+        self._dead = np.flatnonzero(~live) if self._removed else None
         self._max_idf = math.log(self._count + 1) + 1
         self._common = max(50, self._count // 10)  # words in more paragraphs only rescore
 
@@ -480,28 +481,44 @@ class FuzzyIndex:
                 ids, value = found[0]
                 scores[ids] += weights[i] * value
                 continue
-            # Several spellings of one query word: each paragraph earns its best, once (the
-            # best credit is written last, so it is the one that stays).
-            best_credit = np.zeros(size, dtype=np.float32)
+            # Several spellings of one query word: each paragraph earns its best, once.
+            if sum(len(ids) for ids, _ in found) < size // 8:  # few: sort them
+                every = np.concatenate([ids for ids, _ in found])
+                values = np.concatenate([np.full(len(ids), v, np.float32) for ids, v in found])
+                order = np.lexsort((-values, every))
+                every, values = every[order], values[order]
+                once = np.ones(len(every), dtype=bool)
+                once[1:] = every[1:] != every[:-1]  # each paragraph's best comes first
+                scores[every[once]] += weights[i] * values[once]
+                continue
+            best_credit = np.zeros(size, dtype=np.float32)  # the best is written last
             for ids, value in sorted(found, key=lambda f: f[1]):
                 best_credit[ids] = value
             scores += weights[i] * best_credit
         scope = self._by_article.get(article_id) if article_id is not None else None
+        if self._dead is not None:
+            scores[self._dead] = 0.0
         ranked = scores * self._norm
+        # A query whose rare words are few (a short quotation of common words) leaves many
+        # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
+        first = max(_FIRST, 2 * limit)
         if scope is not None:
             inside = np.zeros(size, dtype=bool)
             inside[scope.start : scope.stop] = True
             ranked[~inside] = 0.0
             candidates = np.arange(scope.start, scope.stop)
             candidates = candidates[self._norm[candidates] > 0]
+            if len(candidates) > first:
+                raw = scores[candidates]
+                first = max(first, min(int(np.count_nonzero(raw >= raw.max() * 0.999)), _WIDE))
         else:
-            candidates = np.flatnonzero(ranked)
-        # A query whose rare words are few (a short quotation of common words) leaves many
-        # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
-        first = max(_FIRST, 2 * limit)
-        if len(candidates) > first:
-            raw = scores[candidates]
-            first = max(first, min(int(np.count_nonzero(raw >= raw.max() * 0.999)), _WIDE))
+            top = float(scores.max()) if size else 0.0
+            if top > 0:
+                first = max(first, min(int(np.count_nonzero(scores >= top * 0.999)), _WIDE))
+            # The best ``first`` without listing every paragraph that scored (slow when most
+            # did): those at or above the ``first``-th score.
+            edge = float(np.partition(ranked, size - first)[size - first]) if first < size else 0
+            candidates = np.flatnonzero(ranked >= edge) if edge > 0 else np.flatnonzero(ranked)
         candidates = _best(candidates, ranked[candidates], first)
         # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
         if len(candidates) > _SECOND:
@@ -518,12 +535,12 @@ class FuzzyIndex:
                 lookup.setdefault(word, []).append((i, value))
         matches: list[Match] = []
         best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
-        order = candidates.tolist()
-        for start in range(0, len(order), _SECOND):
+        shortlist = candidates.tolist()
+        for start in range(0, len(shortlist), _SECOND):
             best: dict[int, tuple[float, float, int, _Unit]] = {}
             want = max(limit, 2) - len(matches)  # the runner-up tells if the best is clear
             kept: list[float] = []  # the best scores of the block so far, best first
-            for index in order[start : start + _SECOND]:
+            for index in shortlist[start : start + _SECOND]:
                 # A unit scores at most 60 coverage + 40 (alignment at best): units that
                 # cannot beat what is found already are not aligned (same results, faster).
                 units = sorted(
