@@ -36,8 +36,9 @@ from bot.storage import Store
 from bot.telegram import flood, group, inline, library, readings
 from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
-from bot.telegram.intake import Intake, RawUpdates, Watchdog, serve
+from bot.telegram.intake import Intake, RawUpdates
 from bot.telegram.record import LogPolicy
+from bot.telegram.serving import Watchdog, serve
 from bot.telegram.webhook import Webhook
 from bot.worker import Worker
 

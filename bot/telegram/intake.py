@@ -24,13 +24,10 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import signal
-import threading
 import time
 from collections.abc import Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -41,9 +38,6 @@ from bot.storage import Store
 from bot.telegram.delivery import ANSWERING, Answering
 from bot.telegram.record import LogPolicy, record_update
 from bot.writable import is_disk_trouble
-
-if TYPE_CHECKING:
-    from bot.telegram.webhook import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -362,86 +356,3 @@ class Intake:
             await self.store.commit()
         except Exception as exc:  # said by the store; the inbox keeps what was not finished
             log.warning("Could not commit after draining: %s", self.store.failure or exc)
-
-
-class Watchdog:
-    """Ends the process if a stop takes over SHUTDOWN_LIMIT seconds (a hung disk, a stuck
-    request): a thread, so that it fires even if the event loop is blocked. Armed when the
-    stop begins, disarmed by whoever owns the process once everything is closed."""
-
-    def __init__(self, limit: float = SHUTDOWN_LIMIT) -> None:
-        self.limit = limit
-        self._timer = threading.Timer(limit, self._overdue)
-        self._timer.daemon = True
-
-    def arm(self) -> None:
-        if not self._timer.is_alive():
-            self._timer.start()
-
-    def disarm(self) -> None:
-        self._timer.cancel()
-
-    def _overdue(self) -> None:
-        log.critical(
-            "Stopping took over %.0f s; exiting now (what was not answered is answered at the "
-            "next start)",
-            self.limit,
-        )
-        logging.shutdown()
-        os._exit(1)
-
-
-async def serve(
-    application: Application,
-    intake: Intake,
-    webhook: Webhook | None = None,
-    watchdog: Watchdog | None = None,
-) -> None:
-    """Run the bot until SIGINT or SIGTERM: start, poll durably (or take updates from the
-    webhook), drain, shut down."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, intake.stop)
-    # However the stop goes, the process ends in bounded time (see Watchdog).
-    watching = (
-        asyncio.create_task(_arm_when_stopping(intake, watchdog), name="watchdog")
-        if watchdog is not None
-        else None
-    )
-    try:
-        await _serve(application, intake, webhook)
-    finally:
-        if watching is not None:
-            watching.cancel()
-        if watchdog is not None:
-            watchdog.arm()  # however serving ended (a stop, a 409, an error): closing is bounded
-    if intake.fatal is not None:
-        raise Halted(intake.fatal)
-
-
-async def _arm_when_stopping(intake: Intake, watchdog: Watchdog) -> None:
-    await intake.until_stopped()
-    watchdog.arm()
-
-
-async def _serve(application: Application, intake: Intake, webhook: Webhook | None) -> None:
-    async with application:
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
-        try:
-            if webhook is None:
-                await intake.run()
-            else:
-                await intake.resume()
-                await webhook.start()
-                try:
-                    await intake.until_stopped()
-                finally:
-                    await webhook.stop()  # Telegram keeps what it could not deliver meanwhile
-                    await intake.drain()
-        finally:
-            await application.stop()
-            if application.post_shutdown:
-                await application.post_shutdown(application)
