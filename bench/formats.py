@@ -334,7 +334,7 @@ def cost_tables(pages: int, chapters: int) -> list[str]:
     async def add_both(folder: Path) -> list[float]:
         store = await Store.open(folder / "db.sqlite3")
         try:
-            librarian = Librarian(store, Commands(load_library(ROOT / "seeds")))
+            librarian = Librarian(store, Commands(load_library(ROOT / "seeds")).shelf)
             took = []
             for name, content in (("works.pdf", data), ("works.epub", ebook)):
                 started = time.perf_counter()

@@ -157,7 +157,7 @@ async def part_two(folder: Path, articles: int, messages: int) -> list[str]:
     filled = time.perf_counter() - started
     store = await Store.open(database)
     commands = Commands(load_library(ROOT / "seeds"))
-    librarian = Librarian(store, commands)
+    librarian = Librarian(store, commands.shelf)
     await librarian.sync()  # the first look reads them all (as at every start)
     library = commands.library
 

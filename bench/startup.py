@@ -32,7 +32,7 @@ from tests.auxil.botapi import BotAPIStandIn  # noqa: E402
 
 async def fill(database: Path, speeches: int) -> tuple[int, int]:
     store = await Store.open(database)
-    librarian = Librarian(store, Commands(load_library(ROOT / "seeds")))
+    librarian = Librarian(store, Commands(load_library(ROOT / "seeds")).shelf)
     added = refused = 0
     try:
         for title, paragraphs in documents(CORPUS / "un_general_debates_1946_2024.txt.xz"):

@@ -77,7 +77,7 @@ def _commands(config: Config) -> Commands:
 async def _sync(config: Config, commands: Commands) -> None:
     store = await Store.open(config.database)
     try:
-        await Librarian(store, commands).sync()
+        await Librarian(store, commands.shelf).sync()
     finally:
         await store.close()
 
@@ -108,7 +108,7 @@ async def _add(config: Config, files: list[Path | str]) -> int:
     store = await Store.open(config.database)
     added = present = refused = 0
     try:
-        librarian = Librarian(store, commands, config.allow_networks)
+        librarian = Librarian(store, commands.shelf, config.allow_networks)
         await librarian.sync()
         for number, path in enumerate(files, start=1):
             if len(files) > 1:
@@ -148,7 +148,7 @@ async def _remove(config: Config, query: str) -> int:
     commands = _library_commands(config)
     store = await Store.open(config.database)
     try:
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         await librarian.sync()
         found = commands.library.find_article(query)
         if len(found) != 1:

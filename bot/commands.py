@@ -6,9 +6,7 @@ same answer in a group chat and in the terminal.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -26,11 +24,11 @@ from bot.compare import (
 from bot.language import SUPPORTED
 from bot.library import Article, Library, format_date
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
-from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, FuzzyIndex, Match, QuoteIndex
+from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, Match, QuoteIndex
+from bot.shelf import TERMS_WAIT, Shelf
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
 from bot.text import normalise, number, words
-from bot.worker import Worker
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
@@ -151,85 +149,55 @@ def _newest_first(article: Article) -> tuple[int, int, float, int]:
     return (0, -when.toordinal(), -article.added, article.number)
 
 
-# How long a command waits for the term index after a start before saying it is not ready.
-TERMS_WAIT = 30.0
-
-
 class Commands:
     """Answers to every command, built from the library and a quote index."""
 
     def __init__(
         self,
-        library: Library,
+        library: Library | Shelf,
         index: QuoteIndex | None = None,
         terms: TermIndex | None = None,
         *,
         defer_terms: bool = False,
     ) -> None:
-        """``defer_terms``: count the library's terms later (:meth:`warm_up`), so a large
-        library starts answering /quote at once."""
-        self.library = library
-        self.index = index if index is not None else FuzzyIndex(library)
-        self._terms = terms if terms is not None or defer_terms else TermIndex(library)
-        self._deferred = defer_terms
-        self._counted = threading.Event()  # set once the term index exists
-        if self._terms is not None:
-            self._counted.set()
+        """The commands of a shelf (or of a library, put on a shelf of its own here);
+        ``defer_terms``: count the library's terms later (:meth:`Shelf.warm_up`)."""
+        self.shelf = (
+            library
+            if isinstance(library, Shelf)
+            else Shelf(library, index, terms, defer_terms=defer_terms)
+        )
+
+    @property
+    def library(self) -> Library:
+        return self.shelf.library
+
+    @property
+    def index(self) -> QuoteIndex:
+        return self.shelf.index
 
     @property
     def terms(self) -> TermIndex:
         """The term index for summaries and comparisons (counted now if not yet)."""
-        if self._terms is None:
-            self._terms = TermIndex(self.library)
-        return self._terms
+        return self.shelf.terms
 
     @property
     def terms_if_ready(self) -> TermIndex | None:
-        return self._terms
+        return self.shelf.terms_if_ready
 
     async def wait_for_terms(self, seconds: float = TERMS_WAIT) -> TermIndex | None:
-        """The term index, waiting up to ``seconds`` while it is still being counted after a
-        start (so a command waits a moment rather than being refused); None if it is not
-        ready by then."""
-        if self._terms is None and self._deferred:
-            await asyncio.to_thread(self._counted.wait, seconds)
-        return self._terms
+        """See :meth:`Shelf.wait_for_terms`."""
+        return await self.shelf.wait_for_terms(seconds)
 
     def _not_ready(self) -> Reply | None:
         """While the terms are still being counted after a start: a short, honest answer
         (counting here would stall every chat)."""
-        if self._terms is None and self._deferred:
+        if self.shelf.terms_if_ready is None and self.shelf.deferred:
             return Reply().add(
                 "I'm still reading the library for summaries and comparisons — it takes a "
                 "minute or so after a restart. Please ask again shortly."
             )
         return None
-
-    async def warm_up(self, worker: Worker | None = None) -> None:
-        """Count the library's terms in a thread, off the bot's event loop; articles added or
-        removed meanwhile are brought in as a change to the library (through ``worker``, so
-        no answer reads it half-changed)."""
-        if self._terms is not None:
-            return
-        snapshot = Library(list(self.library.articles), self.library.folder)
-        built = await asyncio.to_thread(TermIndex, snapshot)
-
-        def merge() -> None:
-            built.library = self.library
-            for article in self.library.articles:  # added while it counted
-                if article.id not in built.articles:
-                    built.add_article(article)
-            for article_id in list(built.articles):  # removed while it counted
-                if self.library.get(article_id) is None:
-                    built.remove_article(article_id)
-            if self._terms is None:
-                self._terms = built
-            self._counted.set()
-
-        if worker is None:
-            merge()
-        else:
-            await worker.change(merge)
 
     def handle(
         self,

@@ -17,14 +17,12 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 
-from bot.commands import Commands
 from bot.dates import iso_date, parse_iso_date, parse_stated_date
 from bot.formats import Document, Unreadable
 from bot.language import detect
@@ -39,12 +37,11 @@ from bot.links import (
     same_page,
     without_tracking,
 )
+from bot.shelf import Shelf
 from bot.sources import language_code
 from bot.storage import Store
 from bot.text import normalise, word_count
-from bot.worker import Worker
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 2_000_000  # a text file: an article, or a long pamphlet
@@ -464,25 +461,23 @@ async def apply_stored(store: Store, library: Library) -> int:
 
 
 class Librarian:
-    """Adds and removes articles for every chat the bot serves: database, library, indexes."""
+    """Adds and removes articles for every chat the bot serves: the database, then the shelf
+    (the library and its indexes, see :mod:`bot.shelf`)."""
 
     def __init__(
         self,
         store: Store,
-        commands: Commands,
+        shelf: Shelf,
         allow: Sequence[Network] = (),
         resolve: Resolver = resolve_host,
-        worker: Worker | None = None,
     ) -> None:
         self.store = store
-        self.commands = commands
-        # Changes to the library and its indexes wait for the answers reading it (bot/worker.py).
-        self.worker = worker
-        self._synced = -1  # the library-change counter at the last sync (none yet)
+        self.shelf = shelf
         # Links: networks the operator allows besides the public internet (links.allow_networks),
         # and how host names are resolved (the system's resolver).
         self.allow = list(allow)
         self.resolve = resolve
+        self._synced = -1  # the library-change counter at the last sync (none yet)
         # Fingerprints of the folder's articles, made at the first add (not at start-up); an
         # added article's fingerprint is in the database.
         self._folder_prints: dict[str, str] | None = None
@@ -492,7 +487,7 @@ class Librarian:
 
     @property
     def library(self) -> Library:
-        return self.commands.library
+        return self.shelf.library
 
     async def add(self, data: bytes, name: str, added_by: int | None = None) -> Added:
         """Add a file's article, or say it is already there; refusals raise IngestError."""
@@ -546,41 +541,27 @@ class Librarian:
             article.id, name, prepared.text, prepared.fingerprint, prepared.meta, added_by,
             pack(article),
         )  # fmt: skip
-        await self._change(self._join, article)
+        await self._join(article)
         return Added(article, new=True)
-
-    async def _change(self, change: Callable[[T], None], argument: T) -> None:
-        if self.worker is None:
-            change(argument)
-        else:
-            await self.worker.change(change, argument)
 
     async def _stored_ids(self) -> set[str]:
         return {row[0] for row in await self.store.added_articles()}
 
-    def _join(self, article: Article) -> None:
-        """Into the library and its indexes, quotable at once."""
+    async def _join(self, article: Article) -> None:
+        """Onto the shelf: in the library and its indexes, quotable at once."""
         self.changed = True
-        self.library.add(article)
-        self.commands.index.add_article(article)
-        terms = self.commands.terms_if_ready
-        if terms is not None:  # else it is still being counted, and will include it
-            terms.add_article(article)
+        await self.shelf.add(article)
 
     async def remove(self, article: Article) -> None:
         """Take an article out of the library for good."""
         await self.store.delete_article(article.id)
-        await self._change(self._leave, article.id)
+        await self._leave(article.id)
 
-    def _leave(self, article_id: str) -> None:
+    async def _leave(self, article_id: str) -> None:
         if self.library.get(article_id) is None:
             return
         self.changed = True
-        self.library.remove(article_id)
-        self.commands.index.remove_article(article_id)
-        terms = self.commands.terms_if_ready
-        if terms is not None:
-            terms.remove_article(article_id)
+        await self.shelf.remove(article_id)
         if self._folder_prints is not None:
             self._folder_prints = {f: i for f, i in self._folder_prints.items() if i != article_id}
 
@@ -594,7 +575,7 @@ class Librarian:
         removed, added = await stored_changes(self.store, self.library)
         self._synced = changes
         for article_id in removed:
-            await self._change(self._leave, article_id)
+            await self._leave(article_id)
         for article in added:
-            await self._change(self._join, article)
+            await self._join(article)
         return len(removed) + len(added)

@@ -61,7 +61,7 @@ async def start_bot(
     for key, value in settings.items():
         setattr(config, key, value)
     store = await Store.open(database)
-    await Librarian(store, commands).sync()  # as `run` does: articles added before this start
+    await Librarian(store, commands.shelf).sync()  # as `run` does: articles added before this start
     application = build_application(config, commands, store)
     intake = Intake(application, store, LogPolicy(config.logging_default), poll_timeout=1)
     await application.initialize()

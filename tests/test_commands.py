@@ -258,7 +258,7 @@ async def test_after_a_start_a_summary_waits_for_the_term_index_instead_of_refus
     from bot.commands import Commands
 
     fresh = Commands(library, defer_terms=True)
-    counting = asyncio.ensure_future(fresh.warm_up())
+    counting = asyncio.ensure_future(fresh.shelf.warm_up())
     terms = await fresh.wait_for_terms(30)  # waits while it is counted, rather than refuse
     await counting
     assert terms is not None

@@ -52,7 +52,7 @@ async def test_librarian_adds_once_removes_and_sync_restores(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
         commands = Commands(load_library(SEEDS))
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         text = b"Notes\n\nWe read the texts together, paragraph by paragraph, and argue every line."
         first = await librarian.add(text, "notes.txt")
         second = await librarian.add(text, "copy.txt")
@@ -61,11 +61,11 @@ async def test_librarian_adds_once_removes_and_sync_restores(tmp_path):
         assert second.article.id == first.article.id
         assert commands.index.search("we argue every line")[0].passage.article_id == "notes"
         restarted = Commands(load_library(SEEDS))
-        assert await Librarian(store, restarted).sync() == 1
+        assert await Librarian(store, restarted.shelf).sync() == 1
         assert restarted.library.get("notes") is not None
         await librarian.remove(commands.library.get("pro-putin-left"))
         again = Commands(load_library(SEEDS))
-        await Librarian(store, again).sync()
+        await Librarian(store, again.shelf).sync()
         assert again.library.get("pro-putin-left") is None  # a removed folder article stays out
         assert [a.number for a in again.library.articles] == [1, 2, 3, 4, 5]
     finally:
@@ -108,7 +108,7 @@ async def test_search_stays_right_as_the_library_grows(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
         commands = Commands(load_library(SEEDS))
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         for n in range(40):
             picked = rng.sample(sentences, 6)
             body = "\n\n".join(" ".join(picked[i : i + 2]) for i in range(0, 6, 2))
@@ -139,7 +139,7 @@ async def test_added_articles_come_back_from_their_parsed_form(tmp_path):
     try:
         commands = Commands(load_library(SEEDS))
         text = b"Workers' Liberty\n\nSolidarity with the strikers\n\nWednesday, 5 March 2025\n\nThe strike at the depot entered its third week. The drivers show no sign of going back.\n\nArticle by Jane Doe\n"  # fmt: skip
-        added = (await Librarian(store, commands).add(text, "strike.txt")).article
+        added = (await Librarian(store, commands.shelf).add(text, "strike.txt")).article
         [row] = await store.added_articles()
         assert row[-1] == pack(added)  # kept parsed beside its text
         again = load_library(SEEDS)
@@ -159,8 +159,8 @@ async def test_terms_can_be_counted_after_start_without_missing_new_articles(tmp
         assert commands.terms_if_ready is None
         waiting = commands.handle("summary", "2").text()
         assert waiting.startswith("I'm still reading the library for summaries and comparisons")
-        librarian = Librarian(store, commands)
-        warm_up = asyncio.ensure_future(commands.warm_up())
+        librarian = Librarian(store, commands.shelf)
+        warm_up = asyncio.ensure_future(commands.shelf.warm_up())
         await librarian.add(b"Notes on the general strike\n\nThe general strike is the weapon of the working class, and the general strike is its school.", "gs.txt")  # fmt: skip
         await warm_up
         terms = commands.terms_if_ready
@@ -251,7 +251,7 @@ async def test_a_book_is_added_with_its_metadata_quotable_and_recognised_again(t
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
         commands = Commands(load_library(SEEDS))
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         added = await librarian.add(data, name)
         article = added.article
         assert added.new
@@ -267,7 +267,7 @@ async def test_a_book_is_added_with_its_metadata_quotable_and_recognised_again(t
         again = await librarian.add(data, "copy-" + name)
         assert not again.new
         restarted = Commands(load_library(SEEDS))
-        assert await Librarian(store, restarted).sync() == 1
+        assert await Librarian(store, restarted.shelf).sync() == 1
         back = restarted.library.get(article.id)
         assert back is not None
         assert back.paragraphs == article.paragraphs
@@ -318,7 +318,7 @@ async def test_a_refused_book_adds_nothing(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
         commands = Commands(load_library(SEEDS))
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         locked = lines_pdf([["  Words behind a password, long enough to be a line of a page."]], password="x")  # fmt: skip
         for name, data, reason in [
             ("locked.pdf", locked, "locked with a password. Send an unlocked copy"),
@@ -342,7 +342,7 @@ async def test_reading_a_book_does_not_block_the_event_loop(tmp_path):
     data = pdf(_book())
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
-        librarian = Librarian(store, Commands(load_library(SEEDS)))
+        librarian = Librarian(store, Commands(load_library(SEEDS)).shelf)
         ticks = 0
 
         async def tick():
@@ -412,7 +412,7 @@ async def test_a_copy_of_any_seed_is_the_seed_already_there(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
         commands = Commands(load_library(SEEDS))
-        librarian = Librarian(store, commands)
+        librarian = Librarian(store, commands.shelf)
         for path in sorted(SEEDS.glob("*.txt")):
             added = await librarian.add(path.read_bytes(), f"copy-{path.name}")
             assert not added.new, path.name

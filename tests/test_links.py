@@ -230,7 +230,7 @@ async def test_https_is_verified_against_the_sites_name_though_the_bot_connects_
 
 async def librarian(tmp_path, **links) -> tuple[Librarian, Store]:
     store = await Store.open(tmp_path / "bot.sqlite3")
-    return Librarian(store, Commands(load_library(SEEDS)), **links), store
+    return Librarian(store, Commands(load_library(SEEDS)).shelf, **links), store
 
 
 async def test_a_linked_article_keeps_its_canonical_address_and_site_and_is_added_once(

@@ -92,7 +92,8 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.retention_days = config.retention_days
     data.admins = {}
     data.worker = Worker()
-    data.librarian = Librarian(store, commands, config.allow_networks, worker=data.worker)
+    commands.shelf.worker = data.worker  # changes to the library wait for answers reading it
+    data.librarian = Librarian(store, commands.shelf, config.allow_networks)
     data.curators = set(config.admins)
     data.offered_links = {}
     data.throttle = Throttle()
@@ -276,10 +277,9 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
             await asyncio.to_thread(index.save, saved)
         commands = Commands(library, index, defer_terms=True)  # /quote answers at once
         application = build_application(config, commands, store)
-        worker = application.bot_data.worker
         if sum(a.words for a in library.articles) <= SMALL_LIBRARY_WORDS:
-            await commands.warm_up(worker)  # a second or two: ready before the first update
-        warm_up = asyncio.create_task(commands.warm_up(worker), name="term-index")
+            await commands.shelf.warm_up()  # a second or two: ready before the first update
+        warm_up = asyncio.create_task(commands.shelf.warm_up(), name="term-index")
         intake = Intake(
             application,
             store,
