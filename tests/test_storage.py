@@ -66,10 +66,10 @@ async def test_a_database_from_the_first_version_upgrades_with_nothing_lost(tmp_
 
 
 async def test_a_failed_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
-    import bot.storage as storage
+    from bot.storage import core
 
     broken = [*MIGRATIONS, (99, "broken", "CREATE TABLE half (x INTEGER); SELECT nonsense(")]
-    monkeypatch.setattr(storage, "MIGRATIONS", broken)
+    monkeypatch.setattr(core, "MIGRATIONS", broken)
     with pytest.raises(StorageError, match="cannot upgrade the database"):
         await Store.open(tmp_path / "db.sqlite3")
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:

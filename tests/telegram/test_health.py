@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot import storage
+from bot.storage import core as storage_core
 from bot.config import Config, Secret
 from bot.storage import Store
 from bot.telegram.app import build_application, heartbeat_path
@@ -41,7 +41,7 @@ async def start_with_heartbeat(botapi, commands, database) -> RunningBot:
 async def test_when_writes_fail_health_turns_and_the_bot_stops_losing_nothing(
     botapi, commands, tmp_path, monkeypatch, fault, said
 ):
-    monkeypatch.setattr(storage, "WRITE_GRACE", 2.0)
+    monkeypatch.setattr(storage_core, "WRITE_GRACE", 2.0)
     database = tmp_path / "bot.sqlite3"
     beat = heartbeat_path(database)
     botapi.chat(GROUP, "supergroup")
