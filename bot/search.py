@@ -69,8 +69,8 @@ _WINDOW = 3  # longest run of sentences scored as one unit
 _FIRST = 300  # paragraphs kept by stage 1 (rarity) for stage 2 (order)
 _WIDE = 3000  # paragraphs kept by stage 1 when that many hold every query word it counts
 _SECOND = 12  # paragraphs kept by stage 2 for stage 3 (alignment)
-_K1, _B = 1.2, 0.5  # BM25's saturation and length normalisation
-_PAIR = 1.0  # how much word pairs in order count against rarity in stage 2
+_K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
+_PAIR = 2.0  # how much word pairs in order count against rarity in stage 2
 
 STOPWORDS = frozenset(
     """a an and are as at be but by for from had has have he her his i if in into is it its
@@ -135,35 +135,54 @@ _TO_APOSTROPHE = re.compile(f"[`{_APOSTROPHE_CHARS}]")
 # Anything outside ASCII that is neither a letter, a digit, an apostrophe nor a mark.
 _PUNCTUATION = re.compile(f"[^\\x00-\\x7f\\w{_APOSTROPHE_CHARS}{_MARKS}]")
 _HAS_MARK = re.compile(f"[{_MARKS}]")
-_PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Bytes kept as they are: lower-case ASCII letters and digits, the apostrophe (and the backtick
+# as one), bytes of UTF-8 letters (>= 0x80: the text's other non-ASCII characters are blanked
+# first) and \x01, which marks the end of a paragraph when many are read at once.
 _BLANK = bytes(
-    ord("'") if c == ord("`") else c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32
+    ord("'")
+    if c == ord("`")
+    else c
+    if c >= 0x80 or chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789'\x01"
+    else 32
     for c in range(256)
 )
+_END = b"\x01"
 
 
-def _written(text: str) -> list[str] | list[bytes]:
-    """The words of ``text`` as written (not yet folded), in order."""
+def _prepared(text: str) -> bytes | None:
+    """``text`` as UTF-8 with every character that is not part of a word blanked (which
+    changes no word), or None for the rare text with combining marks, read by :data:`_WORD`."""
+    if "\x01" in text:
+        text = text.replace("\x01", " ")
     if not text.isascii():
         text = _PUNCTUATION.sub(" ", _TO_APOSTROPHE.sub("'", text))
-        if not text.isascii():
-            pattern = _WORD if _HAS_MARK.search(text) else _PLAIN_WORD
-            return pattern.findall(text)
-    data = text.encode("ascii").lower().translate(_BLANK)
+        if not text.isascii() and _HAS_MARK.search(text):
+            return None
+    return text.encode()
+
+
+def _split(data: bytes) -> list[bytes]:
+    """The written words of prepared text (:func:`_prepared`), ASCII letters lowered."""
+    data = data.lower().translate(_BLANK)
     if b"'" in data:  # an apostrophe only joins letters: blank the others
         data = b" " + data + b" "
         while b"''" in data:
             data = data.replace(b"''", b" ")
         data = data.replace(b" '", b"  ").replace(b"' ", b"  ")
-    found = data.split()
-    return found
+    return data.split()
+
+
+def _written(text: str) -> list[str] | list[bytes]:
+    """The words of ``text`` as written (not yet folded), in order."""
+    prepared = _prepared(text)
+    return _WORD.findall(text) if prepared is None else _split(prepared)
 
 
 @lru_cache(maxsize=1 << 18)
 def _folded(written: str | bytes) -> tuple[str, ...]:
     """The words :func:`words` makes of one written word: its folded form, or two for an
     elision ("l'état")."""
-    norm = _word_norm(written.decode("ascii") if isinstance(written, bytes) else written)
+    norm = _word_norm(written.decode() if isinstance(written, bytes) else written)
     elided = split_elision(norm)
     if elided:
         head, rest = elided
@@ -195,7 +214,8 @@ def _typo_keys(word: str) -> list[int]:
     return [_key(w) for w in {word} | _deletions(word)]
 
 
-_CHUNK = 1 << 16  # paragraphs whose postings are sorted together while building
+_CHUNK = 1 << 15  # paragraphs read, and their postings sorted, together while building
+_BREAK = 1 << 40  # the end of a paragraph, among word numbers
 
 
 class FuzzyIndex:
@@ -230,12 +250,62 @@ class FuzzyIndex:
                 elisions.append(tuple(ids))
             return written[token]
 
-        # Words are numbered as first met, which depends only on the library's order; what
-        # the search ranks never depends on the numbers (ties go by words and paragraphs).
+        # Words are numbered as met (new ones of a chunk in byte order), which depends only
+        # on the library; what the search ranks never depends on the numbers (ties go by
+        # words and paragraphs). Paragraphs are read _CHUNK at a time: their text joined,
+        # split, looked up and counted in a few calls, not a few per word.
+        written[_END] = _BREAK
         sequence = array("I")  # every paragraph's words in order, one after the other
         lengths = array("I")
         chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
-        chunk_words, chunk_sizes = array("I"), array("I")
+        pending: list[str] = []
+
+        def read(texts: list[bytes], runs: list[np.ndarray]) -> None:
+            if not texts:
+                return
+            tokens = _split(b" \x01 ".join(texts) + b" \x01")
+            for token in sorted(set(tokens).difference(written)):
+                identify(token)
+            runs.append(np.fromiter(map(written.__getitem__, tokens), np.int64, len(tokens)))
+            texts.clear()
+
+        def flush() -> None:
+            if not pending:
+                return
+            first = len(lengths)
+            runs: list[np.ndarray] = []
+            texts: list[bytes] = []
+            for text in pending:
+                prepared = _prepared(text)
+                if prepared is not None:
+                    texts.append(prepared)
+                    continue
+                read(texts, runs)
+                tokens = _WORD.findall(text)
+                found = [written[t] if t in written else identify(t) for t in tokens]
+                runs.append(np.array([*found, _BREAK], dtype=np.int64))
+            read(texts, runs)
+            ids = np.concatenate(runs)
+            elided = ids < 0
+            if elided.any():  # "l'état": two words for one written form
+                pairs = np.array([elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
+                counts = np.where(elided, 2, 1)
+                where = (np.cumsum(counts) - counts)[elided]
+                ids = np.repeat(ids, counts)
+                ids[where], ids[where + 1] = pairs[:, 0], pairs[:, 1]
+            ends = np.flatnonzero(ids == _BREAK)
+            sizes = np.diff(ends, prepend=-1) - 1
+            ids = ids[ids != _BREAK]
+            sequence.frombytes(ids.astype(np.uint32).tobytes())
+            lengths.frombytes(sizes.astype(np.uint32).tobytes())
+            paragraphs = np.repeat(np.arange(first, first + len(sizes), dtype=np.uint64), sizes)
+            keys = (ids.astype(np.uint64) << np.uint64(32)) | paragraphs
+            keys.sort()  # by word, then paragraph; each pair once
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            chunk_counts = np.bincount((keys >> np.uint64(32)).astype(np.int64))
+            chunks.append(((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), chunk_counts))
+            pending.clear()
+
         paragraph = 0
         self._articles: list[Article] = []
         self._article_starts: list[int] = []
@@ -244,26 +314,13 @@ class FuzzyIndex:
             self._articles.append(article)
             self._article_starts.append(paragraph)
             for para in article.paragraphs:
-                tokens = _written(para.text)
-                try:
-                    ids = list(map(written.__getitem__, tokens))
-                except KeyError:
-                    ids = [written[t] if t in written else identify(t) for t in tokens]
-                if ids and min(ids) < 0:
-                    ids = [w for i in ids for w in (elisions[-i - 1] if i < 0 else (i,))]
-                sequence.extend(ids)
-                lengths.append(len(ids))
-                distinct = set(ids)
-                chunk_words.extend(distinct)
-                chunk_sizes.append(len(distinct))
-                paragraph += 1
-                if len(chunk_sizes) == _CHUNK:
-                    chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
-                    chunk_words, chunk_sizes = array("I"), array("I")
+                pending.append(para.text)
+                if len(pending) == _CHUNK:
+                    flush()
+            paragraph += len(article.paragraphs)
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
-        if chunk_sizes:
-            chunks.append(_sorted_chunk(chunk_words, chunk_sizes, paragraph))
-        del chunk_words, chunk_sizes
+        flush()
+        del written[_END]
         self._words = vocabulary
         counts = np.zeros(len(self._words), dtype=np.int64)
         for _, chunk_counts in chunks:
@@ -285,12 +342,13 @@ class FuzzyIndex:
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
         self._seq = np.frombuffer(sequence, dtype=np.uint32)  # no copy
-        self._finish()
+        self._finish(typo_index=True)
 
-    def _finish(self) -> None:
-        """What follows from the arrays: the word lookup, the typo index, weights."""
+    def _finish(self, *, typo_index: bool) -> None:
+        """What follows from the arrays: the word lookup, weights, and (unless loaded with
+        the rest) the typo index."""
         self._word_id = {w: i for i, w in enumerate(self._words)}
-        if not hasattr(self, "_typo_keys"):
+        if typo_index:
             keys, ids = array("I"), array("I")
             for i, word in enumerate(self._words):
                 if len(word) >= 2 and not word.isdigit():
@@ -427,7 +485,7 @@ class FuzzyIndex:
             start += len(article.paragraphs)
         if start != len(index._seq_starts) - 1:
             return None
-        index._finish()
+        index._finish(typo_index=False)
         gc.freeze()
         return index
 
@@ -757,20 +815,6 @@ class FuzzyIndex:
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
         return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
-
-
-def _sorted_chunk(
-    chunk_words: array, chunk_sizes: array, end: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """A chunk's (word, paragraph) pairs as its paragraphs ordered by word, and the count of
-    each word (paragraphs ``end - len(chunk_sizes)`` to ``end``)."""
-    sizes = np.frombuffer(chunk_sizes, dtype=np.uint32)
-    first = end - len(sizes)
-    paragraphs = np.repeat(np.arange(first, end, dtype=np.uint64), sizes)
-    keys = (np.frombuffer(chunk_words, dtype=np.uint32).astype(np.uint64) << 32) | paragraphs
-    keys.sort()
-    counts = np.bincount((keys >> 32).astype(np.int64))
-    return (keys & 0xFFFFFFFF).astype(np.uint32), counts
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import HIT, FuzzyIndex
+from bot.search import HIT, MARGIN, FuzzyIndex
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +172,62 @@ def test_a_loaded_index_takes_new_articles(tmp_path):
     assert old.passage.ref == "putin-v-prigozhin ¶19"
 
 
+def test_two_passages_that_fit_as_well_are_candidates_not_the_quote(tmp_path):
+    from bot.library import Library, article_from_text
+
+    text = (
+        "Notes\n\nThe general strike is the weapon that the working class holds in reserve.\n\n"
+        "Nothing else was said at the meeting, and everyone went home to sleep.\n\n"
+        "The general strike is the weapon that the working class holds in reserve."
+    )
+    library = Library([article_from_text(text, tmp_path / "notes.txt", 1)], tmp_path)
+    index = FuzzyIndex(library)
+    first, second, *_ = index.search("the general strike is the weapon of the working class")
+    assert first.score >= HIT
+    assert second.score >= first.score - MARGIN
+    assert not first.is_hit  # the bot offers both instead of choosing one
+    [alone, *_] = index.search("everyone went home to sleep after the meeting")
+    assert alone.is_hit
+
+
+_ANSWERS = """
+import json, sys
+from pathlib import Path
+from bot.library import load_library
+from bot.search import FuzzyIndex
+from tests.test_search import MISREMEMBERED, NOT_IN_THE_LIBRARY
+library = load_library(Path(sys.argv[1]))
+saved = Path(sys.argv[2])
+index = FuzzyIndex.load(saved, library) if saved.exists() else FuzzyIndex(library)
+if not saved.exists():
+    index.save(saved)
+queries = [q for q, _ in MISREMEMBERED] + NOT_IN_THE_LIBRARY + ["war", "the", "imperialism"]
+print(json.dumps([[(m.passage.ref, m.score, m.is_hit) for m in index.search(q, limit=10)] for q in queries]))
+"""
+
+
+def test_a_restarted_bot_answers_exactly_as_before(tmp_path):
+    """Built in one process and loaded in another, with other hash seeds (so other set and
+    dictionary orders), the index gives the same passages with the same scores."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SEEDS
+
+    saved = tmp_path / "quote-index.npz"
+    answers = []
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-c", _ANSWERS, str(SEEDS), str(saved)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        )  # fmt: skip
+        answers.append(run.stdout)
+    assert saved.exists()
+    assert answers[0] == answers[1]
+
+
 # --- the index's own reading of words -------------------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402
@@ -189,7 +245,7 @@ def test_the_index_reads_the_seeds_word_for_word_as_the_query_does(library):
 
 _PIECES = st.sampled_from(
     [
-        *"abcxyzABCÉéèüßøæİıœ0129 ,.;:!?-'`\"()[]",
+        *"abcxyzABCÉéèüßøæİıœ0129 ,.;:!?-'`\"()[]_\x01\u00a0\u2009ﬁǄ",
         *[
             "\u2019",
             "\u2018",
