@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from bot.storage import core as storage_core
 from bot.config import Config, Secret
 from bot.storage import Store
+from bot.storage import core as storage_core
 from bot.telegram.app import build_application, heartbeat_path
 from bot.telegram.intake import Intake
 from bot.telegram.record import LogPolicy
