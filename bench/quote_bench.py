@@ -18,9 +18,10 @@ Reported per tier and level: R@1, R@5 (the gold paragraph, or a sentence run ins
 or in the top five), p50/p95 latency (wall clock, and the p95 of the CPU time the search itself
 took, which other work on the shared machine inflates less), and for ours the share of answers
 the bot would present as the quote (``Match.is_hit``: a score of HIT or more, clear of the
-runner-up by MARGIN) and how many of those are the right passage. Per tier: build time, peak RSS of the process
-(library included) and of the index alone (peak less the library's RSS), load time, the
-longest garbage-collection pause, and answers identical after the restart. The baseline is
+runner-up by MARGIN) and how many of those are the right passage. Per tier: build time, peak
+RSS of the process (library included) and of the index alone (peak less the library's RSS),
+load time, the longest garbage-collection pause while answering (and while building), and
+answers identical after the restart. The baseline is
 tantivy fuzzy term search (each word as a BM25 term or within one edit, two for words of eight
 letters or more) and rapidfuzz ``partial_ratio`` rerank of its top 200, as in the issue; it
 needs the ``bench`` extra (``pip install -e .[bench]``). Figures, not assertions: the machine
