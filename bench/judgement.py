@@ -1,0 +1,125 @@
+"""Summaries and comparisons against a reader's judgement (tests/data/judgement.toml).
+
+    .venv/bin/python bench/judgement.py
+
+The judgement was written by a careful reader who never saw the bot's output: for each text,
+the sentences that state its own argument, and those a summary must not present as it (a view
+it rejects, a rhetorical question); for each topic, each seed's own line. The library is the
+seeds plus the judged corpus texts (read in place from ../shared/corpus/). Printed per text:
+how many argument sentences the short and the long summary carry, and how many of the
+sentences it must not carry; for each topic, whether /compare shows each article's own line.
+Targets (issue 16): at least 2 argument sentences in every short summary, 4 in every long one.
+"""
+
+from __future__ import annotations
+
+import lzma
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.commands import Commands  # noqa: E402
+from bot.compare import compare_topic  # noqa: E402
+from bot.library import Library, article_from_text, load_library  # noqa: E402
+from bot.summary import summarise  # noqa: E402
+from bot.text import normalise  # noqa: E402
+
+JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass(frozen=True)
+class Judged:
+    article_id: str
+    argument: list[str]
+    not_argument: list[str]
+
+
+def corpus_text(file: str, doc: str, paragraphs: int | None) -> str:
+    lines: list[str] = []
+    with lzma.open(CORPUS / file, "rt", encoding="utf-8") as source:
+        inside = False
+        for line in source:
+            line = line.rstrip("\n")
+            if line.startswith("@@DOC "):
+                if inside:
+                    break
+                inside = line == doc
+                continue
+            if inside and line.strip():
+                lines.append(line.strip())
+                if paragraphs and len(lines) >= paragraphs:
+                    break
+    return "\n\n".join(lines)
+
+
+def judged_library() -> tuple[Library, list[Judged], list[dict]]:
+    """The seeds and the judged corpus texts, and the judgement of each."""
+    data = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8"))
+    library = load_library(ROOT / "seeds")
+    judged = []
+    for entry in data["summary"]:
+        if entry["source"] == "seeds":
+            article_id = entry["article"]
+        else:
+            text = corpus_text(entry["file"], entry["doc"], entry.get("paragraphs"))
+            title = entry["doc"].split("\t", 1)[-1]
+            article = article_from_text(
+                f"{title}\n\n{text}", Path(entry["doc_id"].replace("/", "-") + ".txt"),
+                len(library) + 1, {"title": title}, {a.id for a in library.articles},
+            )  # fmt: skip
+            library.add(article)
+            article_id = article.id
+        judged.append(Judged(article_id, entry["argument"], entry.get("not_argument", [])))
+    return library, judged, data.get("compare", [])
+
+
+def carried(sentences: list[str], texts: list[str]) -> int:
+    """How many of the judged sentences the texts carry (whole, whatever the spacing)."""
+    shown = [normalise(t) for t in texts]
+    return sum(
+        1 for s in sentences if any(normalise(s) in t or t in normalise(s) for t in shown if t)
+    )
+
+
+def measure() -> tuple[list[tuple[str, int, int, int, int, int]], list[tuple[str, str, bool]]]:
+    library, judged, topics = judged_library()
+    commands = Commands(library)
+    rows = []
+    for item in judged:
+        short = [p.text for p in summarise(commands.terms, item.article_id).passages]
+        long = [p.text for p in summarise(commands.terms, item.article_id, long=True).passages]
+        rows.append((
+            item.article_id, len(item.argument), carried(item.argument, short),
+            carried(item.argument, long), carried(item.not_argument, short),
+            carried(item.not_argument, long),
+        ))  # fmt: skip
+    shown = []
+    for topic in topics:
+        result = compare_topic(commands.terms, topic["topic"])
+        found = {p.article.id: p.passage.text for p in getattr(result, "positions", [])}
+        for article_id, lines in topic.get("lines", {}).items():
+            shown.append((topic["topic"], article_id, bool(carried(lines, [found.get(article_id, "")]))))
+    return rows, shown
+
+
+def main() -> None:
+    rows, shown = measure()
+    print("| text | argument sentences | short carries | long carries | rejected in short | in long |")
+    print("|---|---|---|---|---|---|")
+    for article_id, total, short, long, bad_short, bad_long in rows:
+        print(f"| {article_id} | {total} | {short} | {long} | {bad_short} | {bad_long} |")
+    met = sum(1 for r in rows if r[2] >= 2 and r[3] >= 4)
+    print(f"\nShort ≥ 2 and long ≥ 4: {met} of {len(rows)} texts.")
+    right = sum(1 for s in shown if s[2])
+    print(f"/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs.")
+    for topic, article_id, ok in shown:
+        print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
+
+
+if __name__ == "__main__":
+    main()
