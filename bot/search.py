@@ -223,7 +223,7 @@ def _typo_keys(word: str) -> list[int]:
     return [_key(w) for w in {word} | _deletions(word)]
 
 
-_CHUNK = 1 << 15  # paragraphs read, and their postings sorted, together while building
+_CHUNK = 1 << 13  # paragraphs read, and their postings sorted, together while building
 _BREAK = 1 << 40  # the end of a paragraph, among word numbers
 
 
