@@ -428,9 +428,16 @@ class FuzzyIndex:
     def remove_article(self, article_id: str) -> None:
         """Take an article's passages out of every search."""
         span = self._by_article.pop(article_id, range(0))
+        if span:  # its words are that much rarer now, as in a fresh build
+            held = [
+                np.unique(self._seq[self._seq_starts[i] : self._seq_starts[i + 1]]) for i in span
+            ]
+            self._df = self._df.copy()
+            np.subtract.at(self._df, np.concatenate(held).astype(np.int64), 1)
         self._removed.update(span)
         self._dirty = True
         self._refresh()
+        self._credit_cache.clear()  # words only it held stand for nothing now
 
     # --- on disk -------------------------------------------------------------------------
 
@@ -445,10 +452,12 @@ class FuzzyIndex:
         return digest.hexdigest()
 
     def save(self, path: Path) -> None:
-        """Write the index for a quick start next time. After articles came or went it is
-        first rebuilt from the library, so that what is loaded is what a fresh build makes."""
+        """Write the index for a quick start next time. After articles came or went, what is
+        written is a fresh build of the library (this one is left as it is, still answering),
+        so that what is loaded is what a fresh build makes."""
         if self._dirty:
-            self._build(self.library.articles)
+            FuzzyIndex(self.library).save(path)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part.npz")
         np.savez(
@@ -730,7 +739,7 @@ class FuzzyIndex:
         member's "imperialists" finds the text's "imperialist"); a word it lacks is a typo or
         a variant, matched to library words within one edit, or two for a long word. The
         words come in alphabetical order, whatever order they were found in."""
-        known = query_word in self._word_id
+        known = query_word in self._word_id and self._df[self._word_id[query_word]] > 0
         if len(query_word) <= 2 or query_word.isdigit():
             return {query_word: 1.0} if known else {}
         if known and len(query_word) < 6:
@@ -770,7 +779,7 @@ class FuzzyIndex:
                 ids.update(self._typo_words[start:end].tolist())
         for key in keys.tolist():
             ids.update(self._extra_typos.get(key, ()))
-        return {self._words[i] for i in ids}
+        return {self._words[i] for i in ids if self._df[i] > 0}  # not words of removed articles
 
     def _weight(self, word: str, credit: dict[str, float]) -> float:
         """How much a query word counts: its rarity in the library; an unknown word counts most.

@@ -172,6 +172,30 @@ def test_a_loaded_index_takes_new_articles(tmp_path):
     assert old.passage.ref == "putin-v-prigozhin ¶19"
 
 
+def test_an_index_saved_after_articles_came_and_went_loads_as_a_fresh_build(tmp_path):
+    from bot.library import article_from_text, load_library
+    from tests.conftest import SEEDS
+
+    library = load_library(SEEDS)
+    index = FuzzyIndex(library)
+    article = article_from_text(
+        "Notes\n\nThe war in Ukraine and the class war are not the same war at all, comrades.",
+        tmp_path / "notes.txt", 6,
+    )  # fmt: skip
+    library.add(article)
+    index.add_article(article)
+    library.remove("progressive-bloc")
+    index.remove_article("progressive-bloc")
+    path = tmp_path / "quote-index.npz"
+    index.save(path)
+    loaded, fresh = FuzzyIndex.load(path, library), FuzzyIndex(library)
+    assert loaded is not None
+    for query in [q for q, _ in MISREMEMBERED] + ["the class war is not the same war"]:
+        answers = [(m.passage.ref, m.score) for m in loaded.search(query)]
+        assert answers == [(m.passage.ref, m.score) for m in fresh.search(query)]
+        assert answers == [(m.passage.ref, m.score) for m in index.search(query)]
+
+
 def test_two_passages_that_fit_as_well_are_candidates_not_the_quote(tmp_path):
     from bot.library import Library, article_from_text
 
