@@ -57,14 +57,16 @@ def corpus_text(file: str, doc: str, paragraphs: int | None) -> str:
     return "\n\n".join(lines)
 
 
-def judged_library() -> tuple[Library, list[Judged], list[dict]]:
-    """The seeds and the judged corpus texts, and the judgement of each."""
+def judged_library(corpus: bool = True) -> tuple[Library, list[Judged], list[dict]]:
+    """The seeds and (``corpus``) the judged corpus texts, and the judgement of each."""
     data = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8"))
     library = load_library(ROOT / "seeds")
     judged = []
     for entry in data["summary"]:
         if entry["source"] == "seeds":
             article_id = entry["article"]
+        elif not corpus:
+            continue
         else:
             text = corpus_text(entry["file"], entry["doc"], entry.get("paragraphs"))
             title = entry["doc"].split("\t", 1)[-1]
@@ -103,13 +105,17 @@ def measure() -> tuple[list[tuple[str, int, int, int, int, int]], list[tuple[str
         result = compare_topic(commands.terms, topic["topic"])
         found = {p.article.id: p.passage.text for p in getattr(result, "positions", [])}
         for article_id, lines in topic.get("lines", {}).items():
-            shown.append((topic["topic"], article_id, bool(carried(lines, [found.get(article_id, "")]))))
+            shown.append(
+                (topic["topic"], article_id, bool(carried(lines, [found.get(article_id, "")])))
+            )
     return rows, shown
 
 
 def main() -> None:
     rows, shown = measure()
-    print("| text | argument sentences | short carries | long carries | rejected in short | in long |")
+    print(
+        "| text | argument sentences | short carries | long carries | rejected in short | in long |"
+    )
     print("|---|---|---|---|---|---|")
     for article_id, total, short, long, bad_short, bad_long in rows:
         print(f"| {article_id} | {total} | {short} | {long} | {bad_short} | {bad_long} |")

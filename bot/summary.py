@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.library import Article, Passage
+from bot.stance import stance
 from bot.terms import Sentence, TermIndex
 
 WORDS_PER_MINUTE = 230
@@ -23,6 +24,8 @@ MIN_WORDS = 6  # shorter sentences ("Far from it.") are not summary material
 SIMILAR = 0.5  # cosine above which a sentence repeats one already chosen
 DAMPING = 0.85
 MAX_RANKED = 1500  # sentences ranked by centrality (a book: its best 1,500 by signature)
+WEIGHTS = (0.25, 0.25, 0.5)  # centrality, signature, stance
+PLACE = (0.05, 0.1)  # bonus for the opening tenth, and for the closing sixth
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,25 @@ def _signature(terms: TermIndex, article_id: str, sentences: list[Sentence]) -> 
 def _importance(
     terms: TermIndex, article_id: str, sentences: list[Sentence], vectors: np.ndarray
 ) -> np.ndarray:
-    """Half centrality, half signature."""
+    """Centrality, signature and stance (whether the sentence states the author's own claim,
+    see :mod:`bot.stance`), and a little for where it stands: an argument is stated at the
+    start and drawn together at the end."""
     central = centrality(sentences, vectors=vectors)
     signature = _signature(terms, article_id, sentences)
     central = central / (central.max() or 1)
     signature = signature / (signature.max() or 1)
-    return 0.5 * central + 0.5 * signature
+    language = terms.languages.get(article_id, "en")
+    argues = np.array([stance(s.text, language) for s in sentences])
+    last = max((s.position for s in sentences), default=0) or 1
+    place = np.array([_place(s.position / last) for s in sentences])
+    return WEIGHTS[0] * central + WEIGHTS[1] * signature + WEIGHTS[2] * argues + place
+
+
+def _place(where: float) -> float:
+    """A bonus for the opening and, more, for the conclusion (``where`` from 0 to 1)."""
+    if where >= 0.85:
+        return PLACE[1]
+    return PLACE[0] if where <= 0.1 else 0.0
 
 
 def _is_quotation(text: str) -> bool:
