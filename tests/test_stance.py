@@ -1,0 +1,23 @@
+"""How a sentence argues: the author's own claim scores above a question, a view reported to
+be answered, or the scene set with dates."""
+
+from __future__ import annotations
+
+from bot.stance import stance
+
+
+def test_a_claim_outranks_a_reported_view_a_question_and_scene_setting():
+    claim = stance("Only class war can end this madness.")
+    reported = stance("Some say that the talks will bring a lasting peace to the region.")
+    question = stance("Can the American–Russian talks lead to a truce in the coming weeks?")
+    scene = stance("On 24 June 2023 the column reached Rostov at 07:30 with 5,000 men.")
+    assert question == 0.0
+    assert claim > reported
+    assert claim > scene
+
+
+def test_cues_are_read_in_the_articles_language():
+    assert stance("Nur der Klassenkampf kann diesen Wahnsinn beenden.", "de") > stance(
+        "Laut der Regierung sagte der Minister, es sei vielleicht vorbei.", "de"
+    )
+    assert stance("Il faut en finir avec la guerre.", "fr") > stance("Selon lui, peut-être.", "fr")
