@@ -15,6 +15,8 @@ from rapidfuzz import fuzz, process
 from bot import quotes
 from bot.citation import citation
 from bot.compare import (
+    MIN_MENTIONS,
+    ORDER,
     Position,
     compare_articles,
     compare_topic,
@@ -548,22 +550,29 @@ class Commands:
             return reply
         result = compare_topic(self.terms, text)
         shown = text if len(text) <= 60 else text[:60] + "…"
+        once = len(result.in_passing)
+        addressing = sum(1 for p in result.positions if p.mentions >= MIN_MENTIONS) + result.more
         if not result.positions:
             reply = Reply().add(f"No article in the library addresses “{shown}”.")
-            if result.in_passing:
-                names = ", ".join(a.title for a in result.in_passing[:5])
-                reply.add("Mentioned once, in passing, in: ", names, ".")
             near = nearest_terms(self.terms, text)
             if near:
                 reply.add("Words the library does use: ", ", ".join(near), ".")
                 reply.buttons += [Button(w, f"/compare {w}") for w in near]
             return reply
-        addressing = len(result.positions) + result.more
         reply = Reply().add(bold(f"“{shown}” across the library"))
-        reply.add(
-            f"{addressing} of {len(self.library)} articles address it",
-            f" (as {', '.join(result.wording)})." if result.wording else ".",
-        )
+        named = f"; {once} more {'names' if once == 1 else 'name'} it once" if once else ""
+        if addressing:
+            reply.add(
+                f"{addressing} of {len(self.library)} articles address it",
+                f" (as {', '.join(result.wording)})" if result.wording else "",
+                f"{named}. {ORDER}" + (" Those that name it once come last." if once else ""),
+            )
+        else:
+            reply.add(
+                f"No article addresses it at length; {once} of {len(self.library)} "
+                f"{'names' if once == 1 else 'name'} it once",
+                f" (as {', '.join(result.wording)})." if result.wording else ".",
+            )
         for n, position in enumerate(result.positions, start=1):
             self._add_position(reply, position, f"{n}. ")
         reply.opens_thread, reply.refs = True, [p.passage.ref for p in result.positions]
@@ -577,7 +586,7 @@ class Commands:
 
     def _add_position(self, reply: Reply, position: Position, prefix: str = "") -> None:
         article = position.article
-        mentions = f"{position.mentions} mention" + ("s" if position.mentions != 1 else "")
+        mentions = f"{position.mentions} mentions" if position.mentions > 1 else "named once"
         reply.add(prefix, bold(article.title), f" · {mentions}")
         reply.add(*highlighted(position.passage.text, position.highlights), expandable=True)
         reply.add(*citation(article, position.passage))

@@ -13,6 +13,7 @@ ties going to the sentence that carries more of the article's own argument.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -21,10 +22,13 @@ from rapidfuzz import fuzz, process
 
 from bot.language import DEFAULT
 from bot.library import Article, Passage
+from bot.stance import stance
 from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
 from bot.text import fold, normalise, words
 
-MIN_MENTIONS = 2  # an article that names a topic once has not addressed it
+MIN_MENTIONS = 2  # an article that names a topic once has not addressed it (shown as such)
+STANCE_WEIGHT = 1.0  # how much a passage's stance counts beside its mentions (bot/stance.py)
+ORDER = "Most about it first (mentions per thousand words)."
 WINDOW = 3  # a position is at most this many consecutive sentences
 MIN_PAIR_WORDS = 6
 
@@ -48,7 +52,7 @@ class TopicComparison:
     positions: list[Position]  # best first
     more: int  # articles that address the topic beyond those shown
     silent: list[Article]  # articles that do not address it (all of them, in library order)
-    in_passing: list[Article]  # of those, the ones that mention it once
+    in_passing: list[Article]  # the articles that name it once (shown after the others)
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,18 @@ def topic_terms(terms: TermIndex, topic: str, language: str = DEFAULT) -> tuple[
     stems: set[str] = set()
     known = terms.vocabulary.get(language, {})
     vocabulary: list[str] | None = None
+    acronyms = {w.casefold() for w in re.findall(r"\b[A-ZА-Я]{2,6}\b", topic)}
     for word in content_words(topic, language):
-        parts = [p for p in term_parts(term_of(word, language)) if p in terms.parts]
+        term = term_of(word, language)
+        whole = term.replace("-", "")
+        if "-" in term and whole in terms.parts:  # "multi-polarity": as "multipolarity" is
+            parts = [whole]
+        else:
+            parts = [p for p in term_parts(term) if p in terms.parts]
         if not parts and fold(word) in known:
             parts = term_parts(known[fold(word)])
-        if not parts and len(word) >= 4:
+        if not parts and len(word) >= 4 and word.casefold() not in acronyms:
+            # A misspelling, but never an acronym: NATO is not "nation".
             vocabulary = vocabulary or list(known)
             close = process.extract(
                 fold(word), vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
@@ -123,15 +134,26 @@ def position(
         for s in sentences
     ]
     top = max(signature, default=0.0) or 1.0
+    language = terms.languages.get(article_id, DEFAULT)
+    argues: dict[int, float] = {}
     best: tuple[float, int, int] | None = None
     for first, last in _windows(sentences):
         mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
         if not mentions:
             continue
         # Mentions per sentence rewards a passage that stays on the topic; the argument
-        # signature breaks ties toward what the article itself most says.
+        # signature leans toward what the article itself most says, and stance toward where
+        # it states its own line rather than a view it reports to answer (bot/stance.py).
         size = last - first + 1
-        score = mentions / math.sqrt(size) + 0.5 * max(signature[first : last + 1]) / top
+        for k in range(first, last + 1):
+            if k not in argues:
+                argues[k] = stance(sentences[k].text, language)
+        own = min(argues[k] for k in range(first, last + 1))
+        score = (
+            mentions / math.sqrt(size)
+            + 0.5 * max(signature[first : last + 1]) / top
+            + STANCE_WEIGHT * own
+        )
         if best is None or score > best[0] + 1e-9:
             best = (score, first, last)
     if best is None:
@@ -141,7 +163,6 @@ def position(
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
     mentions = sum(entry.counts[t] for t in matched)
     bold = stems if stems is not None else matched
-    language = terms.languages.get(article_id, DEFAULT)
     return Position(entry.article, passage, mentions, _highlights(passage.text, bold, language))
 
 
@@ -167,19 +188,19 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
                     mentions[article_id] += count
                     wording[terms.show(term)] += count
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
-    # Most about it first: mentions per thousand words, then more mentions.
+    # Most about it first: mentions per thousand words, then more mentions (ORDER says so).
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))
-    positions = [
-        p for a in addressing[:limit] if (p := position(terms, a, *by_language[terms.languages[a]]))
-    ]
-    shown = {p.article.id for p in positions}
-    addressed = set(addressing)
-    silent = [a for a in terms.library.articles if a.id not in addressed]
     passing = [a for a in terms.library.articles if 0 < mentions[a.id] < MIN_MENTIONS]
+    # Then the articles that name it once: shown, marked so, rather than hidden.
+    chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
+    positions = [p for a in chosen if (p := position(terms, a, *by_language[terms.languages[a]]))]
+    shown = {p.article.id for p in positions if p.mentions >= MIN_MENTIONS}
+    addressed = set(addressing) | {a.id for a in passing}
+    silent = [a for a in terms.library.articles if a.id not in addressed]
     return TopicComparison(
         topic,
-        [w for w, _ in wording.most_common(6)],
+        [w for w, _ in sorted(wording.items(), key=lambda item: (-item[1], item[0]))[:6]],
         positions,
         len(addressing) - len(shown),
         silent,

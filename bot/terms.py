@@ -51,8 +51,10 @@ def term_of(word: str, language: str = DEFAULT) -> str:
 
 
 def term_parts(term: str) -> list[str]:
-    """The stems a term is made of: one, or each part of a compound."""
-    return term.split("-")
+    """The stems a term is made of: one, or each part of a compound and the compound written
+    as one word ("multi-polar" is also "multipolar", as a reader may type it)."""
+    parts = term.split("-")
+    return parts if len(parts) == 1 else [*parts, "".join(parts)]
 
 
 @dataclass(frozen=True, slots=True)

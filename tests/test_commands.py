@@ -183,9 +183,16 @@ def test_compare_without_a_topic_explains_and_suggests(commands):
 
 
 def test_compare_a_topic_nobody_addresses(commands):
-    reply = commands.compare("bananas")
-    assert reply.text().startswith("No article in the library addresses “bananas”.")
-    assert "Mentioned once, in passing, in: Putin v Prigozhin – Moscowpades on Ice." in reply.text()
+    reply = commands.compare("quantum chromodynamics")
+    assert reply.text().startswith("No article in the library addresses “quantum chromodynamics”.")
+
+
+def test_compare_shows_a_single_mention_marked_so_and_says_how_articles_are_ordered(commands):
+    text = commands.compare("bananas").text()
+    assert "No article addresses it at length; 1 of 5 names it once" in text
+    assert "Putin v Prigozhin – Moscowpades on Ice · named once" in text
+    ordered = commands.compare("imperialism").text()
+    assert "Most about it first (mentions per thousand words)." in ordered
 
 
 def test_compare_two_articles(commands):
