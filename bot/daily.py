@@ -132,7 +132,8 @@ class Daily:
     async def _work(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         if self.worker is None:
             return work(*args, **kwargs)
-        return await self.worker.read(work, *args, **kwargs)
+        # A reading post summarises and compares (seconds for a book): the long thread's work.
+        return await self.worker.read_long(work, *args, **kwargs)
 
     async def _ready(self) -> bool:
         """Whether the term index is there, waiting for it a moment after a start."""

@@ -573,9 +573,9 @@ class Librarian:
         if changes == self._synced:
             return 0
         removed, added = await stored_changes(self.store, self.library)
-        self._synced = changes
         for article_id in removed:
             await self._leave(article_id)
         for article in added:
             await self._join(article)
+        self._synced = changes  # only once all of them are in: a failure is tried again
         return len(removed) + len(added)

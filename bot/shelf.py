@@ -13,6 +13,8 @@ imports.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import threading
 from collections.abc import Callable
 
@@ -20,6 +22,8 @@ from bot.library import Article, Library
 from bot.search import FuzzyIndex, QuoteIndex
 from bot.terms import TermIndex
 from bot.worker import Worker
+
+log = logging.getLogger(__name__)
 
 # How long a command waits for the term index after a start before saying it is not ready.
 TERMS_WAIT = 30.0
@@ -64,7 +68,12 @@ class Shelf:
         """The term index, waiting up to ``seconds`` while it is still being counted after a
         start; None if it is not ready by then."""
         if self._terms is None and self.deferred:
-            await asyncio.to_thread(self._counted.wait, seconds)
+            # Looked at now and then, not waited on in a thread: a few chats waiting after a
+            # restart must not fill the pool that DNS lookups and file reading use.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    while not self._counted.is_set():  # noqa: ASYNC110 - set by a thread
+                        await asyncio.sleep(0.1)
         return self._terms
 
     async def warm_up(self) -> None:
@@ -73,11 +82,21 @@ class Shelf:
         if self._terms is not None:
             return
         snapshot = Library(list(self.library.articles), self.library.folder)
-        built = await asyncio.to_thread(TermIndex, snapshot)
+        try:
+            built = await asyncio.to_thread(TermIndex, snapshot)
+        except Exception:
+            # Said once; commands then count the terms themselves (slowly) rather than wait.
+            log.exception("Counting the library's terms failed")
+            self.deferred = False
+            self._counted.set()
+            return
 
         def merge() -> None:
             built.library = self.library
-            for article in self.library.articles:  # added while it counted
+            for article in self.library.articles:  # added (or added again) while it counted
+                counted = built.articles.get(article.id)
+                if counted is not None and counted.article is not article:
+                    built.remove_article(article.id)
                 if article.id not in built.articles:
                     built.add_article(article)
             for article_id in list(built.articles):  # removed while it counted
@@ -98,6 +117,8 @@ class Shelf:
         await self._change(self._remove, article_id)
 
     def _add(self, article: Article) -> None:
+        if self.library.get(article.id) is not None:
+            return  # there already: the sync and the librarian may both bring it
         self.library.add(article)
         self.index.add_article(article)
         if self._terms is not None:  # else it is still being counted, and will include it

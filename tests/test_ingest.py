@@ -437,3 +437,40 @@ def test_a_muse_file_is_taken_and_its_parsed_form_keeps_a_partial_date_and_the_u
     back = unpack(pack(article), article.id, 6, article.path)
     assert format_date(back.date) == "October 1914"
     assert (back.url, back.language) == (article.url, "en")
+
+
+async def test_an_add_waiting_for_answers_and_the_sync_meeting_it_lose_no_article(tmp_path):
+    """An admin's add waits for the answers reading the library; the ten-second sync may find
+    it in the database meanwhile, beside an article added from the command line."""
+    import threading
+
+    from bot.worker import Worker
+
+    commands = Commands(load_library(SEEDS))
+    worker = Worker()
+    commands.shelf.worker = worker
+    store = await Store.open(tmp_path / "db.sqlite3")
+    other = await Store.open(tmp_path / "db.sqlite3")  # the command line, another process
+    release = threading.Event()
+    try:
+        librarian = Librarian(store, commands.shelf)
+        reading = asyncio.ensure_future(worker.read_long(release.wait, 10))  # a long answer
+        text = "Strike\n\n" + "The depot is out on strike for the third week running, and the drivers hold firm. " * 5  # noqa: E501
+        adding = asyncio.ensure_future(librarian.add(text.encode(), "strike.txt"))
+        async with asyncio.timeout(10):
+            while not await store.added_articles():  # saved; its change waits for the answer
+                await asyncio.sleep(0.01)
+        cli = "Picket\n\n" + "The picket line at the gate held from dawn until the evening shift came. " * 5
+        await Librarian(other, Commands(load_library(SEEDS)).shelf).add(cli.encode(), "picket.txt")
+        syncing = asyncio.ensure_future(librarian.sync())
+        release.set()
+        await asyncio.gather(reading, adding, syncing)
+        await librarian.sync()
+        titles = {a.title for a in commands.library.articles}
+        assert {"Strike", "Picket"} <= titles
+        assert len(commands.library) == 7
+    finally:
+        release.set()
+        await other.close()
+        await store.close()
+        worker.close()
