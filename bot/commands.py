@@ -151,6 +151,12 @@ def _newest_first(article: Article) -> tuple[int, int, float, int]:
     return (0, -when.toordinal(), -article.added, article.number)
 
 
+_PARAGRAPH_ALONE = re.compile(
+    r"\s*(?:¶|§|#|p\.?|para\.?|paragraph)\s*\d+(?:\.\d+(?:-\d+)?)?\s*", re.I
+)
+_NUMBER_COLON_NUMBER = re.compile(r"\s*\d+\s*:\s*\d+(?:\.\d+(?:-\d+)?)?\s*")
+
+
 class Commands:
     """Answers to every command, built from the library and a quote index."""
 
@@ -371,13 +377,25 @@ class Commands:
                 f"That is {len(text):,} characters; send at most {MAX_QUERY_CHARS:,} — a sentence "
                 "or two you remember is enough."
             )
+        if _PARAGRAPH_ALONE.fullmatch(text):  # "/quote ¶7": a paragraph, but of which article?
+            return Reply().add(
+                "Which article's paragraph? Name the article too: ", code("/context 2:7"),
+                " or ", code("/context putin-v-prigozhin 7"), ". To find words you remember: ",
+                code("/quote stab in the back"), ".",
+            )  # fmt: skip
+        if ("¶" in text or _NUMBER_COLON_NUMBER.fullmatch(text)) and (
+            passage := self.library.find_passage(text)
+        ):
+            return quotes.context_reply(self.library, passage.ref)  # a reference, not words
         scope, query, note = self._scope(text)
         if isinstance(scope, Reply):
             return scope
-        if not words(query):
+        found = words(query)
+        if not content_words(query) or (len(found) == 1 and len(found[0].norm) <= 3):
             return Reply().add(
-                "I need some words to look for, e.g. ", code("/quote stab in the back"), "."
-            )
+                "That is too little to go on: give me a few of the words you remember, e.g. ",
+                code("/quote stab in the back"), ".",
+            )  # fmt: skip
         matches = self.index.search(query, article_id=scope.id if scope else None, limit=4)
         reply = Reply()
         if note:

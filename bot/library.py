@@ -37,6 +37,13 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".muse")
 _CATALOG_KEYS = {
     "id", "file", "title", "publication", "author", "date", "standfirst", "language", "url",
 }  # fmt: skip
+# A reference as members type it: the article (number, id or title words), then a paragraph
+# number, bare or after ¶, §, #, p, para or paragraph, or after a colon ("2:7").
+_LOOSE_REF = re.compile(
+    r"^\s*(?P<article>.+?)\s*(?::\s*|\s+(?:¶|§|#|p\.?|para\.?|paragraph)?\s*|¶\s*|#)"
+    r"(?P<para>\d{1,5})(?:\.(?P<s1>\d{1,3})(?:-(?P<s2>\d{1,3}))?)?\s*$",
+    re.IGNORECASE,
+)
 _ID = re.compile(r"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")  # "/context <id> ¶n.s-t" ≤ 64 bytes
 _REF = re.compile(
     r"^\s*(?P<id>[a-z0-9-]+)\s*¶\s*(?P<para>\d+)(?:\.(?P<s1>\d+)(?:-(?P<s2>\d+))?)?\s*$"
@@ -185,6 +192,23 @@ class Library:
         if not 1 <= first <= last <= len(article.paragraphs[para_no - 1].sentences):
             return None
         return article.passage(para_no, first, last)
+
+    def find_passage(self, text: str) -> Passage | None:
+        """The passage a member names however they type it: ``putin-v-prigozhin ¶7``, ``¶7``,
+        ``p7``, ``para 7``, ``paragraph 7``, ``#7`` or ``7`` after the article, ``2:7`` (article
+        2, paragraph 7), ``prigozhin 7.2`` (its second sentence), ``¶7.2-3``; the article named
+        by id, number or title words. None when it names no passage of one article."""
+        exact = self.resolve(text)
+        if exact is not None:
+            return exact
+        m = _LOOSE_REF.match(text)
+        if not m:
+            return None
+        found = self.find_article(m["article"])
+        if len(found) != 1:
+            return None
+        sentences = f".{m['s1']}" + (f"-{m['s2']}" if m["s2"] else "") if m["s1"] else ""
+        return self.resolve(f"{found[0].id} ¶{m['para']}{sentences}")
 
     def find_article(self, query: str) -> list[Article]:
         """Articles a member may mean: by id, by number in /articles, or by a fuzzy title.

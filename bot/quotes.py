@@ -188,11 +188,12 @@ def more_reply(index: QuoteIndex, library: Library, query: str, page: int, reque
 
 def context_reply(library: Library, ref: str) -> Reply:
     """/context <ref>: the passage with the paragraphs before and after it."""
-    passage = library.resolve(ref.strip())
+    passage = library.find_passage(ref.strip())
     if passage is None:
         return Reply().add(
-            "I don't know the passage “", ref.strip()[:60], "”. A reference looks like ",
-            code("putin-v-prigozhin ¶7"), ".",
+            "I don't know the passage “", ref.strip()[:60], "”. Name the article and the "
+            "paragraph: ", code("putin-v-prigozhin 7"), ", ", code("2:7"), " or ",
+            code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
         )  # fmt: skip
     article = library.get(passage.article_id)
     assert article is not None
@@ -220,7 +221,7 @@ def context_reply(library: Library, ref: str) -> Reply:
 
 def discuss_reply(library: Library, ref: str) -> Reply:
     """/discuss <ref>: a post that opens a thread on a passage."""
-    passage = library.resolve(ref.strip())
+    passage = library.find_passage(ref.strip())
     if passage is None:
         return context_reply(library, ref)
     article = library.get(passage.article_id)

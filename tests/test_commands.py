@@ -82,7 +82,9 @@ def test_quote_alone_explains_itself_with_an_example(commands):
     [
         ("x" * 5000, "That is 5,000 characters; send at most 1,500"),
         ("9: anything", "There is no article 9; the library has 5."),
-        ("3: ...", "I need some words to look for"),
+        ("3: ...", "That is too little to go on"),
+        ("the", "That is too little to go on"),
+        ("¶7", "Which article's paragraph? Name the article too"),
         ("<script>alert(1)</script>", "Nothing in the library comes close"),
     ],
 )

@@ -294,3 +294,16 @@ def test_the_catalog_may_state_a_month_a_year_and_a_language(seeds_copy):
     assert format_date(library.get("putin-v-prigozhin").date) == "October 1914"
     assert library.get("putin-v-prigozhin").language == "en"
     assert format_date(library.get("progressive-bloc").date) == "1892"
+
+
+def test_a_passage_is_found_however_a_member_types_its_reference(library):
+    for typed in (
+        "putin-v-prigozhin ¶7", "putin-v-prigozhin 7", "2 ¶7", "2:7", "prigozhin 7",
+        "2 p7", "2 #7", "2 para 7", "2 paragraph 7", "putin v prigozhin 7",
+    ):  # fmt: skip
+        passage = library.find_passage(typed)
+        assert passage is not None and passage.ref == "putin-v-prigozhin ¶7", typed
+    assert library.find_passage("prigozhin 7.2").ref == "putin-v-prigozhin ¶7.2"
+    assert library.find_passage("2 ¶7.1-2").ref == "putin-v-prigozhin ¶7.1-2"
+    for unknown in ("¶7", "2:999", "nonsense 3", ""):
+        assert library.find_passage(unknown) is None, unknown
