@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.library import Article, Passage, format_date
-from bot.reply import Span, code, link
+from bot.reply import Span, link, reference
 
 
 def citation(article: Article, passage: Passage) -> list[Span]:
@@ -15,5 +15,5 @@ def citation(article: Article, passage: Passage) -> list[Span]:
             parts.append(Span(f", {value}"))
     if article.author:
         parts.append(Span(f", by {article.author}"))
-    parts += [Span(" · "), code(passage.ref)]
+    parts += [Span(" · "), reference(passage.ref)]
     return parts

@@ -24,8 +24,8 @@ from bot.compare import (
     suggested_topics,
 )
 from bot.language import SUPPORTED
-from bot.library import Article, Library, format_date
-from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
+from bot.library import Article, Library, format_date, payload_ref
+from bot.reply import Button, Reply, Span, bold, code, highlighted, italic, reference
 from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, Match, QuoteIndex
 from bot.shelf import TERMS_WAIT, Shelf
 from bot.summary import summarise
@@ -218,7 +218,7 @@ class Commands:
         """The reply to ``/name args`` (sent as a reply to ``replied_text``, if it was); None
         for a command this bot does not have."""
         handler = {
-            "start": lambda: self.start(bot_username),
+            "start": lambda: self._opened(args) or self.start(bot_username),
             "help": lambda: self.help(bot_username),
             "articles": lambda: self.articles(args),
             "quote": lambda: self.quote(args, replied_text),
@@ -250,6 +250,11 @@ class Commands:
         return Reply().add(
             "I don't know ", code(f"/{shown}"), ". ", code("/help"), " lists what I can do."
         )
+
+    def _opened(self, payload: str) -> Reply | None:
+        """``/start c_<id>_<n>``: a cited reference tapped in a post, as /context shows it."""
+        ref = payload_ref(payload.strip())
+        return quotes.context_reply(self.library, ref) if ref else None
 
     def start(self, bot_username: str | None = None) -> Reply:
         """What the bot does, for a new member or a new group."""
@@ -410,7 +415,7 @@ class Commands:
         reply.opens_thread, reply.refs, reply.pulled = True, [best.passage.ref], [best.passage.ref]
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
         if others:
-            reply.add("Also close: ", *_join([code(m.passage.ref) for m in others]))
+            reply.add("Also close: ", *_join([reference(m.passage.ref) for m in others]))
         return reply
 
     def _scope(self, text: str) -> tuple[Article | Reply | None, str, str]:
@@ -457,7 +462,7 @@ class Commands:
                     Span("— "),
                     italic(article.title),
                     " · ",
-                    code(m.passage.ref),
+                    reference(m.passage.ref),
                 )
         reply.add(
             "Try other words you remember, or fewer of them"
@@ -533,7 +538,7 @@ class Commands:
             f" — {len(summary.passages)} of its {sentences} sentences, in the article's order:",
         )
         for passage in summary.passages:
-            reply.add(passage.text, "\n", code(passage.ref), quote=True)
+            reply.add(passage.text, "\n", reference(passage.ref), quote=True)
         reply.opens_thread, reply.refs = True, [p.ref for p in summary.passages]
         if summary.key_terms:
             reply.add(bold("Key terms"), ": ", ", ".join(summary.key_terms))

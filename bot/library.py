@@ -405,6 +405,32 @@ def article_from_text(
     return article
 
 
+def ref_payload(ref: str) -> str:
+    """A reference as a Telegram start payload (letters, digits, _ and -; up to 64): the
+    ``/start`` that opens it in context. ``putin-v-prigozhin ¶7.2`` is ``c_putin-v-prigozhin_7_2``
+    (ids have no underscores, so it reads back unambiguously)."""
+    m = _REF.match(ref)
+    if not m:
+        return ""
+    parts = ["c", m["id"], m["para"], *(n for n in (m["s1"], m["s2"]) if n)]
+    payload = "_".join(parts)
+    return payload if len(payload) <= 64 else ""
+
+
+def payload_ref(payload: str) -> str | None:
+    """The reference a start payload made by :func:`ref_payload` names, or None."""
+    parts = payload.split("_")
+    if len(parts) < 3 or parts[0] != "c" or not all(p.isdigit() for p in parts[2:]):
+        return None
+    article_id, para, *sentences = parts[1:]
+    if len(sentences) > 2:
+        return None
+    ref = f"{article_id} ¶{para}"
+    if sentences:
+        ref += "." + "-".join(sentences)
+    return ref
+
+
 def load_library(folder: Path | str) -> Library:
     """Load every article in ``folder``: catalog entries first, in order, then other files.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.compare import compare_topic
 from bot.library import Article, Library, format_date
-from bot.reply import Reply, bold, code, italic
+from bot.reply import Reply, bold, code, italic, reference
 from bot.summary import WORDS_PER_MINUTE, summarise
 from bot.terms import TermIndex
 from bot.text import word_count
@@ -118,7 +118,9 @@ def prompts(library: Library, terms: TermIndex, reading: Reading) -> list[list]:
         article = library.get(reading.article_id)
         assert article is not None
         key = article.passage(best.paragraph, best.number, best.number)
-    found.append([bold("To discuss: "), "do you agree? “", italic(key.text), "” ", code(key.ref)])
+    found.append(
+        [bold("To discuss: "), "do you agree? “", italic(key.text), "” ", reference(key.ref)]
+    )
     # The reading's own key terms first, then what it talks about most.
     counts = terms.articles[reading.article_id].counts
     frequent = [terms.show(t) for t, n in counts.most_common(15) if n >= 2 and "-" not in t]

@@ -7,6 +7,7 @@ no dynamic string can reach Telegram unescaped, and long answers split cleanly b
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -22,6 +23,7 @@ class Span:
     text: str
     style: Style = ""
     href: str = ""  # a link: an http(s) address the text leads to
+    ref: str = ""  # a passage reference the text names (Telegram makes it lead to its context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,11 @@ def italic(text: str) -> Span:
 
 def code(text: str) -> Span:
     return Span(text, "code")
+
+
+def reference(ref: str) -> Span:
+    """A passage reference, shown as code; in Telegram it leads to the passage in context."""
+    return Span(ref, "code", ref=ref)
 
 
 def link(text: str, href: str, style: Style = "") -> Span:
@@ -168,16 +175,30 @@ def _split_block(block: Block, limit: int) -> list[str]:
     return chunks
 
 
+def _linked(block: Block, ref_link: Callable[[str], str]) -> Block:
+    spans = tuple(
+        replace(s, href=href) if s.ref and not s.href and (href := ref_link(s.ref)) else s
+        for s in block.spans
+    )
+    return replace(block, spans=spans)
+
+
 def _shows(spans: list[Span]) -> bool:
     """Whether spans show anything: Telegram refuses a message of white space alone."""
     return any(s.text.strip() for s in spans)
 
 
-def to_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The reply as Telegram HTML messages, each within ``limit``, split between blocks."""
+def to_html(
+    reply: Reply, limit: int = MESSAGE_LIMIT, ref_link: Callable[[str], str] | None = None
+) -> list[str]:
+    """The reply as Telegram HTML messages, each within ``limit``, split between blocks;
+    ``ref_link`` makes each passage reference a link (to the passage in context)."""
     messages: list[str] = []
     current = ""
-    for block in reply.blocks:
+    blocks = reply.blocks
+    if ref_link is not None:
+        blocks = [_linked(block, ref_link) for block in blocks]
+    for block in blocks:
         for chunk in _split_block(block, limit):
             joined = f"{current}\n\n{chunk}" if current else chunk
             if telegram_length(joined) <= limit:

@@ -25,6 +25,7 @@ from bot.daily import Daily
 from bot.discussion import Discussion
 from bot.flood import Throttle
 from bot.ingest import Librarian
+from bot.library import ref_payload
 from bot.quotes import more_reply
 from bot.reply import Button, Reply, to_html
 from bot.storage import Store
@@ -114,6 +115,19 @@ def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
     )
 
 
+def ref_link(username: str | None) -> Callable[[str], str] | None:
+    """How a cited reference leads to its context: the bot's private chat, opened with the
+    ``/start`` payload that shows it (one tap, in a group too); None without a username."""
+    if not username:
+        return None
+
+    def link(ref: str) -> str:
+        payload = ref_payload(ref)
+        return f"https://t.me/{username}?start={payload}" if payload else ""
+
+    return link
+
+
 async def send_reply(
     message: Message, reply: Reply, context: Context, puller: User | None = None
 ) -> list[Message]:
@@ -132,7 +146,7 @@ async def send_reply(
             context.bot,
             data.store,
             message.chat_id,
-            to_html(reply),
+            to_html(reply, ref_link=ref_link(context.bot.username)),
             reply_to=message.message_id if is_group(message.chat) else None,
             topic=message.message_thread_id if message.is_topic_message else None,
             markup=keyboard(reply.buttons),

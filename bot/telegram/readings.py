@@ -9,7 +9,7 @@ from bot.daily import parse_time, zone
 from bot.reply import Reply, code, to_html
 from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
-from bot.telegram.handlers import BotData, Context, command_args, send_reply
+from bot.telegram.handlers import BotData, Context, command_args, ref_link, send_reply
 from bot.telegram.record import record_bot_posts
 
 DAILY_EXAMPLE = "/daily 07:30 Europe/London"
@@ -21,7 +21,8 @@ async def post_reading(
     """Send a scheduled post into a chat (or its forum topic), and log it as a thread."""
     bot = application.bot
     data: BotData = application.bot_data
-    sent = await post(bot, data.store, chat_id, to_html(reply), topic=topic)
+    html = to_html(reply, ref_link=ref_link(bot.username))
+    sent = await post(bot, data.store, chat_id, html, topic=topic)
     await record_bot_posts(
         sent, data.store, bot.id, data.policy, opens_thread=reply.opens_thread, refs=reply.refs
     )
