@@ -150,13 +150,15 @@ async def test_a_cited_reference_is_one_tap_from_its_context(botapi, running_bot
     botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP, kind="supergroup")
     [quote] = await botapi.wait_for_messages(1, GROUP)
     html = quote.params["text"]
-    link = '<a href="https://t.me/ReadingGroupBot?start=c_putin-v-prigozhin_11"><code>putin-v-prigozhin ¶11</code></a>'  # noqa: E501
+    link = '<a href="https://t.me/ReadingGroupBot?start=c_putin-v-prigozhin_11"><code>putin-v-prigozhin ¶11</code></a>'
     assert link in html
     # Tapping it opens the bot's private chat with that /start: the passage in context.
     botapi.send_text("/start c_putin-v-prigozhin_11", chat_id=501, user_id=501)
     [context] = await botapi.wait_for_messages(1, 501)
     shown = parse_telegram_html(context.params["text"])
-    assert shown.startswith("Putin v Prigozhin – Moscowpades on Ice · putin-v-prigozhin ¶11 in context")
+    assert shown.startswith(
+        "Putin v Prigozhin – Moscowpades on Ice · putin-v-prigozhin ¶11 in context"
+    )
     botapi.send_text("/start c_no-such-article_3", chat_id=502, user_id=502)
     [welcome] = await botapi.wait_for_messages(1, 502)
     assert "I don't know the passage" in parse_telegram_html(welcome.params["text"])
