@@ -455,12 +455,19 @@ async def test_an_add_waiting_for_answers_and_the_sync_meeting_it_lose_no_articl
     try:
         librarian = Librarian(store, commands.shelf)
         reading = asyncio.ensure_future(worker.read_long(release.wait, 10))  # a long answer
-        text = "Strike\n\n" + "The depot is out on strike for the third week running, and the drivers hold firm. " * 5  # noqa: E501
+        text = (
+            "Strike\n\n"
+            + "The depot is out on strike for the third week running, and the drivers hold firm. "
+            * 5
+        )
         adding = asyncio.ensure_future(librarian.add(text.encode(), "strike.txt"))
         async with asyncio.timeout(10):
-            while not await store.added_articles():  # saved; its change waits for the answer
-                await asyncio.sleep(0.01)
-        cli = "Picket\n\n" + "The picket line at the gate held from dawn until the evening shift came. " * 5
+            while not await store.added_articles():  # noqa: ASYNC110 - another task's write
+                await asyncio.sleep(0.01)  # saved; its change waits for the answer
+        cli = (
+            "Picket\n\n"
+            + "The picket line at the gate held from dawn until the evening shift came. " * 5
+        )
         await Librarian(other, Commands(load_library(SEEDS)).shelf).add(cli.encode(), "picket.txt")
         syncing = asyncio.ensure_future(librarian.sync())
         release.set()

@@ -302,7 +302,8 @@ def test_a_passage_is_found_however_a_member_types_its_reference(library):
         "2 p7", "2 #7", "2 para 7", "2 paragraph 7", "putin v prigozhin 7",
     ):  # fmt: skip
         passage = library.find_passage(typed)
-        assert passage is not None and passage.ref == "putin-v-prigozhin ¶7", typed
+        assert passage is not None, typed
+        assert passage.ref == "putin-v-prigozhin ¶7", typed
     assert library.find_passage("prigozhin 7.2").ref == "putin-v-prigozhin ¶7.2"
     assert library.find_passage("2 ¶7.1-2").ref == "putin-v-prigozhin ¶7.1-2"
     for unknown in ("¶7", "2:999", "nonsense 3", ""):
