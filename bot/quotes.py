@@ -14,12 +14,13 @@ from bot.citation import citation
 from bot.library import Library, Passage
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, QuoteIndex
-from bot.text import words
+from bot.text import Word, sentence_spans, words
 
 INLINE_PAGE = 20  # results per page (Telegram allows up to 50)
 INLINE_MAX = 100  # results in all, over every page
 ID_LIMIT = 64  # bytes: Telegram's limit on an inline result id
 MORE_PAGE = 3
+ENDS = 3  # words of a sentence left past a misquote's differing end that are taken with it
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„]{8,})[”\"»“]")
 
 
@@ -125,6 +126,7 @@ def check_quotation(index: QuoteIndex, library: Library, text: str) -> Reply:
     first, last = blocks[0], blocks[-1]
     start = max(0, first.b - first.a)
     end = min(len(original), last.b + last.size + (len(q_norms) - last.a - last.size))
+    start, end = _within_sentences(passage.text, original, first, last, start, end, len(q_norms))
     ops = difflib.SequenceMatcher(None, q_norms, p_norms[start:end], autojunk=False).get_opcodes()
     differences = [
         (tag, i1, i2, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in ops if tag != "equal"
@@ -153,6 +155,36 @@ def check_quotation(index: QuoteIndex, library: Library, text: str) -> Reply:
     reply.add(*citation(article, passage))
     reply.refs = [passage.ref]
     return reply
+
+
+def _within_sentences(
+    text: str,
+    original: list[Word],
+    first: difflib.Match,
+    last: difflib.Match,
+    start: int,
+    end: int,
+    quoted: int,
+) -> tuple[int, int]:
+    """The stretch of the author's words a quotation is set against, kept to the sentences its
+    matched words are in: never reaching into the sentence before or after, and, when the
+    quotation's own first or last words differ, taking the author's words to the sentence's
+    start or end if only a few are left ("Stalin and Pol Pot", not "Stalin and Pol")."""
+    spans = sentence_spans(text)
+
+    def sentence(word: int) -> tuple[int, int]:
+        at = original[word].start
+        return next((s for s in spans if s[0] <= at < s[1]), (0, len(text)))
+
+    opening, closing = sentence(first.b), sentence(last.b + last.size - 1)
+    first_word = next(w for w in range(len(original)) if original[w].start >= opening[0])
+    after_last = max(w for w in range(len(original)) if original[w].end <= closing[1]) + 1
+    start, end = max(start, first_word), min(end, after_last)
+    if first.a > 0 and 0 < start - first_word <= ENDS:
+        start = first_word
+    if last.a + last.size < quoted and 0 < after_last - end <= ENDS:
+        end = after_last
+    return start, end
 
 
 def _marked(text: str, spans: list[tuple[int, int]], style: str) -> list[Span]:

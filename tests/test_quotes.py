@@ -30,6 +30,7 @@ def index(library):
         ("they said “the film of globalisation is wound backwards”", "*Not quite.*", ["*off*"], "pro-putin-left ¶1"),
         ("“imperialism isn’t a policy, it’s a system of war”", "*Not quite.*", ["~~of war~~"], "no-peace-with-empire ¶1"),
         ("Lenin wrote that imperialism is the highest stage of capitalism", "Not in the library", [], None),
+        ("“…choosing between Stalin and Hitler”", "*Not quite.*", ["*Pol Pot*", "~~Hitler~~"], "putin-v-prigozhin ¶3"),
     ],
 )  # fmt: skip
 def test_the_misquote_check(index, library, message, verdict, marked, ref):
