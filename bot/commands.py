@@ -643,7 +643,10 @@ class Commands:
                 reply.add(passage.text, expandable=True)
                 reply.add(*citation(article, passage))
         if result.main_topic:
-            reply.add(bold(f"On “{result.main_topic}”"), ", their main shared topic:")
+            reply.add(
+                bold(f"On “{result.main_topic}”"),
+                ", the topic both take up where what they say is least alike:",
+            )
             for position in result.on_topic:
                 if position:
                     self._add_position(reply, position)

@@ -27,6 +27,7 @@ from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
 from bot.text import fold, normalise, words
 
 MIN_MENTIONS = 2  # an article that names a topic once has not addressed it (shown as such)
+DIFFER_AMONG = 6  # shared topics weighed for where two articles differ most
 STANCE_WEIGHT = 1.0  # how much a passage's stance counts beside its mentions (bot/stance.py)
 ORDER = "Most about it first (mentions per thousand words)."
 WINDOW = 3  # a position is at most this many consecutive sentences
@@ -245,12 +246,19 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
         own = [t for t in x if x[t] >= 2 and y[t] == 0]
         return sorted(own, key=lambda t: (-x[t] * weight(t), t))
 
-    main = next((t for t in shared if a.counts[t] >= 2 and b.counts[t] >= 2), None)
-    on_topic = (
-        (position(terms, first_id, {main}), position(terms, second_id, {main}))
-        if main
-        else (None, None)
-    )
+    # Of the topics both take up, the one where what they say about it is least alike: where
+    # they differ most (ties: the more shared topic).
+    both = [t for t in shared if a.counts[t] >= 2 and b.counts[t] >= 2][:DIFFER_AMONG]
+    main: str | None = None
+    on_topic: tuple[Position | None, Position | None] = (None, None)
+    least = math.inf
+    for term in both:
+        pair = (position(terms, first_id, {term}), position(terms, second_id, {term}))
+        if pair[0] is None or pair[1] is None:
+            continue
+        alike = _alike(terms, pair[0].passage.text, pair[1].passage.text, first_id, second_id)
+        if alike < least - 1e-9:
+            main, on_topic, least = term, pair, alike
     return PairComparison(
         a.article,
         b.article,
@@ -261,6 +269,25 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
         terms.show(main) if main else None,
         on_topic,
     )
+
+
+def _alike(terms: TermIndex, first: str, second: str, first_id: str, second_id: str) -> float:
+    """How alike two passages are: the cosine of their terms weighted by rarity."""
+
+    def stems(text: str, article_id: str) -> Counter[str]:
+        language = terms.languages.get(article_id, DEFAULT)
+        return Counter(term_of(w, language) for w in content_words(text, language))
+
+    one, two = stems(first, first_id), stems(second, second_id)
+
+    def weight(term: str) -> float:
+        return terms.idf(term) + 0.5
+
+    dot = sum(one[t] * two[t] * weight(t) ** 2 for t in one.keys() & two.keys())
+    norm = math.sqrt(sum((n * weight(t)) ** 2 for t, n in one.items())) * math.sqrt(
+        sum((n * weight(t)) ** 2 for t, n in two.items())
+    )
+    return dot / norm if norm else 0.0
 
 
 def _closest(

@@ -165,3 +165,15 @@ def test_comparisons_are_deterministic(library):
     once = [p.passage.ref for p in compare_topic(TermIndex(library), "imperialism").positions]
     again = [p.passage.ref for p in compare_topic(TermIndex(library), "imperialism").positions]
     assert once == again
+
+
+def test_two_articles_are_set_side_by_side_where_they_differ_most(terms):
+    result = compare_articles(terms, "pro-putin-left", "progressive-bloc")
+    assert result.main_topic in result.shared
+    first, second = result.on_topic
+    assert first is not None
+    assert second is not None
+    assert first.article.id == "pro-putin-left"
+    assert second.article.id == "progressive-bloc"
+    assert first.highlights  # each passage is on the topic
+    assert second.highlights
