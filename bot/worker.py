@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 LONG = frozenset({"summary", "compare"})  # commands answered in the long thread
+SWITCH_INTERVAL = 0.0005  # seconds a thread runs before the interpreter lets another in
 
 
 class SharedLock:
@@ -71,6 +73,11 @@ class Worker:
     """Runs reading work in its threads and changes to the library between answers."""
 
     def __init__(self) -> None:
+        # The two threads share one interpreter, which runs one of them at a time and lets the
+        # other in every 5 ms by default: a /quote beside a book's /summary then waited up to
+        # that long at every turn (its p95 4x idle). Turns of half a millisecond bring it to
+        # about 2x (bench/loop.py), at a cost too small to measure here.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._quick = ThreadPoolExecutor(1, thread_name_prefix="reading-quick")
         self._long = ThreadPoolExecutor(1, thread_name_prefix="reading-long")
         self._changes = ThreadPoolExecutor(1, thread_name_prefix="library-change")
