@@ -591,10 +591,17 @@ class FuzzyIndex:
             top = float(scores.max()) if size else 0.0
             if top > 0:
                 first = max(first, min(int(np.count_nonzero(scores >= top * 0.999)), _WIDE))
-            # The best ``first`` without listing every paragraph that scored (slow when most
-            # did): those at or above the ``first``-th score.
-            edge = float(np.partition(ranked, size - first)[size - first]) if first < size else 0
-            candidates = np.flatnonzero(ranked >= edge) if edge > 0 else np.flatnonzero(ranked)
+            # The best ``first`` without listing every paragraph that scored, nor partitioning
+            # a million scores (both slow when most paragraphs scored, and alike): those above
+            # a bar lowered by halves until at least ``first`` clear it.
+            peak = float(ranked.max()) if size else 0.0
+            bar = peak / 2
+            candidates = np.flatnonzero(ranked >= bar) if peak > 0 else np.empty(0, np.int64)
+            while peak > 0 and len(candidates) < first and bar > peak / 1024:
+                bar /= 2
+                candidates = np.flatnonzero(ranked >= bar)
+            if peak > 0 and len(candidates) < first:
+                candidates = np.flatnonzero(ranked)  # every paragraph that scored at all
         candidates = _best(candidates, ranked[candidates], first)
         # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
         if len(candidates) > _SECOND:
