@@ -41,6 +41,20 @@ def content_words(text: str, language: str = DEFAULT) -> list[str]:
     return found
 
 
+# English endings of verb forms and of judging adjectives: a key term names a thing or an idea.
+_NOT_A_THING = {"en": ("ed", "ing", "able", "ible")}
+
+
+def _names_a_thing(form: str, language: str) -> bool:
+    """Whether a word, in its commonest form, can be a key term: not a verb form or a judging
+    adjective ("voted", "choosing", "desirable"), as far as its ending tells; proper names
+    ("Washington") always can."""
+    if form[:1].isupper():
+        return True
+    endings = _NOT_A_THING.get(language, ())
+    return not (len(form) > 4 and form.endswith(endings))
+
+
 def term_of(word: str, language: str = DEFAULT) -> str:
     """The term a content word counts as in ``language``: its stem, part by part for a
     compound ("anti-imperialist" is "anti-imperi", which "imperialist" finds by its part)."""
@@ -192,10 +206,13 @@ class TermIndex:
                 scores[f"{first} {second}"] = score
         chosen: list[str] = []
         covered: set[str] = set()
+        language = self.languages.get(article_id, DEFAULT)
         for term in sorted(scores, key=lambda t: (-scores[t], t)):
             parts = term.split()
             if any(p in covered for p in parts) or term in covered:
                 continue
+            if len(parts) == 1 and not _names_a_thing(self.show(term), language):
+                continue  # "voted", "choosing", "desirable": what is done or judged, not a topic
             chosen.append(term)
             covered.update(parts)
             if len(chosen) == limit:

@@ -126,3 +126,9 @@ def test_a_tiny_article_is_summarised_by_what_it_has(tmp_path):
     assert [p.text for p in summary.passages] == [
         "Management will not move and the union will not either."
     ]
+
+
+def test_key_terms_name_things_and_ideas_not_what_is_done_or_judged(terms):
+    every = {t for a in ("pro-putin-left", "putin-v-prigozhin", "trumps-world-order") for t in terms.key_terms(a)}  # fmt: skip
+    assert not every & {"voted", "choosing", "desirable", "stabbed", "profitable", "asks"}
+    assert {"globalisation", "prigozhin", "coup"} <= every
