@@ -32,11 +32,15 @@ def _sender(update: Update) -> tuple[int, str] | None:
 
 
 def _asks_us(update: Update, username: str | None) -> bool:
-    """A command meant for this bot, a button press, or an inline query."""
+    """A command meant for this bot, a text sent to it in private, a button press, or an
+    inline query."""
     if update.callback_query is not None or update.inline_query is not None:
         return True
     message = update.message
     parsed = parse_command(message) if message is not None else None
+    if message is not None and parsed is None:
+        # In a private chat every text is for the bot: a quote search, or a link to add.
+        return message.chat.type == "private" and bool(message.text)
     if parsed is None or message is None:
         return False
     return not parsed.addressee or parsed.addressee.casefold() == (username or "").casefold()

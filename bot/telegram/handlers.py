@@ -199,6 +199,17 @@ async def on_command(update: Update, context: Context) -> None:
     await send_reply(message, reply, context)
 
 
+async def answer_words(message: Message, text: str, context: Context) -> None:
+    """Text sent to the bot in a private chat: a quote search, as /quote with those words."""
+    data = context.bot_data
+    reply = await data.worker.command("quote", data.commands.handle, "quote", text)
+    if reply is None:
+        return
+    if reply.pulled and message.from_user:
+        await add_quote_buttons(reply, message.chat_id, message.from_user.id, text, context)
+    await send_reply(message, reply, context)
+
+
 async def add_quote_buttons(
     reply: Reply, chat_id: int, user_id: int, query: str, context: Context
 ) -> None:

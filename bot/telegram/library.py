@@ -15,6 +15,7 @@ from bot.telegram.admins import is_curator, may_curate
 from bot.telegram.handlers import (
     Context,
     acknowledge,
+    answer_words,
     command_args,
     parse_command,
     send_reply,
@@ -138,12 +139,14 @@ async def _add_link(url: str, by: object, context: Context) -> Reply:
 
 
 async def on_private_text(update: Update, context: Context) -> None:
-    """A bare link sent to the bot in a private chat: offer to add its article."""
+    """Text sent to the bot in a private chat: a bare link is offered for the library, any
+    other text is a quote search."""
     message = update.effective_message
     if message is None or message.chat.type != Chat.PRIVATE or not message.text:
         return
     url = find_link(message.text)
     if url is None:
+        await answer_words(message, message.text, context)
         return
     if not await may_curate(message, context):
         reply = Reply().add(
