@@ -84,6 +84,7 @@ COMMANDS = (
         "thread", "sent as a reply: that thread's posts, people and latest lines", "/thread"
     ),
     CommandInfo("threads", "the group's recent threads", "/threads"),
+    CommandInfo("search", "the group's own messages that say these words", "/search truce"),
     CommandInfo(
         "export", "a thread (as a reply) or the last days as Markdown and HTML files", "/export 7"
     ),
@@ -102,6 +103,7 @@ GROUP_COMMANDS = frozenset(
     {
         "thread",
         "threads",
+        "search",
         "export",
         "logging",
         "forgetme",

@@ -8,6 +8,7 @@ chat at a time: nothing from one chat ever appears in another. No Telegram impor
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections import Counter
@@ -15,14 +16,57 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.reply import Reply, bold, code, italic
+from rapidfuzz import fuzz
+
+from bot.reply import Reply, Span, bold, code, italic, link
 from bot.storage import Store, StoredMessage
+from bot.terms import content_words
+from bot.text import normalise
 
 LATEST_LINES = 5
 LINE_CHARS = 160
 CAPTION_LIMIT = 1024  # Telegram's limit on a caption's visible text, in UTF-16 code units
 FILE_NAME_CHARS = 64
 _REF = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\s?¶\d+(?:\.\d+(?:-\d+)?)?")
+
+
+SEARCH_SHOWN = 8  # messages a /search shows
+SEARCH_FLOOR = 70.0  # rapidfuzz score (0-100) a message needs to count as saying the words
+
+
+def message_link(chat_id: int, message_id: int) -> str:
+    """A link to a message that members of the chat can open: supergroups and channels only
+    (their ids are -100…); "" for a basic group, whose messages have no links."""
+    text = str(chat_id)
+    return f"https://t.me/c/{text[4:]}/{message_id}" if text.startswith("-100") else ""
+
+
+def _ranked(query: str, messages: list[StoredMessage]) -> list[StoredMessage]:
+    """The messages that say the query's words, typos allowed, best first, then newest."""
+    wanted = normalise(query)
+    scored = []
+    for message in messages:
+        text = normalise(message.text)
+        score = fuzz.partial_ratio(wanted, text) if len(wanted) <= len(text) else fuzz.ratio(
+            wanted, text
+        )  # fmt: skip
+        score = max(score, fuzz.token_set_ratio(wanted, text))
+        if score >= SEARCH_FLOOR:
+            scored.append((score, message))
+    scored.sort(key=lambda sm: (-sm[0], -sm[1].date, -sm[1].message_id))
+    return [m for _, m in scored]
+
+
+def _excerpt(text: str, wanted: list[str]) -> str:
+    """A message cut to about LINE_CHARS around the first word searched for."""
+    one_line = " ".join(text.split())
+    if len(one_line) <= LINE_CHARS:
+        return one_line
+    lowered = normalise(one_line)
+    at = min((i for w in wanted if (i := lowered.find(w[:4])) >= 0), default=0)
+    start = max(0, at - LINE_CHARS // 3)
+    piece = one_line[start : start + LINE_CHARS]
+    return ("…" if start else "") + piece + ("…" if start + LINE_CHARS < len(one_line) else "")
 
 
 @dataclass(frozen=True)
@@ -144,6 +188,42 @@ class Discussion:
                 return Thread(chat, "topic", stored.topic_id, messages)
             return None
         return None
+
+    async def search(self, chat_id: int, query: str) -> Reply:
+        """/search <words>: the group's own messages that say them, typos allowed, best first,
+        each with a link to the message where Telegram has one (supergroups)."""
+        wanted = content_words(query)
+        if not wanted:
+            return Reply().add(
+                "What should I look for in this group's discussion? Give me words: ",
+                code("/search truce"), ".",
+            )  # fmt: skip
+        # The start of each word (and the end of a long one, for a typo near its start) must
+        # be in a message for it to be weighed; the ranking then allows typos anywhere.
+        fragments = sorted({w[:4] for w in wanted} | {w[-4:] for w in wanted if len(w) >= 7})
+        found = await self.store.matching(await self.store.chat_ids(chat_id), fragments)
+        ranked = await asyncio.to_thread(_ranked, query, found)
+        shown = query.strip() if len(query.strip()) <= 60 else query.strip()[:60] + "…"
+        if not ranked:
+            return Reply().add(f"Nothing in this group's discussion says “{shown}”.")
+        reply = Reply().add(
+            bold(f"“{shown}” in this group's discussion"),
+            f": {len(ranked)} message{'s' if len(ranked) != 1 else ''}"
+            + (f", the best {SEARCH_SHOWN}" if len(ranked) > SEARCH_SHOWN else "")
+            + ", best match first.",
+        )
+        for message in ranked[:SEARCH_SHOWN]:
+            where = message_link(message.chat_id, message.message_id)
+            excerpt = _excerpt(message.text, wanted)
+            parts: list[str | Span] = [
+                bold(message.sender_name or "someone"), f" · {self._time(message.date)}\n",
+                excerpt,
+            ]  # fmt: skip
+            if where:
+                parts += [" · ", link("open", where)]
+            reply.add(*parts)
+        reply.carries.update(m.sender_id for m in ranked[:SEARCH_SHOWN] if m.sender_id)
+        return reply
 
     async def describe(self, chat_id: int, message_id: int | None) -> Reply:
         """/thread: the opening post, participants, size, time span and latest lines."""

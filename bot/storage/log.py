@@ -18,6 +18,8 @@ from bot.storage.records import (
     _row,
 )
 
+SEARCH_CANDIDATES = 5000  # newest messages a /search weighs (a prefilter holds the rest back)
+
 
 class Log(StoreCore):
     """The discussion log: messages, edits, forgetting, retention, and reading it."""
@@ -333,3 +335,22 @@ class Log(StoreCore):
         ):
             row = await cursor.fetchone()
         return int(row[0]) if row else None
+
+    async def matching(
+        self, chat_ids: list[int], fragments: list[str], limit: int = SEARCH_CANDIDATES
+    ) -> list[StoredMessage]:
+        """Members' messages (not the bot's, not commands) holding any of ``fragments`` (the
+        starts of the words searched for, matched without regard to case), newest first."""
+        if not fragments or not chat_ids:
+            return []
+        marks = ",".join("?" * len(chat_ids))
+        likes = " OR ".join("m.text LIKE ? ESCAPE '\\'" for _ in fragments)
+        escaped = [
+            "%" + f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for f in fragments
+        ]
+        return await self._select(
+            f"WHERE m.chat_id IN ({marks}) AND m.is_bot = 0 AND m.text NOT LIKE '/%' "
+            f"AND ({likes}) ORDER BY m.date DESC, m.message_id DESC LIMIT ?",
+            (*chat_ids, *escaped, limit),
+        )

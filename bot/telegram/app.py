@@ -127,6 +127,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
             library.on_private_text,
         )
     )
+    application.add_handler(CommandHandler("search", group.on_search, filters=new_messages))
     for name, callback in (
         ("daily", readings.on_daily),
         ("plan", readings.on_plan),

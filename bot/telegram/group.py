@@ -30,6 +30,22 @@ async def on_thread(update: Update, context: Context) -> None:
     await send_reply(message, reply, context)
 
 
+async def on_search(update: Update, context: Context) -> None:
+    """/search <words>: the group's own messages that say them, with links."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.chat.type == "private":
+        reply = Reply().add(
+            "I keep no log of private chats, so there is nothing to search here. In a group, ",
+            code("/search <words>"), " finds what its members said. To find a passage of the "
+            "library, send me the words you remember.",
+        )  # fmt: skip
+    else:
+        reply = await context.bot_data.discussion.search(message.chat_id, command_args(message))
+    await send_reply(message, reply, context)
+
+
 async def on_threads(update: Update, context: Context) -> None:
     """/threads: the chat's recent threads."""
     message = update.effective_message

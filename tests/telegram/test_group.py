@@ -309,3 +309,27 @@ async def test_the_retention_sweep_runs_at_start_and_deletes_only_old_messages(
     finally:
         await stop_bot(bot)
     assert kept == ["10 days old", "0 days old"]
+
+
+async def test_search_finds_what_the_group_said_typos_allowed_with_links(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    said = botapi.send_text("I think the truce in Alaska is a setup for the next war", chat_id=GROUP, user_id=502, first_name="Karl")  # fmt: skip
+    botapi.send_text("Unrelated chatter about the weather", chat_id=GROUP, user_id=503, first_name="Clara")  # fmt: skip
+    botapi.chat(OTHER, "supergroup")
+    botapi.send_text("Another group's truce in Alaska talk", chat_id=OTHER, user_id=504)
+    await settle(botapi, running_bot)
+    botapi.send_text("/search@ReadingGroupBot truse in alaska", chat_id=GROUP)
+    [answer] = await botapi.wait_for_messages(1, GROUP)
+    text = parse_telegram_html(answer.params["text"])
+    assert "Karl" in text
+    assert "truce in Alaska is a setup" in text
+    assert "Another group's" not in text  # one chat's log only
+    assert "weather" not in text
+    link = f'<a href="https://t.me/c/{str(GROUP)[4:]}/{said["message_id"]}">open</a>'
+    assert link in answer.params["text"]
+    botapi.send_text("/search@ReadingGroupBot", chat_id=GROUP)
+    empty = (await botapi.wait_for_messages(2, GROUP))[1]
+    assert "Give me words: /search truce" in parse_telegram_html(empty.params["text"])
+    botapi.send_text("/search anything", chat_id=42)
+    [private] = await botapi.wait_for_messages(1, 42)
+    assert "I keep no log of private chats" in parse_telegram_html(private.params["text"])
