@@ -354,3 +354,16 @@ class Log(StoreCore):
             f"AND ({likes}) ORDER BY m.date DESC, m.message_id DESC LIMIT ?",
             (*chat_ids, *escaped, limit),
         )
+
+    async def chats_of(self, user_id: int) -> list[int]:
+        """The groups whose log holds anything of a member's: messages, pulls, /quote words."""
+        async with (
+            self._read() as db,
+            db.execute(
+                "SELECT chat_id FROM messages WHERE sender_id = ? UNION "
+                "SELECT chat_id FROM pulls WHERE user_id = ? UNION "
+                "SELECT chat_id FROM quote_requests WHERE user_id = ? ORDER BY chat_id",
+                (user_id, user_id, user_id),
+            ) as cursor,
+        ):
+            return [int(r[0]) for r in await cursor.fetchall() if int(r[0]) < 0]

@@ -145,6 +145,15 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         ("privacy", group.on_privacy),
     ):
         application.add_handler(CommandHandler(name, callback, filters=in_groups))
+    in_private = new_messages & filters.ChatType.PRIVATE
+    application.add_handler(
+        CommandHandler(
+            ["forgetme", "quotes", "export", "thread", "threads", "logging"],
+            group.on_private_group_command,
+            filters=in_private,
+        )
+    )
+    application.add_handler(CommandHandler("privacy", group.on_privacy, filters=in_private))
     application.add_handler(
         CommandHandler([c.name for c in COMMANDS], on_command, filters=new_messages)
     )

@@ -11,7 +11,7 @@ from bot.quotes import board_reply
 from bot.reply import Reply, code
 from bot.telegram.admins import is_admin
 from bot.telegram.delivery import Uncertain
-from bot.telegram.handlers import Context, command_args, send_reply
+from bot.telegram.handlers import Context, command_args, parse_command, send_reply
 from bot.telegram.record import logging_on, sender_id
 from bot.text import number
 
@@ -154,6 +154,52 @@ async def on_forgetme(update: Update, context: Context) -> None:
         "that showed them, and will not keep your messages here any more."
     )
     await send_reply(message, reply, context)
+
+
+async def on_private_group_command(update: Update, context: Context) -> None:
+    """A group's command sent in a private chat: what it can do there, or exactly why not."""
+    message = update.effective_message
+    parsed = parse_command(message) if message is not None else None
+    if message is None or parsed is None or message.from_user is None:
+        return
+    store = context.bot_data.store
+    if parsed.name == "forgetme":  # every group the bot has kept anything of theirs in
+        chats: list[int] = []
+        covered: set[int] = set()
+        for chat in await store.chats_of(message.from_user.id):
+            if chat not in covered:  # a group that became a supergroup is one group
+                chats.append(chat)
+                covered.update(await store.chat_ids(chat))
+        deleted = 0
+        for chat in chats:
+            deleted += await store.forget(chat, message.from_user.id)
+        if chats:
+            text = (
+                f"Done: I deleted {deleted} message{'s' if deleted != 1 else ''} of yours from "
+                f"the logs of {len(chats)} group{'s' if len(chats) != 1 else ''}, with your "
+                "/quote words and pulls, removed your words from my posts there, and will not "
+                "keep your messages in those groups any more. In another group, send /forgetme "
+                "there."
+            )
+        else:
+            text = (
+                "I keep nothing of yours: no group's log holds a message of yours. I keep no "
+                "log of private chats. In a group, /forgetme there also stops me keeping your "
+                "messages from now on."
+            )
+        await send_reply(message, Reply().add(text), context)
+        return
+    reasons = {
+        "quotes": "The quote board belongs to a group: send /quotes there to see its most "
+        "pulled passages.",
+        "export": "I keep no log of private chats, so there is nothing to export here. In a "
+        "group, /export 7 sends its last 7 days, or /export as a reply sends that thread.",
+        "thread": "Threads are a group's: send /thread there as a reply to a message.",
+        "threads": "Threads are a group's: send /threads there to see its recent ones.",
+        "logging": "Logging is a group's setting: its admins send /logging on or off there. "
+        "Private chats are never logged.",
+    }
+    await send_reply(message, Reply().add(reasons.get(parsed.name, "")), context)
 
 
 async def on_privacy(update: Update, context: Context) -> None:

@@ -333,3 +333,27 @@ async def test_search_finds_what_the_group_said_typos_allowed_with_links(botapi,
     botapi.send_text("/search anything", chat_id=42)
     [private] = await botapi.wait_for_messages(1, 42)
     assert "I keep no log of private chats" in parse_telegram_html(private.params["text"])
+
+
+async def test_forgetme_in_private_forgets_the_member_in_every_group(botapi, running_bot):
+    token = uuid.uuid4().hex
+    for chat in (GROUP, OTHER):
+        botapi.chat(chat, "supergroup")
+        botapi.send_text(f"my words {token} in {chat}", chat_id=chat, user_id=777, first_name="Vera")  # fmt: skip
+    botapi.send_text("someone else's words", chat_id=GROUP, user_id=778)
+    await settle(botapi, running_bot)
+    botapi.send_text("/forgetme", chat_id=777, user_id=777)
+    [done] = await botapi.wait_for_messages(1, 777)
+    said = parse_telegram_html(done.params["text"])
+    assert said.startswith("Done: I deleted 2 messages of yours from the logs of 2 groups")
+    store = running_bot.store
+    assert await store.count_messages(GROUP) == 1  # the other member's message stays
+    assert await store.count_messages(OTHER) == 0
+    botapi.send_text(f"later {token}", chat_id=GROUP, user_id=777)  # not kept any more
+    await settle(botapi, running_bot)
+    assert await store.count_messages(GROUP) == 1
+    botapi.send_text("/export 7", chat_id=777, user_id=777)
+    botapi.send_text("/quotes", chat_id=777, user_id=777)
+    export, board = (await botapi.wait_for_messages(3, 777))[1:]
+    assert "I keep no log of private chats" in parse_telegram_html(export.params["text"])
+    assert "The quote board belongs to a group" in parse_telegram_html(board.params["text"])
