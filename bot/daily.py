@@ -67,6 +67,53 @@ def parse_time(text: str) -> time | None:
     return time(int(m[1]), int(m[2])) if m else None
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def parse_weekdays(text: str) -> tuple[int, ...] | None:
+    """Days of the week as members write them: ``mon,thu``, ``monday thursday``, ``mon-fri``,
+    ``weekdays``, ``weekends``, ``daily``; Monday is 0. () means every day; None: not days."""
+    words = [w for w in re.split(r"[,\s/+&]+|\band\b", text.strip().casefold()) if w]
+    if not words:
+        return None
+    if words in (["daily"], ["everyday"], ["every", "day"]):
+        return ()
+    days: set[int] = set()
+    for word in words:
+        if word == "weekdays":
+            days.update(range(5))
+        elif word in ("weekends", "weekend"):
+            days.update((5, 6))
+        elif "-" in word:
+            first, _, last = word.partition("-")
+            a, b = _day(first), _day(last)
+            if a is None or b is None:
+                return None
+            days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])
+        elif (day := _day(word)) is not None:
+            days.add(day)
+        else:
+            return None
+    return tuple(sorted(days)) if len(days) < 7 else ()
+
+
+def _day(word: str) -> int | None:
+    """A day of the week by its name or its first three letters or more ("thurs")."""
+    if len(word) < 3:
+        return None
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for day, short in enumerate(_DAYS):
+        if word.startswith(short) and full[day].startswith(word.rstrip(".")):
+            return day
+    return None
+
+
+def weekdays_text(days: tuple[int, ...]) -> str:
+    """``Mon, Thu``, or "every day"."""
+    return ", ".join(DAY_NAMES[d] for d in days) if days else "every day"
+
+
 def zone(name: str) -> ZoneInfo | None:
     """An IANA time zone by name (``Europe/London``), or None if there is no such zone."""
     if not name or ".." in name or name.startswith("/"):
@@ -96,9 +143,11 @@ def next_send(plan: Plan, now: datetime) -> datetime | None:
     if plan.daily_time is None or plan.paused:
         return None
     today = local_today(plan, now)
-    for offset in range(3):
+    for offset in range(9):
         day = today + timedelta(days=offset)
         if plan.last_date is not None and day.isoformat() <= plan.last_date:
+            continue
+        if plan.weekdays and day.weekday() not in plan.weekdays:
             continue
         return max(send_at(plan, day), now)
     return None
@@ -165,6 +214,8 @@ class Daily:
                 continue
             today = local_today(plan, now)
             if plan.last_date is not None and plan.last_date >= today.isoformat():
+                continue
+            if plan.weekdays and today.weekday() not in plan.weekdays:
                 continue
             if now < send_at(plan, today):
                 continue
@@ -235,8 +286,9 @@ class Daily:
                 code("/next"),
                 " posts the next reading now.",
             )
+        when_read = f"{weekdays_text(plan.weekdays)} at" if plan.weekdays else "at"
         reply = Reply().add(
-            bold("Daily reading"), f" at {plan.daily_time} {plan.timezone} · {progress}"
+            bold("Daily reading"), f" {when_read} {plan.daily_time} {plan.timezone} · {progress}"
         )
         when = next_send(plan, now)
         if plan.paused:
@@ -252,11 +304,15 @@ class Daily:
             reply.add(f"Up next: {title}{part} ", code(upcoming.ref))
         return reply
 
-    async def subscribe(self, chat_id: int, at: time, timezone: str, topic: int | None) -> Reply:
-        """Set the chat's daily time; today counts as done if its time has passed already."""
+    async def subscribe(
+        self, chat_id: int, at: time, timezone: str, topic: int | None,
+        weekdays: tuple[int, ...] = (),
+    ) -> Reply:  # fmt: skip
+        """Set the chat's reading time (on ``weekdays``, or every day); today counts as done
+        if its time has passed already."""
         plan = await self.store.plan(chat_id, timezone)
-        plan.daily_time, plan.timezone, plan.topic_id, plan.paused = (
-            f"{at:%H:%M}", timezone, topic, False,
+        plan.daily_time, plan.timezone, plan.topic_id, plan.paused, plan.weekdays = (
+            f"{at:%H:%M}", timezone, topic, False, weekdays,
         )  # fmt: skip
         now = self.clock.now()
         today = local_today(plan, now)

@@ -163,3 +163,31 @@ async def test_no_reading_goes_out_while_the_library_is_still_being_read(tmp_pat
         assert await daily.tick(utc(2026, 6, 2, 9, 2)) == 0
     finally:
         await store.close()
+
+
+def test_weekdays_are_read_as_members_write_them():
+    from bot.daily import parse_weekdays
+
+    assert parse_weekdays("mon,thu") == (0, 3)
+    assert parse_weekdays("Monday Thursday") == (0, 3)
+    assert parse_weekdays("mon-fri") == parse_weekdays("weekdays") == (0, 1, 2, 3, 4)
+    assert parse_weekdays("fri-mon") == (0, 4, 5, 6)
+    assert parse_weekdays("daily") == ()
+    assert parse_weekdays("thurs") == (3,)
+    for not_days in ("07:30", "bananas", "mo", ""):
+        assert parse_weekdays(not_days) is None
+
+
+async def test_readings_on_chosen_weekdays_only_and_never_twice(scheduler):
+    # Friday 27 March 2026, noon; readings on Mondays and Thursdays at 07:30, Paris time.
+    scheduler.clock.current = utc(2026, 3, 27, 12, 0)
+    reply = await scheduler.subscribe(CHAT, parse_time("07:30"), "Europe/Paris", None, (0, 3))
+    assert "Daily reading Mon, Thu at 07:30 Europe/Paris" in reply.text()
+    assert "Next: Mon 30 Mar, 07:30" in reply.text()  # after the spring-forward Sunday
+    for day, hour in ((28, 6), (29, 5), (30, 5), (31, 5), (1, 5), (2, 5)):  # 07:30 local
+        month = 3 if day > 20 else 4
+        scheduler.clock.current = utc(2026, month, day, hour, 31)
+        await scheduler.tick()
+        await scheduler.tick()  # a second tick the same day posts nothing more
+    posted = [(p[2].blocks[0].spans[0].text) for p in scheduler.posts]
+    assert len(posted) == 2  # Monday 30 March and Thursday 2 April

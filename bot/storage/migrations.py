@@ -247,6 +247,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             BEGIN UPDATE library_changes SET changes = changes + 1; END
         """,
     ),
+    (
+        14,
+        "readings on chosen weekdays",
+        """
+        ALTER TABLE plans ADD COLUMN weekdays TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 
 

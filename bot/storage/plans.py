@@ -21,29 +21,30 @@ class Plans(StoreCore):
             self._lock,
             self._db.execute(
                 "SELECT article_order, minutes, position, last_reading, daily_time, timezone, "
-                "topic_id, paused, last_date FROM plans WHERE chat_id = ?",
+                "topic_id, paused, last_date, weekdays FROM plans WHERE chat_id = ?",
                 (chat_id,),
             ) as cursor,
         ):
             row = await cursor.fetchone()
         if row is None:
             return Plan(chat_id, timezone=timezone)
-        order, minutes, position, last_reading, daily, tz, topic, paused, last_date = row
+        order, minutes, position, last_reading, daily, tz, topic, paused, last_date, days = row
         return Plan(
             chat_id, [a for a in order.split("\n") if a], minutes, position, last_reading,
             daily, tz, topic, bool(paused), last_date,
+            tuple(int(d) for d in days.split(",") if d.isdigit()),
         )  # fmt: skip
 
     async def save_plan(self, plan: Plan) -> None:
         async with self._writing() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO plans (chat_id, article_order, minutes, position, "
-                "last_reading, daily_time, timezone, topic_id, paused, last_date) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_reading, daily_time, timezone, topic_id, paused, last_date, weekdays) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     plan.chat_id, "\n".join(plan.order), plan.minutes, plan.position,
                     plan.last_reading, plan.daily_time, plan.timezone, plan.topic_id,
-                    int(plan.paused), plan.last_date,
+                    int(plan.paused), plan.last_date, ",".join(map(str, plan.weekdays)),
                 ),
             )  # fmt: skip
         await self.commit()

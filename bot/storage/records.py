@@ -61,6 +61,7 @@ class Plan:
     topic_id: int | None = None  # the forum topic the readings go to
     paused: bool = False
     last_date: str | None = None  # local date (ISO) of the last scheduled post, or skipped day
+    weekdays: tuple[int, ...] = ()  # days of the week it posts on (0 = Monday); () every day
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from bot.daily import parse_time, zone
+from bot.daily import parse_time, parse_weekdays, zone
 from bot.reply import Reply, code, to_html
 from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
@@ -46,11 +46,20 @@ async def on_daily(update: Update, context: Context) -> None:
     if action in ("off", "pause", "resume", "skip") and len(args) == 1:
         await send_reply(message, await daily.set_state(message.chat_id, action), context)
         return
+    days = parse_weekdays(args[0]) if parse_time(args[0]) is None else None
+    if days is not None:  # "/daily mon,thu 07:30 Europe/Paris": the days first
+        if len(args) == 1:
+            reply = Reply().add(
+                "At what time on those days? ", code(f"/daily {args[0][:20]} 07:30"), "."
+            )
+            await send_reply(message, reply, context)
+            return
+        args = args[1:]
     at = parse_time(args[0])
     if at is None or len(args) > 2:
         reply = Reply().add(
             f"“{args[0][:20]}” is not a time of day. Give hours and minutes, 00:00 to 23:59, "
-            "and a time zone if not ",
+            "days if not every day (", code("mon,thu"), "), and a time zone if not ",
             daily.default_timezone,
             ": ",
             code(DAILY_EXAMPLE),
@@ -79,7 +88,8 @@ async def on_daily(update: Update, context: Context) -> None:
         await send_reply(message, reply, context)
         return
     topic = message.message_thread_id if message.is_topic_message else None
-    await send_reply(message, await daily.subscribe(message.chat_id, at, name, topic), context)
+    reply = await daily.subscribe(message.chat_id, at, name, topic, days or ())
+    await send_reply(message, reply, context)
 
 
 async def on_plan(update: Update, context: Context) -> None:

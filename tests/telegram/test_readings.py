@@ -93,3 +93,15 @@ async def test_removed_bot_drops_the_schedule_and_a_supergroup_keeps_its_plan(bo
     await running_bot.intake.drain()
     assert (await store.plan(new)).daily_time is None
     assert await store.subscribed_plans() == []
+
+
+async def test_readings_on_weekdays_through_the_bot(botapi, running_bot):
+    botapi.send_text("/daily thursday", chat_id=42)
+    botapi.send_text("/daily mon,thu 07:30 Europe/Paris", chat_id=42)
+    botapi.send_text("/daily", chat_id=42)
+    asked, set_up, status = texts(await botapi.wait_for_messages(3, 42))
+    assert asked == "At what time on those days? /daily thursday 07:30."
+    assert set_up.startswith("Daily reading Mon, Thu at 07:30 Europe/Paris")
+    assert status.startswith("Daily reading Mon, Thu at 07:30 Europe/Paris")
+    plan = await running_bot.store.plan(42)
+    assert plan.weekdays == (0, 3)
