@@ -59,7 +59,9 @@ async def on_daily(update: Update, context: Context) -> None:
     if at is None or len(args) > 2:
         reply = Reply().add(
             f"“{args[0][:20]}” is not a time of day. Give hours and minutes, 00:00 to 23:59, "
-            "days if not every day (", code("mon,thu"), "), and a time zone if not ",
+            "days if not every day (",
+            code("mon,thu"),
+            "), and a time zone if not ",
             daily.default_timezone,
             ": ",
             code(DAILY_EXAMPLE),
