@@ -86,6 +86,9 @@ COMMANDS = (
     CommandInfo("threads", "the group's recent threads", "/threads"),
     CommandInfo("search", "the group's own messages that say these words", "/search truce"),
     CommandInfo(
+        "digest", "what the group read and discussed lately: threads, open questions", "/digest 7"
+    ),
+    CommandInfo(
         "export", "a thread (as a reply) or the last days as Markdown and HTML files", "/export 7"
     ),
     CommandInfo(
@@ -104,6 +107,7 @@ GROUP_COMMANDS = frozenset(
         "thread",
         "threads",
         "search",
+        "digest",
         "export",
         "logging",
         "forgetme",

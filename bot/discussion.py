@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
 
-from bot.reply import Reply, Span, bold, code, italic, link
+from bot.reply import Reply, Span, bold, code, italic, link, reference
 from bot.storage import Store, StoredMessage
 from bot.terms import content_words
 from bot.text import normalise
@@ -152,6 +152,15 @@ def _line(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _join_refs(refs: list[str]) -> list[str | Span]:
+    """References as code, comma-separated."""
+    parts: list[str | Span] = []
+    for n, ref in enumerate(refs):
+        parts += [", "] if n else []
+        parts.append(reference(ref))
+    return parts
+
+
 def refs_of(message: StoredMessage) -> list[str]:
     """Passage references a message concerns: those it quotes, and those it names."""
     found = list(message.refs)
@@ -223,6 +232,66 @@ class Discussion:
                 parts += [" · ", link("open", where)]
             reply.add(*parts)
         reply.carries.update(m.sender_id for m in ranked[:SEARCH_SHOWN] if m.sender_id)
+        return reply
+
+    async def digest(
+        self, chat_id: int, days: int, now: int, readings: set[str] | None = None
+    ) -> Reply:
+        """/digest [days]: what the group read and discussed, for its meeting: the readings
+        posted (``readings``: the references of the plan's readings), the most-discussed
+        threads, the questions no other member answered, and the quotes pulled. Nobody is
+        ranked or counted by name."""
+        since = now - days * 86_400
+        ids = await self.store.chat_ids(chat_id)
+        messages = await self.store.since(ids, since)
+        pulled = await self.store.pulled_since(ids, since)
+        period = f"the last {days} day{'s' if days != 1 else ''}"
+        if not messages and not pulled:
+            return Reply().add(f"Nothing was logged in this group in {period}.")
+        reply = Reply().add(bold(f"Digest of {period}"))
+        bot_posts = [m for m in messages if m.is_bot]
+        posted = [r for m in bot_posts for r in m.refs if readings and r in readings]
+        if posted:
+            reply.add(bold("Read: "), *_join_refs(list(dict.fromkeys(posted))))
+        members = [m for m in messages if not m.is_bot and not m.text.startswith("/")]
+        by_root = Counter(m.thread_root for m in members if m.thread_root is not None)
+        openings = {m.message_id: m for m in bot_posts}
+        threads = [(root, n) for root, n in by_root.most_common() if root in openings][:5]
+        if threads:
+            lines = []
+            for root, count in threads:
+                opening = openings[root]
+                refs = ", ".join(opening.refs[:2])
+                lines.append(f"{_line(opening.text, 70)} ({refs}) · {count} repl"
+                             f"{'ies' if count != 1 else 'y'}")  # fmt: skip
+            reply.add(bold("Most discussed"), "\n" + "\n".join(lines))
+        sender_of = {(m.chat_id, m.message_id): m.sender_id for m in members}
+        answered = {
+            (r.chat_id, r.reply_to)
+            for r in members
+            if r.reply_to is not None and sender_of.get((r.chat_id, r.reply_to)) != r.sender_id
+        }  # replied to by another member
+        open_questions = [
+            m
+            for m in members
+            if m.text.rstrip().endswith("?") and (m.chat_id, m.message_id) not in answered
+        ][-5:]
+        if open_questions:
+            reply.add(bold("Open questions"), " (no other member has replied yet):")
+            for question in open_questions:
+                where = message_link(question.chat_id, question.message_id)
+                parts: list[str | Span] = ["– ", _line(question.text, 140)]
+                if where:
+                    parts += [" · ", link("open", where)]
+                reply.add(*parts)
+                if question.sender_id:
+                    reply.carries.add(question.sender_id)
+        if pulled:
+            reply.add(
+                bold("Quotes pulled: "),
+                *_join_refs([ref for ref, _ in pulled[:8]]),
+                f" ({sum(n for _, n in pulled)} in all)",
+            )
         return reply
 
     async def describe(self, chat_id: int, message_id: int | None) -> Reply:

@@ -117,3 +117,18 @@ class Quotes(StoreCore):
             ) as cursor,
         ):
             return [(int(r[0]), r[1]) for r in await cursor.fetchall()]
+
+    async def pulled_since(self, chat_ids: list[int], since: int) -> list[tuple[str, int]]:
+        """(reference, times pulled) of the passages pulled into a group since ``since``."""
+        if not chat_ids:
+            return []
+        marks = ",".join("?" * len(chat_ids))
+        async with (
+            self._read() as db,
+            db.execute(
+                f"SELECT ref, count(*) FROM pulls WHERE chat_id IN ({marks}) AND at >= ? "
+                f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC",
+                (*chat_ids, since),
+            ) as cursor,
+        ):
+            return [(str(r[0]), int(r[1])) for r in await cursor.fetchall()]

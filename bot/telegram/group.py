@@ -8,6 +8,7 @@ from telegram import InputFile, Update
 
 from bot.discussion import privacy_text
 from bot.quotes import board_reply
+from bot.readings import plan_readings
 from bot.reply import Reply, code
 from bot.telegram.admins import is_admin
 from bot.telegram.delivery import Uncertain
@@ -43,6 +44,37 @@ async def on_search(update: Update, context: Context) -> None:
         )  # fmt: skip
     else:
         reply = await context.bot_data.discussion.search(message.chat_id, command_args(message))
+    await send_reply(message, reply, context)
+
+
+async def on_digest(update: Update, context: Context) -> None:
+    """/digest [days]: what the group read and discussed lately, for its meeting."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.chat.type == "private":
+        reply = Reply().add(
+            "A digest is of a group's discussion, and I keep no log of private chats: send ",
+            code("/digest"), " in the group.",
+        )  # fmt: skip
+        await send_reply(message, reply, context)
+        return
+    args = command_args(message)
+    days = number(args) if args else 7
+    if days is None or not 1 <= days <= MAX_EXPORT_DAYS:
+        reply = Reply().add(
+            f"Give a number of days from 1 to {MAX_EXPORT_DAYS}, e.g. ", code("/digest 7"), "."
+        )
+        await send_reply(message, reply, context)
+        return
+    data = context.bot_data
+    plan = await data.store.plan(message.chat_id)
+    readings = await data.worker.read(
+        plan_readings, data.commands.library, plan.order, plan.minutes
+    )
+    reply = await data.discussion.digest(
+        message.chat_id, days, int(time.time()), {r.ref for r in readings}
+    )
     await send_reply(message, reply, context)
 
 

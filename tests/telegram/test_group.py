@@ -357,3 +357,25 @@ async def test_forgetme_in_private_forgets_the_member_in_every_group(botapi, run
     export, board = (await botapi.wait_for_messages(3, 777))[1:]
     assert "I keep no log of private chats" in parse_telegram_html(export.params["text"])
     assert "The quote board belongs to a group" in parse_telegram_html(board.params["text"])
+
+
+async def test_digest_gathers_the_weeks_threads_open_questions_and_quotes(botapi, running_bot):
+    post = await quote_post(botapi)  # a quote: pulled, and a thread
+    asked = botapi.send_text("But who decides what counts as class war?", chat_id=GROUP, user_id=502, first_name="Karl", reply_to=post.result)  # fmt: skip
+    answered = botapi.send_text("Is this a good reading for next week?", chat_id=GROUP, user_id=503, first_name="Clara")  # fmt: skip
+    await settle(botapi, running_bot)
+    botapi.send_text("Yes, a good one.", chat_id=GROUP, user_id=504, reply_to=answered)
+    botapi.send_text("Still thinking", chat_id=GROUP, user_id=502, reply_to=asked)  # own reply
+    await settle(botapi, running_bot)
+    botapi.send_text("/digest@ReadingGroupBot 7", chat_id=GROUP)
+    digest = (await botapi.wait_for_messages(2, GROUP))[1]
+    text = parse_telegram_html(digest.params["text"])
+    assert text.startswith("Digest of the last 7 days")
+    assert "Most discussed" in text
+    assert "But who decides what counts as class war?" in text  # no other member replied
+    assert "Is this a good reading for next week?" not in text  # another member did
+    assert "Quotes pulled: " in text
+    assert "Karl" not in text and "Clara" not in text  # noqa: PT018 - nobody is named or ranked
+    botapi.send_text("/digest@ReadingGroupBot 9999", chat_id=GROUP)
+    bad = (await botapi.wait_for_messages(3, GROUP))[2]
+    assert "Give a number of days from 1 to 366" in parse_telegram_html(bad.params["text"])
