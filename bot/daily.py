@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.library import Library
 from bot.readings import Reading, plan_readings, reading_post
-from bot.reply import Reply, bold, code
+from bot.reply import Block, Reply, Span, bold, code
 from bot.storage import Plan, Store
 from bot.terms import TermIndex
 from bot.text import number
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = 60.0  # seconds: the scheduler looks again at least this often
 MAX_MINUTES = 60  # the longest reading time a plan may set
+REMIND_BEFORE = timedelta(hours=1)  # a meeting's reminder and digest go out this long before
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 Post = Callable[[int, int | None, Reply], Awaitable[None]]  # chat, forum topic, the post
@@ -153,6 +154,32 @@ def next_send(plan: Plan, now: datetime) -> datetime | None:
     return None
 
 
+def reminder_at(plan: Plan, day: date) -> datetime:
+    """When the reminder of a meeting on a local day goes out: REMIND_BEFORE before it."""
+    assert plan.meeting_time is not None
+    at = parse_time(plan.meeting_time)
+    assert at is not None
+    meeting = datetime.combine(day, at, tzinfo=ZoneInfo(plan.timezone)).astimezone(UTC)
+    return meeting - REMIND_BEFORE
+
+
+def next_reminder(plan: Plan, now: datetime) -> datetime | None:
+    """When the next meeting's reminder goes out (now, if one is due and not yet sent)."""
+    if plan.meeting_time is None:
+        return None
+    today = local_today(plan, now)
+    for offset in range(9):
+        day = today + timedelta(days=offset)
+        if plan.meeting_last is not None and day.isoformat() <= plan.meeting_last:
+            continue
+        if plan.meeting_days and day.weekday() not in plan.meeting_days:
+            continue
+        if reminder_at(plan, day) + REMIND_BEFORE < now:
+            continue  # that meeting has begun: no reminder after the fact
+        return max(reminder_at(plan, day), now)
+    return None
+
+
 class Daily:
     """The scheduler, and the plan commands' logic."""
 
@@ -166,6 +193,7 @@ class Daily:
         default_timezone: str = "UTC",
         worker: Worker | None = None,
         wait_for_terms: Callable[[], Awaitable[object]] | None = None,
+        digest: Callable[[int, int, set[str]], Awaitable[Reply]] | None = None,
     ) -> None:
         self.store = store
         self.library = library
@@ -177,6 +205,8 @@ class Daily:
         # command waits a bounded time for the term index rather than being refused.
         self.worker = worker
         self._wait_for_terms = wait_for_terms
+        # The digest a meeting's reminder carries: chat, days, the plan's reading refs.
+        self.digest = digest
 
     async def _work(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         if self.worker is None:
@@ -210,6 +240,7 @@ class Daily:
         if self.terms is None:
             return 0  # still counting after a start: due readings go out on the next tick
         for plan in await self.store.subscribed_plans():
+            posted += await self._remind(plan, now)
             if plan.paused or plan.daily_time is None:
                 continue
             today = local_today(plan, now)
@@ -228,6 +259,62 @@ class Daily:
             except Exception:
                 log.exception("Could not post the daily reading to chat %s", plan.chat_id)
         return posted
+
+    async def _remind(self, plan: Plan, now: datetime) -> int:
+        """A meeting's reminder with the digest since the last one, once, when it is due."""
+        due = next_reminder(plan, now)
+        if due is None or due > now:
+            return 0
+        today = local_today(plan, now)
+        since = plan.meeting_last
+        plan.meeting_last = today.isoformat()  # claimed before it is sent: never twice
+        await self.store.save_plan(plan)
+        days = (today - date.fromisoformat(since)).days if since else 7
+        reply = Reply().add(
+            bold(f"Meeting today at {plan.meeting_time}"), f" ({plan.timezone}). ",
+            "What the group read and discussed since the last one:" if since else
+            "What the group read and discussed this past week:",
+        )  # fmt: skip
+        if self.digest is not None:
+            readings = {r.ref for r in await self._work(self.readings, plan)}
+            digest = await self.digest(plan.chat_id, max(1, min(days, 366)), readings)
+            reply.blocks += digest.blocks[1:] or [Block((Span("Nothing was logged since."),))]
+            reply.carries |= digest.carries
+        try:
+            await self.post(plan.chat_id, plan.topic_id, reply)
+        except Exception:
+            log.exception("Could not post the meeting reminder to chat %s", plan.chat_id)
+            return 0
+        return 1
+
+    async def set_meeting(
+        self, chat_id: int, days: tuple[int, ...], at: time | None, timezone: str | None
+    ) -> Reply:
+        """/meeting <days> HH:MM [zone], or (``at`` None) /meeting off."""
+        plan = await self.store.plan(chat_id, timezone or self.default_timezone)
+        if at is None:
+            plan.meeting_time, plan.meeting_days = None, ()
+            await self.store.save_plan(plan)
+            return Reply().add("No more meeting reminders here.")
+        plan.meeting_time, plan.meeting_days = f"{at:%H:%M}", days
+        if timezone:
+            plan.timezone = timezone
+        now = self.clock.now()
+        if next_reminder(plan, now) == now:  # one due right now would be news of the past
+            plan.meeting_last = local_today(plan, now).isoformat()
+        await self.store.save_plan(plan)
+        when = next_reminder(plan, now)
+        reply = Reply().add(
+            bold("Meetings"), f" {weekdays_text(days)} at {plan.meeting_time} {plan.timezone}."
+        )
+        if when is not None:
+            local = (when + REMIND_BEFORE).astimezone(ZoneInfo(plan.timezone))
+            reply.add(
+                f"Next: {local:%a %-d %b, %H:%M}. An hour before each, I post a reminder with "
+                "the digest: what was read, the most-discussed threads, the open questions and "
+                "the quotes pulled since the last meeting."
+            )
+        return reply
 
     def _advance(self, plan: Plan) -> Reply:
         """The next reading's post, moving the plan on; at the end, a note, and a pause."""
@@ -429,6 +516,8 @@ class Daily:
             except Exception:
                 log.exception("Daily readings: a tick failed; trying again shortly")
             now = self.clock.now()
-            upcoming = [t for p in await self.store.subscribed_plans() if (t := next_send(p, now))]
+            plans = await self.store.subscribed_plans()
+            upcoming = [t for p in plans if (t := next_send(p, now))]
+            upcoming += [t for p in plans if (t := next_reminder(p, now))]
             wait = min([(t - now).total_seconds() for t in upcoming] + [MAX_SLEEP])
             await self.clock.sleep(max(wait, 0.5))

@@ -191,3 +191,31 @@ async def test_readings_on_chosen_weekdays_only_and_never_twice(scheduler):
         await scheduler.tick()  # a second tick the same day posts nothing more
     posted = [(p[2].blocks[0].spans[0].text) for p in scheduler.posts]
     assert len(posted) == 2  # Monday 30 March and Thursday 2 April
+
+
+async def test_a_meeting_gets_one_reminder_an_hour_before_with_the_digest(scheduler):
+    digests: list[tuple[int, int]] = []
+
+    async def digest(chat: int, days: int, refs: set[str]) -> Reply:
+        digests.append((chat, days))
+        return Reply().add("Digest").add("Most discussed: the truce thread")
+
+    scheduler.digest = digest
+    scheduler.clock.current = utc(2026, 3, 30, 12, 0)  # Monday
+    reply = await scheduler.set_meeting(CHAT, (3,), parse_time("19:00"), "Europe/Paris")
+    assert reply.text().startswith("Meetings Thu at 19:00 Europe/Paris.")
+    assert "Next: Thu 2 Apr, 19:00" in reply.text()
+    for hour in (16, 16, 17, 17):  # 18:xx and 19:xx in Paris (UTC+2) on Thursday 2 April
+        scheduler.clock.current = utc(2026, 4, 2, hour, 5)
+        await scheduler.tick()
+    [(chat, _, sent)] = scheduler.posts
+    assert chat == CHAT
+    assert sent.text().startswith("Meeting today at 19:00 (Europe/Paris).")
+    assert "Most discussed: the truce thread" in sent.text()
+    assert digests == [(CHAT, 7)]
+    scheduler.clock.current = utc(2026, 4, 9, 16, 5)  # the next Thursday: since the last one
+    await scheduler.tick()
+    assert digests[-1] == (CHAT, 7)
+    assert len(scheduler.posts) == 2
+    off = await scheduler.set_meeting(CHAT, (), None, None)
+    assert off.text() == "No more meeting reminders here."

@@ -254,6 +254,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE plans ADD COLUMN weekdays TEXT NOT NULL DEFAULT ''
         """,
     ),
+    (
+        15,
+        "a group's meetings: their days and time, and the last reminder sent",
+        """
+        ALTER TABLE plans ADD COLUMN meeting_time TEXT;
+        ALTER TABLE plans ADD COLUMN meeting_days TEXT NOT NULL DEFAULT '';
+        ALTER TABLE plans ADD COLUMN meeting_last TEXT
+        """,
+    ),
 ]
 
 

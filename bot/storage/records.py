@@ -62,6 +62,9 @@ class Plan:
     paused: bool = False
     last_date: str | None = None  # local date (ISO) of the last scheduled post, or skipped day
     weekdays: tuple[int, ...] = ()  # days of the week it posts on (0 = Monday); () every day
+    meeting_time: str | None = None  # "HH:MM" local: when the group meets, or None
+    meeting_days: tuple[int, ...] = ()  # the days it meets on (0 = Monday)
+    meeting_last: str | None = None  # local date (ISO) of the last meeting reminder sent
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
         default_timezone=config.timezone,
         worker=data.worker,
         wait_for_terms=commands.wait_for_terms,
+        digest=lambda chat, days, refs: data.discussion.digest(chat, days, int(time.time()), refs),
     )
 
     # Group 0, first match wins: the group's discussion commands (in groups), then every
@@ -131,6 +132,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     application.add_handler(CommandHandler("digest", group.on_digest, filters=new_messages))
     for name, callback in (
         ("daily", readings.on_daily),
+        ("meeting", readings.on_meeting),
         ("plan", readings.on_plan),
         ("next", readings.on_next),
         ("today", readings.on_today),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from bot.daily import parse_time, parse_weekdays, zone
+from bot.daily import parse_time, parse_weekdays, weekdays_text, zone
 from bot.reply import Reply, code, to_html
 from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
@@ -91,6 +91,46 @@ async def on_daily(update: Update, context: Context) -> None:
         return
     topic = message.message_thread_id if message.is_topic_message else None
     reply = await daily.subscribe(message.chat_id, at, name, topic, days or ())
+    await send_reply(message, reply, context)
+
+
+async def on_meeting(update: Update, context: Context) -> None:
+    """/meeting <days> HH:MM [zone], /meeting off, /meeting (what is set)."""
+    message = update.effective_message
+    if message is None:
+        return
+    daily = context.bot_data.daily
+    args = command_args(message).split()
+    example = code("/meeting thursday 19:00 Europe/Paris")
+    if not args:
+        plan = await daily.store.plan(message.chat_id, daily.default_timezone)
+        if plan.meeting_time is None:
+            reply = Reply().add("No meetings set here. An admin sets them: ", example, ".")
+        else:
+            on = weekdays_text(plan.meeting_days)
+            reply = Reply().add(f"Meetings {on} at {plan.meeting_time} {plan.timezone}.")
+        await send_reply(message, reply, context)
+        return
+    if not await may_change_chat(message, context):
+        reply = Reply().add("Only this group's admins can set its meetings.")
+        await send_reply(message, reply, context)
+        return
+    if args == ["off"]:
+        await send_reply(message, await daily.set_meeting(message.chat_id, (), None, None), context)
+        return
+    days = parse_weekdays(args[0])
+    at = parse_time(args[1]) if len(args) >= 2 else None
+    name = args[2] if len(args) == 3 else None
+    if days is None or at is None or len(args) > 3 or (name is not None and zone(name) is None):
+        what = (
+            f"“{args[0][:20]}” is not a day of the week" if days is None
+            else f"“{name[:40]}” is not a time zone I know" if name and zone(name) is None
+            else "Give the day and the time"
+        )  # fmt: skip
+        reply = Reply().add(f"{what}: ", example, ", or ", code("/meeting mon,thu 18:30"), ".")
+        await send_reply(message, reply, context)
+        return
+    reply = await daily.set_meeting(message.chat_id, days, at, name)
     await send_reply(message, reply, context)
 
 

@@ -105,3 +105,23 @@ async def test_readings_on_weekdays_through_the_bot(botapi, running_bot):
     assert status.startswith("Daily reading Mon, Thu at 07:30 Europe/Paris")
     plan = await running_bot.store.plan(42)
     assert plan.weekdays == (0, 3)
+
+
+async def test_meetings_are_set_by_admins_and_explained_when_wrong(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.admins.add(ADMIN)
+    for text, user in (
+        ("/meeting@ReadingGroupBot thursday 19:00 Europe/Paris", ADMIN),
+        ("/meeting@ReadingGroupBot thursday", ADMIN),
+        ("/meeting@ReadingGroupBot someday 19:00", ADMIN),
+        ("/meeting@ReadingGroupBot friday 19:00", 501),
+        ("/meeting@ReadingGroupBot", 501),
+    ):
+        botapi.send_text(text, chat_id=GROUP, user_id=user)
+    set_up, no_time, no_day, refused, shown = texts(await botapi.wait_for_messages(5, GROUP))
+    assert set_up.startswith("Meetings Thu at 19:00 Europe/Paris.")
+    assert "An hour before each, I post a reminder with the digest" in set_up
+    assert no_time.startswith("Give the day and the time: /meeting thursday 19:00 Europe/Paris")
+    assert no_day.startswith("“someday” is not a day of the week")
+    assert refused == "Only this group's admins can set its meetings."
+    assert shown == "Meetings Thu at 19:00 Europe/Paris."
