@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
 
+from bot.library import Library
 from bot.reply import Reply, Span, bold, code, italic, link, reference
 from bot.storage import Store, StoredMessage
 from bot.terms import content_words
@@ -161,11 +162,14 @@ def _join_refs(refs: list[str]) -> list[str | Span]:
     return parts
 
 
-def refs_of(message: StoredMessage) -> list[str]:
-    """Passage references a message concerns: those it quotes, and those it names."""
+def refs_of(message: StoredMessage, library: Library | None = None) -> list[str]:
+    """Passage references a message concerns: those it quotes, and those it names that are
+    passages of ``library`` (a member's "the point of ¶9" names none: "of" is no article)."""
     found = list(message.refs)
     for ref in _REF.findall(message.text):
         ref = re.sub(r"\s?¶", " ¶", ref)
+        if library is not None and library.resolve(ref) is None:
+            continue
         if ref not in found:
             found.append(ref)
     return found
@@ -174,9 +178,10 @@ def refs_of(message: StoredMessage) -> list[str]:
 class Discussion:
     """Threads and exports of the discussion log."""
 
-    def __init__(self, store: Store, tz: ZoneInfo) -> None:
+    def __init__(self, store: Store, tz: ZoneInfo, library: Library | None = None) -> None:
         self.store = store
         self.tz = tz
+        self.library = library  # references in messages count only where they name a passage
 
     def _time(self, timestamp: int, with_date: bool = True) -> str:
         moment = datetime.fromtimestamp(timestamp, UTC).astimezone(self.tz)
@@ -317,7 +322,7 @@ class Discussion:
         span = self._time(first.date)
         if last.date != first.date:
             span += " – " + self._time(last.date, with_date=last.date - first.date > 86_400)
-        refs = [r for m in thread.messages for r in refs_of(m)]
+        refs = [r for m in thread.messages for r in refs_of(m, self.library)]
         reply.add(
             f"{len(thread.messages)} messages · {len(people)} participants · {span}",
             "\nPassages: " + ", ".join(dict.fromkeys(refs)) if refs else "",
@@ -411,7 +416,7 @@ class Discussion:
                 notes.append(f"forwarded from {message.forward_from}")
             if message.versions > 1:
                 notes.append(f"edited {message.versions - 1}×")
-            refs = refs_of(message)
+            refs = refs_of(message, self.library)
             if refs:
                 notes.append("passages: " + ", ".join(refs))
             meta = f" · {' · '.join(notes)}" if notes else ""

@@ -87,7 +87,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.commands = commands
     data.raw_updates = raw_updates
     data.store = store
-    data.discussion = Discussion(store, config.tz)
+    data.discussion = Discussion(store, config.tz, commands.library)
     data.policy = LogPolicy(config.logging_default)
     data.retention_days = config.retention_days
     data.admins = {}
