@@ -93,6 +93,7 @@ COMMANDS = (
     CommandInfo(
         "digest", "what the group read and discussed lately: threads, open questions", "/digest 7"
     ),
+    CommandInfo("unclear", "mark a passage as unclear, for the group's digest", "/unclear 2:7"),
     CommandInfo(
         "export", "a thread (as a reply) or the last days as Markdown and HTML files", "/export 7"
     ),
@@ -113,6 +114,7 @@ GROUP_COMMANDS = frozenset(
         "threads",
         "search",
         "digest",
+        "unclear",
         "export",
         "logging",
         "forgetme",

@@ -251,7 +251,7 @@ class Discussion:
         messages = await self.store.since(ids, since)
         pulled = await self.store.pulled_since(ids, since)
         period = f"the last {days} day{'s' if days != 1 else ''}"
-        if not messages and not pulled:
+        if not messages and not pulled and not await self.store.unclear_since(ids, since):
             return Reply().add(f"Nothing was logged in this group in {period}.")
         reply = Reply().add(bold(f"Digest of {period}"))
         bot_posts = [m for m in messages if m.is_bot]
@@ -291,6 +291,13 @@ class Discussion:
                 reply.add(*parts)
                 if question.sender_id:
                     reply.carries.add(question.sender_id)
+        unclear = await self.store.unclear_since(ids, since)
+        if unclear:
+            marked: list[str | Span] = [bold("Marked unclear: ")]
+            for n, (ref, members_marking) in enumerate(unclear[:8]):
+                marked += [", "] if n else []
+                marked += [reference(ref), f" ({members_marking})" if members_marking > 1 else ""]
+            reply.add(*marked)
         if pulled:
             reply.add(
                 bold("Quotes pulled: "),

@@ -146,7 +146,8 @@ class Log(StoreCore):
     async def forget(self, chat_id: int, user_id: int) -> int:
         """Delete a member's messages in a chat and stop logging them there; returns how many.
 
-        Gone with them: every version of their messages, their /quote words and pulls, the
+        Gone with them: every version of their messages, their /quote words, pulls and
+        passages marked unclear, the
         bot's posts that showed their words or name (kept in the thread, their text replaced),
         replies that failed to reach them, and updates of theirs set aside as unreadable. The
         deleted rows are overwritten (secure_delete) and the WAL is checkpointed and truncated,
@@ -190,7 +191,9 @@ class Log(StoreCore):
             await db.execute(
                 f"DELETE FROM carried WHERE {in_chats} AND user_id = ?", (*ids, user_id)
             )
-            for table, member in (("pulls", "user_id"), ("quote_requests", "user_id")):
+            for table, member in (
+                ("pulls", "user_id"), ("quote_requests", "user_id"), ("unclear", "user_id"),
+            ):  # fmt: skip
                 await db.execute(
                     f"DELETE FROM {table} WHERE {in_chats} AND {member} = ?", (*ids, user_id)
                 )
@@ -362,8 +365,9 @@ class Log(StoreCore):
             db.execute(
                 "SELECT chat_id FROM messages WHERE sender_id = ? UNION "
                 "SELECT chat_id FROM pulls WHERE user_id = ? UNION "
-                "SELECT chat_id FROM quote_requests WHERE user_id = ? ORDER BY chat_id",
-                (user_id, user_id, user_id),
+                "SELECT chat_id FROM quote_requests WHERE user_id = ? UNION "
+                "SELECT chat_id FROM unclear WHERE user_id = ? ORDER BY chat_id",
+                (user_id, user_id, user_id, user_id),
             ) as cursor,
         ):
             return [int(r[0]) for r in await cursor.fetchall() if int(r[0]) < 0]

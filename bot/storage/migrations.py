@@ -263,6 +263,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE plans ADD COLUMN meeting_last TEXT
         """,
     ),
+    (
+        16,
+        "passages members marked as unclear",
+        """
+        CREATE TABLE unclear (
+            chat_id INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, ref, user_id)
+        );
+        CREATE INDEX unclear_by_user ON unclear (user_id)
+        """,
+    ),
 ]
 
 

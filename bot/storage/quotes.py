@@ -132,3 +132,32 @@ class Quotes(StoreCore):
             ) as cursor,
         ):
             return [(str(r[0]), int(r[1])) for r in await cursor.fetchall()]
+
+    async def mark_unclear(self, chat_id: int, ref: str, user_id: int) -> bool:
+        """A member marks a passage as unclear in a group; False if they had already, or asked
+        to be forgotten there."""
+        async with self._writing() as db:
+            if await self._is_forgotten(db, chat_id, user_id):
+                return False
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO unclear (chat_id, ref, user_id, at) VALUES (?, ?, ?, ?)",
+                (chat_id, ref, user_id, int(time.time())),
+            )
+            added = cursor.rowcount > 0
+        await self.commit()
+        return added
+
+    async def unclear_since(self, chat_ids: list[int], since: int) -> list[tuple[str, int]]:
+        """(reference, members who marked it) of the passages marked unclear since ``since``."""
+        if not chat_ids:
+            return []
+        marks = ",".join("?" * len(chat_ids))
+        async with (
+            self._read() as db,
+            db.execute(
+                f"SELECT ref, count(*) FROM unclear WHERE chat_id IN ({marks}) AND at >= ? "
+                f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC",
+                (*chat_ids, since),
+            ) as cursor,
+        ):
+            return [(str(r[0]), int(r[1])) for r in await cursor.fetchall()]

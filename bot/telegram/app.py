@@ -130,6 +130,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     )
     application.add_handler(CommandHandler("search", group.on_search, filters=new_messages))
     application.add_handler(CommandHandler("digest", group.on_digest, filters=new_messages))
+    application.add_handler(CommandHandler("unclear", group.on_unclear, filters=new_messages))
     for name, callback in (
         ("daily", readings.on_daily),
         ("meeting", readings.on_meeting),

@@ -78,6 +78,35 @@ async def on_digest(update: Update, context: Context) -> None:
     await send_reply(message, reply, context)
 
 
+async def on_unclear(update: Update, context: Context) -> None:
+    """/unclear <reference>: mark a passage as unclear; it goes in the group's digest."""
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    if message.chat.type == "private":
+        reply = Reply().add(
+            "Unclear passages are gathered for a group's meeting: send ",
+            code("/unclear putin-v-prigozhin 7"), " in the group.",
+        )  # fmt: skip
+        await send_reply(message, reply, context)
+        return
+    passage = context.bot_data.commands.library.find_passage(command_args(message))
+    if passage is None:
+        reply = Reply().add(
+            "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
+            code("/unclear 2:7"), ".",
+        )  # fmt: skip
+    else:
+        new = await context.bot_data.store.mark_unclear(
+            message.chat_id, passage.ref, message.from_user.id
+        )
+        reply = Reply().add(
+            "Marked as unclear: " if new else "Already marked as unclear: ",
+            code(passage.ref), ". It goes in the group's next digest.",
+        )  # fmt: skip
+    await send_reply(message, reply, context)
+
+
 async def on_threads(update: Update, context: Context) -> None:
     """/threads: the chat's recent threads."""
     message = update.effective_message

@@ -219,6 +219,8 @@ async def add_quote_buttons(
     if request is not None:  # not for a member who asked to be forgotten: their words go
         reply.buttons.append(Button("More", f"/more {request} 1"))
     reply.buttons += [Button("Context", f"/context {ref}"), Button("Discuss", f"/discuss {ref}")]
+    if chat_id < 0:  # in a group: a passage a member finds unclear goes in the digest
+        reply.buttons.append(Button("Unclear", f"/unclear {ref}"))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -230,6 +232,18 @@ async def on_button(update: Update, context: Context) -> None:
     name, _, args = data.removeprefix("/").partition(" ")
     message = query.message if isinstance(query.message, Message) else None
     commands = context.bot_data.commands
+    if name == "unclear" and data.startswith("/") and message is not None:
+        passage = context.bot_data.commands.library.find_passage(args)
+        if passage is None or message.chat.type == "private":
+            await acknowledge(query, "This button no longer works.")
+            return
+        store = context.bot_data.store
+        new = await store.mark_unclear(message.chat_id, passage.ref, query.from_user.id)
+        await acknowledge(
+            query,
+            "Marked as unclear: it goes in the group's next digest." if new else "Already marked.",
+        )
+        return
     if name == "more" and data.startswith("/"):
         reply = await _more(query.from_user.id, args, context)
         if isinstance(reply, str):

@@ -56,7 +56,7 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     names = [c["command"] for c in menus[0].params["commands"]]
     assert names == [
         "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "add", "remove", "daily", "meeting", "plan",
-        "next", "today", "thread", "threads", "search", "digest", "export", "logging", "forgetme", "privacy", "help",
+        "next", "today", "thread", "threads", "search", "digest", "unclear", "export", "logging", "forgetme", "privacy", "help",
         "start",
     ]  # fmt: skip
 

@@ -379,3 +379,26 @@ async def test_digest_gathers_the_weeks_threads_open_questions_and_quotes(botapi
     botapi.send_text("/digest@ReadingGroupBot 9999", chat_id=GROUP)
     bad = (await botapi.wait_for_messages(3, GROUP))[2]
     assert "Give a number of days from 1 to 366" in parse_telegram_html(bad.params["text"])
+
+
+async def test_a_passage_marked_unclear_goes_in_the_digest_and_is_forgotten_with_its_marker(
+    botapi, running_bot
+):
+    post = await quote_post(botapi)
+    [row] = [b for row in post.params["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "Unclear"]  # fmt: skip
+    botapi.press(post, row["callback_data"], user_id=502)
+    botapi.send_text("/unclear@ReadingGroupBot 2:7", chat_id=GROUP, user_id=503)
+    pressed = await botapi.wait_for_calls("answerCallbackQuery", 1)
+    assert "Marked as unclear" in pressed[0].params["text"]
+    marked = (await botapi.wait_for_messages(2, GROUP))[1]
+    assert parse_telegram_html(marked.params["text"]).startswith(
+        "Marked as unclear: putin-v-prigozhin ¶7."
+    )
+    botapi.send_text("/digest@ReadingGroupBot", chat_id=GROUP)
+    digest = parse_telegram_html((await botapi.wait_for_messages(3, GROUP))[2].params["text"])
+    assert "Marked unclear: " in digest
+    assert "putin-v-prigozhin ¶7" in digest
+    await running_bot.store.forget(GROUP, 503)  # the member who marked ¶7 asks to be forgotten
+    botapi.send_text("/digest@ReadingGroupBot", chat_id=GROUP)
+    digest = parse_telegram_html((await botapi.wait_for_messages(4, GROUP))[3].params["text"])
+    assert "putin-v-prigozhin ¶7" not in digest

@@ -97,10 +97,11 @@ async def test_more_pages_only_for_the_asker_and_survives_a_restart(botapi, comm
         botapi.send_text("/quote@ReadingGroupBot no war but the class war", chat_id=GROUP, user_id=501)  # fmt: skip
         [quote] = await botapi.wait_for_messages(1, GROUP)
         buttons = [b["callback_data"] for row in quote.params["reply_markup"]["inline_keyboard"] for b in row]  # fmt: skip
-        more, context_button, discuss = buttons
+        more, context_button, discuss, unclear = buttons
         assert more.startswith("/more ")
         assert context_button == "/context putin-v-prigozhin ¶19"
         assert discuss == "/discuss putin-v-prigozhin ¶19"
+        assert unclear == "/unclear putin-v-prigozhin ¶19"  # in a group: for its digest
         assert all(len(b.encode()) <= 64 for b in buttons)
         botapi.press(quote, more, user_id=502)  # someone else
         await asyncio.sleep(0.4)
