@@ -457,9 +457,12 @@ PRIVACY = (
     "messages that mention me, so only those are kept.\n"
     "Where: one SQLite database on the server that runs me, never shared with other chats.\n"
     "How long: {retention}, then deleted.\n"
+    "Also kept: the passages pulled onto the quote board and those marked unclear, with who "
+    "did it, for the board and the digest.\n"
     "/forgetme deletes everything you sent here (your messages and their edits, your /quote "
-    "words, your quote-board pulls) and your words in my posts that showed them, and stops "
-    "keeping your messages in this chat. The messages I posted in Telegram stay in the chat."
+    "words, your quote-board pulls, your unclear marks) and your words in my posts that showed "
+    "them, and stops keeping your messages in this chat; sent to me in a private chat, it does "
+    "so in every group. The messages I posted in Telegram stay in the chat."
 )
 
 
