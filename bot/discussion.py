@@ -108,7 +108,9 @@ class Export:
     @property
     def caption(self) -> str:
         """The caption sent with the files, as Telegram HTML (see :func:`caption_html`)."""
-        return caption_html(self.title, f" ({self.messages} messages)")
+        return caption_html(
+            self.title, f" ({self.messages} message{'s' if self.messages != 1 else ''})"
+        )
 
 
 def caption_html(text: str, note: str = "", limit: int = CAPTION_LIMIT) -> str:
@@ -151,6 +153,22 @@ def markdown_literal(text: str) -> str:
 def _line(text: str, limit: int = LINE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def open_questions(messages: list[StoredMessage]) -> list[StoredMessage]:
+    """Members' questions (a message ending in "?") that no other member has replied to."""
+    members = [m for m in messages if not m.is_bot]
+    sender_of = {(m.chat_id, m.message_id): m.sender_id for m in members}
+    answered = {
+        (r.chat_id, r.reply_to)
+        for r in members
+        if r.reply_to is not None and sender_of.get((r.chat_id, r.reply_to)) != r.sender_id
+    }
+    return [
+        m
+        for m in members
+        if m.text.rstrip().endswith("?") and (m.chat_id, m.message_id) not in answered
+    ]
 
 
 def _join_refs(refs: list[str]) -> list[str | Span]:
@@ -270,20 +288,10 @@ class Discussion:
                 lines.append(f"{_line(opening.text, 70)} ({refs}) · {count} repl"
                              f"{'ies' if count != 1 else 'y'}")  # fmt: skip
             reply.add(bold("Most discussed"), "\n" + "\n".join(lines))
-        sender_of = {(m.chat_id, m.message_id): m.sender_id for m in members}
-        answered = {
-            (r.chat_id, r.reply_to)
-            for r in members
-            if r.reply_to is not None and sender_of.get((r.chat_id, r.reply_to)) != r.sender_id
-        }  # replied to by another member
-        open_questions = [
-            m
-            for m in members
-            if m.text.rstrip().endswith("?") and (m.chat_id, m.message_id) not in answered
-        ][-5:]
-        if open_questions:
+        questions = open_questions(members)[-5:]
+        if questions:
             reply.add(bold("Open questions"), " (no other member has replied yet):")
-            for question in open_questions:
+            for question in questions:
                 where = message_link(question.chat_id, question.message_id)
                 parts: list[str | Span] = ["– ", _line(question.text, 140)]
                 if where:
@@ -389,7 +397,14 @@ class Discussion:
         return self._export(f"discussion-{abs(chat_id)}-{days}d", title, messages)
 
     def _export(self, name: str, title: str, messages: list[StoredMessage]) -> Export:
-        by_id = {m.message_id: m for m in messages}
+        """A handout for the meeting: open questions first, then each thread under its opening
+        post (a quote, a reading: its passages cited), then what was said outside threads;
+        commands and the bot's own chatter left out."""
+        kept = [
+            m for m in messages
+            if not m.text.lstrip().startswith("/") and (not m.is_bot or m.refs)
+        ]  # fmt: skip
+        by_id = {m.message_id: m for m in kept}
 
         def depth(message: StoredMessage) -> int:
             level, seen = 0, set()
@@ -399,52 +414,85 @@ class Discussion:
                 level += 1
             return level
 
+        sections: dict[int | None, list[StoredMessage]] = {}
+        for message in kept:
+            root = message.thread_root
+            if root is None and message.is_bot:
+                root = message.message_id  # a post of mine opens its thread
+            sections.setdefault(root if root in by_id else None, []).append(message)
+        if None in sections:  # what was said outside threads comes last
+            sections[None] = sections.pop(None)
+        questions = open_questions(kept)
+        count = f"{len(kept)} message{'s' if len(kept) != 1 else ''}"
         md = [f"# {markdown_literal(title)}", ""]
-        md += [f"{len(messages)} messages, times in {markdown_literal(self.tz.key)}.", ""]
+        md += [f"{count}, times in {markdown_literal(self.tz.key)}.", ""]
         page = [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{html.escape(title)}</title>",
-            "<style>body{font-family:sans-serif;max-width:48em;margin:auto}"
+            "<style>body{font-family:sans-serif;max-width:48em;margin:auto;padding:0 .8em}"
             ".m{margin:.6em 0;padding-left:.6em;border-left:3px solid #ccc}"
             ".who{font-weight:bold}.meta{color:#666;font-size:.9em}"
-            "blockquote{margin:.3em 0}</style></head><body>",
+            "blockquote{margin:.3em 0}@media print{.m{break-inside:avoid}}</style></head><body>",
             f"<h1>{html.escape(title)}</h1>",
-            f"<p>{len(messages)} messages, times in {html.escape(self.tz.key)}.</p>",
+            f"<p>{html.escape(count)}, times in {html.escape(self.tz.key)}.</p>",
         ]
-        for message in messages:
-            level = depth(message)
-            who = message.sender_name or "someone"
-            when = self._time(message.date)
-            notes = []
-            if message.reply_to is not None:
-                notes.append(f"reply to #{message.reply_to}")
-            if message.forward_from:
-                notes.append(f"forwarded from {message.forward_from}")
-            if message.versions > 1:
-                notes.append(f"edited {message.versions - 1}×")
-            refs = refs_of(message, self.library)
-            if refs:
-                notes.append("passages: " + ", ".join(refs))
-            meta = f" · {' · '.join(notes)}" if notes else ""
-            indent = "  " * level
-            md.append(
-                f"{indent}- **{markdown_literal(who)}** ({when}) #{message.message_id}"
-                + markdown_literal(meta)
-            )
-            for line in message.text.splitlines() or [""]:
-                md.append(f"{indent}  > {markdown_literal(line)}")
+        if questions:
+            md += ["## Open questions", ""]
+            page.append("<h2>Open questions</h2><ul>")
+            for question in questions:
+                line = _line(question.text, 200)
+                md.append(f"- {markdown_literal(line)} (#{question.message_id})")
+                page.append(f'<li><a href="#m{question.message_id}">{html.escape(line)}</a></li>')
             md.append("")
-            page.append(
-                f'<div class="m" id="m{message.message_id}" style="margin-left:{level * 1.5}em">'
-                f'<span class="who">{html.escape(who)}</span> '
-                f'<span class="meta">{html.escape(when)} · #{message.message_id}'
-                f"{html.escape(meta)}</span>"
-                f"<blockquote>{html.escape(message.text).replace(chr(10), '<br>')}</blockquote>"
-                "</div>"
-            )
+            page.append("</ul>")
+        for root, thread in sections.items():
+            if len(sections) > 1 or questions:
+                if root is None:
+                    heading = "Outside threads"
+                else:
+                    opening = by_id[root]
+                    refs = ", ".join(refs_of(opening, self.library))
+                    heading = _line(opening.text, 80) + (f" ({refs})" if refs else "")
+                md += [f"## {markdown_literal(heading)}", ""]
+                page.append(f"<h2>{html.escape(heading)}</h2>")
+            for message in thread:
+                self._write(message, depth(message), md, page)
         page.append("</body></html>")
-        return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", len(messages))
+        return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", len(kept))
+
+    def _write(self, message: StoredMessage, level: int, md: list[str], page: list[str]) -> None:
+        """One message of a handout, in Markdown and in HTML."""
+        who = message.sender_name or "someone"
+        when = self._time(message.date)
+        notes = []
+        if message.reply_to is not None:
+            notes.append(f"reply to #{message.reply_to}")
+        if message.forward_from:
+            notes.append(f"forwarded from {message.forward_from}")
+        if message.versions > 1:
+            notes.append(f"edited {message.versions - 1}×")
+        refs = refs_of(message, self.library)
+        if refs:
+            notes.append("passages: " + ", ".join(refs))
+        meta = f" · {' · '.join(notes)}" if notes else ""
+        indent = "  " * level
+        md.append(
+            f"{indent}- **{markdown_literal(who)}** ({when}) #{message.message_id}"
+            + markdown_literal(meta)
+        )
+        for line in message.text.splitlines() or [""]:
+            md.append(f"{indent}  > {markdown_literal(line)}")
+        md.append("")
+        page.append(
+            f'<div class="m" id="m{message.message_id}" style="margin-left:{level * 1.5}em">'
+            f'<span class="who">{html.escape(who)}</span> '
+            f'<span class="meta">{html.escape(when)} · #{message.message_id}'
+            f"{html.escape(meta)}</span>"
+            f"<blockquote>{html.escape(message.text).replace(chr(10), '<br>')}</blockquote>"
+            "</div>"
+        )
 
 
 PRIVACY = (

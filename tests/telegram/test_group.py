@@ -138,7 +138,7 @@ async def test_export_of_a_thread_opened_with_markup_is_escaped_in_caption_and_f
     markdown, page = botapi.documents()
     for document in (markdown, page):  # the caption parses, and shows the words as written
         caption = parse_telegram_html(document.params["caption"])
-        assert caption == f"Thread: {HOSTILE} (2 messages)"
+        assert caption == f"Thread: {HOSTILE} (1 message)"  # the /export itself is left out
     (name_md, md), (name_html, html_bytes) = markdown.params["document"], page.params["document"]
     assert re.fullmatch(r"thread-100500-77\.md", name_md)
     assert re.fullmatch(r"thread-100500-77\.html", name_html)
@@ -402,3 +402,23 @@ async def test_a_passage_marked_unclear_goes_in_the_digest_and_is_forgotten_with
     botapi.send_text("/digest@ReadingGroupBot", chat_id=GROUP)
     digest = parse_telegram_html((await botapi.wait_for_messages(4, GROUP))[3].params["text"])
     assert "putin-v-prigozhin ¶7" not in digest
+
+
+async def test_the_export_is_a_handout_open_questions_first_by_thread_no_chatter(
+    botapi, running_bot
+):
+    post = await quote_post(botapi)
+    botapi.send_text("Who leads the class war, then?", chat_id=GROUP, reply_to=post.result, user_id=502)  # fmt: skip
+    botapi.send_text("An aside outside any thread", chat_id=GROUP, user_id=503)
+    botapi.send_text("/logging@ReadingGroupBot off", chat_id=GROUP, user_id=503)  # chatter
+    await settle(botapi, running_bot)
+    botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
+    await settle(botapi, running_bot, 0.6)
+    markdown, _ = botapi.documents()
+    text = markdown.params["document"][1].decode()
+    assert text.index("## Open questions") < text.index("## Only class war can end this madness")
+    assert "- Who leads the class war, then? (#" in text
+    assert "(putin-v-prigozhin ¶19)" in text  # the quote's passage, cited in its heading
+    assert text.index("## Only class war") < text.index("## Outside threads")
+    assert "/logging" not in text
+    assert "Only this group's admins" not in text  # the bot's chatter is left out
