@@ -96,12 +96,22 @@ async def test_any_group_command_text_is_answered(botapi, running_bot, caplog):
     botapi.group_posts = (10_000, 60.0)  # not a flood test either
     running_bot.application.bot.rate_limiter.group_limit = (10_000, 60.0)
     names = ["quote", "summary", "compare", "articles", "thread", "threads", "export", "quotes",
-             "logging", "daily", "plan", "today", "privacy", "help", "remove"]  # fmt: skip
+             "logging", "daily", "plan", "today", "privacy", "help", "remove", "search",
+             "digest", "unclear", "meeting", "context", "discuss", "add"]  # fmt: skip
     texts = [f"/{names[i % len(names)]}@ReadingGroupBot {args}"
-             for i, args in enumerate(examples(NASTY, 90))]  # fmt: skip
+             for i, args in enumerate(examples(NASTY, 132))]  # fmt: skip
     for text in texts:
         botapi.send_text(text, chat_id=GROUP)
     await botapi.wait_for_messages(len(texts), GROUP, wait=60)
+    assert_within_the_rules(botapi, caplog)
+
+
+async def test_any_text_sent_in_private_is_answered(botapi, running_bot, caplog):
+    running_bot.application.bot_data.throttle.burst = 10_000
+    texts = [t for t in examples(NASTY, 60) if t.strip() and not t.lstrip().startswith("/")]
+    for n, text in enumerate(texts):
+        botapi.send_text(text, chat_id=7000 + n, user_id=7000 + n)  # a quote search, or a link
+    await botapi.wait_for_messages(len(texts), wait=60)
     assert_within_the_rules(botapi, caplog)
 
 
