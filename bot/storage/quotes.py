@@ -120,13 +120,19 @@ class Quotes(StoreCore):
 
     async def pulled_since(self, chat_ids: list[int], since: int) -> list[tuple[str, int]]:
         """(reference, times pulled) of the passages pulled into a group since ``since``."""
+        return await self._refs_since("pulls", chat_ids, since)
+
+    async def _refs_since(
+        self, table: str, chat_ids: list[int], since: int
+    ) -> list[tuple[str, int]]:
+        """(reference, rows) of a table of passages (pulls, unclear) since ``since``, most first."""
         if not chat_ids:
             return []
         marks = ",".join("?" * len(chat_ids))
         async with (
             self._read() as db,
             db.execute(
-                f"SELECT ref, count(*) FROM pulls WHERE chat_id IN ({marks}) AND at >= ? "
+                f"SELECT ref, count(*) FROM {table} WHERE chat_id IN ({marks}) AND at >= ? "
                 f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC",
                 (*chat_ids, since),
             ) as cursor,
@@ -149,15 +155,4 @@ class Quotes(StoreCore):
 
     async def unclear_since(self, chat_ids: list[int], since: int) -> list[tuple[str, int]]:
         """(reference, members who marked it) of the passages marked unclear since ``since``."""
-        if not chat_ids:
-            return []
-        marks = ",".join("?" * len(chat_ids))
-        async with (
-            self._read() as db,
-            db.execute(
-                f"SELECT ref, count(*) FROM unclear WHERE chat_id IN ({marks}) AND at >= ? "
-                f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC",
-                (*chat_ids, since),
-            ) as cursor,
-        ):
-            return [(str(r[0]), int(r[1])) for r in await cursor.fetchall()]
+        return await self._refs_since("unclear", chat_ids, since)
