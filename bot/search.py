@@ -21,7 +21,7 @@ The search runs in three stages, each dearer per paragraph than the one before:
 
 The best match is presented as the quote only when it scores HIT and no other passage comes
 within MARGIN of it; otherwise the bot offers candidates. Both bars were set on the benchmark
-of ``bench/quote_bench.py``, where at a million passages 99.7% of the passages so presented
+of ``bench/quote_bench.py``, where at a million passages 99.8% of the passages so presented
 were the right one.
 
 The index is a handful of numpy arrays (postings, word sequences, the deletion index) and one
