@@ -46,6 +46,9 @@ def _asks_us(update: Update, username: str | None) -> bool:
     return not parsed.addressee or parsed.addressee.casefold() == (username or "").casefold()
 
 
+NEVER_HELD_BACK = frozenset({"forgetme", "privacy"})
+
+
 def notice(name: str, seconds: int) -> str:
     """What a member over the limit is told, once an episode. A request sent during the pause
     starts it again (see :class:`bot.flood.Throttle`), hence "after a pause", not "in"."""
@@ -61,6 +64,9 @@ async def hold_back_floods(update: Update, context: Context) -> None:
     if sender is None or not _asks_us(update, context.bot.username):
         return
     member, name = sender
+    parsed = parse_command(update.message) if update.message is not None else None
+    if parsed is not None and parsed.name in NEVER_HELD_BACK:
+        return  # a member asking to be forgotten is always heard, however much they sent
     now = monotonic()  # when the chat's worker gets to it; a test may stop the clock
     if update.inline_query is not None:
         if context.bot_data.inline_throttle.allow(member, now):

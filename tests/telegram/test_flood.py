@@ -169,3 +169,14 @@ async def test_commands_for_other_bots_do_not_count(botapi, running_bot, clock: 
     botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP, user_id=FLOODER)
     [reply] = await botapi.wait_for_messages(1, GROUP)
     assert "putin-v-prigozhin ¶11" in reply.params["text"]
+
+
+async def test_forgetme_is_heard_however_much_a_member_sent_before(
+    botapi: BotAPIStandIn, running_bot, clock: Clock
+):
+    botapi.chat(GROUP, "supergroup")
+    for n in range(20):  # over the limit
+        botapi.send_text(f"/help@ReadingGroupBot {n}", chat_id=GROUP, user_id=FLOODER, first_name="Flo")  # fmt: skip
+    botapi.send_text("/forgetme@ReadingGroupBot", chat_id=GROUP, user_id=FLOODER, first_name="Flo")
+    await until(botapi, lambda: any("Done: I deleted" in t for t in texts(botapi.sent(GROUP))))
+    assert await logged_from(running_bot.store, GROUP, FLOODER) == 0
