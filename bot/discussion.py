@@ -230,9 +230,9 @@ class Discussion:
                 "What should I look for in this group's discussion? Give me words: ",
                 code("/search truce"), ".",
             )  # fmt: skip
-        # The start of each word (and the end of a long one, for a typo near its start) must
+        # The first letters of each word (and the end of a long one, for a typo near its start) must
         # be in a message for it to be weighed; the ranking then allows typos anywhere.
-        fragments = sorted({w[:4] for w in wanted} | {w[-4:] for w in wanted if len(w) >= 7})
+        fragments = sorted({w[:3] for w in wanted} | {w[-4:] for w in wanted if len(w) >= 7})
         found = await self.store.matching(await self.store.chat_ids(chat_id), fragments)
         ranked = await asyncio.to_thread(_ranked, query, found)
         shown = query.strip() if len(query.strip()) <= 60 else query.strip()[:60] + "…"
@@ -400,9 +400,13 @@ class Discussion:
         """A handout for the meeting: open questions first, then each thread under its opening
         post (a quote, a reading: its passages cited), then what was said outside threads;
         commands and the bot's own chatter left out."""
+        # A post of mine is kept when it cites passages (a quote, a reading), and so are its
+        # later parts (a long reading in several messages); my other answers are chatter.
+        cited = {m.message_id for m in messages if m.is_bot and m.refs}
         kept = [
             m for m in messages
-            if not m.text.lstrip().startswith("/") and (not m.is_bot or m.refs)
+            if not m.text.lstrip().startswith("/")
+            and (not m.is_bot or m.refs or (m.reply_to is None and m.thread_root in cited))
         ]  # fmt: skip
         by_id = {m.message_id: m for m in kept}
 

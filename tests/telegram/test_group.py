@@ -422,3 +422,27 @@ async def test_the_export_is_a_handout_open_questions_first_by_thread_no_chatter
     assert text.index("## Only class war") < text.index("## Outside threads")
     assert "/logging" not in text
     assert "Only this group's admins" not in text  # the bot's chatter is left out
+
+
+async def test_a_reading_in_several_messages_is_whole_in_the_handout(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("/plan@ReadingGroupBot minutes 60", chat_id=GROUP, anonymous=True)
+    botapi.send_text("/plan@ReadingGroupBot move 2 1", chat_id=GROUP, anonymous=True)
+    botapi.send_text("/next@ReadingGroupBot", chat_id=GROUP, anonymous=True)
+    await botapi.wait_for_messages(4, GROUP)  # two answers, and a reading in two messages
+    await settle(botapi, running_bot)
+    botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
+    await settle(botapi, running_bot, 0.6)
+    markdown, _ = botapi.documents()
+    text = markdown.params["document"][1].decode()
+    assert "Only class war can end this madness" in text  # the reading's last paragraph
+    assert "Reading plan" not in text  # the answers to /plan are chatter
+
+
+async def test_search_finds_a_word_with_a_typo_in_its_fourth_letter(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("Why call peace a truce?", chat_id=GROUP, user_id=502, first_name="Karl")
+    await settle(botapi, running_bot)
+    botapi.send_text("/search@ReadingGroupBot truse", chat_id=GROUP)
+    [answer] = await botapi.wait_for_messages(1, GROUP)
+    assert "Why call peace a truce?" in parse_telegram_html(answer.params["text"])
