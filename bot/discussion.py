@@ -12,6 +12,7 @@ import asyncio
 import html
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +33,7 @@ _REF = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\s?¶\d+(?:\.\d+(?:-\d+)?)?")
 
 
 SEARCH_SHOWN = 8  # messages a /search shows
+_ZONE: ContextVar[ZoneInfo | None] = ContextVar("zone", default=None)  # this answer's chat's
 SEARCH_FLOOR = 70.0  # rapidfuzz score (0-100) a message needs to count as saying the words
 
 
@@ -201,8 +203,21 @@ class Discussion:
         self.tz = tz
         self.library = library  # references in messages count only where they name a passage
 
+    async def _in_zone(self, chat_id: int) -> None:
+        """Times for this chat in its own zone: the one its plan set (/daily, /meeting), else
+        the bot's (``bot.timezone``)."""
+        plan = await self.store.plan(chat_id, self.tz.key)
+        try:
+            _ZONE.set(ZoneInfo(plan.timezone))
+        except (ValueError, KeyError):
+            _ZONE.set(self.tz)
+
+    @property
+    def _zone(self) -> ZoneInfo:
+        return _ZONE.get() or self.tz
+
     def _time(self, timestamp: int, with_date: bool = True) -> str:
-        moment = datetime.fromtimestamp(timestamp, UTC).astimezone(self.tz)
+        moment = datetime.fromtimestamp(timestamp, UTC).astimezone(self._zone)
         return moment.strftime("%-d %b %Y, %H:%M" if with_date else "%H:%M")
 
     async def thread_of(self, chat_id: int, message_id: int) -> Thread | None:
@@ -224,6 +239,7 @@ class Discussion:
     async def search(self, chat_id: int, query: str) -> Reply:
         """/search <words>: the group's own messages that say them, typos allowed, best first,
         each with a link to the message where Telegram has one (supergroups)."""
+        await self._in_zone(chat_id)
         wanted = content_words(query)
         if not wanted:
             return Reply().add(
@@ -316,6 +332,7 @@ class Discussion:
 
     async def describe(self, chat_id: int, message_id: int | None) -> Reply:
         """/thread: the opening post, participants, size, time span and latest lines."""
+        await self._in_zone(chat_id)
         if message_id is None:
             return Reply().add(
                 "Send /thread as a reply to any message of a thread (a quote, a summary, a "
@@ -359,6 +376,7 @@ class Discussion:
 
     async def recent(self, chat_id: int, limit: int = 10) -> Reply:
         """/threads: the chat's recent threads, with counts and last activity."""
+        await self._in_zone(chat_id)
         ids = await self.store.chat_ids(chat_id)
         rows = await self.store.recent_threads(ids, limit)
         if not rows:
@@ -384,6 +402,7 @@ class Discussion:
         return reply
 
     async def export_thread(self, chat_id: int, message_id: int) -> Export | None:
+        await self._in_zone(chat_id)
         thread = await self.thread_of(chat_id, message_id)
         if thread is None:
             return None
@@ -391,6 +410,7 @@ class Discussion:
         return self._export(f"thread-{abs(thread.chat_id)}-{thread.key}", title, thread.messages)
 
     async def export_days(self, chat_id: int, days: int, now: int) -> Export:
+        await self._in_zone(chat_id)
         ids = await self.store.chat_ids(chat_id)
         messages = await self.store.since(ids, now - days * 86_400)
         title = f"The last {days} day{'s' if days != 1 else ''} of discussion"
@@ -429,7 +449,7 @@ class Discussion:
         questions = open_questions(kept)
         count = f"{len(kept)} message{'s' if len(kept) != 1 else ''}"
         md = [f"# {markdown_literal(title)}", ""]
-        md += [f"{count}, times in {markdown_literal(self.tz.key)}.", ""]
+        md += [f"{count}, times in {markdown_literal(self._zone.key)}.", ""]
         page = [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
@@ -440,7 +460,7 @@ class Discussion:
             ".who{font-weight:bold}.meta{color:#666;font-size:.9em}"
             "blockquote{margin:.3em 0}@media print{.m{break-inside:avoid}}</style></head><body>",
             f"<h1>{html.escape(title)}</h1>",
-            f"<p>{html.escape(count)}, times in {html.escape(self.tz.key)}.</p>",
+            f"<p>{html.escape(count)}, times in {html.escape(self._zone.key)}.</p>",
         ]
         if questions:
             md += ["## Open questions", ""]

@@ -446,3 +446,20 @@ async def test_search_finds_a_word_with_a_typo_in_its_fourth_letter(botapi, runn
     botapi.send_text("/search@ReadingGroupBot truse", chat_id=GROUP)
     [answer] = await botapi.wait_for_messages(1, GROUP)
     assert "Why call peace a truce?" in parse_telegram_html(answer.params["text"])
+
+
+async def test_times_are_in_the_groups_own_zone_once_it_set_one(botapi, running_bot):
+    botapi.chat(GROUP, "supergroup")
+    botapi.send_text("/meeting@ReadingGroupBot thursday 19:00 Europe/Paris", chat_id=GROUP, anonymous=True)  # fmt: skip
+    botapi.send_text(
+        "The truce is a trap", chat_id=GROUP, user_id=502, date=1_764_615_600
+    )  # 19:00 Paris
+    await botapi.wait_for_messages(1, GROUP)
+    await settle(botapi, running_bot)
+    botapi.send_text("/search@ReadingGroupBot truce trap", chat_id=GROUP)
+    found = parse_telegram_html((await botapi.wait_for_messages(2, GROUP))[1].params["text"])
+    assert "1 Dec 2025, 20:00" in found  # 19:00 UTC is 20:00 in Paris in winter
+    botapi.send_text("/export@ReadingGroupBot 366", chat_id=GROUP)
+    await settle(botapi, running_bot, 0.6)
+    markdown, _ = botapi.documents()
+    assert "times in Europe/Paris" in markdown.params["document"][1].decode()
