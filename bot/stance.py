@@ -231,6 +231,11 @@ REPORTS: dict[str, tuple[str, ...]] = {
            "возможно"),
 }  # fmt: skip
 
+# A sentence that opens by pointing back ("This position…", "In this lies…") says what it says
+# of the sentence before: alone in a summary it may put a view the author rejects in their mouth.
+_POINTS_BACK = {
+    "en": re.compile(r"^(?:and |but |so )?(?:this|these|that|those|such|in this|in that)\b"),
+}
 _PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {}
 _DIGITS = re.compile(r"\d")
 
@@ -258,4 +263,6 @@ def stance(text: str, language: str = "en") -> float:
     score = 0.35 + 0.2 * min(claims, 3) - 0.45 * min(reports, 2)
     score -= 0.1 * min(digits // 2, 2)  # dates and figures set the scene
     score -= 0.05 * min(quoted, 4)  # someone else's words
+    if (back := _POINTS_BACK.get(language)) and back.match(lowered):
+        score -= 0.25
     return max(0.0, min(1.0, score))

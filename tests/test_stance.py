@@ -21,3 +21,9 @@ def test_cues_are_read_in_the_articles_language():
         "Laut der Regierung sagte der Minister, es sei vielleicht vorbei.", "de"
     )
     assert stance("Il faut en finir avec la guerre.", "fr") > stance("Selon lui, peut-être.", "fr")
+
+
+def test_a_sentence_that_points_back_counts_less_alone():
+    assert stance("This position is historically associated with the official parties.") < stance(
+        "The official parties supported Russia as a progressive counterweight."
+    )
