@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.citation import citation
-from bot.library import Library, Passage
+from bot.library import Library, Paragraph, Passage
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, QuoteIndex
 from bot.text import Word, sentence_spans, words
@@ -20,6 +20,8 @@ INLINE_PAGE = 20  # results per page (Telegram allows up to 50)
 INLINE_MAX = 100  # results in all, over every page
 ID_LIMIT = 64  # bytes: Telegram's limit on an inline result id
 MORE_PAGE = 3
+LONG_PARAGRAPH = 900  # characters past which a sentence's context is its neighbours only
+AROUND = 2  # sentences shown either side of a sentence reference in a long paragraph
 ENDS = 3  # words of a sentence left past a misquote's differing end that are taken with it
 _QUOTED = re.compile(r"[“\"«„]([^“”\"«»„]{8,})[”\"»“]")
 
@@ -218,6 +220,25 @@ def more_reply(index: QuoteIndex, library: Library, query: str, page: int, reque
     return reply
 
 
+def _sentences_around(para: Paragraph, sentences: tuple[int, int]) -> list[Span]:
+    """A sentence reference in context: in a long paragraph the sentences either side of it
+    (never the whole wall of text), in a short one the paragraph; the passage in bold."""
+    first, last = sentences
+    if len(para.text) > LONG_PARAGRAPH:
+        first_shown = max(1, first - AROUND)
+        last_shown = min(len(para.sentences), last + AROUND)
+    else:
+        first_shown, last_shown = 1, len(para.sentences)
+    lo, hi = para.sentences[first_shown - 1][0], para.sentences[last_shown - 1][1]
+    start, end = para.sentences[first - 1][0], para.sentences[last - 1][1]
+    parts = highlighted(para.text[lo:hi], ((start - lo, end - lo),))
+    if first_shown > 1:
+        parts.insert(0, Span("… "))
+    if last_shown < len(para.sentences):
+        parts.append(Span(" …"))
+    return parts
+
+
 def context_reply(library: Library, ref: str) -> Reply:
     """/context <ref>: the passage with the paragraphs before and after it."""
     passage = library.find_passage(ref.strip())
@@ -237,12 +258,7 @@ def context_reply(library: Library, ref: str) -> Reply:
     ):
         para = article.paragraphs[number - 1]
         if number == passage.paragraph and passage.sentences:
-            start = para.text.find(passage.text)
-            parts = (
-                highlighted(para.text, ((start, start + len(passage.text)),))
-                if start >= 0
-                else [Span(para.text)]
-            )
+            parts = _sentences_around(para, passage.sentences)
         elif number == passage.paragraph:
             parts = [bold(para.text)]
         else:

@@ -72,3 +72,11 @@ def test_context_and_discussion(library):
     assert post.opens_thread
     assert post.refs == ["pro-putin-left ¶1.4"]
     assert to_plain(post).startswith("*Discussion: *pro-putin-left ¶1.4")
+
+
+def test_a_sentence_in_a_long_paragraph_is_shown_with_its_neighbours_not_the_wall(library):
+    text = to_plain(context_reply(library, "pro-putin-left ¶1.3"))
+    assert "*The world is reverting to multi-polarity" in text
+    assert "American-sponsored globalisation is in rapid decline" in text  # ¶1.1, two before
+    assert "They must be fought politically" not in text  # ¶1.15, far after
+    assert " …" in text
