@@ -12,10 +12,11 @@ ties going to the sentence that carries more of the article's own argument.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -122,7 +123,11 @@ def _windows(sentences: list[Sentence]) -> list[tuple[int, int]]:
 
 
 def position(
-    terms: TermIndex, article_id: str, matched: set[str], stems: set[str] | None = None
+    terms: TermIndex,
+    article_id: str,
+    matched: set[str],
+    stems: set[str] | None = None,
+    groups: list[set[str]] | None = None,
 ) -> Position | None:
     """The passage of an article that says most about the matched terms; ``stems`` are the
     words to bold (by default, every matched term)."""
@@ -142,6 +147,11 @@ def position(
         mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
         if not mentions:
             continue
+        if groups and not all(
+            any(sentences[k].terms[t] for k in range(first, last + 1) for t in group)
+            for group in groups
+        ):
+            continue  # a topic of several words: its passage holds each of them
         # Mentions per sentence rewards a passage that stays on the topic; the argument
         # signature leans toward what the article itself most says, and stance toward where
         # it states its own line rather than a view it reports to answer (bot/stance.py).
@@ -179,6 +189,9 @@ def _highlights(text: str, stems: set[str], language: str = DEFAULT) -> tuple[tu
 
 def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:
     """Each article that addresses ``topic``, with the passage that best states its position."""
+    phrase = _phrase(terms, topic)
+    if phrase is not None:
+        return _compare_phrase(terms, topic, phrase[0], phrase[1], limit)
     by_language = _topic_by_language(terms, topic)
     mentions: Counter[str] = Counter()
     wording: Counter[str] = Counter()
@@ -207,6 +220,68 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
         silent,
         passing,
     )
+
+
+def _phrase(terms: TermIndex, topic: str) -> tuple[str, list[set[str]]] | None:
+    """A topic of several words typed side by side ("class war", not "war and peace"): its
+    language and, for each word, the library's terms it matches; None otherwise."""
+    typed = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", topic)
+    for language in sorted(terms.language_set()):
+        wanted = content_words(topic, language)
+        if len(wanted) < 2 or len(wanted) != len(typed):
+            continue
+        groups = [topic_terms(terms, word, language)[0] for word in wanted]
+        if all(groups) and any(
+            all(any(entry.counts[t] for t in group) for group in groups)
+            for article_id, entry in terms.articles.items()
+            if terms.languages.get(article_id) == language
+        ):
+            return language, groups
+    return None
+
+
+def _compare_phrase(
+    terms: TermIndex, topic: str, language: str, groups: list[set[str]], limit: int
+) -> TopicComparison:
+    """/compare of several words: the articles that take up all of them, those that use them
+    as a phrase first, each one's passage holding every word."""
+    mentions: Counter[str] = Counter()
+    phrase: Counter[str] = Counter()
+    for article_id, entry in terms.articles.items():
+        if terms.languages.get(article_id) != language:
+            continue
+        counts = [sum(entry.counts[t] for t in group) for group in groups]
+        if min(counts):
+            mentions[article_id] = min(counts)
+            phrase[article_id] = sum(
+                entry.bigrams[(a, b)]
+                for first, second in itertools.pairwise(groups)
+                for a in first
+                for b in second
+            )
+    addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS or phrase[a]]
+    words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
+    addressing.sort(key=lambda a: (-phrase[a], -mentions[a] / words_in[a], -mentions[a], a))
+    matched = set().union(*groups)
+    # Only where the words meet in one passage is the topic taken up; elsewhere they are
+    # words that happen to be in the same article.
+    found = {
+        a: p
+        for a in mentions
+        if (p := position(terms, a, matched, groups=groups)) is not None
+    }  # fmt: skip
+    addressing = [a for a in addressing if a in found]
+    addressed = set(addressing)
+    passing = [a for a in terms.library.articles if a.id in found and a.id not in addressed]
+    silent = [a for a in terms.library.articles if a.id not in found]
+    chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
+    positions = [
+        replace(found[a], mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
+        for a in chosen
+    ]
+    shown = {p.article.id for p in positions if p.article.id in addressed}
+    wording = [" ".join(content_words(topic, language))]
+    return TopicComparison(topic, wording, positions, len(addressing) - len(shown), silent, passing)
 
 
 def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:

@@ -300,7 +300,7 @@ def test_bold_falls_on_the_authors_accented_words(index):
 
 # (language, a topic written in that language, its wording in the text)
 TOPICS = [
-    ("en", "class struggles", "class"),
+    ("en", "class struggles", "class struggles"),  # several words: taken together
     ("fr", "verite", "vérité"),  # accents left out
     ("de", "Gesellschaft", "gesellschaft"),
     ("de", "Klasse", "klassen"),  # another form of the word
