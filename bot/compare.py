@@ -180,11 +180,14 @@ def position(
 def _highlights(text: str, stems: set[str], language: str = DEFAULT) -> tuple[tuple[int, int], ...]:
     """Spans of the words of ``text`` whose stem in ``language`` is one of ``stems``
     (compounds split: each word of "anti-imperialist" is stemmed on its own)."""
-    return tuple(
-        (w.start, w.end)
-        for w in words(text)
-        if term_of(normalise(text[w.start : w.end]), language) in stems
-    )
+    spans = [(w.start, w.end) for w in words(text)]
+    found = [(a, b) for a, b in spans if term_of(normalise(text[a:b]), language) in stems]
+    # A compound written with a hyphen ("multi-polarity") for a topic written as one word.
+    for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)+", text):
+        joined = term_of(normalise(m[0]).replace("-", ""), language)
+        if joined in stems and not any(m.start() <= a < m.end() for a, _ in found):
+            found.append((m.start(), m.end()))
+    return tuple(sorted(found))
 
 
 def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:

@@ -128,6 +128,8 @@ def test_spellings_of_a_compound_meet_and_an_acronym_is_never_another_word(terms
     for topic in ("multipolarity", "multi-polarity", "multipolar"):
         [position] = compare_topic(terms, topic).positions
         assert position.passage.text.startswith("The world is reverting to multi-polarity"), topic
+        [(start, end)] = position.highlights
+        assert position.passage.text[start:end] == "multi-polarity", topic  # bold as written
     [nato] = compare_topic(terms, "NATO").positions
     assert "NATO will use it to re-arm" in nato.passage.text
     assert not any(
