@@ -529,9 +529,36 @@ class FuzzyIndex:
     def _idf(self, word: str) -> float:
         return math.log((self._count + 1) / (int(self._df[self._word_id[word]]) + 1)) + 1
 
+    def _split_compounds(self, query: str) -> str:
+        """A word the library does not have, written as one, that is two of its words run
+        together ("multipolarity" for "multi-polarity", "interimperialist"), written as the
+        two, so it is found as the text writes it."""
+
+        def has(word: str) -> bool:  # in the library now (a removed article's words are not)
+            at = self._word_id.get(word)
+            return at is not None and self._df[at] > 0
+
+        pieces: list[str] = []
+        position = 0
+        for word in words(query):
+            if len(word.norm) < 8 or has(word.norm) or self._credits(word.norm):
+                continue  # a word of the library, or one misspelt: not two run together
+            splits = [
+                i for i in range(3, len(word.norm) - 2)
+                if has(word.norm[:i]) and has(word.norm[i:])
+            ]  # fmt: skip
+            if not splits:
+                continue
+            cut = max(splits, key=lambda i: (min(i, len(word.norm) - i), -i))
+            text = query[word.start : word.end]
+            pieces += [query[position : word.start], text[:cut], " ", text[cut:]]
+            position = word.end
+        return "".join(pieces) + query[position:] if pieces else query
+
     def search(self, query: str, *, article_id: str | None = None, limit: int = 3) -> list[Match]:
         """The best passages for ``query``, best first, at most one per paragraph."""
-        query_words = [w.norm for w in words(query[:MAX_QUERY_CHARS])]
+        query = self._split_compounds(query[:MAX_QUERY_CHARS])
+        query_words = [w.norm for w in words(query)]
         if not query_words:
             return []
         credits = [self._credits(w) for w in query_words]

@@ -305,3 +305,9 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_the_index_reads_any_text_word_for_word_as_the_query_does(text):
     assert fast_words(text) == [w.norm for w in words(text)]
+
+
+def test_two_words_run_together_are_found_as_the_text_writes_them(index):
+    [best, *_] = index.search("teh wrold is revertng to multipolarity and interimperialist rivalry")
+    assert best.passage.ref == "pro-putin-left ¶1.3"
+    assert best.is_hit  # presented as the quote, not only offered as a candidate
