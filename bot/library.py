@@ -210,6 +210,15 @@ class Library:
         sentences = f".{m['s1']}" + (f"-{m['s2']}" if m["s2"] else "") if m["s1"] else ""
         return self.resolve(f"{found[0].id} ¶{m['para']}{sentences}")
 
+    def article_named(self, text: str) -> Article | None:
+        """The one article a reference names, whatever its paragraph ("2:99" names article 2)."""
+        m = _REF.match(text) or _LOOSE_REF.match(text)
+        if not m:
+            return None
+        name = m["id"] if "id" in m.groupdict() else m["article"]
+        found = [self.get(name)] if self.get(name) else self.find_article(name)
+        return found[0] if len(found) == 1 and found[0] is not None else None
+
     def find_article(self, query: str) -> list[Article]:
         """Articles a member may mean: by id, by number in /articles, or by a fuzzy title.
 

@@ -243,11 +243,14 @@ def context_reply(library: Library, ref: str) -> Reply:
     """/context <ref>: the passage with the paragraphs before and after it."""
     passage = library.find_passage(ref.strip())
     if passage is None:
-        return Reply().add(
+        reply = Reply().add(
             "I don't know the passage “", ref.strip()[:60], "”. Name the article and the "
             "paragraph: ", code("putin-v-prigozhin 7"), ", ", code("2:7"), " or ",
             code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
         )  # fmt: skip
+        if (article := library.article_named(ref)) is not None:
+            reply.add(f"{article.title} has {len(article.paragraphs)} paragraphs.")
+        return reply
     article = library.get(passage.article_id)
     assert article is not None
     reply = Reply().add(

@@ -80,3 +80,9 @@ def test_a_sentence_in_a_long_paragraph_is_shown_with_its_neighbours_not_the_wal
     assert "American-sponsored globalisation is in rapid decline" in text  # ¶1.1, two before
     assert "They must be fought politically" not in text  # ¶1.15, far after
     assert " …" in text
+
+
+def test_a_reference_past_the_article_says_how_many_paragraphs_it_has(library):
+    text = to_plain(context_reply(library, "2:99"))
+    assert text.startswith("I don't know the passage “2:99”")
+    assert "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs." in text
