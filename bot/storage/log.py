@@ -371,3 +371,43 @@ class Log(StoreCore):
             ) as cursor,
         ):
             return [int(r[0]) for r in await cursor.fetchall() if int(r[0]) < 0]
+
+    async def threads_on(
+        self, chat_ids: list[int], article_id: str, paragraph: int
+    ) -> list[tuple[int, int, int]]:
+        """(chat id, opening post, members' replies) of the threads a group opened on a
+        paragraph (a quote, a reading, a discussion post of it or of its sentences)."""
+        if not chat_ids:
+            return []
+        marks = ",".join("?" * len(chat_ids))
+        wanted = f"{article_id} ¶{paragraph}"
+        async with (
+            self._read() as db,
+            db.execute(
+                f"SELECT chat_id, message_id, refs FROM messages WHERE chat_id IN ({marks}) "
+                f"AND is_bot = 1 AND refs LIKE ? ESCAPE '\\'",
+                (*chat_ids, "%" + wanted.replace("%", "\\%").replace("_", "\\_") + "%"),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        roots = [
+            (int(chat), int(message))
+            for chat, message, refs in rows
+            if any(
+                r == wanted or r.startswith((wanted + ".", wanted + "–", wanted + "-"))
+                for r in str(refs).split("\n")
+            )
+        ]
+        found = []
+        for chat, root in roots:
+            async with (
+                self._read() as db,
+                db.execute(
+                    "SELECT count(*) FROM messages WHERE chat_id = ? AND thread_root = ? "
+                    "AND is_bot = 0",
+                    (chat, root),
+                ) as cursor,
+            ):
+                row = await cursor.fetchone()
+            found.append((chat, root, int(row[0]) if row else 0))
+        return found

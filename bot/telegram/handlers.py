@@ -22,12 +22,12 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.commands import COMMANDS, GROUP_COMMANDS, Commands
 from bot.daily import Daily
-from bot.discussion import Discussion
+from bot.discussion import Discussion, message_link
 from bot.flood import Throttle
 from bot.ingest import Librarian
 from bot.library import ref_payload
 from bot.quotes import more_reply
-from bot.reply import Button, Reply, to_html
+from bot.reply import Button, Reply, Span, code, link, to_html
 from bot.storage import Store
 from bot.telegram.delivery import Uncertain, Undelivered, post
 from bot.telegram.intake import RawUpdates
@@ -194,6 +194,8 @@ async def on_command(update: Update, context: Context) -> None:
         return
     if replied and target is not None and (author := sender_id(target)) is not None:
         reply.carries.add(author)  # a quotation check shows the replied-to member's words
+    if parsed.name == "context" and is_group(message.chat):
+        await add_discussed(reply, message.chat_id, parsed.args, context)
     if parsed.name == "quote" and parsed.args and reply.pulled and message.from_user:
         await add_quote_buttons(reply, message.chat_id, message.from_user.id, parsed.args, context)
     await send_reply(message, reply, context)
@@ -208,6 +210,30 @@ async def answer_words(message: Message, text: str, context: Context) -> None:
     if reply.pulled and message.from_user:
         await add_quote_buttons(reply, message.chat_id, message.from_user.id, text, context)
     await send_reply(message, reply, context)
+
+
+async def add_discussed(reply: Reply, chat_id: int, ref: str, context: Context) -> None:
+    """/context in a group: how much the group has discussed that paragraph, with links."""
+    passage = context.bot_data.commands.library.find_passage(ref)
+    if passage is None:
+        return
+    store = context.bot_data.store
+    threads = await store.threads_on(
+        await store.chat_ids(chat_id), passage.article_id, passage.paragraph
+    )
+    if not threads:
+        reply.add("Not discussed here yet: ", code(f"/discuss {passage.ref}"), " opens a thread.")
+        return
+    replies = sum(n for _, _, n in threads)
+    parts: list[str | Span] = [
+        f"Discussed here: {len(threads)} thread{'s' if len(threads) != 1 else ''}, "
+        f"{replies} repl{'ies' if replies != 1 else 'y'}"
+    ]
+    links = [(n, message_link(chat, root)) for n, (chat, root, _) in enumerate(threads[-5:], 1)]
+    for n, where in links:
+        if where:
+            parts += [" · " if n > 1 else ": ", link(f"thread {n}", where)]
+    reply.add(*parts, ".")
 
 
 async def add_quote_buttons(

@@ -463,3 +463,18 @@ async def test_times_are_in_the_groups_own_zone_once_it_set_one(botapi, running_
     await settle(botapi, running_bot, 0.6)
     markdown, _ = botapi.documents()
     assert "times in Europe/Paris" in markdown.params["document"][1].decode()
+
+
+async def test_context_says_how_much_the_group_discussed_the_passage(botapi, running_bot):
+    post = await quote_post(botapi)  # quotes ¶19: a thread on it
+    botapi.send_text("Who leads it?", chat_id=GROUP, reply_to=post.result, user_id=502)
+    botapi.send_text("The class itself.", chat_id=GROUP, reply_to=post.result, user_id=503)
+    await settle(botapi, running_bot)
+    botapi.send_text("/context@ReadingGroupBot prigozhin 19", chat_id=GROUP)
+    botapi.send_text("/context@ReadingGroupBot 2:18", chat_id=GROUP)
+    discussed, not_yet = (await botapi.wait_for_messages(3, GROUP))[1:]
+    text = parse_telegram_html(discussed.params["text"])
+    assert "Discussed here: 1 thread, 2 replies: thread 1." in text
+    link = f"https://t.me/c/{str(GROUP)[4:]}/{post.result['message_id']}"
+    assert link in discussed.params["text"]
+    assert "Not discussed here yet: /discuss putin-v-prigozhin ¶18" in parse_telegram_html(not_yet.params["text"])  # fmt: skip
