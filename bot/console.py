@@ -28,6 +28,7 @@ _GROUP_ONLY = {
     "digest": "no discussion to digest", "export": "no discussion to export",
     "quotes": "no quote board", "unclear": "no digest to mark passages for",
     "meeting": "no meetings", "logging": "no log", "forgetme": "nothing of yours to forget",
+    "poll": "no members to poll",
 }  # fmt: skip
 
 

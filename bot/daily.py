@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = 60.0  # seconds: the scheduler looks again at least this often
 MAX_MINUTES = 60  # the longest reading time a plan may set
+POLL_MOST = 5  # articles a poll offers when none are named
 REMIND_BEFORE = timedelta(hours=1)  # a meeting's reminder and digest go out this long before
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
@@ -485,6 +486,58 @@ class Daily:
         order.insert(where - 1, found[0].id)
         plan.order = order
         return None
+
+    async def poll_candidates(self, chat_id: int, names: list[str]) -> list[str] | str:
+        """The articles a poll on the next reading offers: those named (by number, id or title
+        words, comma-separated), else the next 3 to 5 unread of the plan; or why not."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        if names:
+            chosen: list[str] = []
+            for name in names:
+                found = self.library.find_article(name)
+                if len(found) != 1:
+                    return f"Which article is “{name[:40]}”? Name it by its number in /articles."
+                if found[0].id not in chosen:
+                    chosen.append(found[0].id)
+        else:
+            readings = await self._work(self.readings, plan)
+            chosen = list(dict.fromkeys(r.article_id for r in readings[plan.position :]))
+            current = readings[plan.position] if plan.position < len(readings) else None
+            if current is not None and current.part > 1:
+                chosen = chosen[1:]  # an article half read is finished first, not polled
+            chosen = chosen[:POLL_MOST]
+        if len(chosen) < 2:
+            return (
+                "A poll needs at least two articles to choose from; the plan has fewer unread. "
+                "Name them: /poll 3, 5, 6."
+            )
+        return chosen
+
+    async def read_next(self, chat_id: int, article_id: str) -> Reply:
+        """A poll's winner becomes the plan's next reading."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        readings = await self._work(self.readings, plan)
+        article = self.library.get(article_id)
+        title = article.title if article else article_id
+        if any(r.article_id == article_id for r in readings[: plan.position]):
+            return Reply().add(bold("The group chose: "), title, ", read already; the plan stays.")
+        order = list(dict.fromkeys(plan.order or [a.id for a in self.library.articles]))
+        named = set(order)
+        order += [a.id for a in self.library.articles if a.id not in named]
+        if article_id in order:
+            order.remove(article_id)
+        current = readings[plan.position] if plan.position < len(readings) else None
+        if current is None:
+            where = len(order)
+        elif current.part > 1:  # finish the article being read, then the winner
+            where = order.index(current.article_id) + 1 if current.article_id in order else 0
+        else:
+            where = order.index(current.article_id) if current.article_id in order else 0
+        order.insert(where, article_id)
+        # Readings done stay done: the order before the next one is the order they were read in.
+        plan.order = order
+        await self.store.save_plan(plan)
+        return Reply().add(bold("The group chose: "), title, ". It is the next reading.")
 
     def _plan_reply(self, plan: Plan) -> Reply:
         readings = self.readings(plan)

@@ -277,6 +277,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX unclear_by_user ON unclear (user_id)
         """,
     ),
+    (
+        17,
+        "polls on the next reading: their articles, when they close, whether they have",
+        """
+        CREATE TABLE polls (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            articles TEXT NOT NULL,
+            closes_at INTEGER NOT NULL,
+            closed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        CREATE INDEX polls_open ON polls (closes_at) WHERE closed = 0
+        """,
+    ),
 ]
 
 

@@ -67,3 +67,43 @@ class Plans(StoreCore):
         ):
             ids = [int(r[0]) for r in await cursor.fetchall()]
         return [await self.plan(chat_id) for chat_id in ids]
+
+    async def save_poll(
+        self, chat_id: int, message_id: int, articles: list[str], closes_at: int
+    ) -> None:
+        """A poll on the next reading, posted: its articles in the order of its options."""
+        async with self._writing() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO polls (chat_id, message_id, articles, closes_at) "
+                "VALUES (?, ?, ?, ?)",
+                (chat_id, message_id, "\n".join(articles), closes_at),
+            )
+        await self.commit()
+
+    async def open_polls(self, chat_id: int | None = None) -> list[tuple[int, int, list[str], int]]:
+        """(chat, message, articles, closes at) of the polls not yet closed (of one chat)."""
+        where = "closed = 0" + (" AND chat_id = ?" if chat_id is not None else "")
+        async with (
+            self._lock,
+            self._db.execute(
+                f"SELECT chat_id, message_id, articles, closes_at FROM polls WHERE {where} "
+                "ORDER BY closes_at",
+                (chat_id,) if chat_id is not None else (),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [
+            (int(chat), int(message), [a for a in str(ids).split("\n") if a], int(at))
+            for chat, message, ids, at in rows
+        ]
+
+    async def close_poll(self, chat_id: int, message_id: int) -> bool:
+        """Mark a poll closed; False if it was already (closed once, never twice)."""
+        async with self._writing() as db:
+            cursor = await db.execute(
+                "UPDATE polls SET closed = 1 WHERE chat_id = ? AND message_id = ? AND closed = 0",
+                (chat_id, message_id),
+            )
+            changed = cursor.rowcount > 0
+        await self.commit()
+        return changed

@@ -134,6 +134,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     for name, callback in (
         ("daily", readings.on_daily),
         ("meeting", readings.on_meeting),
+        ("poll", readings.on_poll),
         ("plan", readings.on_plan),
         ("next", readings.on_next),
         ("today", readings.on_today),
@@ -185,6 +186,7 @@ async def _post_init(application: Application) -> None:
     data.tasks = [
         asyncio.create_task(data.daily.run(), name="daily-readings"),
         asyncio.create_task(_sync_library(data), name="library-sync"),
+        asyncio.create_task(readings.close_due_polls(application), name="polls"),
     ]
     if data.retention_days:
         data.tasks.append(asyncio.create_task(_purge_forever(data), name="retention"))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.daily import parse_time, parse_weekdays, weekdays_text, zone
@@ -13,6 +18,7 @@ from bot.telegram.handlers import BotData, Context, command_args, ref_link, send
 from bot.telegram.record import record_bot_posts
 
 DAILY_EXAMPLE = "/daily 07:30 Europe/London"
+log = logging.getLogger(__name__)
 
 
 async def post_reading(
@@ -132,6 +138,81 @@ async def on_meeting(update: Update, context: Context) -> None:
         return
     reply = await daily.set_meeting(message.chat_id, days, at, name)
     await send_reply(message, reply, context)
+
+
+POLL_HOURS = 24  # a poll on the next reading closes this long after it is posted
+
+
+async def on_poll(update: Update, context: Context) -> None:
+    """/poll [articles]: a poll on the next reading; /poll close: count it now."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not await may_change_chat(message, context):
+        reply = Reply().add("Only this group's admins can poll on the next reading.")
+        await send_reply(message, reply, context)
+        return
+    data = context.bot_data
+    args = command_args(message)
+    if args.strip().casefold() == "close":
+        polls = await data.store.open_polls(message.chat_id)
+        if not polls:
+            await send_reply(message, Reply().add("There is no open poll here."), context)
+            return
+        for chat, poll_message, articles, _ in polls:
+            await close_poll(context.application, chat, poll_message, articles)
+        return
+    names = [n.strip() for n in args.split(",") if n.strip()]
+    chosen = await data.daily.poll_candidates(message.chat_id, names)
+    if isinstance(chosen, str):
+        await send_reply(message, Reply().add(chosen), context)
+        return
+    titles = []
+    for article_id in chosen:
+        article = data.commands.library.get(article_id)
+        title = article.title if article else article_id
+        titles.append(title if len(title) <= 100 else title[:99] + "…")
+    sent = await context.bot.send_poll(
+        message.chat_id, "Which reading next?", titles, is_anonymous=True,
+        message_thread_id=message.message_thread_id if message.is_topic_message else None,
+    )  # fmt: skip
+    closes = int(time.time()) + POLL_HOURS * 3600
+    await data.store.save_poll(message.chat_id, sent.message_id, chosen, closes)
+
+
+async def close_poll(
+    application: Application, chat_id: int, message_id: int, articles: list[str]
+) -> None:
+    """Count a poll (stopping it in Telegram), once: the winner becomes the next reading."""
+    data: BotData = application.bot_data
+    try:
+        poll = await application.bot.stop_poll(chat_id, message_id)
+        counts = [option.voter_count for option in poll.options]
+    except TelegramError as exc:  # deleted, or already stopped by hand: counted as it stands
+        log.info("Poll %s in chat %s could not be stopped: %s", message_id, chat_id, exc)
+        counts = []
+    if not await data.store.close_poll(chat_id, message_id):
+        return  # counted already
+    if not counts or max(counts) == 0:
+        reply = Reply().add("The poll on the next reading closed with no votes; the plan stays.")
+    else:
+        winner = articles[counts.index(max(counts))]  # a tie goes to the first offered
+        reply = await data.daily.read_next(chat_id, winner)
+    await post_reading(application, chat_id, None, reply)
+
+
+async def close_due_polls(application: Application) -> None:
+    """Close the polls whose time is up, every minute (after a restart too: they are stored)."""
+    data: BotData = application.bot_data
+    while True:
+        try:
+            now = int(time.time())
+            for chat, message, articles, closes in await data.store.open_polls():
+                if closes <= now:
+                    await close_poll(application, chat, message, articles)
+        except Exception:
+            log.exception("Closing due polls failed; trying again in a minute")
+        await asyncio.sleep(60)
 
 
 async def on_plan(update: Update, context: Context) -> None:

@@ -534,6 +534,8 @@ class BotAPIStandIn:
         return True
 
     admins: set[int] = field(default_factory=set)  # user ids getChatMember calls admins
+    polls: dict[int, dict] = field(default_factory=dict)  # message id -> the poll sent
+    votes: dict[int, list[int]] = field(default_factory=dict)  # message id -> votes per option
     files: dict[str, bytes] = field(default_factory=dict)  # documents members sent
 
     async def _api_getChatMember(self, params: dict) -> dict:
@@ -651,6 +653,47 @@ class BotAPIStandIn:
         limit = int(params.get("limit") or 100)
         batch = self._updates[:limit]
         return batch
+
+    async def _api_sendPoll(self, params: dict) -> dict:
+        """A native poll, refused as Telegram refuses one: 2 to 12 options of 1 to 100
+        characters, a question of 1 to 300."""
+        question = str(params.get("question", ""))
+        options = params.get("options") or []
+        texts = [o["text"] if isinstance(o, dict) else str(o) for o in options]
+        if not 1 <= len(question) <= 300:
+            raise _Refusal("POLL_QUESTION_INVALID")
+        if not 2 <= len(texts) <= 12 or not all(1 <= utf16_length(t) <= 100 for t in texts):
+            raise _Refusal("POLL_OPTION_INVALID")
+        chat = self._chats.get(int(params["chat_id"]))
+        if chat is None:
+            raise _Refusal("chat not found")
+        message_id = next(self._message_ids)
+        poll = {
+            "id": f"poll{message_id}", "question": question,
+            "options": [
+                {"text": t, "voter_count": 0, "persistent_id": f"{message_id}-{n}"}
+                for n, t in enumerate(texts)
+            ],
+            "total_voter_count": 0, "is_closed": False, "is_anonymous": True,
+            "type": "regular", "allows_multiple_answers": False, "allows_revoting": True,
+            "members_only": False,
+        }  # fmt: skip
+        self.polls[message_id] = poll
+        return {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                "from": self._me(), "poll": poll}  # fmt: skip
+
+    async def _api_stopPoll(self, params: dict) -> dict:
+        """Stop a poll: its options with the votes a test gave them (``votes``)."""
+        message_id = int(params["message_id"])
+        poll = self.polls.get(message_id)
+        if poll is None or poll["is_closed"]:
+            raise _Refusal("poll has already been closed" if poll else "message to stop not found")
+        counts = self.votes.get(message_id, [])
+        for option, count in zip(poll["options"], counts, strict=False):
+            option["voter_count"] = count
+        poll["total_voter_count"] = sum(counts)
+        poll["is_closed"] = True
+        return poll
 
     async def _api_sendMessage(self, params: dict) -> dict:
         visible = _visible(str(params.get("text", "")), params)

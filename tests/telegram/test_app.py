@@ -55,7 +55,7 @@ async def test_command_menu_is_registered_at_start_up(botapi, running_bot):
     assert menus, "setMyCommands was not called"
     names = [c["command"] for c in menus[0].params["commands"]]
     assert names == [
-        "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "add", "remove", "daily", "meeting", "plan",
+        "quote", "summary", "compare", "context", "discuss", "quotes", "articles", "add", "remove", "daily", "meeting", "poll", "plan",
         "next", "today", "thread", "threads", "search", "digest", "unclear", "export", "logging", "forgetme", "privacy", "help",
         "start",
     ]  # fmt: skip

@@ -97,7 +97,7 @@ async def test_any_group_command_text_is_answered(botapi, running_bot, caplog):
     running_bot.application.bot.rate_limiter.group_limit = (10_000, 60.0)
     names = ["quote", "summary", "compare", "articles", "thread", "threads", "export", "quotes",
              "logging", "daily", "plan", "today", "privacy", "help", "remove", "search",
-             "digest", "unclear", "meeting", "context", "discuss", "add"]  # fmt: skip
+             "digest", "unclear", "meeting", "context", "discuss", "add", "poll"]  # fmt: skip
     texts = [f"/{names[i % len(names)]}@ReadingGroupBot {args}"
              for i, args in enumerate(examples(NASTY, 132))]  # fmt: skip
     for text in texts:

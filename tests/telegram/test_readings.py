@@ -125,3 +125,46 @@ async def test_meetings_are_set_by_admins_and_explained_when_wrong(botapi, runni
     assert no_day.startswith("“someday” is not a day of the week")
     assert refused == "Only this group's admins can set its meetings."
     assert shown == "Meetings Thu at 19:00 Europe/Paris."
+
+
+async def test_a_poll_on_the_next_reading_whose_winner_goes_next_even_after_a_restart(
+    botapi, tmp_path
+):
+    from bot.commands import Commands
+    from bot.library import load_library
+    from tests.conftest import SEEDS, start_bot, stop_bot
+
+    botapi.chat(GROUP, "supergroup")
+    botapi.admins.add(ADMIN)
+    bot = await start_bot(botapi, Commands(load_library(SEEDS)), tmp_path / "bot.sqlite3")
+    try:
+        botapi.send_text("/poll@ReadingGroupBot", chat_id=GROUP, user_id=501)  # a member
+        [refused] = await botapi.wait_for_messages(1, GROUP)
+        assert "Only this group's admins can poll" in parse_telegram_html(refused.params["text"])
+        botapi.send_text("/poll@ReadingGroupBot 3", chat_id=GROUP, user_id=ADMIN)
+        [few] = texts(await botapi.wait_for_messages(2, GROUP))[1:]
+        assert few.startswith("A poll needs at least two articles")
+        botapi.send_text("/poll@ReadingGroupBot", chat_id=GROUP, user_id=ADMIN)
+        [sent] = await botapi.wait_for_calls("sendPoll", 1)
+        assert sent.ok, sent.error
+        options = [o["text"] if isinstance(o, dict) else o for o in sent.params["options"]]
+        assert len(options) == 5  # the plan's next five unread articles
+        botapi.votes[sent.result["message_id"]] = [1, 0, 4, 2, 0]  # the third wins
+        winner = options[2]
+    finally:
+        await stop_bot(bot)
+    bot = await start_bot(botapi, Commands(load_library(SEEDS)), tmp_path / "bot.sqlite3")
+    try:  # a restart loses no poll: it is stored
+        botapi.send_text("/poll@ReadingGroupBot close", chat_id=GROUP, user_id=ADMIN)
+        chose = (await botapi.wait_for_messages(3, GROUP))[2]
+        chosen = parse_telegram_html(chose.params["text"])
+        assert chosen.startswith(f"The group chose: {winner[:60]}")
+        assert chosen.endswith(". It is the next reading.")
+        botapi.send_text("/plan@ReadingGroupBot", chat_id=GROUP)
+        plan = parse_telegram_html((await botapi.wait_for_messages(4, GROUP))[3].params["text"])
+        assert f"→ 1. {winner[:20]}" in plan
+        botapi.send_text("/poll@ReadingGroupBot close", chat_id=GROUP, user_id=ADMIN)
+        again = parse_telegram_html((await botapi.wait_for_messages(5, GROUP))[4].params["text"])
+        assert again == "There is no open poll here."
+    finally:
+        await stop_bot(bot)
