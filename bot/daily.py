@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -126,58 +126,61 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def send_at(plan: Plan, day: date) -> datetime:
-    """When a plan's reading goes out on a local day: its wall-clock time in its zone (a time
-    that does not exist that day, in a spring-forward gap, comes out an hour later)."""
-    assert plan.daily_time is not None
-    at = parse_time(plan.daily_time)
+def _wall_clock(plan: Plan, day: date, hhmm: str) -> datetime:
+    """A wall-clock time in the plan's zone on a local day, in UTC (a time that does not exist
+    that day, in a spring-forward gap, comes out an hour later)."""
+    at = parse_time(hhmm)
     assert at is not None
-    local = datetime.combine(day, at, tzinfo=ZoneInfo(plan.timezone))
-    return local.astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(plan.timezone)).astimezone(UTC)
+
+
+def send_at(plan: Plan, day: date) -> datetime:
+    """When a plan's reading goes out on a local day."""
+    assert plan.daily_time is not None
+    return _wall_clock(plan, day, plan.daily_time)
+
+
+def reminder_at(plan: Plan, day: date) -> datetime:
+    """When the reminder of a meeting on a local day goes out: REMIND_BEFORE before it."""
+    assert plan.meeting_time is not None
+    return _wall_clock(plan, day, plan.meeting_time) - REMIND_BEFORE
 
 
 def local_today(plan: Plan, now: datetime) -> date:
     return now.astimezone(ZoneInfo(plan.timezone)).date()
 
 
+def _days_ahead(
+    plan: Plan, now: datetime, done: str | None, weekdays: tuple[int, ...]
+) -> Iterator[date]:
+    """The local days from today on (a week and more) not yet ``done`` (an ISO date) and on
+    the ``weekdays`` (every day if none)."""
+    today = local_today(plan, now)
+    for offset in range(9):
+        day = today + timedelta(days=offset)
+        if done is not None and day.isoformat() <= done:
+            continue
+        if weekdays and day.weekday() not in weekdays:
+            continue
+        yield day
+
+
 def next_send(plan: Plan, now: datetime) -> datetime | None:
     """When the plan posts next (now, if today's post is due and not yet made)."""
     if plan.daily_time is None or plan.paused:
         return None
-    today = local_today(plan, now)
-    for offset in range(9):
-        day = today + timedelta(days=offset)
-        if plan.last_date is not None and day.isoformat() <= plan.last_date:
-            continue
-        if plan.weekdays and day.weekday() not in plan.weekdays:
-            continue
-        return max(send_at(plan, day), now)
-    return None
-
-
-def reminder_at(plan: Plan, day: date) -> datetime:
-    """When the reminder of a meeting on a local day goes out: REMIND_BEFORE before it."""
-    assert plan.meeting_time is not None
-    at = parse_time(plan.meeting_time)
-    assert at is not None
-    meeting = datetime.combine(day, at, tzinfo=ZoneInfo(plan.timezone)).astimezone(UTC)
-    return meeting - REMIND_BEFORE
+    day = next(_days_ahead(plan, now, plan.last_date, plan.weekdays), None)
+    return max(send_at(plan, day), now) if day is not None else None
 
 
 def next_reminder(plan: Plan, now: datetime) -> datetime | None:
-    """When the next meeting's reminder goes out (now, if one is due and not yet sent)."""
+    """When the next meeting's reminder goes out (now, if one is due and not yet sent); none
+    for a meeting that has begun."""
     if plan.meeting_time is None:
         return None
-    today = local_today(plan, now)
-    for offset in range(9):
-        day = today + timedelta(days=offset)
-        if plan.meeting_last is not None and day.isoformat() <= plan.meeting_last:
-            continue
-        if plan.meeting_days and day.weekday() not in plan.meeting_days:
-            continue
-        if reminder_at(plan, day) + REMIND_BEFORE < now:
-            continue  # that meeting has begun: no reminder after the fact
-        return max(reminder_at(plan, day), now)
+    for day in _days_ahead(plan, now, plan.meeting_last, plan.meeting_days):
+        if reminder_at(plan, day) + REMIND_BEFORE >= now:
+            return max(reminder_at(plan, day), now)
     return None
 
 
