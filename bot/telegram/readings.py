@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
@@ -34,6 +34,14 @@ async def post_reading(
     )
 
 
+async def allowed(message: Message, context: Context, what: str) -> bool:
+    """Whether the sender may change the chat's readings; if not, they are told who may."""
+    if await may_change_chat(message, context):
+        return True
+    await send_reply(message, Reply().add(f"Only this group's admins can {what}."), context)
+    return False
+
+
 async def on_daily(update: Update, context: Context) -> None:
     """/daily [HH:MM [zone] | off | pause | resume | skip]."""
     message = update.effective_message
@@ -44,9 +52,7 @@ async def on_daily(update: Update, context: Context) -> None:
     if not args:
         await send_reply(message, await daily.schedule(message.chat_id), context)
         return
-    if not await may_change_chat(message, context):
-        reply = Reply().add("Only this group's admins can change its daily reading.")
-        await send_reply(message, reply, context)
+    if not await allowed(message, context, "change its daily reading"):
         return
     action = args[0].casefold()
     if action in ("off", "pause", "resume", "skip") and len(args) == 1:
@@ -117,9 +123,7 @@ async def on_meeting(update: Update, context: Context) -> None:
             reply = Reply().add(f"Meetings {on} at {plan.meeting_time} {plan.timezone}.")
         await send_reply(message, reply, context)
         return
-    if not await may_change_chat(message, context):
-        reply = Reply().add("Only this group's admins can set its meetings.")
-        await send_reply(message, reply, context)
+    if not await allowed(message, context, "set its meetings"):
         return
     if args == ["off"]:
         await send_reply(message, await daily.set_meeting(message.chat_id, (), None, None), context)
@@ -148,9 +152,7 @@ async def on_poll(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not await may_change_chat(message, context):
-        reply = Reply().add("Only this group's admins can poll on the next reading.")
-        await send_reply(message, reply, context)
+    if not await allowed(message, context, "poll on the next reading"):
         return
     data = context.bot_data
     args = command_args(message)
@@ -225,9 +227,7 @@ async def on_plan(update: Update, context: Context) -> None:
     if not args:
         await send_reply(message, await daily.show_plan(message.chat_id), context)
         return
-    if not await may_change_chat(message, context):
-        reply = Reply().add("Only this group's admins can change its reading plan.")
-        await send_reply(message, reply, context)
+    if not await allowed(message, context, "change its reading plan"):
         return
     await send_reply(message, await daily.change_plan(message.chat_id, args), context)
 
