@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run(config, webhook=options.webhook)
         if options.command == "start":
             sys.stderr.write(TOKEN_HELP + "\nOpening the offline console instead.\n\n")
-        return run_console(_commands(config))
+        return run_console(_commands(config), tz=config.tz, retention_days=config.retention_days)
     except NotWritable as exc:
         # 1, not 2: systemd restarts the bot, and a full disk or a read-only mount may be fixed
         # while it retries.

@@ -6,48 +6,111 @@ exits at the end, so ``printf '/quote any peace\\n' | python -m bot console`` is
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import sys
+import time
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TextIO, cast
+from pathlib import Path
+from typing import Any, TextIO, cast
+from zoneinfo import ZoneInfo
 
 from bot.commands import Commands
 from bot.daily import MAX_MINUTES, Daily
-from bot.discussion import privacy_text
+from bot.discussion import Discussion, privacy_text
+from bot.quotes import board_reply
+from bot.readings import plan_readings
 from bot.reply import Reply, code, to_plain
-from bot.storage import Plan, Store
+from bot.storage import LoggedMessage, Plan, Store
 from bot.text import number
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.DOTALL)
 
 
-# What needs a group's discussion, which the console has none of.
+# What needs a group's members or Telegram's messages, which the console has none of.
 _GROUP_ONLY = {
-    "thread": "no threads", "threads": "no threads", "search": "no discussion to search",
-    "digest": "no discussion to digest", "export": "no discussion to export",
-    "quotes": "no quote board", "unclear": "no digest to mark passages for",
-    "meeting": "no meetings", "logging": "no log", "forgetme": "nothing of yours to forget",
+    "thread": "no threads (a thread is the replies to a post)",
+    "threads": "no threads (a thread is the replies to a post)",
+    "meeting": "no meetings", "logging": "no switch for its log (it keeps it in memory)",
     "poll": "no members to poll",
 }  # fmt: skip
 
+CHAT = -1  # the console's chat in its log: a basic group's kind of id (its messages have no links)
+YOU = 1  # the one member of the console's chat
+MAX_DAYS = 366
+
 
 class ConsoleChat:
-    """The console's own chat: a reading plan kept in memory for the session (what /plan,
-    /next and /today show), and a plain answer for what only a group has."""
+    """The console's own chat, kept in memory for the session: a reading plan (what /plan,
+    /next and /today show) and a log of what you typed and the passages shown, which /search,
+    /digest, /export, /quotes and /unclear read as a group's; a plain answer for what only a
+    group has. Use it as a context manager, or call :meth:`close`."""
 
-    def __init__(self, commands: Commands, retention_days: int = 365) -> None:
+    def __init__(
+        self, commands: Commands, retention_days: int = 365, tz: ZoneInfo | None = None,
+        folder: Path | None = None,
+    ) -> None:  # fmt: skip
         async def nowhere(chat: int, topic: int | None, reply: Reply) -> None:
             return None
 
-        # The plan's logic needs no database: nothing here is stored (see bot.daily.Daily).
+        self.commands = commands
+        # The plan's logic needs no database: the plan lives here (see bot.daily.Daily).
         self.daily = Daily(cast(Store, None), commands.library, lambda: commands.terms, nowhere)
         self.plan = Plan(0)
         self.retention_days = retention_days
+        self.folder = folder if folder is not None else Path.cwd()  # where /export writes
+        # The log is the bot's own, in a database in memory, on a loop of the console's.
+        self._runner = asyncio.Runner()
+        self.store = self._run(Store.open(":memory:"))
+        self.discussion = Discussion(self.store, tz or ZoneInfo("UTC"), commands.library)
+        self._last_id = 0
+
+    def _run(self, work: Any) -> Any:
+        return self._runner.run(work)
+
+    def close(self) -> None:
+        """Close the log (everything in it is gone) and the console's loop."""
+        with contextlib.suppress(Exception):
+            self._run(self.store.close())
+        self._runner.close()
+
+    def __enter__(self) -> ConsoleChat:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def answer(self, line: str) -> Reply | None:
+        """The reply to one line, and both kept in the console's log as a group keeps them."""
+        line = line.strip()
+        if not line:
+            return None
+        self._log(LoggedMessage(CHAT, self._id(), int(time.time()), YOU, "you", line))
+        reply = _answer(self.commands, line, self)
+        if reply is not None and reply.refs:
+            posted = self._id()
+            self._log(LoggedMessage(
+                CHAT, posted, int(time.time()), None, "the bot", reply.text(), is_bot=True,
+                opens_thread=reply.opens_thread, refs=tuple(reply.refs),
+            ))  # fmt: skip
+            for ref in reply.pulled:
+                self._run(self.store.record_pull(CHAT, posted, ref, YOU, "you", "quote"))
+        return reply
+
+    def _id(self) -> int:
+        self._last_id += 1
+        return self._last_id
+
+    def _log(self, message: LoggedMessage) -> None:
+        self._run(self.store.log_message(message))
 
     def handle(self, name: str, args: str) -> Reply | None:
         """The console's answer to a command of a chat's, or None for the library's commands."""
         name = name.casefold()
+        if name in ("search", "digest", "export", "quotes", "unclear", "forgetme"):
+            return cast(Reply, self._run(getattr(self, f"_{name}")(args.strip())))
         if name == "plan":
             return self._plan(args.split())
         if name == "next":
@@ -64,7 +127,10 @@ class ConsoleChat:
             )  # fmt: skip
         if name == "privacy":
             return Reply().add(
-                "The console keeps nothing: its plan lasts until you leave. In Telegram:\n"
+                "The console keeps everything in memory and nothing on disk: its plan, and a "
+                "log of what you type and the passages it shows (for /search, /digest, "
+                "/export and /quotes), until you leave; /forgetme empties the log now. "
+                "/export writes its two files in the folder you started me in. In Telegram:\n"
                 + privacy_text(self.retention_days)
             )
         if name in _GROUP_ONLY:
@@ -73,6 +139,75 @@ class ConsoleChat:
                 code(f"/{name}"), " in the group.",
             )  # fmt: skip
         return None
+
+    async def _search(self, args: str) -> Reply:
+        return _console_words(await self.discussion.search(CHAT, args))
+
+    def _days(self, args: str, command: str) -> int | Reply:
+        days = number(args) if args else 7
+        if days is None or not 1 <= days <= MAX_DAYS:
+            return Reply().add(
+                f"Give a number of days from 1 to {MAX_DAYS}, e.g. ", code(f"/{command} 7"), "."
+            )
+        return days
+
+    async def _digest(self, args: str) -> Reply:
+        days = self._days(args, "digest")
+        if isinstance(days, Reply):
+            return days
+        readings = plan_readings(self.commands.library, self.plan.order, self.plan.minutes)
+        reply = await self.discussion.digest(
+            CHAT, days, int(time.time()), {r.ref for r in readings}
+        )
+        return _console_words(reply)
+
+    async def _export(self, args: str) -> Reply:
+        days = self._days(args, "export")
+        if isinstance(days, Reply):
+            return days
+        export = await self.discussion.export_days(CHAT, days, int(time.time()))
+        if not export.messages:
+            return Reply().add("Nothing logged in that time.")
+        written = []
+        try:
+            for suffix, body in (("md", export.markdown), ("html", export.html)):
+                path = self.folder / export.file_name(suffix).replace(
+                    "discussion-1-", "console-discussion-"
+                )
+                path.write_text(body, encoding="utf-8")
+                written.append(str(path))
+        except OSError as exc:
+            return Reply().add(f"I could not write the handout in {self.folder}: {exc.strerror}.")
+        return Reply().add(
+            f"The handout of the console's last {days} day{'s' if days != 1 else ''}: ",
+            code(written[0]), " and ", code(written[1]), ".",
+        )  # fmt: skip
+
+    async def _quotes(self, args: str) -> Reply:
+        return board_reply(self.commands.library, await self.store.board(CHAT))
+
+    async def _unclear(self, args: str) -> Reply:
+        passage = self.commands.library.find_passage(args)
+        if passage is None:
+            return Reply().add(
+                "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
+                code("/unclear 2:7"), ".",
+            )  # fmt: skip
+        new = await self.store.mark_unclear(CHAT, passage.ref, YOU)
+        return Reply().add(
+            "Marked as unclear: " if new else "Already marked as unclear: ",
+            code(passage.ref), ". ", code("/digest"), " lists it.",
+        )  # fmt: skip
+
+    async def _forgetme(self, args: str) -> Reply:
+        gone = await self.store.forget(CHAT, YOU)
+        await self.store.close()
+        self.store = await Store.open(":memory:")  # the console's log starts again, empty
+        self.discussion.store = self.store
+        return Reply().add(
+            f"Forgotten: the {gone} line{'s' if gone != 1 else ''} you typed, and the quotes "
+            "and marks of this session. The log starts again from your next line."
+        )
 
     def _plan(self, args: list[str]) -> Reply:
         action = args[0].casefold() if args else ""
@@ -92,12 +227,27 @@ class ConsoleChat:
         return self.daily._plan_reply(self.plan)
 
 
+def _console_words(reply: Reply) -> Reply:
+    """A group's answer, as said of the console's chat."""
+    for n, block in enumerate(reply.blocks):
+        spans = tuple(
+            replace(s, text=s.text.replace("in this group", "in the console")) for s in block.spans
+        )
+        reply.blocks[n] = replace(block, spans=spans)
+    return reply
+
+
 def answer(commands: Commands, line: str, chat: ConsoleChat | None = None) -> Reply | None:
     """The reply to one console line; None for a blank line. Words without a slash are a
-    quote search, as in a private chat with the bot."""
+    quote search, as in a private chat with the bot. With ``chat``, the line and the reply
+    go in the console's log."""
+    if chat is not None:
+        return chat.answer(line)
     line = line.strip()
-    if not line:
-        return None
+    return _answer(commands, line) if line else None
+
+
+def _answer(commands: Commands, line: str, chat: ConsoleChat | None = None) -> Reply | None:
     m = _COMMAND.match(line)
     if not m:
         if line.startswith("/"):
@@ -109,10 +259,18 @@ def answer(commands: Commands, line: str, chat: ConsoleChat | None = None) -> Re
     return reply if reply is not None else commands.unknown(m["name"])
 
 
-def run_console(commands: Commands, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def run_console(
+    commands: Commands, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+    tz: ZoneInfo | None = None, retention_days: int = 365,
+) -> int:  # fmt: skip
     """Read commands until end of input (or /quit) and print the answers."""
+    with ConsoleChat(commands, retention_days, tz) as chat:
+        return _loop(chat, stdin, stdout)
+
+
+def _loop(chat: ConsoleChat, stdin: TextIO, stdout: TextIO) -> int:
+    commands = chat.commands
     interactive = stdin.isatty() and stdout.isatty()
-    chat = ConsoleChat(commands)
     if interactive:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
@@ -129,7 +287,7 @@ def run_console(commands: Commands, stdin: TextIO = sys.stdin, stdout: TextIO = 
             break
         if line.strip() in ("/quit", "/exit"):
             break
-        reply = answer(commands, line, chat)
+        reply = chat.answer(line)
         if reply is None:
             continue
         text = to_plain(reply, ansi=interactive)

@@ -38,17 +38,84 @@ def test_words_without_a_slash_are_a_quote_search_as_in_a_private_chat(commands)
 def test_the_console_has_a_plan_of_its_own_and_says_what_only_a_group_has(commands):
     from bot.console import ConsoleChat
 
-    chat = ConsoleChat(commands)
-    assert answer(commands, "/plan", chat).text().startswith("Reading plan · about 5 min a reading · 0 of 5 done")  # fmt: skip
-    assert answer(commands, "/next", chat).text().startswith("Reading 1 of 5")
-    assert "1 of 5 done" in answer(commands, "/plan", chat).text()
-    assert answer(commands, "/today", chat).text().startswith("Reading 1 of 5")
-    assert answer(commands, "/daily", chat).text().startswith("No daily reading here yet")
-    assert "The console keeps nothing" in answer(commands, "/privacy", chat).text()
-    for name in ("search", "digest", "export", "threads", "quotes", "forgetme", "meeting"):
-        said = answer(commands, f"/{name} x", chat).text()
-        assert said.startswith("The console is not a group and has "), name
-        assert "works in Telegram" not in said
+    with ConsoleChat(commands) as chat:
+        assert answer(commands, "/plan", chat).text().startswith("Reading plan · about 5 min a reading · 0 of 5 done")  # fmt: skip
+        assert answer(commands, "/next", chat).text().startswith("Reading 1 of 5")
+        assert "1 of 5 done" in answer(commands, "/plan", chat).text()
+        assert answer(commands, "/today", chat).text().startswith("Reading 1 of 5")
+        assert answer(commands, "/daily", chat).text().startswith("No daily reading here yet")
+        privacy = answer(commands, "/privacy", chat).text()
+        assert "The console keeps everything in memory and nothing on disk" in privacy
+        for name in ("threads", "meeting", "poll"):
+            said = answer(commands, f"/{name} x", chat).text()
+            assert said.startswith("The console is not a group and has "), name
+            assert "works in Telegram" not in said
+
+
+def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_path):
+    from bot.console import ConsoleChat
+
+    with ConsoleChat(commands, folder=tmp_path) as chat:
+        assert answer(commands, "/next", chat).text().startswith("Reading 1 of 5")
+        answer(commands, "/quote any peace is only a truce between two wars", chat)
+        answer(commands, "what does he mean by a truce between two wars?", chat)
+        answer(commands, "/unclear 2:7", chat)
+
+        found = answer(commands, "/search truse", chat).text()  # a typo
+        assert found.startswith("“truse” in the console's discussion: 1 message")
+        assert "what does he mean by a truce" in found
+        assert "/search" not in found.split("\n", 1)[1]  # commands are not discussion
+
+        digest = answer(commands, "/digest", chat).text()
+        assert digest.startswith("Digest of the last 7 days")
+        assert "Read: " in digest
+        assert "Open questions" in digest
+        assert "what does he mean by a truce" in digest
+        assert "Marked unclear: putin-v-prigozhin ¶7" in digest
+        assert "Quotes pulled: trumps-world-order ¶6" in digest
+        assert "trumps-world-order ¶6" in answer(commands, "/quotes", chat).text()
+
+        said = answer(commands, "/export", chat).text()
+        files = sorted(p.name for p in tmp_path.iterdir())
+        assert files == ["console-discussion-7d.html", "console-discussion-7d.md"]
+        assert str(tmp_path / files[1]) in said
+        handout = (tmp_path / files[1]).read_text()
+        assert "what does he mean by a truce between two wars?" in handout
+        assert "/quote" not in handout
+        assert "/unclear" not in handout
+
+        assert (
+            "Give a number of days from 1 to 366" in answer(commands, "/digest lots", chat).text()
+        )
+        assert "Give a number of days" in answer(commands, "/export 0", chat).text()
+        assert "Which passage?" in answer(commands, "/unclear", chat).text()
+        assert "Give me words" in answer(commands, "/search", chat).text()
+
+        forgotten = answer(commands, "/forgetme", chat).text()
+        assert forgotten.startswith("Forgotten: the 13 lines you typed")
+        assert (
+            "Nothing in the console's discussion says"
+            in answer(commands, "/search truce", chat).text()
+        )
+        assert answer(commands, "/quotes", chat).text().startswith("No quotes pulled here yet")
+
+
+def test_an_export_the_console_cannot_write_says_where(commands, tmp_path):
+    from bot.console import ConsoleChat
+
+    missing = tmp_path / "gone"
+    with ConsoleChat(commands, folder=missing) as chat:
+        answer(commands, "a line to export", chat)
+        said = answer(commands, "/export 1", chat).text()
+    assert said.startswith(f"I could not write the handout in {missing}")
+
+
+def test_the_console_script_keeps_its_log_for_the_session(commands, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    output = run(commands, "the stab in the back\n/search stab\n")
+    assert "putin-v-prigozhin ¶11" in output
+    assert "*“stab” in the console's discussion*: 1 message" in output
+    assert list(tmp_path.iterdir()) == []  # nothing written unless /export is asked for
 
 
 def test_console_stops_at_quit(commands):

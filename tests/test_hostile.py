@@ -76,6 +76,24 @@ def test_the_console_answers_any_line(commands, line):
     assert reply is None or reply.text() is not None
 
 
+CONSOLE_LOG = ["search", "digest", "export", "quotes", "unclear", "forgetme", "plan", "next"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.tuples(st.sampled_from([*CONSOLE_LOG, ""]), NASTY), max_size=4))
+def test_the_console_logs_and_reads_back_any_lines(commands, tmp_path_factory, lines):
+    from bot.console import ConsoleChat
+
+    folder = tmp_path_factory.mktemp("handouts")
+    with ConsoleChat(commands, folder=folder) as chat:
+        for name, args in lines:
+            reply = chat.answer(f"/{name} {args}" if name else args)
+            assert reply is None or reply.text().strip()
+        for name in ("search word", "digest 366", "export 366"):
+            assert chat.answer(f"/{name}").text().strip()
+    assert all(p.name.startswith("console-discussion-") for p in folder.iterdir())
+
+
 TEXT = st.one_of(NASTY, st.text(st.characters(codec="utf-8"), min_size=500, max_size=5000))
 STYLE = st.sampled_from(["", "b", "i", "s", "code"])
 HREF = st.one_of(NASTY, NASTY.map(lambda t: "https://example.org/" + t))  # a source's url
