@@ -85,8 +85,9 @@ def tier_rows(data: Path, size: int, queries: list[dict]) -> list[tuple[int, str
     return rows
 
 
-def tier_library(rows: list[tuple[int, str]]):
-    """The rows as a library of articles of PER_ARTICLE paragraphs, and where each pid went."""
+def tier_library(rows: list[tuple[int, str]], wanted: set[int]):
+    """The rows as a library of articles of PER_ARTICLE paragraphs, and where each pid of
+    ``wanted`` went (only those: a map of a million pids would count as the library's memory)."""
     from bot.library import Article, Library, Paragraph
     from bot.text import sentence_spans
 
@@ -95,9 +96,10 @@ def tier_library(rows: list[tuple[int, str]]):
         number = len(articles) + 1
         article = Article(f"a{number}", number, DATA, f"Article {number}")
         for pid, text in rows[start : start + PER_ARTICLE]:
-            paragraph = Paragraph(len(article.paragraphs) + 1, text, tuple(sentence_spans(text)))
+            paragraph = Paragraph(len(article.paragraphs) + 1, text, sentence_spans(text))
             article.paragraphs.append(paragraph)
-            where[pid] = (article.id, paragraph.number)
+            if pid in wanted:
+                where[pid] = (article.id, paragraph.number)
         articles.append(article)
     return Library(articles, DATA), where
 
@@ -231,7 +233,7 @@ def worker(options: argparse.Namespace) -> None:
         queries = queries[: options.limit]
     started = time.perf_counter()
     rows = tier_rows(options.data, options.tier, read_queries(options.data))
-    library, where = tier_library(rows)
+    library, where = tier_library(rows, {q["gt_pid"] for q in queries})
     del rows
     gc.collect()
     library_s, library_mb = time.perf_counter() - started, rss_mb()

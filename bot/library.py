@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -73,13 +75,53 @@ class Passage:
         return ref
 
 
-@dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One paragraph of an article's body and the spans of its sentences."""
+    """One paragraph of an article's body and the spans of its sentences.
 
+    A library of a million paragraphs holds a million of these, so they are kept small: the
+    spans are packed into one ``bytes`` (none at all for a paragraph that is one sentence) and
+    :attr:`sentences` unpacks them when asked. Immutable, compared and hashed by value."""
+
+    __slots__ = ("_spans", "number", "text")
     number: int
     text: str
-    sentences: tuple[tuple[int, int], ...]
+    _spans: bytes | None
+
+    def __init__(self, number: int, text: str, sentences: Iterable[tuple[int, int]]) -> None:
+        spans = tuple(sentences)
+        packed = None if spans == ((0, len(text)),) else array("I", chain(*spans)).tobytes()
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "_spans", packed)
+
+    @property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        """The ``(start, end)`` span of each sentence in :attr:`text`, in order."""
+        if self._spans is None:
+            return ((0, len(self.text)),)
+        flat = memoryview(self._spans).cast("I").tolist()
+        return tuple(zip(flat[::2], flat[1::2], strict=True))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Paragraph cannot be changed ({name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Paragraph cannot be changed ({name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Paragraph):
+            return NotImplemented
+        return (self.number, self.text, self._spans) == (other.number, other.text, other._spans)
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.text, self._spans))
+
+    def __repr__(self) -> str:
+        spans = self.sentences
+        return f"Paragraph(number={self.number!r}, text={self.text!r}, sentences={spans!r})"
+
+    def __reduce__(self) -> tuple[type[Paragraph], tuple[int, str, tuple[tuple[int, int], ...]]]:
+        return (Paragraph, (self.number, self.text, self.sentences))
 
 
 @dataclass

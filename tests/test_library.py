@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import LibraryError, format_date, load_library
-from bot.text import normalise
+from bot.library import LibraryError, Paragraph, format_date, load_library
+from bot.text import normalise, sentence_spans
 from tests.conftest import SEEDS
 
 
@@ -115,6 +115,22 @@ def test_the_one_paragraph_article_is_addressable_by_sentence(library):
     assert len(para.text) > 2000
     assert len(para.sentences) == 15
     assert max(e - s for s, e in para.sentences) < 400
+
+
+def test_a_paragraph_keeps_its_sentences_and_cannot_be_changed():
+    text = "Any peace is only a truce.  The war goes on."
+    para = Paragraph(3, text, sentence_spans(text))
+    assert [text[s:e] for s, e in para.sentences] == [
+        "Any peace is only a truce.",
+        "The war goes on.",
+    ]
+    assert Paragraph(1, "One sentence.", [(0, 13)]).sentences == ((0, 13),)
+    assert Paragraph(1, "   ", []).sentences == ()
+    assert para == Paragraph(3, text, tuple(sentence_spans(text)))
+    assert len({para, Paragraph(3, text, sentence_spans(text))}) == 1
+    assert para != Paragraph(4, text, sentence_spans(text))
+    with pytest.raises(AttributeError):
+        para.text = "Another text."  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
