@@ -25,9 +25,10 @@ of ``bench/quote_bench.py``, where at a million passages 99.8% of the passages s
 were the right one.
 
 The index is a handful of numpy arrays (postings, word sequences, the deletion index) and one
-dictionary of words, so a million paragraphs are few Python objects; once built or loaded they
-are frozen out of the garbage collector's full passes (:func:`gc.freeze`), which would
-otherwise walk them for a second. Ties are broken by the words and the paragraphs' order,
+dictionary of words, so a million paragraphs are few Python objects. It is built by reading
+thousands of paragraphs at once in numpy (:class:`_Reader`), not word by word; once built or
+loaded it is frozen out of the garbage collector's full passes (:func:`gc.freeze`), which
+would otherwise walk it for a second. Ties are broken by the words and the paragraphs' order,
 never by the order of a set or dictionary, so an index loaded from disk in a new process
 answers exactly as the one that was saved. :class:`QuoteIndex` is the interface;
 :class:`FuzzyIndex` implements it.
@@ -39,13 +40,15 @@ import gc
 import hashlib
 import math
 import re
+import threading
 import zlib
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar, overload
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -170,15 +173,118 @@ def _prepared(text: str) -> bytes | None:
     return text.encode()
 
 
-def _split(data: bytes) -> list[bytes]:
-    """The written words of prepared text (:func:`_prepared`), ASCII letters lowered."""
+def _blanked(data: bytes) -> bytes:
+    """Prepared text (:func:`_prepared`) with ASCII letters lowered and every byte that is
+    not part of a word a space: its words are then the runs of other bytes."""
     data = data.lower().translate(_BLANK)
     if b"'" in data:  # an apostrophe only joins letters: blank the others
         data = b" " + data + b" "
         while b"''" in data:
             data = data.replace(b"''", b" ")
         data = data.replace(b" '", b"  ").replace(b"' ", b"  ")
-    return data.split()
+    return data
+
+
+def _split(data: bytes) -> list[bytes]:
+    """The written words of prepared text (:func:`_prepared`), ASCII letters lowered."""
+    return _blanked(data).split()
+
+
+_PACKED = 16  # written words up to this many bytes are told apart by numpy, as two integers
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """For each character of the first plane past ASCII, what :func:`_prepared` makes of it:
+    0 kept (a letter or digit), 1 an apostrophe, 2 blanked, 3 not read by numpy (a combining
+    mark, or a surrogate)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000 or _HAS_MARK.match(char):
+            table[code] = 3
+        elif _TO_APOSTROPHE.match(char):
+            table[code] = 1
+        elif _PUNCTUATION.match(char):
+            table[code] = 2
+    return table
+
+
+def _chunk_bytes(texts: list[str]) -> bytes | list[int]:
+    """``texts`` (without \\x01) prepared as :func:`_prepared` prepares each, joined by \\x01
+    (a word of its own, each paragraph's end); or the positions of the texts it cannot
+    prepare so (combining marks, characters past the first plane), to be read alone."""
+    joined = " \x01 ".join(texts) + " \x01"
+    data = joined.encode()
+    if joined.isascii():
+        return data
+    buf = np.frombuffer(data, dtype=np.uint8)
+    lead = np.flatnonzero(buf >= 0xC0)  # the first byte of each character past ASCII
+    padded = np.concatenate((buf, np.zeros(3, dtype=np.uint8)))
+    first = buf[lead].astype(np.int64)
+    second = padded[lead + 1].astype(np.int64) & 0x3F
+    third = padded[lead + 2].astype(np.int64) & 0x3F
+    three = first >= 0xE0
+    code = np.where(
+        three, ((first & 0x0F) << 12) | (second << 6) | third, ((first & 0x1F) << 6) | second
+    )
+    kind = _char_classes()[np.minimum(code, 0xFFFF)]
+    kind[first >= 0xF0] = 3
+    if (kind == 3).any():
+        ends = np.flatnonzero(buf == 1)  # each text's \x01
+        return sorted(set(np.searchsorted(ends, lead[kind == 3]).tolist()))
+    out = buf.copy()
+    blank, apostrophe = kind == 2, kind == 1
+    out[lead[blank]] = 32
+    out[lead[blank] + 1] = 32
+    out[lead[blank & three] + 2] = 32
+    if not apostrophe.any():
+        return out.tobytes()
+    out[lead[apostrophe]] = ord("'")
+    keep = np.ones(len(out), dtype=bool)  # an apostrophe is one byte, as ASCII's
+    keep[lead[apostrophe] + 1] = False
+    keep[lead[apostrophe & three] + 2] = False
+    return out[keep].tobytes()
+
+
+_BLANK_TABLE = np.frombuffer(_BLANK, dtype=np.uint8)
+
+
+def _blanked_array(data: bytes) -> np.ndarray:
+    """:func:`_blanked` in numpy, with _PACKED zero bytes after the text (for :func:`_packed`)."""
+    buf = np.frombuffer(data.lower().translate(_BLANK) + bytes(_PACKED), dtype=np.uint8).copy()
+    apostrophe = buf == ord("'")
+    if apostrophe.any():  # it joins letters only: blank it next to a space or another one
+        letter = (buf != 32) & (buf != 0) & ~apostrophe
+        joins = apostrophe.copy()
+        joins[1:] &= letter[:-1]
+        joins[0] = False
+        joins[:-1] &= letter[1:]
+        buf[apostrophe & ~joins] = 32
+    return buf
+
+
+def _token_bounds(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the words of blanked text (:func:`_blanked_array`) start and end: the runs of
+    bytes other than spaces (and the zeros after it), exactly the words of ``split()``."""
+    word = (buf != 32) & (buf != 0)
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
+    if len(word) and word[0]:
+        edges = np.concatenate(([0], edges))
+    return edges[::2], edges[1::2]
+
+
+def _packed(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each word of at most :data:`_PACKED` bytes as two 64-bit integers holding its bytes
+    (text has no zero bytes, so two words are equal exactly when their integers are); ``buf``
+    ends with _PACKED zero bytes."""
+    # Eight bytes read as one integer at every offset of the text (little-endian: a word's
+    # first byte is the lowest), then those past the word's end cleared.
+    every = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+    mask = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+    high = every[starts] & mask[np.minimum(lengths, 8)]
+    low = every[starts + 8] & mask[np.clip(lengths - 8, 0, 8)]
+    return high, low
 
 
 def _written(text: str) -> list[str] | list[bytes]:
@@ -220,11 +326,134 @@ def _deletions(word: str) -> set[str]:
 def _typo_keys(word: str) -> list[int]:
     """The keys under which a library word is found by its typos: itself and each form with
     one letter less (a typo of one edit shares one of them with the word)."""
+    if word.isascii():  # (the same keys, with fewer steps: a letter is a byte)
+        data = word.encode()
+        return list(map(zlib.crc32, {data} | {data[:i] + data[i + 1 :] for i in range(len(data))}))
     return [_key(w) for w in {word} | _deletions(word)]
 
 
+_W = TypeVar("_W", str, int)
+_SCRATCH = threading.local()  # see FuzzyIndex._scratch
 _CHUNK = 1 << 13  # paragraphs read, and their postings sorted, together while building
 _BREAK = 1 << 40  # the end of a paragraph, among word numbers
+
+
+class _Reader:
+    """Numbers the words of many paragraphs at once, with few Python objects per word.
+
+    Their texts are joined and encoded once; characters outside ASCII are classed by a table
+    (:func:`_char_classes`) and blanked or made apostrophes as :func:`_prepared` does, in
+    numpy; words are the runs of bytes left (:func:`_token_bounds`), each of up to _PACKED
+    bytes packed into two integers (:func:`_packed`) and looked up in a hash table of the
+    written forms met so far. Only a form new to the table is looked up in Python, once per
+    chunk; a longer one, and the rare paragraph numpy does not read (combining marks, a
+    character past the first plane), word by word. The ids are exactly those word-by-word
+    reading gives (tests hold the two to the same words)."""
+
+    _SLOTS_BITS = 20
+
+    def __init__(self) -> None:
+        self.vocabulary: list[str] = []
+        self.known: dict[str, int] = {}
+        # A written form: its word's number, or -k-1 for the k-th elision ("l'état": two).
+        self.written: dict[str | bytes, int] = {_END: _BREAK}
+        self.elisions: list[tuple[int, ...]] = []
+        slots = 1 << self._SLOTS_BITS
+        self._high = np.zeros(slots, dtype=np.uint64)  # (0, 0) is no word: an empty slot
+        self._low = np.zeros(slots, dtype=np.uint64)
+        self._id = np.zeros(slots, dtype=np.int64)
+
+    def identify(self, token: str | bytes) -> int:
+        """The number of a written form, numbering its words if new."""
+        found = self.written.get(token)
+        if found is not None:
+            return found
+        # A lower-case ASCII word folds to itself; others are folded, uncached (each
+        # written form is met here once).
+        if isinstance(token, bytes) and token.isalnum():
+            plain = token.decode()
+            folded: tuple[str, ...] = (_NUMBER_NAMES.get(plain, plain),)
+        else:
+            folded = _folded.__wrapped__(token)
+        ids = []
+        for word in folded:
+            if word not in self.known:
+                self.known[word] = len(self.vocabulary)
+                self.vocabulary.append(word)
+            ids.append(self.known[word])
+        if len(ids) == 1:
+            self.written[token] = ids[0]
+        else:
+            self.written[token] = -len(self.elisions) - 1
+            self.elisions.append(tuple(ids))
+        return self.written[token]
+
+    def read(self, texts: list[str]) -> np.ndarray:
+        """The numbers of the words of ``texts``, each text's followed by _BREAK."""
+        texts = [t.replace("\x01", " ") if "\x01" in t else t for t in texts]
+        data = _chunk_bytes(texts)
+        if isinstance(data, bytes):
+            return self._numbers(data)
+        runs: list[np.ndarray] = []  # around the paragraphs numpy does not read
+        start = 0
+        for alone in [*data, len(texts)]:
+            if start < alone:
+                part = _chunk_bytes(texts[start:alone])
+                assert isinstance(part, bytes)  # every text of it is read by numpy
+                runs.append(self._numbers(part))
+            if alone < len(texts):
+                runs.append(self._one(texts[alone]))
+            start = alone + 1
+        return np.concatenate(runs) if runs else np.empty(0, dtype=np.int64)
+
+    def _one(self, text: str) -> np.ndarray:
+        prepared = _prepared(text)
+        tokens = _WORD.findall(text) if prepared is None else _split(prepared)
+        return np.array([*map(self.identify, tokens), _BREAK], dtype=np.int64)
+
+    def _numbers(self, data: bytes) -> np.ndarray:
+        buf = _blanked_array(data)
+        starts, ends = _token_bounds(buf)
+        lengths = ends - starts
+        ids = np.empty(len(starts), dtype=np.int64)
+        todo = np.ones(len(starts), dtype=bool)
+        short = np.flatnonzero(lengths <= _PACKED)
+        if len(short):
+            high, low = _packed(buf, starts[short], lengths[short])
+            slot = (
+                (high ^ (low * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
+            ) >> np.uint64(64 - self._SLOTS_BITS)
+            slot = slot.astype(np.int64)
+            hit = (self._high[slot] == high) & (self._low[slot] == low)
+            ids[short[hit]] = self._id[slot[hit]]
+            todo[short[hit]] = False
+            miss = np.flatnonzero(~hit)
+            if len(miss):
+                key = np.stack((high[miss], low[miss]), axis=1).view(np.dtype((np.void, 16)))[:, 0]
+                _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+                forms = miss[first]
+                numbers = np.array(
+                    [
+                        self.identify(buf[a:b].tobytes())
+                        for a, b in zip(
+                            starts[short[forms]].tolist(), ends[short[forms]].tolist(), strict=True
+                        )
+                    ],
+                    dtype=np.int64,
+                )
+                ids[short[miss]] = numbers[inverse.reshape(-1)]
+                todo[short[miss]] = False
+                # Into the table, where a form's slot is free (a form that finds its slot
+                # taken is looked up again in the next chunk: rare, and only a cost).
+                new_slot = slot[forms]
+                _, once = np.unique(new_slot, return_index=True)
+                free = once[(self._high[new_slot[once]] == 0) & (self._low[new_slot[once]] == 0)]
+                self._high[new_slot[free]] = high[forms[free]]
+                self._low[new_slot[free]] = low[forms[free]]
+                self._id[new_slot[free]] = numbers[free]
+        for i in np.flatnonzero(todo).tolist():  # words longer than _PACKED bytes
+            ids[i] = self.identify(buf[starts[i] : ends[i]].tobytes())
+        return ids
 
 
 class FuzzyIndex:
@@ -240,64 +469,24 @@ class FuzzyIndex:
     # --- building --------------------------------------------------------------------------
 
     def _build(self, articles: list[Article]) -> None:
-        vocabulary: list[str] = []
-        known: dict[str, int] = {}
-        written: dict[str | bytes, int] = {}  # a written form: its word, or -k-1 for elisions
-        elisions: list[tuple[int, ...]] = []
-
-        def identify(token: str | bytes) -> int:
-            ids = []
-            for word in _folded(token):
-                if word not in known:
-                    known[word] = len(vocabulary)
-                    vocabulary.append(word)
-                ids.append(known[word])
-            if len(ids) == 1:
-                written[token] = ids[0]
-            else:
-                written[token] = -len(elisions) - 1
-                elisions.append(tuple(ids))
-            return written[token]
-
-        # Words are numbered as met (new ones of a chunk in byte order), which depends only
-        # on the library; what the search ranks never depends on the numbers (ties go by
-        # words and paragraphs). Paragraphs are read _CHUNK at a time: their text joined,
-        # split, looked up and counted in a few calls, not a few per word.
-        written[_END] = _BREAK
+        # Words are numbered as met, which depends only on the library; what the search
+        # ranks never depends on the numbers (ties go by words and paragraphs). Paragraphs
+        # are read _CHUNK at a time (see _Reader).
+        reader = _Reader()
         sequence = array("I")  # every paragraph's words in order, one after the other
         lengths = array("I")
         chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
         pending: list[str] = []
 
-        def read(texts: list[bytes], runs: list[np.ndarray]) -> None:
-            if not texts:
-                return
-            tokens = _split(b" \x01 ".join(texts) + b" \x01")
-            for token in sorted(set(tokens).difference(written)):
-                identify(token)
-            runs.append(np.fromiter(map(written.__getitem__, tokens), np.int64, len(tokens)))
-            texts.clear()
-
         def flush() -> None:
             if not pending:
                 return
             first = len(lengths)
-            runs: list[np.ndarray] = []
-            texts: list[bytes] = []
-            for text in pending:
-                prepared = _prepared(text)
-                if prepared is not None:
-                    texts.append(prepared)
-                    continue
-                read(texts, runs)
-                tokens = _WORD.findall(text)
-                found = [written[t] if t in written else identify(t) for t in tokens]
-                runs.append(np.array([*found, _BREAK], dtype=np.int64))
-            read(texts, runs)
-            ids = np.concatenate(runs)
+            ids = reader.read(pending)
+            pending.clear()
             elided = ids < 0
             if elided.any():  # "l'état": two words for one written form
-                pairs = np.array([elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
+                pairs = np.array([reader.elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
                 counts = np.where(elided, 2, 1)
                 where = (np.cumsum(counts) - counts)[elided]
                 ids = np.repeat(ids, counts)
@@ -309,11 +498,11 @@ class FuzzyIndex:
             lengths.frombytes(sizes.astype(np.uint32).tobytes())
             paragraphs = np.repeat(np.arange(first, first + len(sizes), dtype=np.uint64), sizes)
             keys = (ids.astype(np.uint64) << np.uint64(32)) | paragraphs
+            del ids, paragraphs
             keys.sort()  # by word, then paragraph; each pair once
-            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
             chunk_counts = np.bincount((keys >> np.uint64(32)).astype(np.int64))
             chunks.append(((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), chunk_counts))
-            pending.clear()
 
         paragraph = 0
         self._articles: list[Article] = []
@@ -329,8 +518,7 @@ class FuzzyIndex:
             paragraph += len(article.paragraphs)
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
         flush()
-        del written[_END]
-        self._words = vocabulary
+        self._words = reader.vocabulary
         counts = np.zeros(len(self._words), dtype=np.int64)
         for _, chunk_counts in chunks:
             counts[: len(chunk_counts)] += chunk_counts
@@ -526,6 +714,15 @@ class FuzzyIndex:
             found = np.concatenate((found, np.frombuffer(extra, dtype=np.uint32)))
         return found
 
+    def _scratch(self, size: int) -> np.ndarray:
+        """A float32 array of ``size`` zeros, kept between searches (its user puts the zeros
+        back), so that a search does not clear a million floats per word; one per thread, as
+        searches may run side by side."""
+        scratch = getattr(_SCRATCH, "zeros", None)
+        if scratch is None or len(scratch) != size:
+            scratch = _SCRATCH.zeros = np.zeros(size, dtype=np.float32)
+        return scratch
+
     def _idf(self, word: str) -> float:
         return math.log((self._count + 1) / (int(self._df[self._word_id[word]]) + 1)) + 1
 
@@ -584,20 +781,16 @@ class FuzzyIndex:
                 ids, value = found[0]
                 scores[ids] += weights[i] * value
                 continue
-            # Several spellings of one query word: each paragraph earns its best, once.
-            if sum(len(ids) for ids, _ in found) < size // 8:  # few: sort them
-                every = np.concatenate([ids for ids, _ in found])
-                values = np.concatenate([np.full(len(ids), v, np.float32) for ids, v in found])
-                order = np.lexsort((-values, every))
-                every, values = every[order], values[order]
-                once = np.ones(len(every), dtype=bool)
-                once[1:] = every[1:] != every[:-1]  # each paragraph's best comes first
-                scores[every[once]] += weights[i] * values[once]
-                continue
-            best_credit = np.zeros(size, dtype=np.float32)  # the best is written last
-            for ids, value in sorted(found, key=lambda f: f[1]):
-                best_credit[ids] = value
-            scores += weights[i] * best_credit
+            # Several spellings of one query word: each paragraph earns its best, once (the
+            # best is written last; a paragraph listed twice is added to once).
+            best_credit = self._scratch(size)
+            every = np.concatenate([ids for ids, _ in found])
+            try:
+                for ids, value in sorted(found, key=lambda f: f[1]):
+                    best_credit[ids] = value
+                scores[every] += weights[i] * best_credit[every]
+            finally:
+                best_credit[every] = 0.0
         scope = self._by_article.get(article_id) if article_id is not None else None
         if self._dead is not None:
             scores[self._dead] = 0.0
@@ -643,6 +836,7 @@ class FuzzyIndex:
         for i, credit in enumerate(credits):
             for word, value in credit.items():
                 lookup.setdefault(word, []).append((i, value))
+        by_id = {self._word_id[word]: found for word, found in lookup.items()}
         matches: list[Match] = []
         best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
         shortlist = candidates.tolist()
@@ -653,6 +847,13 @@ class FuzzyIndex:
             for index in shortlist[start : start + _SECOND]:
                 # A unit scores at most 60 coverage + 40 (alignment at best): units that
                 # cannot beat what is found already are not aligned (same results, faster).
+                # The whole paragraph is one of its units and covers most: when it cannot
+                # reach the block's best ``want``, no unit can, and none is even read.
+                if len(kept) >= want:
+                    held = self._seq[self._seq_starts[index] : self._seq_starts[index + 1]]
+                    whole = self._coverage(held.tolist(), weights, by_id)
+                    if 0.6 * 100 * (whole / total) + 0.4 * 100 < kept[want - 1]:
+                        continue
                 units = sorted(
                     (
                         (
@@ -670,7 +871,18 @@ class FuzzyIndex:
                 for bound, _, unit in units:
                     if index in best and bound < best[index][0]:
                         break
-                    lo, hi, align = _aligned_words(joined_query, unit.words, unit.joined)
+                    # What the unit must score to matter: this paragraph's best so far, or
+                    # the block's best ``want``. Its coverage is at most its bound's, so its
+                    # alignment must reach the rest (rapidfuzz stops early below it).
+                    needed = max(
+                        best[index][0] if index in best else 0.0,
+                        kept[want - 1] if len(kept) >= want else 0.0,
+                    )
+                    cutoff = (needed - (bound - 0.4 * 100)) / 0.4 - 0.01
+                    aligned = _aligned_words(joined_query, unit.words, unit.joined, cutoff)
+                    if aligned is None:
+                        continue  # it cannot reach ``needed``
+                    lo, hi, align = aligned
                     local = self._coverage(unit.words[lo:hi], weights, lookup) / total
                     score = 0.6 * 100 * local + 0.4 * align
                     # Among equal scores, the unit with fewer unmatched words is the tighter
@@ -741,12 +953,13 @@ class FuzzyIndex:
 
     @staticmethod
     def _coverage(
-        unit_words: tuple[str, ...],
+        unit_words: Iterable[_W],
         weights: list[float],
-        lookup: dict[str, list[tuple[int, float]]],
+        lookup: dict[_W, list[tuple[int, float]]],
     ) -> float:
         """The weight of the query found among ``unit_words``, each query word at most once
-        (``lookup``: each library word the query's words may stand for, which and how well)."""
+        (``lookup``: each library word the query's words may stand for, which and how well;
+        words as strings, or as their numbers in the index)."""
         best: dict[int, float] = {}
         for word in lookup.keys() & set(unit_words):
             for i, value in lookup[word]:
@@ -911,16 +1124,42 @@ def highlight(
 _CLAUSE_END = re.compile(r"[.!?;:\u2026]")
 
 
+@overload
 def _aligned_words(
     joined_query: str, unit_words: tuple[str, ...], joined: str | None = None
-) -> tuple[int, int, float]:
+) -> tuple[int, int, float]: ...
+
+
+@overload
+def _aligned_words(
+    joined_query: str, unit_words: tuple[str, ...], joined: str | None, cutoff: float
+) -> tuple[int, int, float] | None: ...
+
+
+def _aligned_words(
+    joined_query: str,
+    unit_words: tuple[str, ...],
+    joined: str | None = None,
+    cutoff: float = 0.0,
+) -> tuple[int, int, float] | None:
     """The stretch of ``unit_words`` that best lines up with the query, widened by half the
-    query's length on each side (for dropped, added or moved words), and the alignment score."""
+    query's length on each side (for dropped, added or moved words), and the alignment score;
+    None when that score is below ``cutoff`` (found sooner than the score itself)."""
     if joined is None:
         joined = " ".join(unit_words)
+    if cutoff > 100:
+        return None
     if len(joined_query) >= len(joined):
+        if cutoff > 0:
+            score = fuzz.partial_ratio(joined_query, joined, score_cutoff=cutoff)
+            return (0, len(unit_words), score) if score >= cutoff else None
         return 0, len(unit_words), fuzz.partial_ratio(joined_query, joined)
-    alignment = fuzz.partial_ratio_alignment(joined_query, joined)
+    if cutoff > 0:
+        alignment = fuzz.partial_ratio_alignment(joined_query, joined, score_cutoff=cutoff)
+        if alignment is None or alignment.score < cutoff:
+            return None
+    else:
+        alignment = fuzz.partial_ratio_alignment(joined_query, joined)
     if alignment is None:
         return 0, len(unit_words), 0.0
     margin = len(joined_query) // 2

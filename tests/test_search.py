@@ -254,11 +254,14 @@ def test_a_restarted_bot_answers_exactly_as_before(tmp_path):
 
 # --- the index's own reading of words -------------------------------------------------------
 
+from pathlib import Path  # noqa: E402
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from bot.library import Article, Library, Paragraph  # noqa: E402
 from bot.search import fast_words  # noqa: E402
-from bot.text import words  # noqa: E402
+from bot.text import sentence_spans, words  # noqa: E402
 
 
 def test_the_index_reads_the_seeds_word_for_word_as_the_query_does(library):
@@ -305,6 +308,33 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_the_index_reads_any_text_word_for_word_as_the_query_does(text):
     assert fast_words(text) == [w.norm for w in words(text)]
+
+
+def test_a_library_whose_last_paragraphs_have_no_words_is_indexed():
+    """Found by the property test below: paragraphs read together that hold no word at all
+    ("* * *" closing a library) stopped the index being built."""
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(1, "* * *", ((0, 5),)), Paragraph(2, "—", ((0, 1),))]
+    index = FuzzyIndex(Library([article], Path(".")))
+    assert index.search("any peace is only a truce") == []
+
+
+_LONG_AND_RARE = st.sampled_from(
+    ["internationalisation", "Übernationalität", "\U0001d518nion", "peace\U0001f600", "a\u0301b"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_PIECES | _LONG_AND_RARE, max_size=20).map("".join), max_size=6))
+def test_the_index_holds_every_paragraph_word_for_word_as_the_query_reads_it(texts):
+    """Building reads many paragraphs at once (numpy, not word by word): each paragraph's
+    words in the index are still exactly those a query reads in its text."""
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
+    index = FuzzyIndex(Library([article], Path(".")))
+    for n, text in enumerate(texts):
+        held = index._seq[index._seq_starts[n] : index._seq_starts[n + 1]]
+        assert [index._words[i] for i in held.tolist()] == fast_words(text)
 
 
 def test_two_words_run_together_are_found_as_the_text_writes_them(index):
