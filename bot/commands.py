@@ -560,6 +560,7 @@ class Commands:
         for passage in summary.passages:
             reply.add(passage.text, "\n", reference(passage.ref), quote=True)
         reply.opens_thread, reply.refs = True, [p.ref for p in summary.passages]
+        reply.read = article.id
         if summary.key_terms:
             reply.add(bold("Key terms"), ": ", ", ".join(summary.key_terms))
         if not long:

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.links import Network, parse_networks
@@ -74,6 +75,12 @@ class Config:
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     # Networks links may lead to besides the public internet (none: see bot/links.py).
     allow_networks: list[Network] = field(default_factory=list)
+    # The reader, a Telegram Mini App the bot serves (bot/telegram/reader.py); off without a url.
+    reader_url: str = ""  # its public https address, e.g. https://bot.example.org/reader/
+    reader_app: str = ""  # the Mini App's short name from @BotFather's /newapp (group buttons)
+    reader_listen: str = "127.0.0.1"  # where it listens in polling mode (webhook mode: the
+    reader_port: int = 8081  # webhook's own server serves it too)
+    reader_max_age: int = 86_400  # seconds a Mini App's initData stays good
     source: str = "defaults"  # where the settings came from, for messages
 
     @property
@@ -124,6 +131,13 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, str]]] = {
         "listen": ("webhook_listen", str, "the address to listen on, such as '127.0.0.1'"),
         "port": ("webhook_port", int, "a port number, 1 to 65535"),
         "secret": ("webhook_secret", str, "1 to 256 characters: letters, digits, _ and -"),
+    },
+    "reader": {
+        "url": ("reader_url", str, "the reader's public https:// address, ending in /reader/"),
+        "app_name": ("reader_app", str, "the Mini App's short name from @BotFather's /newapp"),
+        "listen": ("reader_listen", str, "the address to listen on, such as '127.0.0.1'"),
+        "port": ("reader_port", int, "a port number, 1 to 65535"),
+        "max_age": ("reader_max_age", int, "seconds a Mini App's sign-in stays good (60 or more)"),
     },
 }
 
@@ -267,11 +281,40 @@ def _validate(config: Config, file: Path | None) -> None:
             f"{where}key 'webhook.secret' (or ${WEBHOOK_SECRET_ENV}) should be 1 to 256 "
             "characters: letters, digits, _ and - (Telegram's rule for secret tokens)"
         )
+    _validate_reader(config, where)
     token = config.token.get()
     if token and (":" not in token or any(c.isspace() for c in token)):
         raise ConfigError(
             f"{where}key 'telegram.token' (or ${TOKEN_ENV}) does not look like a bot token; "
             "expected the form 123456789:AA... that @BotFather gives"
+        )
+
+
+def _validate_reader(config: Config, where: str) -> None:
+    url = urlsplit(config.reader_url)
+    local = url.hostname in ("127.0.0.1", "localhost", "::1")
+    if config.reader_url and not (
+        (url.scheme == "https" or (url.scheme == "http" and local))
+        and url.hostname
+        and url.path.endswith("/reader/")
+        and not url.query
+        and not url.fragment
+    ):
+        raise ConfigError(
+            f"{where}key 'reader.url' = {config.reader_url!r} should be the reader's public "
+            "https:// address ending in /reader/, such as 'https://bot.example.org/reader/' "
+            "(Telegram opens Mini Apps over https only)"
+        )
+    if config.reader_app and not re.fullmatch(r"[A-Za-z0-9_]{3,30}", config.reader_app):
+        raise ConfigError(
+            f"{where}key 'reader.app_name' = {config.reader_app!r} should be the short name "
+            "@BotFather's /newapp gave: 3 to 30 letters, digits and _"
+        )
+    if not 1 <= config.reader_port <= 65535:
+        raise ConfigError(f"{where}key 'reader.port' = {config.reader_port} should be 1 to 65535")
+    if config.reader_max_age < 60:
+        raise ConfigError(
+            f"{where}key 'reader.max_age' = {config.reader_max_age} should be 60 seconds or more"
         )
 
 

@@ -267,6 +267,7 @@ def context_reply(library: Library, ref: str) -> Reply:
         else:
             parts = [Span(para.text)]
         reply.add(f"¶{number}  ", *parts, expandable=number != passage.paragraph)
+    reply.read = passage.ref
     return reply
 
 

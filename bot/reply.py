@@ -38,10 +38,13 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A choice offered under a reply; pressing it is the same as sending ``command``."""
+    """A choice offered under a reply; pressing it is the same as sending ``command``. A
+    button with a ``url`` opens it instead: a link, or (``app``) a page inside Telegram."""
 
     label: str
-    command: str
+    command: str = ""
+    url: str = ""
+    app: bool = False
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Reply:
     refs: list[str] = field(default_factory=list)  # the passages it quotes
     pulled: list[str] = field(default_factory=list)  # passages pulled as quotes (the board)
     carries: set[int] = field(default_factory=set)  # members whose words or names it shows
+    read: str = ""  # the passage (or article) the reader opens at from this post's Read button
 
     def add(self, *parts: str | Span, quote: bool = False, expandable: bool = False) -> Reply:
         """Append a block made of strings (plain) and spans; returns the reply for chaining."""

@@ -21,6 +21,7 @@ from bot.storage.core import (
 )
 from bot.storage.inbox import Inbox
 from bot.storage.log import Log
+from bot.storage.margins import Margins
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.outbox import Outbox
 from bot.storage.plans import Plans
@@ -52,5 +53,5 @@ __all__ = [
 ]
 
 
-class Store(Log, Outbox, Quotes, Articles, Plans, Chats, Inbox):
+class Store(Log, Margins, Outbox, Quotes, Articles, Plans, Chats, Inbox):
     """The bot's database. Open with :meth:`open`, close with :meth:`close`."""

@@ -292,6 +292,50 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX polls_open ON polls (closes_at) WHERE closed = 0
         """,
     ),
+    (
+        18,
+        "the reader: the passages each thread-opening post cites, kept by triggers, and the "
+        "reader's requests already carried out",
+        """
+        CREATE TABLE post_refs (
+            chat_id INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (chat_id, ref, message_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO post_refs (chat_id, ref, message_id)
+            SELECT m.chat_id, j.value, m.message_id FROM messages m,
+                json_each('["' || replace(m.refs, char(10), '","') || '"]') j
+            WHERE m.is_bot = 1 AND m.thread_root = m.message_id AND m.refs != ''
+                AND j.value != '';
+        CREATE TRIGGER post_refs_insert AFTER INSERT ON messages
+            WHEN NEW.is_bot = 1 AND NEW.thread_root = NEW.message_id AND NEW.refs != ''
+        BEGIN
+            INSERT OR IGNORE INTO post_refs (chat_id, ref, message_id)
+                SELECT NEW.chat_id, value, NEW.message_id
+                FROM json_each('["' || replace(NEW.refs, char(10), '","') || '"]')
+                WHERE value != '';
+        END;
+        CREATE TRIGGER post_refs_update AFTER UPDATE OF refs ON messages WHEN OLD.is_bot = 1
+        BEGIN
+            DELETE FROM post_refs WHERE chat_id = OLD.chat_id AND message_id = OLD.message_id;
+            INSERT OR IGNORE INTO post_refs (chat_id, ref, message_id)
+                SELECT NEW.chat_id, value, NEW.message_id
+                FROM json_each('["' || replace(NEW.refs, char(10), '","') || '"]')
+                WHERE value != '' AND NEW.thread_root = NEW.message_id;
+        END;
+        CREATE TRIGGER post_refs_delete AFTER DELETE ON messages WHEN OLD.is_bot = 1
+        BEGIN
+            DELETE FROM post_refs WHERE chat_id = OLD.chat_id AND message_id = OLD.message_id;
+        END;
+        CREATE TABLE reader_requests (
+            request TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX reader_requests_by_age ON reader_requests (at)
+        """,
+    ),
 ]
 
 

@@ -9,7 +9,14 @@ import logging
 import time
 from pathlib import Path
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    LinkPreviewOptions,
+    MenuButtonWebApp,
+    Update,
+    WebAppInfo,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -31,12 +38,14 @@ from bot.discussion import Discussion
 from bot.flood import Throttle
 from bot.ingest import Librarian, apply_stored
 from bot.library import Library
+from bot.reader.launch import ReaderLinks
 from bot.search import FuzzyIndex
 from bot.storage import Store
 from bot.telegram import flood, group, inline, library, readings
 from bot.telegram.delivery import Pacer
 from bot.telegram.handlers import BotData, on_button, on_command, on_error, on_unknown_command
 from bot.telegram.intake import Intake, RawUpdates
+from bot.telegram.reader import ReaderServer
 from bot.telegram.record import LogPolicy
 from bot.telegram.serving import Watchdog, serve
 from bot.telegram.webhook import Webhook
@@ -96,6 +105,11 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.librarian = Librarian(store, commands.shelf, config.allow_networks)
     data.curators = set(config.admins)
     data.offered_links = {}
+    data.reader_links = (
+        ReaderLinks(config.reader_url, config.reader_app) if config.reader_url else None
+    )
+    data.reader = ReaderServer(application, config) if config.reader_url else None
+    data.reader_url = config.reader_url
     data.throttle = Throttle()
     data.inline_throttle = Throttle(burst=30, every=0.5)
     data.daily = Daily(
@@ -190,6 +204,13 @@ async def _post_init(application: Application) -> None:
     ]
     if data.retention_days:
         data.tasks.append(asyncio.create_task(_purge_forever(data), name="retention"))
+    if data.reader is not None:
+        # The menu button of every private chat opens the reader (the library, then a text).
+        await application.bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp("Read", WebAppInfo(data.reader_url))
+        )
+        if not data.reader.shared:
+            await data.reader.start()
     for task in data.tasks:
         task.add_done_callback(functools.partial(_watch, data))
 
@@ -209,6 +230,9 @@ def _watch(data: BotData, task: asyncio.Task[None]) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
+    reader = getattr(application.bot_data, "reader", None)
+    if reader is not None:
+        await reader.stop()
     for task in getattr(application.bot_data, "tasks", []):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -7,15 +7,18 @@ import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import (
     CallbackQuery,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
     Update,
     User,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackContext, ExtBot
@@ -27,6 +30,7 @@ from bot.flood import Throttle
 from bot.ingest import Librarian
 from bot.library import ref_payload
 from bot.quotes import more_reply
+from bot.reader.launch import ReaderLinks
 from bot.reply import Button, Reply, Span, code, link, to_html
 from bot.storage import Store
 from bot.telegram.delivery import Uncertain, Undelivered, post
@@ -35,6 +39,9 @@ from bot.telegram.record import LogPolicy, is_group, record_bot_posts, sender_id
 from bot.text import number
 from bot.worker import LONG, Worker
 from bot.writable import is_disk_trouble
+
+if TYPE_CHECKING:
+    from bot.telegram.reader import ReaderServer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +67,9 @@ class BotData:
     inline_throttle: Throttle  # inline queries (one per keystroke): held back silently
     raw_updates: RawUpdates  # getUpdates answers as Telegram sent them, for the intake
     stop_with: Callable[[str], None]  # stops the bot with a reason (set by the intake)
+    reader_links: ReaderLinks | None  # the Read buttons, when the reader is on (reader.url)
+    reader: ReaderServer | None  # the reader's server (bot/telegram/reader.py), when it is on
+    reader_url: str  # reader.url
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
@@ -101,18 +111,25 @@ MAX_MORE_PAGES = 30  # "More" pages through at most this many pages of matches
 
 
 def keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:
-    """Buttons whose callback data is the command they stand for: short labels three to a row.
+    """Buttons whose callback data is the command they stand for (or that open a link, or a
+    page inside Telegram): short labels three to a row.
 
     A button whose command would not fit Telegram's 64 bytes is left out, never sent broken.
     """
-    fitting = [b for b in buttons if len(b.command.encode()) <= CALLBACK_DATA_LIMIT]
+    fitting = [b for b in buttons if b.url or len(b.command.encode()) <= CALLBACK_DATA_LIMIT]
     if not fitting:
         return None
     per_row = 3 if all(len(b.label) <= 16 for b in fitting) else 1
     rows = [fitting[i : i + per_row] for i in range(0, len(fitting), per_row)]
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.command) for b in row] for row in rows]
-    )
+    return InlineKeyboardMarkup([[_button(b) for b in row] for row in rows])
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.url and button.app:
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.url))
+    if button.url:
+        return InlineKeyboardButton(button.label, url=button.url)
+    return InlineKeyboardButton(button.label, callback_data=button.command)
 
 
 def ref_link(username: str | None) -> Callable[[str], str] | None:
@@ -140,15 +157,36 @@ async def send_reply(
     asked = command_args(message)
     if len(asked) >= 3 and asked[:12] in reply.text() and (asker := sender_id(message)):
         reply.carries.add(asker)  # it repeats the member's words ("No article matches …")
+    puller = puller or message.from_user
+    return await deliver(
+        context.bot, data, message.chat_id, reply,
+        reply_to=message.message_id if is_group(message.chat) else None,
+        topic=message.message_thread_id if message.is_topic_message else None,
+        private=message.chat.type == Chat.PRIVATE,
+        puller=(puller.id, puller.full_name) if puller is not None else None,
+    )  # fmt: skip
+
+
+async def deliver(
+    bot: ExtBot[None], data: BotData, chat_id: int, reply: Reply, *,
+    reply_to: int | None = None, topic: int | None = None, private: bool = False,
+    puller: tuple[int, str] | None = None, source: str = "quote",
+) -> list[Message]:  # fmt: skip
+    """Send a reply into a chat and log it as :func:`send_reply` says; ``puller``: the member
+    (id, name) a quote in it goes on the board under; ``source``: how they pulled it."""
+    if reply.read and data.reader_links is not None:
+        read = data.reader_links.button(reply.read, chat_id, private, bot.username)
+        if read is not None:
+            reply.buttons.append(read)
     failed: Undelivered | None = None
     try:
         sent = await post(
-            context.bot,
+            bot,
             data.store,
-            message.chat_id,
-            to_html(reply, ref_link=ref_link(context.bot.username)),
-            reply_to=message.message_id if is_group(message.chat) else None,
-            topic=message.message_thread_id if message.is_topic_message else None,
+            chat_id,
+            to_html(reply, ref_link=ref_link(bot.username)),
+            reply_to=reply_to,
+            topic=topic,
             markup=keyboard(reply.buttons),
             carries=reply.carries,
         )
@@ -157,17 +195,16 @@ async def send_reply(
     await record_bot_posts(
         sent,
         data.store,
-        context.bot.id,
+        bot.id,
         data.policy,
         opens_thread=reply.opens_thread,
         refs=reply.refs,
         carries=reply.carries,
     )
-    puller = puller or message.from_user
-    if reply.pulled and sent and is_group(message.chat) and puller is not None:
+    if reply.pulled and sent and is_group(sent[0].chat) and puller is not None:
         for ref in reply.pulled:
             await data.store.record_pull(
-                message.chat_id, sent[0].message_id, ref, puller.id, puller.full_name, "quote"
+                chat_id, sent[0].message_id, ref, puller[0], puller[1], source
             )
     if failed is not None and not isinstance(failed.error, Forbidden):
         raise failed.error  # the error handler logs it and apologises, if it can

@@ -14,7 +14,14 @@ from bot.daily import parse_time, parse_weekdays, weekdays_text, zone
 from bot.reply import Reply, code, to_html
 from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
-from bot.telegram.handlers import BotData, Context, command_args, ref_link, send_reply
+from bot.telegram.handlers import (
+    BotData,
+    Context,
+    command_args,
+    keyboard,
+    ref_link,
+    send_reply,
+)
 from bot.telegram.record import record_bot_posts
 
 DAILY_EXAMPLE = "/daily 07:30 Europe/London"
@@ -28,10 +35,23 @@ async def post_reading(
     bot = application.bot
     data: BotData = application.bot_data
     html = to_html(reply, ref_link=ref_link(bot.username))
-    sent = await post(bot, data.store, chat_id, html, topic=topic)
+    read = (
+        data.reader_links.button(with_reader(reply).read, chat_id, chat_id > 0, bot.username)
+        if data.reader_links is not None
+        else None
+    )
+    markup = keyboard([read]) if read is not None else None
+    sent = await post(bot, data.store, chat_id, html, topic=topic, markup=markup)
     await record_bot_posts(
         sent, data.store, bot.id, data.policy, opens_thread=reply.opens_thread, refs=reply.refs
     )
+
+
+def with_reader(reply: Reply) -> Reply:
+    """A reading opens in the reader at its first paragraph (its Read button)."""
+    if reply.opens_thread and reply.refs:
+        reply.read = reply.refs[0]
+    return reply
 
 
 async def allowed(message: Message, context: Context, what: str) -> bool:
@@ -245,11 +265,13 @@ async def on_next(update: Update, context: Context) -> None:
         )
         await send_reply(message, reply, context)
         return
-    await send_reply(message, await context.bot_data.daily.next_now(message.chat_id), context)
+    reply = with_reader(await context.bot_data.daily.next_now(message.chat_id))
+    await send_reply(message, reply, context)
 
 
 async def on_today(update: Update, context: Context) -> None:
     """/today: the latest reading again."""
     message = update.effective_message
     if message is not None:
-        await send_reply(message, await context.bot_data.daily.today(message.chat_id), context)
+        reply = with_reader(await context.bot_data.daily.today(message.chat_id))
+        await send_reply(message, reply, context)

@@ -82,6 +82,9 @@ class Webhook:
         # A secret from the config, else a fresh one each start (it is registered each start).
         self.secret = config.webhook_secret.get() or secrets.token_urlsafe(32)
         self.path = urlsplit(self.url).path or "/"
+        self.reader = getattr(application.bot_data, "reader", None)
+        if self.reader is not None:
+            self.reader.shared = True  # this server serves the reader too, on the same port
         self._server: tornado.httpserver.HTTPServer | None = None
         self._beating: asyncio.Task[None] | None = None
 
@@ -89,6 +92,7 @@ class Webhook:
         return [
             (self.path, _Updates, {"intake": self.intake, "secret": self.secret}),
             ("/healthz", _Health),
+            *(self.reader.routes() if self.reader is not None else []),
         ]
 
     async def start(self) -> None:

@@ -140,6 +140,24 @@ class Fault:
     body: str = "<html><body>502 Bad Gateway</body></html>"  # what "garbage" answers
 
 
+def _check_button(button: dict[str, Any], chat_type: str) -> None:
+    """Refuse an inline button as Telegram does: callback data over 64 bytes, a link that is
+    not http(s) or tg:, a Mini App button outside a private chat or not over https."""
+    data = button.get("callback_data")
+    if data is not None and len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise _Refusal("BUTTON_DATA_INVALID")
+    url = button.get("url")
+    if url is not None and not re.match(r"(https?|tg)://", str(url)):
+        raise _Refusal("inline keyboard button URL is invalid")
+    if "web_app" in button:
+        if chat_type != "private":
+            raise _Refusal("BUTTON_TYPE_INVALID")
+        if not str(button["web_app"].get("url", "")).startswith("https://"):
+            raise _Refusal(
+                "inline keyboard button Web App URL is invalid: Only HTTPS links are allowed"
+            )
+
+
 @dataclass
 class BotAPIStandIn:
     username: str = "ReadingGroupBot"
@@ -538,8 +556,28 @@ class BotAPIStandIn:
     votes: dict[int, list[int]] = field(default_factory=dict)  # message id -> votes per option
     files: dict[str, bytes] = field(default_factory=dict)  # documents members sent
 
+    outsiders: set[tuple[int, int]] = field(default_factory=set)  # (chat, user): not in it
+    menu_button: dict | None = None  # what setChatMenuButton set for private chats
+
+    async def _api_setChatMenuButton(self, params: dict) -> bool:
+        button = params.get("menu_button") or {}
+        if button.get("type") == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://"):
+                raise _Refusal("Web App URL is invalid: Only HTTPS links are allowed")
+        self.menu_button = button
+        return True
+
     async def _api_getChatMember(self, params: dict) -> dict:
         user_id = int(params["user_id"])
+        chat_id = int(params["chat_id"])
+        if chat_id < 0 and chat_id not in self._chats:
+            raise _Refusal("chat not found")
+        if (chat_id, user_id) in self.outsiders:
+            return {
+                "status": "left",
+                "user": {"id": user_id, "is_bot": False, "first_name": "Someone"},
+            }
         status = "administrator" if user_id in self.admins else "member"
         member: dict[str, Any] = {
             "status": status,
@@ -701,16 +739,14 @@ class BotAPIStandIn:
             raise _Refusal("message text is empty")
         if utf16_length(visible) > TEXT_LIMIT:
             raise _Refusal("message is too long")
-        markup = params.get("reply_markup") or {}
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                data = button.get("callback_data")
-                if data is not None and len(data.encode()) > CALLBACK_DATA_LIMIT:
-                    raise _Refusal("BUTTON_DATA_INVALID")
         chat_id = int(params["chat_id"])
         chat = self._chats.get(chat_id)
         if chat is None:
             raise _Refusal("chat not found")
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                _check_button(button, chat["type"])
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),

@@ -1,0 +1,317 @@
+"""The reader's server: the Mini App's page and the API it calls, served by the bot itself.
+
+In polling mode it listens on ``reader.listen``:``reader.port``; in webhook mode the webhook's
+own tornado server serves it on the same port (bot/telegram/webhook.py). A reverse proxy puts
+both behind the public https address ``reader.url`` (deploy/).
+
+Every API request carries the Mini App's ``initData`` (``Authorization: tma <initData>``),
+checked as Telegram specifies (bot/reader/initdata.py). The group whose discussion is shown is
+the one the Read button was pressed in (the start parameter), and only once Telegram confirms
+the member is in it (getChatMember, kept a minute). An action (a quote, a thread, a mark)
+carries a request id, carried out once: a replayed request changes nothing. Quotes and threads
+go out through the same code as the commands (:func:`bot.telegram.handlers.deliver`), so the
+log, the board and the digest count them, and the flood limits hold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import tornado.httpserver
+import tornado.web
+from telegram import ChatMember
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.config import Config
+from bot.discussion import message_link
+from bot.flood import Verdict
+from bot.library import Paragraph, Passage
+from bot.quotes import discuss_reply, quote_reply
+from bot.reader.initdata import InvalidInitData, SignIn, validate
+from bot.reader.launch import Launch, parse_start_param
+from bot.reader.page import Margin, Opening, article_view, counts_by_paragraph, library_view
+from bot.telegram.handlers import BotData, deliver
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent.parent / "reader" / "static"
+MEMBER_CACHE_SECONDS = 60.0
+MAX_BODY = 16_384  # bytes: an action is a reference, a sentence and an id
+_REQUEST = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MEMBERS = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+# Our own origin, and Telegram's script; no inline script or style at all; framed only by
+# Telegram's web clients (the apps show the page in a web view of their own).
+CSP = (
+    "default-src 'none'; script-src 'self' https://telegram.org; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors https://web.telegram.org https://webk.telegram.org "
+    "https://webz.telegram.org"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+          ".css": "text/css; charset=utf-8"}  # fmt: skip
+
+
+class Refused(Exception):
+    """A request the reader does not carry out: an HTTP status and what to tell the member."""
+
+    def __init__(self, status: int, said: str) -> None:
+        super().__init__(said)
+        self.status = status
+        self.said = said
+
+
+class ReaderServer:
+    """The reader's routes, and a server of their own for polling mode."""
+
+    def __init__(self, application: Application, config: Config) -> None:
+        self.application = application
+        self.token = config.token.get()
+        self.max_age = config.reader_max_age
+        self.listen = config.reader_listen
+        self.port = config.reader_port
+        self.shared = False  # the webhook's server serves these routes (webhook mode)
+        self.members: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._server: tornado.httpserver.HTTPServer | None = None
+
+    @property
+    def data(self) -> BotData:
+        return self.application.bot_data
+
+    def routes(self) -> list[Any]:
+        return [
+            (r"/reader/", _Page, {"name": "index.html"}),
+            (r"/reader/static/(reader\.js|reader\.css)", _Static),
+            (r"/reader/api/(open|margin|act)", _Api, {"reader": self}),
+        ]
+
+    async def start(self) -> None:
+        """Listen on ``reader.listen``:``reader.port`` (polling mode)."""
+        app = tornado.web.Application(self.routes())
+        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY, xheaders=True)
+        self._server.listen(self.port, self.listen)
+        log.info("Reader: listening on %s:%d/reader/", self.listen, self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+    # --- who asks, and for which group ------------------------------------------------------
+
+    def sign_in(self, header: str) -> SignIn:
+        scheme, _, init_data = header.partition(" ")
+        if scheme.casefold() != "tma":
+            raise Refused(401, "no sign-in: open the reader from Telegram")
+        try:
+            return validate(init_data.strip(), self.token, self.max_age)
+        except InvalidInitData as exc:
+            raise Refused(401, str(exc)) from None
+
+    async def is_member(self, chat_id: int, user_id: int) -> bool:
+        """Whether Telegram says the member is in the chat now (kept a minute)."""
+        if chat_id == user_id:
+            return True  # their own private chat with the bot
+        key = (chat_id, user_id)
+        cached = self.members.get(key)
+        if cached and time.monotonic() - cached[0] < MEMBER_CACHE_SECONDS:
+            return cached[1]
+        try:
+            member = await self.application.bot.get_chat_member(chat_id, user_id)
+            inside = member.status in MEMBERS or bool(getattr(member, "is_member", False))
+        except TelegramError as exc:  # not a chat the bot is in, or no such member
+            log.info("Reader: membership of %s in %s not confirmed: %s", user_id, chat_id, exc)
+            inside = False
+        self.members[key] = (time.monotonic(), inside)
+        return inside
+
+    async def launch(self, sign_in: SignIn) -> Launch:
+        launch = parse_start_param(sign_in.start_param)
+        if launch.chat_id is not None and not await self.is_member(launch.chat_id, sign_in.user_id):
+            raise Refused(403, "Only the group's members see its discussion.")
+        return launch
+
+    # --- what the page asks for -------------------------------------------------------------
+
+    async def open(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
+        """The article (with the group's counts beside each paragraph), or the library."""
+        launch = await self.launch(sign_in)
+        library = self.data.commands.library
+        wanted = str(body.get("article") or launch.article_id or "")
+        article = library.get(wanted) if wanted else None
+        if article is None:
+            return {"library": library_view(library), "group": launch.chat_id is not None}
+        counts = None
+        if launch.chat_id is not None:
+            counts = counts_by_paragraph(
+                await self.data.store.discussion_counts(launch.chat_id, article.id)
+            )
+        paragraph = launch.paragraph if article.id == launch.article_id else None
+        if paragraph is None and isinstance(body.get("paragraph"), int):
+            paragraph = body["paragraph"]
+        return {
+            "article": article_view(article, counts),
+            "group": launch.chat_id is not None,
+            "paragraph": paragraph,
+        }
+
+    async def margin(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
+        """A paragraph's threads (with links) and who marked it unclear, in the group."""
+        launch = await self.launch(sign_in)
+        if launch.chat_id is None:
+            raise Refused(400, "Open the reader from a group's Read button to see its discussion.")
+        passage = self._passage(body)
+        store = self.data.store
+        rows = await store.thread_openings(launch.chat_id, passage.ref)
+        margin = Margin(
+            passage.ref, unclear_by=await store.unclear_names(launch.chat_id, passage.ref)
+        )
+        for chat, message_id, date, text, replies in rows:
+            when = time.strftime("%-d %b %Y", time.gmtime(date))
+            excerpt = " ".join(text.split())[:140]
+            margin.openings.append(Opening(when, replies, message_link(chat, message_id), excerpt))
+        return asdict(margin)
+
+    async def act(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
+        """Quote a passage in the chat, open a thread on it, or mark it unclear: once."""
+        launch = await self.launch(sign_in)
+        action = body.get("action")
+        if action not in ("quote", "discuss", "unclear"):
+            raise Refused(400, "Unknown action.")
+        request = body.get("request")
+        if not isinstance(request, str) or not _REQUEST.fullmatch(request):
+            raise Refused(400, "The request has no id.")
+        passage = self._passage(body)
+        chat = launch.chat_id if launch.chat_id is not None else sign_in.user_id
+        if action == "unclear" and launch.chat_id is None:
+            raise Refused(400, "Unclear marks are a group's: open the reader from the group.")
+        data = self.data
+        verdict = data.throttle.check(sign_in.user_id, time.monotonic())
+        if verdict is not Verdict.ANSWER:
+            raise Refused(429, "Slow down a little: try again in a minute.")
+        if not await data.store.claim_request(f"{sign_in.user_id}:{request}", sign_in.user_id):
+            raise Refused(409, "Already done.")
+        if action == "unclear":
+            new = await data.store.mark_unclear(chat, passage.ref, sign_in.user_id)
+            said = "Marked as unclear: it goes in the group's digest." if new else (
+                "You had already marked it unclear.")  # fmt: skip
+            return {"ok": True, "said": said}
+        reply = (
+            quote_reply(data.commands.library, passage) if action == "quote"
+            else discuss_reply(data.commands.library, passage.ref)
+        )  # fmt: skip
+        reply.add(f"From the reader, by {sign_in.name}.")
+        reply.carries.add(sign_in.user_id)  # their name: gone if they ask to be forgotten
+        sent = await deliver(
+            self.application.bot, data, chat, reply, private=launch.chat_id is None,
+            puller=(sign_in.user_id, sign_in.name), source="reader",
+        )  # fmt: skip
+        where = message_link(chat, sent[0].message_id) if sent else ""
+        return {"ok": True, "said": "Posted in the chat.", "link": where}
+
+    def _passage(self, body: dict[str, Any]) -> Passage:
+        """The passage a request names: a paragraph's reference, narrowed to the sentences
+        the member selected (``text``) where it names some."""
+        library = self.data.commands.library
+        ref = body.get("ref")
+        passage = library.resolve(ref) if isinstance(ref, str) and len(ref) <= 80 else None
+        if passage is None:
+            raise Refused(400, "That passage is not in the library.")
+        text = body.get("text")
+        article = library.get(passage.article_id)
+        if article and isinstance(text, str) and text.strip() and len(text) <= 20_000:
+            paragraph = article.paragraphs[passage.paragraph - 1]
+            narrowed = _sentences(paragraph, text)
+            if narrowed and (found := library.resolve(f"{passage.article_id} ¶{narrowed}")):
+                return found
+        return passage
+
+
+def _sentences(paragraph: Paragraph, selected: str) -> str:
+    """``n.s-t``: the sentences of ``paragraph`` a selection touches ("" if the selection is
+    not in the paragraph, or covers all of it)."""
+    text = paragraph.text
+    # Compare with runs of spaces as one; keep where each kept character stood in the text.
+    kept = [i for i, c in enumerate(text) if not (c.isspace() and i and text[i - 1].isspace())]
+    flat = "".join(" " if text[i].isspace() else text[i] for i in kept)
+    wanted = " ".join(selected.split())
+    start = flat.find(wanted) if wanted else -1
+    if start < 0:
+        return ""
+    first_char, last_char = kept[start], kept[start + len(wanted) - 1]
+    spans = paragraph.sentences
+    touched = [n for n, (a, b) in enumerate(spans, 1) if a <= last_char and b > first_char]
+    if not touched or len(touched) == len(spans):
+        return ""
+    first, last = touched[0], touched[-1]
+    return f"{paragraph.number}.{first}" + (f"-{last}" if last != first else "")
+
+
+class _Page(tornado.web.RequestHandler):
+    def initialize(self, name: str) -> None:
+        self.name = name
+
+    def set_default_headers(self) -> None:
+        for key, value in HEADERS.items():
+            self.set_header(key, value)
+
+    def get(self) -> None:
+        self.set_header("Content-Type", _TYPES[".html"])
+        self.set_header("Cache-Control", "no-cache")
+        self.write((STATIC / self.name).read_bytes())
+
+
+class _Static(_Page):
+    def initialize(self) -> None:  # type: ignore[override]
+        pass
+
+    def get(self, name: str) -> None:  # type: ignore[override]
+        path = STATIC / name
+        self.set_header("Content-Type", _TYPES[path.suffix])
+        self.set_header("Cache-Control", "no-cache")
+        self.write(path.read_bytes())
+
+
+class _Api(tornado.web.RequestHandler):
+    def initialize(self, reader: ReaderServer) -> None:
+        self.reader = reader
+
+    def set_default_headers(self) -> None:
+        for key, value in HEADERS.items():
+            self.set_header(key, value)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+
+    async def post(self, what: str) -> None:
+        try:
+            sign_in = self.reader.sign_in(self.request.headers.get("Authorization", ""))
+            try:
+                body = json.loads(self.request.body or b"{}")
+            except ValueError:
+                raise Refused(400, "The request is not JSON.") from None
+            if not isinstance(body, dict):
+                raise Refused(400, "The request is not a JSON object.")
+            answer = await getattr(self.reader, what)(sign_in, body)
+        except Refused as refused:
+            self.set_status(refused.status)
+            self.finish(json.dumps({"error": refused.said}))
+            return
+        except Exception:
+            log.exception("Reader: %s failed", what)
+            self.set_status(500)
+            self.finish(json.dumps({"error": "Something went wrong; try again in a moment."}))
+            return
+        self.finish(json.dumps(answer, ensure_ascii=False))

@@ -1,0 +1,289 @@
+"""The reader (a Mini App) through the running bot: its page, the group's discussion beside the
+text, Quote / Discuss / Unclear from it, and every way in that must be refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import time
+import uuid
+from html.parser import HTMLParser
+
+import aiohttp
+import pytest
+
+from bot.reader.initdata import sign
+from bot.reader.launch import start_param
+from tests.auxil.botapi import parse_telegram_html
+from tests.conftest import TOKEN, start_bot, stop_bot
+
+GROUP = -100777
+ELSEWHERE = -100888  # a group the bot is in, and Rosa is not
+ROSA, KARL = 501, 502
+READER_URL = "https://reader.example.org/reader/"
+ARTICLE = "putin-v-prigozhin"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def init_data(user_id: int = ROSA, param: str = "", *, age: int = 0, token: str = TOKEN) -> str:
+    fields = {
+        "user": json.dumps({"id": user_id, "first_name": "Rosa" if user_id == ROSA else "Karl"}),
+        "auth_date": str(int(time.time()) - age),
+        "chat_instance": "-4242",
+        "chat_type": "supergroup",
+    }
+    if param:
+        fields["start_param"] = param
+    return sign(fields, token)
+
+
+@pytest.fixture
+async def reader(botapi, commands, tmp_path):
+    port = free_port()
+    bot = await start_bot(
+        botapi, commands, tmp_path / "bot.sqlite3", reader_url=READER_URL, reader_app="read",
+        reader_port=port,
+    )  # fmt: skip
+    botapi.chat(GROUP, "supergroup")
+    botapi.chat(ELSEWHERE, "supergroup", title="Another group")
+    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+        yield bot, http
+    await stop_bot(bot)
+
+
+async def call(http, what: str, data: str, body: dict | None = None) -> tuple[int, dict]:
+    async with http.post(
+        f"/reader/api/{what}", json=body or {}, headers={"Authorization": f"tma {data}"}
+    ) as response:
+        return response.status, await response.json()
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+
+
+async def test_the_page_allows_only_our_scripts_and_telegrams(reader):
+    _, http = reader
+    async with http.get("/reader/") as response:
+        assert response.status == 200
+        csp = response.headers["Content-Security-Policy"]
+        page = await response.text()
+    assert "script-src 'self' https://telegram.org;" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "connect-src 'self'" in csp
+    parser = _Scripts()
+    parser.feed(page)
+    sources = [s.get("src") for s in parser.scripts]
+    assert sources == ["https://telegram.org/js/telegram-web-app.js", "static/reader.js"]
+    async with http.get("/reader/static/reader.js") as response:
+        assert response.headers["Content-Type"].startswith("text/javascript")
+    async with http.get("/reader/static/../../config.py") as response:
+        assert response.status == 404
+
+
+async def discussed(botapi, bot) -> None:
+    """A week in the group: a thread on ¶7 with a reply, a quote of ¶11, ¶7 marked unclear."""
+    botapi.send_text(f"/discuss@ReadingGroupBot {ARTICLE} 7", chat_id=GROUP, kind="supergroup")
+    (opening,) = await botapi.wait_for_messages(1, GROUP)
+    botapi.send_text("He means the mutiny was a symptom", chat_id=GROUP, user_id=KARL,
+                     first_name="Karl", reply_to=opening.result)  # fmt: skip
+    botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP)
+    botapi.send_text(f"/unclear@ReadingGroupBot {ARTICLE} 7", chat_id=GROUP)
+    await botapi.wait_for_messages(3, GROUP)
+    await bot.intake.drain()
+
+
+async def test_a_member_reads_the_text_with_the_groups_discussion_beside_it(botapi, reader):
+    bot, http = reader
+    await discussed(botapi, bot)
+    status, opened = await call(http, "open", init_data(param=start_param(GROUP, ARTICLE, 7)))
+    assert status == 200
+    article = opened["article"]
+    assert article["title"].startswith("Putin v Prigozhin")
+    assert opened["group"] is True
+    assert opened["paragraph"] == 7
+    assert [p["n"] for p in article["paragraphs"]] == list(range(1, len(article["paragraphs"]) + 1))
+    by_number = {p["n"]: p for p in article["paragraphs"]}
+    assert by_number[7]["ref"] == f"{ARTICLE} ¶7"
+    assert by_number[7]["counts"] == {"threads": 1, "messages": 1, "quotes": 1, "unclear": 1}
+    assert by_number[11]["counts"]["quotes"] == 1  # the stab in the back
+    assert "counts" not in by_number[1]
+
+    status, margin = await call(http, "margin", init_data(param=start_param(GROUP, ARTICLE)),
+                                {"ref": f"{ARTICLE} ¶7"})  # fmt: skip
+    assert status == 200
+    (opening,) = margin["openings"]
+    assert opening["replies"] == 1
+    assert re.fullmatch(r"https://t\.me/c/777/\d+", opening["link"])
+    assert margin["unclear_by"] == ["Rosa"]
+
+
+async def test_quote_in_chat_posts_the_cited_passage_once(botapi, reader):
+    _bot, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    request = uuid.uuid4().hex
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶11", "text": "stab in the back",
+            "request": request}  # fmt: skip
+    status, done = await call(http, "act", data, body)
+    assert status == 200
+    assert done["said"] == "Posted in the chat."
+    (post,) = await botapi.wait_for_messages(1, GROUP)
+    text = parse_telegram_html(post.params["text"])
+    assert "stab in the back" in text
+    assert f"{ARTICLE} ¶11.1" in text  # the sentence selected, cited exactly
+    assert "From the reader, by Rosa." in text
+
+    status, again = await call(http, "act", data, body)  # replayed
+    assert (status, again["error"]) == (409, "Already done.")
+    botapi.send_text("/quotes@ReadingGroupBot", chat_id=GROUP)
+    *_, board = await botapi.wait_for_messages(2, GROUP)
+    assert f"{ARTICLE} ¶11.1" in parse_telegram_html(board.params["text"])
+    assert "pulled 1× by 1 member" in parse_telegram_html(board.params["text"])
+
+
+async def test_discuss_and_unclear_from_the_reader_count_as_the_commands_do(botapi, reader):
+    bot, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    for action in ("discuss", "unclear"):
+        body = {"action": action, "ref": f"{ARTICLE} ¶3", "request": uuid.uuid4().hex}
+        status, _ = await call(http, "act", data, body)
+        assert status == 200
+    (thread,) = await botapi.wait_for_messages(1, GROUP)
+    assert parse_telegram_html(thread.params["text"]).startswith(f"Discussion: {ARTICLE} ¶3")
+    await bot.intake.drain()
+    botapi.send_text("/digest@ReadingGroupBot", chat_id=GROUP)
+    *_, digest = await botapi.wait_for_messages(2, GROUP)
+    assert f"Marked unclear: {ARTICLE} ¶3" in parse_telegram_html(digest.params["text"])
+    status, opened = await call(http, "open", data)
+    assert opened["article"]["paragraphs"][2]["counts"]["threads"] == 1
+
+
+async def test_forged_expired_or_missing_sign_ins_get_nothing(reader):
+    _, http = reader
+    param = start_param(GROUP, ARTICLE)
+    forged = init_data(param=param).replace("Rosa", "Rosy")
+    cases = {
+        "forged": forged,
+        "another bot's token": init_data(param=param, token="987654321:ANOTHER-token"),
+        "expired": init_data(param=param, age=86_400 + 60),
+        "missing": "",
+    }
+    for case, data in cases.items():
+        for what in ("open", "margin", "act"):
+            status, answer = await call(http, what, data, {"ref": f"{ARTICLE} ¶7"})
+            assert status == 401, (case, what)
+            assert "article" not in answer
+            assert "openings" not in answer
+    async with http.post("/reader/api/open", json={}) as response:
+        assert response.status == 401
+    status, answer = await call(http, "open", cases["expired"])
+    assert "expired" in answer["error"]
+
+
+async def test_only_the_groups_members_see_its_discussion(botapi, reader):
+    bot, http = reader
+    await discussed(botapi, bot)
+    # Karl is not in the group any more; Rosa is, but not in the other group.
+    botapi.outsiders |= {(GROUP, KARL), (ELSEWHERE, ROSA)}
+    for data in (
+        init_data(KARL, start_param(GROUP, ARTICLE)),
+        init_data(ROSA, start_param(ELSEWHERE, ARTICLE)),
+        init_data(ROSA, start_param(-100999, ARTICLE)),  # a group the bot is not in
+    ):
+        for what in ("open", "margin", "act"):
+            body = {"ref": f"{ARTICLE} ¶7", "action": "quote", "request": uuid.uuid4().hex}
+            status, answer = await call(http, what, data, body)
+            assert status == 403, what
+            assert answer == {"error": "Only the group's members see its discussion."}
+    assert botapi.sent(ELSEWHERE) == []
+    assert len(botapi.sent(GROUP)) == 3  # the week's posts, nothing more
+
+
+async def test_a_member_who_asked_to_be_forgotten_appears_nowhere(botapi, reader):
+    bot, http = reader
+    await discussed(botapi, bot)
+    data = init_data(ROSA, start_param(GROUP, ARTICLE))
+    karl = init_data(KARL, start_param(GROUP, ARTICLE))
+    body = {"action": "unclear", "ref": f"{ARTICLE} ¶7", "request": uuid.uuid4().hex}
+    assert (await call(http, "act", karl, body))[0] == 200
+    _, margin = await call(http, "margin", data, {"ref": f"{ARTICLE} ¶7"})
+    assert margin["unclear_by"] == ["Rosa", "Karl"]
+
+    botapi.send_text("/forgetme@ReadingGroupBot", chat_id=GROUP, user_id=KARL, first_name="Karl")
+    await botapi.wait_for_messages(4, GROUP)
+    await bot.intake.drain()
+    _, opened = await call(http, "open", data)
+    counts = opened["article"]["paragraphs"][6]["counts"]
+    assert counts == {"threads": 1, "messages": 0, "quotes": 1, "unclear": 1}
+    _status, margin = await call(http, "margin", data, {"ref": f"{ARTICLE} ¶7"})
+    assert margin["unclear_by"] == ["Rosa"]
+    assert margin["openings"][0]["replies"] == 0
+
+
+async def test_read_buttons_open_the_reader_where_telegram_allows_them(botapi, reader):
+    _, _http = reader
+    assert botapi.menu_button == {"type": "web_app", "text": "Read",
+                                  "web_app": {"url": READER_URL}}  # fmt: skip
+    botapi.send_text("/summary@ReadingGroupBot 2", chat_id=GROUP)
+    botapi.send_text(f"/context {ARTICLE} 7", chat_id=42)
+    (summary,) = await botapi.wait_for_messages(1, GROUP)
+    (context,) = await botapi.wait_for_messages(1, 42)
+    (group_button,) = summary.params["reply_markup"]["inline_keyboard"][-1][-1:]
+    assert group_button == {
+        "text": "Read",
+        "url": f"https://t.me/ReadingGroupBot/read?startapp={start_param(GROUP, ARTICLE)}",
+    }
+    buttons = [b for row in context.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert {"text": "Read", "web_app": {"url": f"{READER_URL}?a={ARTICLE}&p=7"}} in buttons
+
+
+async def test_opened_from_the_menu_it_shows_the_library_and_texts_without_a_group(reader):
+    _, http = reader
+    status, opened = await call(http, "open", init_data())
+    assert status == 200
+    assert len(opened["library"]) == 5
+    assert opened["group"] is False
+    status, opened = await call(http, "open", init_data(), {"article": ARTICLE, "paragraph": 7})
+    assert opened["paragraph"] == 7
+    assert all("counts" not in p for p in opened["article"]["paragraphs"])
+    status, _refused = await call(http, "margin", init_data(), {"ref": f"{ARTICLE} ¶7"})
+    assert status == 400
+
+
+async def test_bad_requests_get_a_short_answer_and_post_nothing(botapi, reader):
+    _, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    cases = [
+        {"action": "quote", "ref": "nosuch ¶1", "request": uuid.uuid4().hex},
+        {"action": "quote", "ref": f"{ARTICLE} ¶999", "request": uuid.uuid4().hex},
+        {"action": "shout", "ref": f"{ARTICLE} ¶1", "request": uuid.uuid4().hex},
+        {"action": "quote", "ref": f"{ARTICLE} ¶1"},  # no request id
+        {"action": "quote", "ref": ["<b>"], "request": "x" * 65},
+    ]
+    for body in cases:
+        status, answer = await call(http, "act", data, body)
+        assert status == 400, body
+        assert 0 < len(answer["error"]) <= 80
+    async with http.post(
+        "/reader/api/act", data=b"\xff{", headers={"Authorization": f"tma {data}"}
+    ) as response:
+        assert response.status == 400
+    async with http.post(
+        "/reader/api/act", data=b"x" * 20_000, headers={"Authorization": f"tma {data}"}
+    ) as response:
+        assert response.status in (400, 413)
+    await asyncio.sleep(0)
+    assert botapi.sent(GROUP) == []
