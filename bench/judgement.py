@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.commands import Commands  # noqa: E402
 from bot.compare import compare_topic  # noqa: E402
 from bot.library import Library, article_from_text, load_library  # noqa: E402
 from bot.summary import summarise  # noqa: E402
+from bot.terms import TermIndex  # noqa: E402
 from bot.text import normalise  # noqa: E402
 
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
@@ -37,6 +37,7 @@ class Judged:
     article_id: str
     argument: list[str]
     not_argument: list[str]
+    held_out: bool = False  # added after the summaries were tuned: reported apart
 
 
 def corpus_text(file: str, doc: str, paragraphs: int | None) -> str:
@@ -76,7 +77,14 @@ def judged_library(corpus: bool = True) -> tuple[Library, list[Judged], list[dic
             )  # fmt: skip
             library.add(article)
             article_id = article.id
-        judged.append(Judged(article_id, entry["argument"], entry.get("not_argument", [])))
+        judged.append(
+            Judged(
+                article_id,
+                entry["argument"],
+                entry.get("not_argument", []),
+                entry.get("held_out", False),
+            )
+        )
     return library, judged, data.get("compare", [])
 
 
@@ -88,21 +96,26 @@ def carried(sentences: list[str], texts: list[str]) -> int:
     )
 
 
-def measure() -> tuple[list[tuple[str, int, int, int, int, int]], list[tuple[str, str, bool]]]:
+Row = tuple[str, int, int, int, int, int, bool]
+
+
+def measure() -> tuple[list[Row], list[tuple[str, str, bool]]]:
+    """Per text (id, argument sentences, carried by the short and the long summary, rejected
+    ones in each, held out); per (topic, article): whether /compare shows its own line."""
     library, judged, topics = judged_library()
-    commands = Commands(library)
+    terms = TermIndex(library)
     rows = []
     for item in judged:
-        short = [p.text for p in summarise(commands.terms, item.article_id).passages]
-        long = [p.text for p in summarise(commands.terms, item.article_id, long=True).passages]
+        short = [p.text for p in summarise(terms, item.article_id).passages]
+        long = [p.text for p in summarise(terms, item.article_id, long=True).passages]
         rows.append((
             item.article_id, len(item.argument), carried(item.argument, short),
             carried(item.argument, long), carried(item.not_argument, short),
-            carried(item.not_argument, long),
+            carried(item.not_argument, long), item.held_out,
         ))  # fmt: skip
     shown = []
     for topic in topics:
-        result = compare_topic(commands.terms, topic["topic"])
+        result = compare_topic(terms, topic["topic"])
         found = {p.article.id: p.passage.text for p in getattr(result, "positions", [])}
         for article_id, lines in topic.get("lines", {}).items():
             shown.append(
@@ -111,16 +124,28 @@ def measure() -> tuple[list[tuple[str, int, int, int, int, int]], list[tuple[str
     return rows, shown
 
 
-def main() -> None:
-    rows, shown = measure()
+def _table(rows: list[Row]) -> None:
     print(
         "| text | argument sentences | short carries | long carries | rejected in short | in long |"
     )
     print("|---|---|---|---|---|---|")
-    for article_id, total, short, long, bad_short, bad_long in rows:
+    for article_id, total, short, long, bad_short, bad_long, _ in rows:
         print(f"| {article_id} | {total} | {short} | {long} | {bad_short} | {bad_long} |")
     met = sum(1 for r in rows if r[2] >= 2 and r[3] >= 4)
-    print(f"\nShort ≥ 2 and long ≥ 4: {met} of {len(rows)} texts.")
+    clean = sum(1 for r in rows if r[4] == r[5] == 0)
+    print(
+        f"\nShort ≥ 2 and long ≥ 4: {met} of {len(rows)} texts; no rejected sentence in either:"
+        f" {clean} of {len(rows)}."
+    )
+
+
+def main() -> None:
+    rows, shown = measure()
+    _table([r for r in rows if not r[6]])
+    held = [r for r in rows if r[6]]
+    if held:
+        print("\nHeld out (judged after the summaries were tuned, never tuned on):\n")
+        _table(held)
     right = sum(1 for s in shown if s[2])
     print(f"/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs.")
     for topic, article_id, ok in shown:

@@ -6,15 +6,20 @@ general ("imperialism isn't a policy, it's a system"), a necessity or a refusal 
 "cannot", "only … can"), a conclusion drawn ("therefore", "in fact", "the point is"), a
 correction ("not a … but …"), a call to act ("we must", "let us"). It is not in the questions
 the author asks, the views the author reports in order to answer them ("some say", "we were
-told", "they see this as"), or the scene-setting of dates, numbers and who met whom.
-:func:`stance` scores each sentence from such cues in the article's language, for the summary
-to weigh beside centrality and signature. Deterministic word lists, nothing learnt or
-downloaded. No Telegram imports.
+told", "they see this as", what a named thinker "regards" or "does not see"), or the
+scene-setting of dates, numbers and who met whom ("During the subsequent regimes…", a story told
+in the past tense). :func:`stance` scores each sentence from such cues in the article's
+language (word lists in seven languages; the patterns of copula, correction and call in each,
+the finer ones of narration in English), for the summary and /compare to weigh. Deterministic,
+nothing learnt or downloaded; each sentence is read once (:func:`read`, cached). No Telegram
+imports.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 # Cues of the author's own claim, per language (lower case, matched on word boundaries).
 CLAIMS: dict[str, tuple[str, ...]] = {
@@ -70,6 +75,34 @@ CLAIMS: dict[str, tuple[str, ...]] = {
         "lies",
         "depends",
         "requires",
+        "it is time",
+        "high time",
+        "it is important",
+        "it is clear",
+        "it became clear",
+        "it is evident",
+        "self-evident",
+        "evident",
+        "inevitably",
+        "inevitable",
+        "inexorable",
+        "the main",
+        "the essential",
+        "the true",
+        "true nature",
+        "genuine",
+        "nothing new",
+        "will never",
+        "will continue",
+        "we will",
+        "we cannot",
+        "we shall",
+        "not only",
+        "alone",
+        "turned out",
+        "shows that",
+        "history shows",
+        "proves that",
     ),
     "fr": (
         "doit",
@@ -214,13 +247,13 @@ REPORTS: dict[str, tuple[str, ...]] = {
     "en": (
         "some say", "some argue", "some claim", "we were told", "we are told", "they say",
         "they see", "they claim", "they argue", "they believe", "claims that", "claimed that",
-        "argue that", "argues that", "believe that", "believes that", "according to",
+        "argue that", "argues that", "believe that", "believes that",
         "there is another", "is said to", "so-called", "supposedly", "allegedly", "said",
         "says", "told", "asked", "announced", "reported", "wrote", "recalled", "perhaps",
         "maybe", "might", "it seems", "chums", "apologists", "false hope", "the notion",
         "this notion", "the idea that", "many looked", "began to say", "mistaken for",
-        "suppose", "the question is", "regards", "propagated", "the myth", "would have us",
-        "we are asked to", "it is claimed",
+        "suppose", "let us suppose", "the question is", "regards", "propagated", "the myth",
+        "would have us", "we are asked to", "it is claimed",
     ),
     "fr": ("certains disent", "selon", "d'après", "soi-disant", "dit-il", "a déclaré", "peut-être"),
     "de": ("manche sagen", "laut", "angeblich", "sogenannte", "sagte", "erklärte", "vielleicht"),
@@ -236,33 +269,260 @@ REPORTS: dict[str, tuple[str, ...]] = {
 _POINTS_BACK = {
     "en": re.compile(r"^(?:and |but |so )?(?:this|these|that|those|such|in this|in that)\b"),
 }
-_PATTERNS: dict[tuple[str, str], re.Pattern[str]] = {}
+
+# A claim made general: a copula with a noun phrase or a closing adjective after it ("imperialism
+# isn't a policy, it's a system", "the blockade is an act of…", "all social life is essentially
+# practical", "democracy means equality").
+_QUALIFIERS = {
+    "en": r"not|only|no longer|essentially|nothing|always|itself|in fact|at the same time"
+    r"|therefore|also|more or less|both|but|simply|in reality",
+    "fr": r"pas|plus|seulement|donc|aussi|bien|toujours",
+    "de": r"nicht|nur|also|doch|eben|immer|bloß",
+    "es": r"no|solo|sólo|pues|también|siempre",
+    "it": r"non|solo|dunque|anche|sempre",
+    "pt": r"não|só|apenas|pois|também|sempre",
+}
+_COPULAS = {
+    "en": (r"is|are|was|were|isn't|aren't|wasn't|'s|means|remains|becomes|became",
+           r"a|an|the|no|nothing|more|less|both|like|one|its|their|our|that"),
+    "fr": (r"est|sont|était|signifie|reste|devient", r"un|une|le|la|l|les|rien|que"),
+    "de": (r"ist|sind|war|waren|bedeutet|heißt|bleibt|wird",
+           r"ein|eine|einer|eines|der|die|das|kein|keine|nichts"),
+    "es": (r"es|son|era|significa|sigue siendo", r"un|una|el|la|lo|los|las|nada"),
+    "it": (r"è|sono|era|significa|resta|diventa", r"un|una|uno|il|la|lo|l|i|gli|le|nulla|niente"),
+    "pt": (r"é|são|era|significa|continua", r"um|uma|o|a|os|as|nada"),
+}  # fmt: skip
+_GENERAL: dict[str, re.Pattern[str]] = {}
+for _language, (_verbs, _heads) in _COPULAS.items():
+    _more = _QUALIFIERS[_language]
+    _GENERAL[_language] = re.compile(
+        rf"(?<!\w)(?:{_verbs})\s+(?:(?:{_more})\s+)*(?:(?:{_heads})(?!\w)|\w+[.!]?$)"
+    )
+# A rule stated in general: "When hatred is weaponized against one nation, it never stops there."
+_GENERAL["en"] = re.compile(
+    _GENERAL["en"].pattern
+    + r"|^(?:but |and |yet )?(?:when|whenever|wherever|once)\s[^,]{3,80},\s*(?:[\w'-]+\s+){0,3}"
+    r"(?:is|are|never|always|will|can|cannot|must|only)(?!\w)"
+)
+_GENERAL["ru"] = re.compile(r"\s[—–]\s|(?<!\w)(?:это|является|есть|означает)(?!\w)")
+
+# Narration: a sentence told in the past ("was", "had") with nothing in the present, or dated.
+_IRREGULAR = (
+    "became|began|brought|came|chose|fell|felt|fought|found|gave|got|held|kept|knew|led|left|lost"
+    "|made|meant|met|paid|ran|rose|sat|saw|sent|spoke|stood|took|taught|thought|went|won|wrote"
+)
+# A correction ("not a war weary army rebellion but a failed warlord coup") and a call to act
+# ("we must act", "let us…").
+_CORRECTION = {
+    "en": re.compile(r"(?<!\w)(?:not|n't|no)(?!\w).{1,80}?(?<!\w)but(?!\w)"),
+    "fr": re.compile(r"(?<!\w)(?:pas|non)(?!\w).{1,80}?(?<!\w)mais(?!\w)"),
+    "de": re.compile(r"(?<!\w)(?:nicht|kein\w*)(?!\w).{1,80}?(?<!\w)sondern(?!\w)"),
+    "es": re.compile(r"(?<!\w)no(?!\w).{1,80}?(?<!\w)sino(?!\w)"),
+    "it": re.compile(r"(?<!\w)non(?!\w).{1,80}?(?<!\w)ma(?!\w)"),
+    "pt": re.compile(r"(?<!\w)não(?!\w).{1,80}?(?<!\w)mas(?!\w)"),
+    "ru": re.compile(r"(?<!\w)не(?!\w).{1,80}?(?<!\w)а(?!\w)"),
+}
+_CALL = {
+    "en": re.compile(r"(?<!\w)(?:we|us)(?!\w).{0,24}?(?<!\w)(?:must|need to|have to|should)(?!\w)"
+                     r"|^(?:so |and |then )?let(?: us|'s)(?!\w)"),
+    "fr": re.compile(r"(?<!\w)(?:nous devons|il nous faut|il faut)(?!\w)"),
+    "de": re.compile(r"(?<!\w)(?:wir müssen|wir sollten|lasst uns|laßt uns)(?!\w)"),
+    "es": re.compile(r"(?<!\w)(?:debemos|tenemos que|hay que)(?!\w)"),
+    "it": re.compile(r"(?<!\w)(?:dobbiamo|bisogna)(?!\w)"),
+    "pt": re.compile(r"(?<!\w)(?:devemos|temos que|é preciso)(?!\w)"),
+    "ru": re.compile(r"(?<!\w)(?:мы должны|давайте|нам нужно|нам надо)(?!\w)"),
+}  # fmt: skip
+# Scene-setting: a sentence that opens with when it happened ("During the subsequent regimes…",
+# "Since 2008…", "Four years later…", "On the third anniversary…").
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_SCENE = {
+    "en": re.compile(
+        rf"^(?:(?:and|but|yet|so)\s+)?(?:during|after|before|since|until|meanwhile|later"
+        rf"|on (?:the )?\w+(?: of)? (?:\d|{_MONTHS}|anniversary)|in (?:\d|{_MONTHS}|the spring"
+        rf"|the summer|the autumn|the winter)|at (?:that|this) (?:time|moment)|(?:\w+ )?(?:years?"
+        rf"|months?|days?|weeks?) (?:later|ago|after))(?!\w)"
+    )
+}
+PAST = 0.1  # what a sentence told in the past loses
+_YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
+_INDEXES: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
 _DIGITS = re.compile(r"\d")
 
 
-def _pattern(kind: str, language: str) -> re.Pattern[str]:
+def _cue_index(kind: str, language: str) -> dict[str, list[tuple[str, ...]]]:
+    """A cue list by its first word, each word's cues longest first."""
     key = (kind, language)
-    if key not in _PATTERNS:
-        cues = (CLAIMS if kind == "claims" else REPORTS).get(language, ())
-        alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-        _PATTERNS[key] = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if cues else r"(?!x)x")
-    return _PATTERNS[key]
+    if key not in _INDEXES:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for cue in (CLAIMS if kind == "claims" else REPORTS).get(language, ()):
+            words = tuple(_TOKENS.findall(cue))
+            index.setdefault(words[0], []).append(words)
+        for cues in index.values():
+            cues.sort(key=len, reverse=True)
+        _INDEXES[key] = index
+    return _INDEXES[key]
+
+
+def _count(
+    index: dict[str, list[tuple[str, ...]]], tokens: list[str], skip: set[int]
+) -> tuple[int, int | None, set[int]]:
+    """How many cues the tokens hold (leftmost, longest first, none overlapping, none on a
+    token in ``skip``), where the first starts, and the tokens they take."""
+    found, first = 0, None
+    taken: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        for cue in index.get(tokens[i], ()):
+            end = i + len(cue)
+            if tuple(tokens[i:end]) == cue and not skip.intersection(range(i, end)):
+                found += 1
+                first = i if first is None else first
+                taken.update(range(i, end))
+                i = end - 1
+                break
+        i += 1
+    return found, first, taken
+
+
+def is_question(text: str) -> bool:
+    """A sentence that asks (ends with a question mark, inside a closing quote too)."""
+    return text.strip().rstrip("”’\"'»)").endswith("?")
+
+
+# What someone else wants, sees or holds, told as the sentence's subject ("Feuerbach wants
+# sensuous objects…", "In The Essence of Christianity, he therefore regards…"): their view, told.
+_THEIR_VIEW = {
+    "en": re.compile(
+        r"^(?:(?:but|and|so|yet|thus)\s+)?(?:[^,]{1,40},\s+)?"
+        r"(?:(?!(?:We|I|It|This|That|These|Those|There|One|You|Our|My|All|Each|Every)\b)"
+        r"[A-Z][\w'’-]+|he|she|they|He|She|They)"
+        r"(?:,[^,]{1,60},)?\s+(?:(?:\w+ly|therefore|also|still|now|then|thus)\s+)?"
+        r"(?:does not |doesn't |did not |cannot )?"
+        r"(?:regards?|sees?|thinks?|believes?|considers?|holds?|imagines?|resolves?"
+        r"|conceives?|insists?|maintains?|supposes?|fancies|fancy|takes? it)(?!\w)"
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What :func:`stance` reads in one sentence."""
+
+    question: bool
+    claims: int  # cues of the author's own claim
+    reports: int  # cues of a view reported (and what someone else holds, told as subject)
+    opens_reporting: bool  # a report's cue among its first words ("Some began to say that…")
+    general: bool  # a claim made general by a copula, or a rule ("when …, it never …")
+    correction: bool  # "not … but …"
+    call: bool  # "we must…", "let us…"
+    figures: int  # years, and other figures by pairs of digits
+    scene: bool  # opens with when it happened
+    past: bool  # told in the past with nothing in the present
+    points_back: bool  # opens with "this", "that", "in this"…
+    quoted: int  # quotation marks
+
+
+_PAST_WORDS = frozenset(
+    "was were had did wasn't weren't hadn't didn't".split() + _IRREGULAR.split("|")
+)
+_PRESENT_WORDS = frozenset(
+    "is are isn't aren't has have does do can cannot can't must will shall should won't means "
+    "needs lies remains".split()
+)
+# After these, a word in -ed is a participle ("is weaponized"), not a verb in the past.
+_BEFORE_PARTICIPLE = frozenset("is are be been being has have get gets".split())
+_TOKENS = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+def _told_in_the_past(lowered: str, language: str) -> bool:
+    if language != "en":
+        return False
+    past = False
+    previous = ""
+    for word in _TOKENS.findall(lowered):
+        if word in _PRESENT_WORDS:
+            return False
+        if word in _PAST_WORDS or (
+            len(word) > 4
+            and word.endswith("ed")
+            and not word.endswith("eed")  # "indeed", "proceed"
+            and "-" not in word  # "so-called"
+            and previous not in _BEFORE_PARTICIPLE
+        ):
+            past = True
+        previous = word
+    return past
+
+
+@lru_cache(maxsize=65536)
+def read(text: str, language: str = "en") -> Reading:
+    """The cues of one sentence, read once (a summary asks of each sentence several times)."""
+    stripped = text.strip()
+    lowered = stripped.lower().replace("’", "'")
+    tokens = _TOKENS.findall(lowered)
+    reported, first, taken = _count(_cue_index("reports", language), tokens, set())
+    if (theirs := _THEIR_VIEW.get(language)) and theirs.match(stripped):
+        reported += 1
+    # a claim's words inside a report's ("let us" in "let us suppose") count for the report
+    claims, _, _ = _count(_cue_index("claims", language), tokens, taken)
+    digits = len(_DIGITS.findall(lowered))
+    years = len(_YEAR.findall(lowered)) if digits else 0
+
+    def has(kind: dict[str, re.Pattern[str]]) -> bool:
+        pattern = kind.get(language)
+        return bool(pattern and pattern.search(lowered))
+
+    scene = _SCENE.get(language)
+    back = _POINTS_BACK.get(language)
+    return Reading(
+        question=is_question(stripped),
+        claims=claims,
+        reports=reported,
+        opens_reporting=first is not None and first <= 3,
+        general=has(_GENERAL),
+        correction=has(_CORRECTION),
+        call=has(_CALL),
+        figures=years + max(0, digits - 4 * years) // 2,
+        scene=bool(scene and scene.match(lowered)),
+        past=_told_in_the_past(lowered, language),
+        points_back=bool(back and back.match(lowered)),
+        quoted=lowered.count("“") + lowered.count('"') + lowered.count("«"),
+    )
+
+
+def is_general(text: str, language: str = "en") -> bool:
+    """A claim made general by a copula ("democracy means equality"), however short."""
+    return read(text, language).general
+
+
+def reports(text: str, language: str = "en") -> bool:
+    """Whether a sentence reports a view (some say, we were told, let us suppose…) more than it
+    commits to one of its own: a view the author answers, not the author's."""
+    found = read(text, language)
+    if found.reports and found.opens_reporting:
+        return True  # opens by reporting ("Some began to say that…"): all of it is theirs
+    return found.reports > found.claims or (found.reports > 0 and found.claims == 0)
+
+
+def told_in_the_past(text: str, language: str = "en") -> bool:
+    """A sentence told in the past ("was", "had", "turned") with nothing in the present."""
+    return read(text, language).past
 
 
 def stance(text: str, language: str = "en") -> float:
     """How much a sentence reads as the author's own claim, from 0 (a question, a view
     reported, narration) to 1 (a claim with several cues of commitment)."""
-    stripped = text.strip()
-    if stripped.endswith("?") or stripped.endswith("?”") or stripped.endswith('?"'):
+    found = read(text, language)
+    if found.question:
         return 0.0  # a question asks; the argument answers
-    lowered = stripped.lower().replace("’", "'")
-    claims = len(_pattern("claims", language).findall(lowered))
-    reports = len(_pattern("reports", language).findall(lowered))
-    digits = len(_DIGITS.findall(lowered))
-    quoted = lowered.count("“") + lowered.count('"') + lowered.count("«")
-    score = 0.35 + 0.2 * min(claims, 3) - 0.45 * min(reports, 2)
-    score -= 0.1 * min(digits // 2, 2)  # dates and figures set the scene
-    score -= 0.05 * min(quoted, 4)  # someone else's words
-    if (back := _POINTS_BACK.get(language)) and back.match(lowered):
+    score = 0.35 + 0.2 * min(found.claims, 3) - 0.45 * min(found.reports, 2)
+    score += 0.15 * (found.general + found.correction + found.call)
+    score -= 0.1 * min(found.figures, 2)  # dates and figures set the scene
+    if found.scene:
+        score -= 0.1
+    if found.past:
+        score -= PAST  # told in the past: what happened, not what is
+    score -= 0.05 * min(found.quoted, 4)  # someone else's words
+    if found.points_back:
         score -= 0.25
     return max(0.0, min(1.0, score))

@@ -1,10 +1,16 @@
 """Extractive summaries: the sentences that best carry an article's argument, in their order.
 
-Sentences are ranked half by centrality (LexRank: PageRank over the cosine similarity of their
-TF-IDF vectors: what the rest of the article keeps coming back to, wherever it stands) and half
-by signature (how much of what sets the article apart from the rest of the library a sentence
-carries); near-duplicates are skipped. Deterministic and offline: the same library
-always gives the same summary.
+Sentences are ranked a fifth by centrality (LexRank: PageRank over the cosine similarity of
+their TF-IDF vectors: what the rest of the article keeps coming back to), a fifth by signature
+(how much of what sets the article apart from the rest of the library a sentence carries) and
+three fifths by stance (:mod:`bot.stance`: whether it states the author's own claim), with a
+little for where it stands (the opening, the conclusion, a paragraph's last sentence) and for
+a claim made general about one of the article's key terms ("The Commune was the positive form
+of that republic"). The author's answer to a question just asked ("We think that it can.")
+counts as a claim; questions, views reported ("Some began to say that…") and quotations are
+never chosen, and near-duplicates are skipped. A summary is at most two thirds of the sentences
+it could choose from. Deterministic and offline: the same library always gives the same
+summary.
 """
 
 from __future__ import annotations
@@ -16,16 +22,22 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.library import Article, Passage
-from bot.stance import stance
-from bot.terms import Sentence, TermIndex
+from bot.stance import PAST, is_general, is_question, reports, stance, told_in_the_past
+from bot.terms import Sentence, TermIndex, content_words, term_of
 
 WORDS_PER_MINUTE = 230
 MIN_WORDS = 6  # shorter sentences ("Far from it.") are not summary material
 SIMILAR = 0.5  # cosine above which a sentence repeats one already chosen
 DAMPING = 0.85
 MAX_RANKED = 1500  # sentences ranked by centrality (a book: its best 1,500 by signature)
-WEIGHTS = (0.25, 0.25, 0.5)  # centrality, signature, stance
+WEIGHTS = (0.2, 0.2, 0.6)  # centrality, signature, stance
 PLACE = (0.05, 0.1)  # bonus for the opening tenth, and for the closing sixth
+CLOSING = 0.1  # more for the article's last two sentences (of those that could be chosen)
+PARAGRAPH_END = 0.03  # and a little for a paragraph's last
+HISTORY = 0.4  # share of sentences told in the past above which an article is a history
+KEY_SUBJECTS = 3  # key terms whose place as a sentence's subject counts
+SUBJECT = 0.1  # stance added for a key term as the sentence's subject
+ANSWER = 0.1  # bonus for the author's answer to the question just asked
 
 
 @dataclass(frozen=True)
@@ -117,7 +129,11 @@ def _signature(terms: TermIndex, article_id: str, sentences: list[Sentence]) -> 
 
 
 def _importance(
-    terms: TermIndex, article_id: str, sentences: list[Sentence], vectors: np.ndarray
+    terms: TermIndex,
+    article_id: str,
+    sentences: list[Sentence],
+    vectors: np.ndarray,
+    answers: list[bool] | None = None,
 ) -> np.ndarray:
     """Centrality, signature and stance (whether the sentence states the author's own claim,
     see :mod:`bot.stance`), and a little for where it stands: an argument is stated at the
@@ -128,9 +144,37 @@ def _importance(
     signature = signature / (signature.max() or 1)
     language = terms.languages.get(article_id, "en")
     argues = np.array([stance(s.text, language) for s in sentences])
+    past = np.array([told_in_the_past(s.text, language) for s in sentences])
+    if past.mean() > HISTORY:
+        # A history is told in the past: there the past tense is no sign of narration.
+        argues = np.minimum(1.0, argues + PAST * past)
+    # A claim made general about what the article is about ("The Commune was the positive form
+    # of that republic"): one of its key terms among the sentence's first words, and a copula.
+    key = {p for t in terms.key_stems(article_id, limit=KEY_SUBJECTS) for p in t.split()}
+    argues += np.array(
+        [
+            SUBJECT
+            if is_general(s.text, language) and key & set(_subject(s.text, language))
+            else 0.0
+            for s in sentences
+        ]
+    )
+    if answers:
+        # The author's answer to the question just asked ("We think that it can.") is theirs.
+        argues = np.where(answers, 1.0, argues) + np.where(answers, ANSWER, 0.0)
     last = max((s.position for s in sentences), default=0) or 1
     place = np.array([_place(s.position / last) for s in sentences])
+    # The article's closing sentences draw it together; a paragraph's last one often does too.
+    place += np.array([CLOSING if s.position >= last - 1 else 0.0 for s in sentences])
+    ends = [k + 1 == len(sentences) or sentences[k + 1].paragraph != s.paragraph
+            for k, s in enumerate(sentences)]  # fmt: skip
+    place += np.array([PARAGRAPH_END if end else 0.0 for end in ends])
     return WEIGHTS[0] * central + WEIGHTS[1] * signature + WEIGHTS[2] * argues + place
+
+
+def _subject(text: str, language: str) -> list[str]:
+    """The stems of a sentence's first content words, where its subject usually is."""
+    return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
 
 
 def _place(where: float) -> float:
@@ -138,6 +182,30 @@ def _place(where: float) -> float:
     if where >= 0.85:
         return PLACE[1]
     return PLACE[0] if where <= 0.1 else 0.0
+
+
+def _enough(sentence: Sentence, language: str) -> bool:
+    """Whether a sentence says enough to stand in a summary: six words or more with three
+    terms, or a short claim made general ("Democracy means equality.")."""
+    size = len(sentence.text.split())
+    if size >= MIN_WORDS and len(sentence.terms) >= 3:
+        return True
+    return size >= 3 and len(sentence.terms) >= 2 and is_general(sentence.text, language)
+
+
+def _answers(sentences: list[Sentence], language: str) -> set[int]:
+    """The sentences that answer the question just before them in the same paragraph ("Can a
+    connection be established…? We think that it can."): the author's own answer, not a
+    shrug ("That remains to be seen.")."""
+    return {
+        i
+        for i in range(1, len(sentences))
+        if sentences[i].paragraph == sentences[i - 1].paragraph
+        and is_question(sentences[i - 1].text)
+        and not is_question(sentences[i].text)
+        and len(sentences[i].text.split()) >= 3
+        and stance(sentences[i].text, language) >= 0.3
+    }
 
 
 def _is_quotation(text: str) -> bool:
@@ -154,14 +222,19 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
     wanted = summary_length(article.words, long)
     # Someone else's words (a paragraph-long quotation of Putin, say) are not the argument.
     quoted = {p.number for p in article.paragraphs if _is_quotation(p.text)}
+    language = terms.languages.get(article_id, "en")
+    answers = _answers(sentences, language)
     candidates = [
         i
         for i, s in enumerate(sentences)
-        if len(s.text.split()) >= MIN_WORDS
-        and len(s.terms) >= 3
+        if (i in answers or _enough(s, language))
         and s.paragraph not in quoted
+        and not reports(s.text, language)
         and not _is_quotation(s.text)
+        and not is_question(s.text)
     ] or list(range(len(sentences)))
+    # A summary is shorter than what it sums up: at most two thirds of what could be chosen.
+    wanted = min(wanted, max(2, math.ceil(len(candidates) * 2 / 3)))
     if len(candidates) > MAX_RANKED:
         # A book: centrality among its best sentences by signature (LexRank is quadratic in
         # the sentences it ranks; 12,000 of them took 35 s and 3.7 GB).
@@ -169,15 +242,19 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
         best = sorted(range(len(candidates)), key=lambda k: (-signature[k], k))[:MAX_RANKED]
         candidates = [candidates[k] for k in sorted(best)]
     vectors = _tfidf([sentences[i] for i in candidates], None)
-    scores = _importance(terms, article_id, [sentences[i] for i in candidates], vectors)
+    scores = _importance(
+        terms, article_id, [sentences[i] for i in candidates], vectors,
+        [i in answers for i in candidates],
+    )  # fmt: skip
     ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], candidates[k]))
     chosen: list[int] = []
     for k in ranked:
         if len(chosen) == wanted:
             break
         text = sentences[candidates[k]].text
+        few = len(sentences[candidates[k]].terms) < 4  # too few terms to tell by them
         if any(
-            float(vectors[k] @ vectors[j]) > SIMILAR
+            (float(vectors[k] @ vectors[j]) > SIMILAR and not few)
             or fuzz.ratio(text, sentences[candidates[j]].text) > 80
             for j in chosen
         ):
@@ -188,5 +265,4 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
         article.passage(sentences[i].paragraph, sentences[i].number, sentences[i].number)
         for i in picked
     ]
-    language = terms.languages.get(article_id, "en")
     return Summary(article, passages, terms.key_terms(article_id), article.words, language)

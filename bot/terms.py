@@ -193,6 +193,13 @@ class TermIndex:
 
     def key_terms(self, article_id: str, limit: int = 8) -> list[str]:
         """Terms frequent in this article and rare in the rest of the library, best first."""
+        return [
+            " ".join(self.show(p) for p in term.split())
+            for term in self.key_stems(article_id, limit)
+        ]
+
+    def key_stems(self, article_id: str, limit: int = 8) -> list[str]:
+        """The key terms as stems (a two-word term as its two stems, space between)."""
         entry = self.articles[article_id]
         idf_floor = 0.1 if self.size > 1 else 1.0  # a lone article: frequency alone
         scores: dict[str, float] = {}
@@ -217,7 +224,7 @@ class TermIndex:
             covered.update(parts)
             if len(chosen) == limit:
                 break
-        return [" ".join(self.show(p) for p in term.split()) for term in chosen]
+        return chosen
 
     def weights(self, article_id: str) -> dict[str, float]:
         """Each term's weight in an article: frequency times rarity in the library."""

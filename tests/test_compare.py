@@ -106,7 +106,12 @@ def test_a_passage_states_the_topic_not_a_passing_mention(terms):
     [position] = [
         p for p in compare_topic(terms, "peace").positions if p.article.id == "no-peace-with-empire"
     ]
-    assert position.passage.text.count("peace") >= 2
+    # One of the passages where the article says what a "peace" with imperialism is (a
+    # preparation for the next wars, a setup, a ploy: the reader's lines in
+    # tests/data/judgement.toml), not "the old imperialist cycle of “war, peace, war again”"
+    # that it names in passing.
+    text = position.passage.text
+    assert any(word in text for word in ("preparation", "setup", "ploy")), text
 
 
 def test_a_topic_one_article_names_once_is_shown_as_a_single_mention(terms):

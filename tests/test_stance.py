@@ -27,3 +27,29 @@ def test_a_sentence_that_points_back_counts_less_alone():
     assert stance("This position is historically associated with the official parties.") < stance(
         "The official parties supported Russia as a progressive counterweight."
     )
+
+
+def test_a_claim_made_general_outranks_a_story_told_in_the_past():
+    assert stance("The blockade is an act of economic warfare in peacetime.") > stance(
+        "During the subsequent regimes the government turned to the army and the police."
+    )
+    assert stance("When hatred is weaponized against one nation, it never stops there.") > stance(
+        "Four years later the Americans developed a plan for strikes on the Soviet Union."
+    )
+
+
+def test_what_a_named_thinker_holds_is_their_view_told_not_the_authors():
+    from bot.stance import reports
+
+    assert reports("Feuerbach consequently does not see that the sentiment is a social product.")
+    assert reports("Some began to say that the masses must continue to struggle for demands.")
+    assert not reports("We think that it can.")
+    assert not reports(
+        "It is not a dialogue between the so-called great powers, but the work of all."
+    )
+
+
+def test_a_correction_and_a_call_to_act_count_as_claims():
+    plain = stance("The meeting in Alaska was a setup for the next manoeuvre.")
+    assert stance("The meeting is not a victory for peace but a setup for the next war.") > plain
+    assert stance("United, we must act to defeat the aggressor.") > plain

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bench.judgement import CORPUS, carried, judged_library, measure
-from bot.commands import Commands
 from bot.summary import summarise, summary_length
 from bot.terms import TermIndex
 from bot.text import normalise
@@ -72,20 +71,26 @@ def test_a_quotation_of_someone_else_is_not_the_articles_argument(terms):
 def test_summaries_carry_what_a_reader_names_as_each_seeds_argument():
     """Against tests/data/judgement.toml, written by a reader who never saw the bot's output."""
     library, judged, _ = judged_library(corpus=False)
-    terms = Commands(library).terms
+    terms = TermIndex(library)
     for item in judged:
         short = [p.text for p in summarise(terms, item.article_id).passages]
         long = [p.text for p in summarise(terms, item.article_id, long=True).passages]
-        assert carried(item.argument, short) >= 1, (item.article_id, short)
+        assert carried(item.argument, short) >= 2, (item.article_id, short)
         assert carried(item.argument, long) >= 4, (item.article_id, long)
         assert carried(item.not_argument, short + long) == 0, (item.article_id, short, long)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
-def test_most_judged_texts_get_the_argument_in_both_summaries():
+def test_every_judged_text_gets_its_argument_in_both_summaries():
+    """The 14 texts the summaries were tuned on: two argument sentences in the short summary,
+    four in the long one (5 of 14 before stance was weighed, 8 before its second round). The
+    held-out texts are measured by bench/judgement.py, not held to it here."""
     rows, _ = measure()
-    met = [r[0] for r in rows if r[2] >= 2 and r[3] >= 4]
-    assert len(met) >= 8, rows  # 5 of 14 before the summaries weighed stance (bench/judgement.py)
+    tuned = [r for r in rows if not r[6]]
+    assert len(tuned) == 14
+    missed = [r for r in tuned if r[2] < 2 or r[3] < 4]
+    assert not missed, missed
+    assert sum(r[4] + r[5] for r in tuned) <= 1, tuned  # views rejected, shown as the argument
 
 
 def test_summary_is_deterministic(library):
@@ -132,3 +137,34 @@ def test_key_terms_name_things_and_ideas_not_what_is_done_or_judged(terms):
     every = {t for a in ("pro-putin-left", "putin-v-prigozhin", "trumps-world-order") for t in terms.key_terms(a)}  # fmt: skip
     assert not every & {"voted", "choosing", "desirable", "stabbed", "profitable", "asks"}
     assert {"globalisation", "prigozhin", "coup"} <= every
+
+
+def test_a_short_general_claim_and_the_answer_to_the_authors_own_question_are_chosen(tmp_path):
+    from bot.library import load_library
+
+    (tmp_path / "a.txt").write_text(
+        "On equality\n\n"
+        "Democracy means equality. The congress of 1903 met in Brussels and then in London in "
+        "the summer, with forty-three delegates from twenty-six organisations. Can the party "
+        "survive the split between its two wings? We think that it can. The delegates argued "
+        "over the first paragraph of the rules for many days and nights in the hall.\n",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path)
+    summary = summarise(TermIndex(library), library.articles[0].id)
+    texts = [p.text for p in summary.passages]
+    assert "Democracy means equality." in texts
+    assert "We think that it can." in texts
+    assert not any(t.endswith("?") for t in texts)
+
+
+def test_a_summary_is_shorter_than_the_text_it_sums_up(tmp_path):
+    from bot.library import load_library
+
+    sentences = [
+        f"The strike in mill number {n} goes on while the owners wait for rain." for n in "abcdef"
+    ]
+    (tmp_path / "a.txt").write_text("Strikes\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    library = load_library(tmp_path)
+    summary = summarise(TermIndex(library), library.articles[0].id, long=True)
+    assert len(summary.passages) <= 4  # two thirds of six sentences, not all of them
