@@ -80,6 +80,7 @@ SHORT_PARAGRAPH = 600
 _WINDOW = 3  # longest run of sentences scored as one unit
 _FIRST = 300  # paragraphs kept by stage 1 (rarity) for stage 2 (order)
 _WIDE = 3000  # paragraphs kept by stage 1 when that many hold every query word it counts
+_SAMPLE = 64  # one score in this many tells stage 1 where its best few hundred begin
 _SECOND = 12  # paragraphs kept by stage 2 for stage 3 (alignment)
 _K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
 _PAIR = 2.0  # how much word pairs in order count against rarity in stage 2
@@ -714,14 +715,14 @@ class FuzzyIndex:
             found = np.concatenate((found, np.frombuffer(extra, dtype=np.uint32)))
         return found
 
-    def _scratch(self, size: int) -> np.ndarray:
-        """A float32 array of ``size`` zeros, kept between searches (its user puts the zeros
-        back), so that a search does not clear a million floats per word; one per thread, as
-        searches may run side by side."""
-        scratch = getattr(_SCRATCH, "zeros", None)
-        if scratch is None or len(scratch) != size:
-            scratch = _SCRATCH.zeros = np.zeros(size, dtype=np.float32)
-        return scratch
+    def _scratch(self, size: int, which: int = 0) -> np.ndarray:
+        """Float32 array ``which`` of ``size`` zeros, kept between searches (its user puts the
+        zeros back), so that a search neither allocates nor clears a million floats per word;
+        one set per thread, as searches may run side by side."""
+        arrays = getattr(_SCRATCH, "arrays", None)
+        if arrays is None or len(arrays[0]) != size:
+            arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(3)]
+        return arrays[which]
 
     def _idf(self, word: str) -> float:
         return math.log((self._count + 1) / (int(self._df[self._word_id[word]]) + 1)) + 1
@@ -774,27 +775,37 @@ class FuzzyIndex:
             or content
             or [i for i, c in enumerate(credits) if c]
         )
-        scores = np.zeros(size, dtype=np.float32)
+        scores, ranked = self._scratch(size, 1), self._scratch(size, 2)
+        if getattr(_SCRATCH, "dirty", False):  # a search before stopped half way
+            scores.fill(0.0)
+        _SCRATCH.dirty = True
         for i in useful:
             found = [(self._ids(self._word_id[w]), value) for w, value in credits[i].items()]
             if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
                 ids, value = found[0]
-                scores[ids] += weights[i] * value
+                np.add.at(scores, ids, weights[i] * value)  # (numpy's quickest scatter-add)
                 continue
             # Several spellings of one query word: each paragraph earns its best, once (the
             # best is written last; a paragraph listed twice is added to once).
             best_credit = self._scratch(size)
-            every = np.concatenate([ids for ids, _ in found])
+            dense = sum(len(ids) for ids, _ in found) >= size // 8  # many: every paragraph
+            every = None if dense else np.concatenate([ids for ids, _ in found]).astype(np.intp)
             try:
                 for ids, value in sorted(found, key=lambda f: f[1]):
                     best_credit[ids] = value
-                scores[every] += weights[i] * best_credit[every]
+                if every is None:
+                    scores += weights[i] * best_credit
+                else:
+                    scores[every] += weights[i] * best_credit[every]
             finally:
-                best_credit[every] = 0.0
+                if every is None:
+                    best_credit.fill(0.0)
+                else:
+                    best_credit[every] = 0.0
         scope = self._by_article.get(article_id) if article_id is not None else None
         if self._dead is not None:
             scores[self._dead] = 0.0
-        ranked = scores * self._norm
+        np.multiply(scores, self._norm, out=ranked)
         # A query whose rare words are few (a short quotation of common words) leaves many
         # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
         first = max(_FIRST, 2 * limit)
@@ -813,16 +824,22 @@ class FuzzyIndex:
                 first = max(first, min(int(np.count_nonzero(scores >= top * 0.999)), _WIDE))
             # The best ``first`` without listing every paragraph that scored, nor partitioning
             # a million scores (both slow when most paragraphs scored, and alike): those above
-            # a bar lowered by halves until at least ``first`` clear it.
-            peak = float(ranked.max()) if size else 0.0
-            bar = peak / 2
-            candidates = np.flatnonzero(ranked >= bar) if peak > 0 else np.empty(0, np.int64)
-            while peak > 0 and len(candidates) < first and bar > peak / 1024:
-                bar /= 2
-                candidates = np.flatnonzero(ranked >= bar)
-            if peak > 0 and len(candidates) < first:
+            # a bar that a fixed sample of the scores says about twice as many clear (or,
+            # when fewer than ``first`` clear it, every paragraph that scored at all). Either
+            # way the best ``first`` are among them, so what is kept does not depend on it.
+            sample = ranked[::_SAMPLE]
+            place = min(len(sample), 2 * -(-first // _SAMPLE) + 2)
+            bar = (
+                float(np.partition(sample, len(sample) - place)[len(sample) - place])
+                if place
+                else 0.0
+            )
+            candidates = np.flatnonzero(ranked >= bar) if bar > 0 else np.empty(0, np.int64)
+            if len(candidates) < first:
                 candidates = np.flatnonzero(ranked)  # every paragraph that scored at all
         candidates = _best(candidates, ranked[candidates], first)
+        scores.fill(0.0)  # zeros again for the next search (ranked is written over whole)
+        _SCRATCH.dirty = False
         # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
         if len(candidates) > _SECOND:
             pairs = self._pairs(candidates, query_words, credits, weights)
