@@ -4,65 +4,26 @@ text, Quote / Discuss / Unclear from it, and every way in that must be refused."
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-import socket
-import time
 import uuid
 from html.parser import HTMLParser
 
 import aiohttp
 import pytest
 
-from bot.reader.initdata import sign
 from bot.reader.launch import start_param
 from tests.auxil.botapi import parse_telegram_html
-from tests.conftest import TOKEN, start_bot, stop_bot
-
-GROUP = -100777
-ELSEWHERE = -100888  # a group the bot is in, and Rosa is not
-ROSA, KARL = 501, 502
-READER_URL = "https://reader.example.org/reader/"
-ARTICLE = "putin-v-prigozhin"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def init_data(user_id: int = ROSA, param: str = "", *, age: int = 0, token: str = TOKEN) -> str:
-    fields = {
-        "user": json.dumps({"id": user_id, "first_name": "Rosa" if user_id == ROSA else "Karl"}),
-        "auth_date": str(int(time.time()) - age),
-        "chat_instance": "-4242",
-        "chat_type": "supergroup",
-    }
-    if param:
-        fields["start_param"] = param
-    return sign(fields, token)
-
-
-@pytest.fixture
-async def reader(botapi, commands, tmp_path):
-    port = free_port()
-    bot = await start_bot(
-        botapi, commands, tmp_path / "bot.sqlite3", reader_url=READER_URL, reader_app="read",
-        reader_port=port,
-    )  # fmt: skip
-    botapi.chat(GROUP, "supergroup")
-    botapi.chat(ELSEWHERE, "supergroup", title="Another group")
-    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-        yield bot, http
-    await stop_bot(bot)
-
-
-async def call(http, what: str, data: str, body: dict | None = None) -> tuple[int, dict]:
-    async with http.post(
-        f"/reader/api/{what}", json=body or {}, headers={"Authorization": f"tma {data}"}
-    ) as response:
-        return response.status, await response.json()
+from tests.auxil.reader import (
+    ARTICLE,
+    ELSEWHERE,
+    GROUP,
+    KARL,
+    READER_URL,
+    ROSA,
+    call,
+    discussed,
+    init_data,
+)
 
 
 class _Scripts(HTMLParser):
@@ -92,18 +53,6 @@ async def test_the_page_allows_only_our_scripts_and_telegrams(reader):
         assert response.headers["Content-Type"].startswith("text/javascript")
     async with http.get("/reader/static/../../config.py") as response:
         assert response.status == 404
-
-
-async def discussed(botapi, bot) -> None:
-    """A week in the group: a thread on ¶7 with a reply, a quote of ¶11, ¶7 marked unclear."""
-    botapi.send_text(f"/discuss@ReadingGroupBot {ARTICLE} 7", chat_id=GROUP, kind="supergroup")
-    (opening,) = await botapi.wait_for_messages(1, GROUP)
-    botapi.send_text("He means the mutiny was a symptom", chat_id=GROUP, user_id=KARL,
-                     first_name="Karl", reply_to=opening.result)  # fmt: skip
-    botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP)
-    botapi.send_text(f"/unclear@ReadingGroupBot {ARTICLE} 7", chat_id=GROUP)
-    await botapi.wait_for_messages(3, GROUP)
-    await bot.intake.drain()
 
 
 async def test_a_member_reads_the_text_with_the_groups_discussion_beside_it(botapi, reader):
@@ -287,3 +236,41 @@ async def test_bad_requests_get_a_short_answer_and_post_nothing(botapi, reader):
         assert response.status in (400, 413)
     await asyncio.sleep(0)
     assert botapi.sent(GROUP) == []
+
+
+async def test_in_webhook_mode_the_webhooks_server_serves_the_reader(botapi, commands, tmp_path):
+    from bot.config import Config, Secret
+    from bot.storage import Store
+    from bot.telegram.app import build_application
+    from bot.telegram.intake import Intake
+    from bot.telegram.record import LogPolicy
+    from bot.telegram.webhook import Webhook
+    from tests.auxil.reader import free_port
+    from tests.conftest import TOKEN
+
+    port, reader_port = free_port(), free_port()
+    config = Config(token=Secret(TOKEN), api_base_url=botapi.base_url,
+                    database=tmp_path / "bot.sqlite3", webhook_port=port,
+                    webhook_url=f"https://bot.example.org:{port}/telegram-updates",
+                    reader_url=READER_URL, reader_port=reader_port)  # fmt: skip
+    store = await Store.open(config.database)
+    application = build_application(config, commands, store)
+    intake = Intake(application, store, LogPolicy(True))
+    webhook = Webhook(application, intake, config)  # as `run --webhook` makes it, before start
+    await application.initialize()
+    await application.post_init(application)
+    await application.start()
+    await webhook.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/reader/") as response:
+                assert response.status == 200
+                assert "static/reader.js" in await response.text()
+            with pytest.raises(aiohttp.ClientConnectorError):
+                await http.get(f"http://127.0.0.1:{reader_port}/reader/")
+    finally:
+        await webhook.stop()
+        await application.stop()
+        await application.post_shutdown(application)
+        await application.shutdown()
+        await store.close()
