@@ -260,40 +260,39 @@ def _sentences(paragraph: Paragraph, selected: str) -> str:
     return f"{paragraph.number}.{first}" + (f"-{last}" if last != first else "")
 
 
-class _Page(tornado.web.RequestHandler):
+class _Secured(tornado.web.RequestHandler):
+    """Every answer of the reader's: its security headers, and no caching by proxies."""
+
+    cache = "no-cache"
+
+    def set_default_headers(self) -> None:
+        for key, value in HEADERS.items():
+            self.set_header(key, value)
+        self.set_header("Cache-Control", self.cache)
+
+
+class _Page(_Secured):
     def initialize(self, name: str) -> None:
         self.name = name
 
-    def set_default_headers(self) -> None:
-        for key, value in HEADERS.items():
-            self.set_header(key, value)
-
     def get(self) -> None:
         self.set_header("Content-Type", _TYPES[".html"])
-        self.set_header("Cache-Control", "no-cache")
         self.write((STATIC / self.name).read_bytes())
 
 
-class _Static(_Page):
-    def initialize(self) -> None:  # type: ignore[override]
-        pass
-
-    def get(self, name: str) -> None:  # type: ignore[override]
+class _Static(_Secured):
+    def get(self, name: str) -> None:
         path = STATIC / name
         self.set_header("Content-Type", _TYPES[path.suffix])
-        self.set_header("Cache-Control", "no-cache")
         self.write(path.read_bytes())
 
 
-class _Api(tornado.web.RequestHandler):
+class _Api(_Secured):
+    cache = "no-store"
+
     def initialize(self, reader: ReaderServer) -> None:
         self.reader = reader
-
-    def set_default_headers(self) -> None:
-        for key, value in HEADERS.items():
-            self.set_header(key, value)
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
 
     async def post(self, what: str) -> None:
         try:
