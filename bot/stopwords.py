@@ -148,3 +148,45 @@ STOPWORDS: dict[str, frozenset[str]] = {
 def stopwords(language: str) -> frozenset[str]:
     """The stopwords of ``language``; none for a language the bot has no list for."""
     return STOPWORDS.get(language, frozenset())
+
+
+# Words of general prose that name no topic: left out of key terms and of the reading post's
+# "Another line" topics (still searched, summarised and compared like any word). Adjectives and
+# nouns any essay uses whatever it is about.
+GENERIC: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """
+    important key main major real true false good bad best worse worst high low large small big
+    long short different similar certain possible impossible simple clear full whole entire
+    particular general special recent current present former latter early late further little
+    own sure likely able moment moments goal goals aim aims part parts side sides case cases
+    example examples matter matters reason reasons result results sense level levels step steps
+    turn end start making common single way ways thing things lot kind sort country countries
+    people world support bloody modern today global
+    """.split()
+    ),
+    "fr": frozenset(
+        """
+    important grand grande grands grandes petit petite vrai vraie faux bon bonne mauvais
+    moment cas fois chose choses partie côté exemple raison sorte
+    """.split()
+    ),
+    "de": frozenset(
+        "Moment Fall Fälle Art Weise Stelle Teil Seite Beispiel Grund Sache".lower().split()
+    ),
+    "es": frozenset(
+        "importante grande gran pequeño verdadero momento caso vez cosa parte ejemplo".split()
+    ),
+    "it": frozenset("importante grande piccolo vero momento caso volta cosa parte esempio".split()),
+    "pt": frozenset(
+        "importante grande pequeno verdadeiro momento caso vez coisa parte exemplo".split()
+    ),
+    "ru": frozenset(
+        "важный большой хороший плохой момент случай раз дело часть пример хотя".split()
+    ),
+}
+
+
+def generic(language: str) -> frozenset[str]:
+    """The words of general prose in ``language`` that name no topic (see GENERIC)."""
+    return GENERIC.get(language, frozenset())

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.language import DEFAULT, language_of, stem
 from bot.library import Article, Library
-from bot.stopwords import stopwords
+from bot.stopwords import generic, stopwords
 from bot.text import fold_word, normalise, split_elision
 
 # Words, with hyphenated compounds ("neo-Stalinist") kept whole; dashes between words are not
@@ -41,18 +41,61 @@ def content_words(text: str, language: str = DEFAULT) -> list[str]:
     return found
 
 
-# English endings of verb forms and of judging adjectives: a key term names a thing or an idea.
-_NOT_A_THING = {"en": ("ed", "ing", "able", "ible")}
+# Endings of verb forms and of judging adjectives and adverbs, per language: a key term names a
+# thing or an idea. Only endings no common noun of political prose has: Spanish "-ado" would take
+# "estado" and "partido", French "-té" "société", Russian "-ие" "движение".
+_NOT_A_THING = {
+    "en": ("ed", "ing", "able", "ible", "ly", "ful", "less"),
+    "fr": ("ée", "ées", "ment", "ait", "aient", "erait", "eraient"),
+    "es": ("ando", "iendo", "mente"),
+    "it": ("ando", "endo", "mente"),
+    "pt": ("ando", "endo", "indo", "mente"),
+    "ru": (
+        "ать",
+        "ять",
+        "еть",
+        "ить",
+        "уть",
+        "ться",
+        "тись",
+        "ый",
+        "ой",
+        "ых",
+        "ого",
+        "ому",
+        "ыми",
+    ),
+}
+# But these are nouns ("government", "movement", "element"; French "gouvernement" ends in -ment)
+_THINGS_ENDING_SO = {"en": ("ment",), "fr": ("ement",)}
 
 
-def _names_a_thing(form: str, language: str) -> bool:
-    """Whether a word, in its commonest form, can be a key term: not a verb form or a judging
-    adjective ("voted", "choosing", "desirable"), as far as its ending tells; proper names
-    ("Washington") always can."""
-    if form[:1].isupper():
+def _names_a_thing(form: str, language: str, capitalised: float = 0.0) -> bool:
+    """Whether a word, in its commonest form, can be a key term: not a verb form, a judging
+    adjective or an adverb ("voted", "choosing", "desirable", "recently"), as far as its ending
+    tells, nor a word of general prose ("important", "moment"); a proper name ("Washington",
+    capitalised within sentences) always can. In German, where nouns are written with a
+    capital, only a word capitalised within sentences (``capitalised``: the share of its
+    occurrences there) names a thing: "Feind", "Monarchie", not "begonnen" or "gering"."""
+    if form in generic(language) and (language == "de" or capitalised < 0.8):
+        return False
+    if language == "de":
+        return capitalised >= 0.5
+    if capitalised >= 0.8:
+        return True
+    if form.endswith(_THINGS_ENDING_SO.get(language, ())):
         return True
     endings = _NOT_A_THING.get(language, ())
     return not (len(form) > 4 and form.endswith(endings))
+
+
+def _same_root(one: str, other: str) -> bool:
+    """Two words of one root as a reader sees them: one begins with the other, four letters or
+    more ("Japan" and "Japanese"), or they differ only past their first seven letters."""
+    shorter, longer = sorted((one, other), key=len)
+    return (len(shorter) >= 4 and longer.startswith(shorter)) or (
+        len(shorter) >= 7 and shorter[:7] == longer[:7]
+    )
 
 
 def term_of(word: str, language: str = DEFAULT) -> str:
@@ -94,6 +137,13 @@ class ArticleTerms:
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
+# English words after which comes a verb, not a noun ("to organise", "we must negotiate").
+_BEFORE_A_VERB = frozenset(
+    "to will would can could must should shall may might cannot we they i you he she it not "
+    "don't doesn't didn't won't wouldn't can't couldn't mustn't shouldn't".split()
+)
+_CLAUSES = re.compile(r"[,;:()\[\]\"“”«»!?…]|\s[\u2013\u2014-]\s|\u2014")
+
 # Enough of an article to tell its language by; more costs time and changes nothing.
 _LANGUAGE_SAMPLE = 800
 
@@ -124,6 +174,11 @@ class TermIndex:
         self.postings: dict[str, dict[str, int]] = defaultdict(dict)
         self.parts: dict[str, set[str]] = defaultdict(set)
         self._surface: dict[str, Counter[str]] = defaultdict(Counter)
+        # the same per language: an English article's "social" is not shown as Italian "sociale"
+        self._surface_in: dict[str, dict[str, Counter[str]]] = defaultdict(
+            lambda: defaultdict(Counter)
+        )
+        self._capitals: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {}
         # every word of the library, folded ("etat"), -> its term, over all languages and
         # per language (a topic is matched against the words of its own language)
         self.wordings: dict[str, str] = {}
@@ -154,6 +209,7 @@ class TermIndex:
             if self.document_frequency[term] <= 0:
                 del self.document_frequency[term]
         self.languages.pop(article_id, None)
+        self._capitals.pop(article_id, None)
         self.size = len(self.articles)
 
     def language_set(self) -> list[str]:
@@ -164,17 +220,25 @@ class TermIndex:
         entry = ArticleTerms(article, article.words)
         language = self.languages[article.id]
         vocabulary = self.vocabulary[language]
+        surface = self._surface_in[language]
         position = 0
         for para in article.paragraphs:
             for number, (start, end) in enumerate(para.sentences, start=1):
                 text = para.text[start:end]
-                found = content_words(text, language)
-                stems = [term_of(w, language) for w in found]
+                found: list[str] = []
+                stems: list[str] = []
+                # Two-word terms only within a clause: "to commerce, to navigation" is no term.
+                for clause in _CLAUSES.split(text):
+                    words = content_words(clause, language)
+                    clause_stems = [term_of(w, language) for w in words]
+                    entry.bigrams.update(itertools.pairwise(clause_stems))
+                    found += words
+                    stems += clause_stems
                 for word, term in zip(found, stems, strict=True):
                     self._surface[term][word] += 1
+                    surface[term][word] += 1
                     folded = fold_word(word)
                     self.wordings[folded] = vocabulary[folded] = term
-                entry.bigrams.update(itertools.pairwise(stems))
                 sentence = Sentence(article.id, para.number, number, text, Counter(stems), position)
                 entry.sentences.append(sentence)
                 entry.counts.update(sentence.terms)
@@ -186,15 +250,53 @@ class TermIndex:
         """How rare a term is across the library's articles (0 for a term in all of them)."""
         return math.log((self.size + 1) / (self.document_frequency.get(term, 0) + 1))
 
-    def show(self, term: str) -> str:
-        """The commonest wording of a term."""
-        forms = self._surface.get(term)
+    def show(self, term: str, language: str | None = None) -> str:
+        """The commonest wording of a term (in ``language``'s articles, if given)."""
+        forms = self._surface_in[language].get(term) if language else None
+        forms = forms or self._surface.get(term)
         return forms.most_common(1)[0][0] if forms else term
+
+    def capitalised(self, article_id: str, term: str) -> float:
+        """The share of a term's occurrences within sentences (not opening one) that an
+        article writes with a capital: 1 for a proper name, about 1 for a German noun."""
+        self._read_forms(article_id)
+        upper, inside, _ = self._capitals[article_id]
+        return upper[term] / inside[term] if inside[term] else 0.0
+
+    def verb_like(self, article_id: str, term: str) -> bool:
+        """Whether an English article uses a word as a verb more than not: after "to", a modal
+        or a pronoun ("to organise", "we must negotiate") in half its occurrences or more."""
+        self._read_forms(article_id)
+        _, inside, verbs = self._capitals[article_id]
+        return bool(inside[term]) and verbs[term] * 2 >= inside[term]
+
+    def _read_forms(self, article_id: str) -> None:
+        """How an article writes each of its terms: capitalised within sentences, and after a
+        word that only a verb follows (read once per article, when its key terms are asked)."""
+        if article_id in self._capitals:
+            return
+        language = self.languages.get(article_id, DEFAULT)
+        upper: Counter[str] = Counter()
+        inside: Counter[str] = Counter()
+        verbs: Counter[str] = Counter()
+        for sentence in self.articles[article_id].sentences:
+            previous = ""
+            for index, match in enumerate(_WORD.finditer(sentence.text)):
+                word = match[0]
+                lowered = normalise(word)
+                if index:
+                    stem = term_of(lowered, language)
+                    inside[stem] += 1
+                    upper[stem] += word[:1].isupper()
+                    verbs[stem] += language == "en" and previous in _BEFORE_A_VERB
+                previous = lowered
+        self._capitals[article_id] = (upper, inside, verbs)
 
     def key_terms(self, article_id: str, limit: int = 8) -> list[str]:
         """Terms frequent in this article and rare in the rest of the library, best first."""
+        language = self.languages.get(article_id, DEFAULT)
         return [
-            " ".join(self.show(p) for p in term.split())
+            " ".join(self.show(p, language) for p in term.split())
             for term in self.key_stems(article_id, limit)
         ]
 
@@ -214,13 +316,24 @@ class TermIndex:
         chosen: list[str] = []
         covered: set[str] = set()
         language = self.languages.get(article_id, DEFAULT)
+        shown: list[str] = []
         for term in sorted(scores, key=lambda t: (-scores[t], t)):
             parts = term.split()
             if any(p in covered for p in parts) or term in covered:
                 continue
-            if len(parts) == 1 and not _names_a_thing(self.show(term), language):
+            if len(parts) == 1:
+                form = self.show(term, language)
+                if any(_same_root(form, other) for other in shown):
+                    continue  # "Japanese" after "Japan", "Cuban" after "Cuba"
+                if self.verb_like(article_id, term):
+                    continue  # "organise", "negotiate": what is done, not a topic
+            if not all(
+                _names_a_thing(self.show(p, language), language, self.capitalised(article_id, p))
+                for p in (parts if len(parts) == 1 or language == "de" else parts[-1:])
+            ):
                 continue  # "voted", "choosing", "desirable": what is done or judged, not a topic
             chosen.append(term)
+            shown.append(" ".join(self.show(p, language) for p in parts))
             covered.update(parts)
             if len(chosen) == limit:
                 break

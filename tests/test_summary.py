@@ -168,3 +168,31 @@ def test_a_summary_is_shorter_than_the_text_it_sums_up(tmp_path):
     library = load_library(tmp_path)
     summary = summarise(TermIndex(library), library.articles[0].id, long=True)
     assert len(summary.passages) <= 4  # two thirds of six sentences, not all of them
+
+
+def test_german_key_terms_are_its_nouns_not_its_verbs_or_adjectives(library):
+    from pathlib import Path
+
+    from bot.library import article_from_text
+
+    path = Path(__file__).parent / "data" / "luxemburg-der-anfang.txt"
+    article = article_from_text(
+        path.read_text(encoding="utf-8"), path, 6, {}, {a.id for a in library.articles}
+    )
+    library.add(article)
+    try:
+        terms = TermIndex(library)
+        assert terms.languages[article.id] == "de"
+        key = terms.key_terms(article.id)
+        assert {"feind", "monarchie", "revolution"} <= set(key)
+        assert not set(key) & {"begonnen", "niedergeworfenen", "der", "und"}  # verb, adjective
+    finally:
+        library.remove(article.id)
+
+
+def test_key_terms_leave_out_words_of_general_prose_and_doubled_roots(terms):
+    every = [t for a in ARTICLES for t in terms.key_terms(a)]
+    assert not set(every) & {"important", "world", "global", "bloody", "moment", "country"}
+    for article_id in ARTICLES:
+        key = terms.key_terms(article_id)
+        assert not any(a != b and b.startswith(a) and len(a) >= 4 for a in key for b in key), key
