@@ -783,7 +783,9 @@ class FuzzyIndex:
             found = [(self._ids(self._word_id[w]), value) for w, value in credits[i].items()]
             if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
                 ids, value = found[0]
-                np.add.at(scores, ids, weights[i] * value)  # (numpy's quickest scatter-add)
+                # numpy's quickest scatter-add, given a float32 (a Python float makes it cast
+                # and crawl); the same sums as an indexed add
+                np.add.at(scores, ids, np.float32(weights[i] * value))
                 continue
             # Several spellings of one query word: each paragraph earns its best, once (the
             # best is written last; a paragraph listed twice is added to once).
@@ -1064,7 +1066,11 @@ class FuzzyIndex:
         article, number = self._paragraph(index)
         para = article.paragraphs[number - 1]
         # Sentences end at white space, so no word straddles two: each is read alone.
-        per_sentence = [fast_words(para.text[start:end]) for start, end in para.sentences]
+        every: list[str] = []
+        bounds = [0]  # where each sentence's words begin in ``every``, and where they end
+        for start, end in para.sentences:
+            every += fast_words(para.text[start:end])
+            bounds.append(len(every))
         count = len(para.sentences)
         runs = {
             (f, min(f + size, count) - 1) for f in range(count) for size in range(1, _WINDOW + 1)
@@ -1072,7 +1078,7 @@ class FuzzyIndex:
         runs.add((0, count - 1))
         units = []
         for first, last in sorted(runs):
-            unit_words = tuple(w for s in per_sentence[first : last + 1] for w in s)
+            unit_words = tuple(every[bounds[first] : bounds[last + 1]])
             if unit_words:
                 units.append(
                     _Unit(article, number, first + 1, last + 1, unit_words, " ".join(unit_words))
