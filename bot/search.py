@@ -41,6 +41,7 @@ import hashlib
 import math
 import re
 import threading
+import zipfile
 import zlib
 from array import array
 from bisect import bisect_right
@@ -666,17 +667,15 @@ class FuzzyIndex:
     def load(cls, path: Path, library: Library) -> FuzzyIndex | None:
         """The index saved for this very library, or None (missing, damaged, or stale)."""
         try:
-            with np.load(path, allow_pickle=False) as saved:
-                if str(saved["signature"]) != cls.signature(library):
-                    return None
-                arrays = {
-                    name: saved[name]
-                    for name in (
-                        "offsets", "postings", "seq", "seq_starts", "typo_keys", "typo_words"
-                    )
-                }  # fmt: skip
-                text = str(saved["words"])
-        except (OSError, ValueError, KeyError, EOFError):
+            saved = _read_saved(path)
+            if str(saved["signature"]) != cls.signature(library):
+                return None
+            arrays = {
+                name: saved[name]
+                for name in ("offsets", "postings", "seq", "seq_starts", "typo_keys", "typo_words")
+            }
+            text = str(saved["words"])
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
         index = cls.__new__(cls)
         index.library = library
@@ -1103,6 +1102,45 @@ class FuzzyIndex:
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
         return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
+
+
+def _read_saved(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an index saved by :meth:`FuzzyIndex.save` (an uncompressed ``.npz``),
+    each read from the file straight into its array and checked against its CRC, as
+    ``np.load`` does, but about twice as quick (``np.load`` copies every array twice).
+    Raises ValueError (or zipfile.BadZipFile) if the file is not such an index."""
+    arrays = {}
+    with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{path}: not a saved index")
+            file.seek(info.header_offset)
+            header = file.read(30)  # the member's local header, then its name and extra field
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                raise ValueError(f"{path}: damaged")
+            name_size, extra_size = (int.from_bytes(header[i : i + 2], "little") for i in (26, 28))
+            start = info.header_offset + 30 + name_size + extra_size
+            file.seek(start)
+            version = np.lib.format.read_magic(file)
+            if version not in ((1, 0), (2, 0)):  # what np.savez writes
+                raise ValueError(f"{path}: not a saved index")
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = read_header(file)
+            if dtype.hasobject or (fortran and len(shape) > 1):
+                raise ValueError(f"{path}: not a saved index")
+            count = math.prod(shape)
+            end = file.tell()
+            file.seek(start)
+            check = zlib.crc32(file.read(end - start))
+            array = np.fromfile(file, dtype=dtype, count=count)
+            if array.size != count or zlib.crc32(array.data, check) != info.CRC:
+                raise ValueError(f"{path}: damaged")  # as np.load would find it
+            arrays[info.filename[: -len(".npy")]] = array.reshape(shape)
+    return arrays
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:

@@ -147,6 +147,12 @@ def test_a_saved_index_is_used_only_for_the_library_it_was_built_from(library, t
     other = load_library(SEEDS)
     other.remove("progressive-bloc")
     assert FuzzyIndex.load(path, other) is None  # stale: rebuilt instead
+    saved = bytearray(path.read_bytes())
+    path.write_bytes(saved[: len(saved) // 2])
+    assert FuzzyIndex.load(path, library) is None  # cut short: rebuilt instead
+    saved[len(saved) // 2] ^= 1
+    path.write_bytes(saved)
+    assert FuzzyIndex.load(path, library) is None  # one bit flipped: rebuilt instead
     path.write_bytes(b"not an index")
     assert FuzzyIndex.load(path, library) is None  # damaged: rebuilt instead
     assert FuzzyIndex.load(tmp_path / "missing.npz", library) is None
