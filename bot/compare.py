@@ -6,8 +6,11 @@ with the stemmer and stopwords of every language the library holds, and each art
 matched only by the stems of its language, so "guerre" finds the French articles that speak of
 "guerres" and an English "pain" finds no French bread. Accents may be left out ("etat" finds
 "État"). An article addresses a topic when it returns to it, not when it mentions it once in
-passing; its position is the passage of one to three sentences that says most about the topic,
-ties going to the sentence that carries more of the article's own argument.
+passing; its position is the passage of one to three sentences that says most about the topic
+where the article states its own line: a passage is weighed by how much it is about the topic
+(the share of its sentences that name it: a list naming it thrice, "war, peace, war again", is
+not thrice as much about it) and by its stance, so a view it reports in order to answer gives
+way to its own.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ from bot.text import fold, normalise, words
 
 MIN_MENTIONS = 2  # an article that names a topic once has not addressed it (shown as such)
 DIFFER_AMONG = 6  # shared topics weighed for where two articles differ most
-STANCE_WEIGHT = 1.0  # how much a passage's stance counts beside its mentions (bot/stance.py)
+# How a passage is weighed: how much it is about the topic (the share of its sentences naming
+# it, a little for each further mention and for each further sentence on it) and its stance
+# (bot/stance.py). What sets the article apart no longer counts: it drew passages toward the
+# article's rarest words, off its line on the topic.
+MENTIONS_WEIGHT = 1.0
+MORE_MENTIONS = 0.3
+ALONG = 0.6
+STANCE_WEIGHT = 1.0
+PHRASE = 1.0  # for a topic of several words, what it counts that a passage has the phrase
 ORDER = "Most about it first (mentions per thousand words)."
 WINDOW = 3  # a position is at most this many consecutive sentences
 MIN_PAIR_WORDS = 6
@@ -133,15 +144,9 @@ def position(
     words to bold (by default, every matched term)."""
     entry = terms.articles[article_id]
     sentences = entry.sentences
-    weights = terms.weights(article_id)
-    signature = [
-        sum(weights.get(t, 0.0) * n for t, n in s.terms.items())
-        / math.sqrt(max(1, sum(s.terms.values())))
-        for s in sentences
-    ]
-    top = max(signature, default=0.0) or 1.0
     language = terms.languages.get(article_id, DEFAULT)
     argues: dict[int, float] = {}
+    said: dict[str, list[str]] = {}
     best: tuple[float, int, int] | None = None
     for first, last in _windows(sentences):
         mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
@@ -152,19 +157,22 @@ def position(
             for group in groups
         ):
             continue  # a topic of several words: its passage holds each of them
-        # Mentions per sentence rewards a passage that stays on the topic; the argument
-        # signature leans toward what the article itself most says, and stance toward where
-        # it states its own line rather than a view it reports to answer (bot/stance.py).
+        # How much the passage stays on the topic, and stance toward where it states its own
+        # line rather than a view it reports to answer (bot/stance.py).
         size = last - first + 1
         for k in range(first, last + 1):
             if k not in argues:
                 argues[k] = stance(sentences[k].text, language)
         own = min(argues[k] for k in range(first, last + 1))
-        score = (
-            mentions / math.sqrt(size)
-            + 0.5 * max(signature[first : last + 1]) / top
-            + STANCE_WEIGHT * own
+        on_topic = sum(
+            1 for k in range(first, last + 1) if any(sentences[k].terms[t] for t in matched)
         )
+        score = MENTIONS_WEIGHT * _topical(mentions, on_topic, size) + STANCE_WEIGHT * own
+        if groups and len(groups) > 1:
+            # A topic of several words: the passage that uses them as a phrase first.
+            score += PHRASE * any(
+                _as_phrase(sentences[k], groups, language, said) for k in range(first, last + 1)
+            )
         if best is None or score > best[0] + 1e-9:
             best = (score, first, last)
     if best is None:
@@ -175,6 +183,28 @@ def position(
     mentions = sum(entry.counts[t] for t in matched)
     bold = stems if stems is not None else matched
     return Position(entry.article, passage, mentions, _highlights(passage.text, bold, language))
+
+
+def _as_phrase(
+    sentence: Sentence, groups: list[set[str]], language: str, said: dict[str, list[str]]
+) -> bool:
+    """Whether a sentence has a topic's words side by side, in order ("class war")."""
+    if sentence.text not in said:
+        said[sentence.text] = [term_of(w, language) for w in content_words(sentence.text, language)]
+    stems = said[sentence.text]
+    return any(
+        all(stems[i + j] in group for j, group in enumerate(groups))
+        for i in range(len(stems) - len(groups) + 1)
+    )
+
+
+def _topical(mentions: int, on_topic: int, size: int) -> float:
+    """How much a passage is about the topic: the share of its sentences that name it, and
+    a little more for each further mention (a sentence naming it three times in a list, "war,
+    peace, war again", is not three times as much about it)."""
+    return (
+        on_topic / size + MORE_MENTIONS * math.log(mentions / on_topic) + ALONG * math.log(on_topic)
+    )
 
 
 def _highlights(text: str, stems: set[str], language: str = DEFAULT) -> tuple[tuple[int, int], ...]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -214,12 +215,14 @@ def _is_quotation(text: str) -> bool:
     return stripped[:1] in '\u201c"' and stripped[-1:] in '\u201d"'
 
 
-def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summary:
-    """The summary of one article of the library."""
+@lru_cache(maxsize=32)
+def _ranked(terms: TermIndex, article_id: str, version: int) -> tuple[list[int], np.ndarray]:
+    """The sentences that could be chosen (indices) and their importance; ``version`` (the
+    term index's, which changes as articles come and go, and with them rarity) keys the cache,
+    so a summary asked again, or a /compare after it, ranks nothing twice."""
     entry = terms.articles[article_id]
     article = entry.article
     sentences = entry.sentences
-    wanted = summary_length(article.words, long)
     # Someone else's words (a paragraph-long quotation of Putin, say) are not the argument.
     quoted = {p.number for p in article.paragraphs if _is_quotation(p.text)}
     language = terms.languages.get(article_id, "en")
@@ -233,8 +236,6 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
         and not _is_quotation(s.text)
         and not is_question(s.text)
     ] or list(range(len(sentences)))
-    # A summary is shorter than what it sums up: at most two thirds of what could be chosen.
-    wanted = min(wanted, max(2, math.ceil(len(candidates) * 2 / 3)))
     if len(candidates) > MAX_RANKED:
         # A book: centrality among its best sentences by signature (LexRank is quadratic in
         # the sentences it ranks; 12,000 of them took 35 s and 3.7 GB).
@@ -246,6 +247,20 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
         terms, article_id, [sentences[i] for i in candidates], vectors,
         [i in answers for i in candidates],
     )  # fmt: skip
+    return candidates, scores
+
+
+def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summary:
+    """The summary of one article of the library."""
+    entry = terms.articles[article_id]
+    article = entry.article
+    sentences = entry.sentences
+    language = terms.languages.get(article_id, "en")
+    wanted = summary_length(article.words, long)
+    candidates, scores = _ranked(terms, article_id, terms.version)
+    vectors = _tfidf([sentences[i] for i in candidates], None)
+    # A summary is shorter than what it sums up: at most two thirds of what could be chosen.
+    wanted = min(wanted, max(2, math.ceil(len(candidates) * 2 / 3)))
     ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], candidates[k]))
     chosen: list[int] = []
     for k in ranked:

@@ -184,6 +184,7 @@ class TermIndex:
         self.wordings: dict[str, str] = {}
         self.vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
         self.size = 0
+        self.version = 0  # changes whenever an article is added or removed
         for article in library.articles:
             self.add_article(article)
 
@@ -197,6 +198,7 @@ class TermIndex:
             for part in term_parts(term):
                 self.parts[part].add(term)
         self.size = len(self.articles)
+        self.version += 1
 
     def remove_article(self, article_id: str) -> None:
         """Forget an article's terms."""
@@ -211,6 +213,7 @@ class TermIndex:
         self.languages.pop(article_id, None)
         self._capitals.pop(article_id, None)
         self.size = len(self.articles)
+        self.version += 1
 
     def language_set(self) -> list[str]:
         """The languages of the library's articles, each once, in a fixed order."""
@@ -259,38 +262,43 @@ class TermIndex:
     def capitalised(self, article_id: str, term: str) -> float:
         """The share of a term's occurrences within sentences (not opening one) that an
         article writes with a capital: 1 for a proper name, about 1 for a German noun."""
-        self._read_forms(article_id)
-        upper, inside, _ = self._capitals[article_id]
+        upper, inside, _ = self._read_forms(article_id)
         return upper[term] / inside[term] if inside[term] else 0.0
 
     def verb_like(self, article_id: str, term: str) -> bool:
         """Whether an English article uses a word as a verb more than not: after "to", a modal
         or a pronoun ("to organise", "we must negotiate") in half its occurrences or more."""
-        self._read_forms(article_id)
-        _, inside, verbs = self._capitals[article_id]
+        _, inside, verbs = self._read_forms(article_id)
         return bool(inside[term]) and verbs[term] * 2 >= inside[term]
 
-    def _read_forms(self, article_id: str) -> None:
-        """How an article writes each of its terms: capitalised within sentences, and after a
-        word that only a verb follows (read once per article, when its key terms are asked)."""
+    def _read_forms(self, article_id: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """How an article writes its terms: how often within sentences, how often of those
+        with a capital, and how often after a word only a verb follows ("to", "must"). Read
+        once, when its key terms are first asked."""
         if article_id in self._capitals:
-            return
+            return self._capitals[article_id]
         language = self.languages.get(article_id, DEFAULT)
+        forms = self._surface_in[language]
+        spelled = {
+            form: term for term in self.articles[article_id].counts for form in forms.get(term, ())
+        }
         upper: Counter[str] = Counter()
         inside: Counter[str] = Counter()
         verbs: Counter[str] = Counter()
+        english = language == "en"
         for sentence in self.articles[article_id].sentences:
             previous = ""
             for index, match in enumerate(_WORD.finditer(sentence.text)):
                 word = match[0]
-                lowered = normalise(word)
-                if index:
-                    stem = term_of(lowered, language)
-                    inside[stem] += 1
-                    upper[stem] += word[:1].isupper()
-                    verbs[stem] += language == "en" and previous in _BEFORE_A_VERB
+                lowered = word.lower().replace("\u2019", "'")
+                term = spelled.get(lowered.removesuffix("'s")) if index else None
+                if term is not None:
+                    inside[term] += 1
+                    upper[term] += word[:1].isupper()
+                    verbs[term] += english and previous in _BEFORE_A_VERB
                 previous = lowered
         self._capitals[article_id] = (upper, inside, verbs)
+        return upper, inside, verbs
 
     def key_terms(self, article_id: str, limit: int = 8) -> list[str]:
         """Terms frequent in this article and rare in the rest of the library, best first."""

@@ -157,7 +157,8 @@ def test_two_articles_side_by_side(terms):
     assert result.main_topic == "revolution"
     first, second = result.on_topic
     assert first.article.id == "pro-putin-left"
-    assert second.passage.ref == "progressive-bloc ¶1"
+    # its own line on revolution, opening or closing (the reader's lines, tests/data/judgement.toml)
+    assert second.passage.ref in {"progressive-bloc ¶1", "progressive-bloc ¶12"}
     a, b = result.closest
     assert a.article_id == "pro-putin-left"
     assert b.article_id == "progressive-bloc"
@@ -195,3 +196,13 @@ def test_a_topic_of_several_words_is_taken_as_one_not_word_by_word(terms):
         text = position.passage.text.casefold()
         assert "class" in text
         assert "war" in text
+
+
+def test_a_list_naming_the_topic_gives_way_to_the_articles_claim_about_it(terms):
+    [position] = [
+        p
+        for p in compare_topic(terms, "war and peace").positions
+        if p.article.id == "no-peace-with-empire"
+    ]
+    assert "war, peace, war again" not in position.passage.text  # ¶6: the cycle, named in passing
+    assert "peace" in position.passage.text.casefold()
