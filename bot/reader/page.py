@@ -45,6 +45,7 @@ class Margin:
     ref: str
     openings: list[Opening] = field(default_factory=list)
     unclear_by: list[str] = field(default_factory=list)  # the members' names, as they show
+    quoted: int = 0  # times it (or a sentence of it) was pulled as a quote
 
 
 def paragraph_of(ref: str) -> int | None:

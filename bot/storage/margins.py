@@ -16,6 +16,11 @@ def _prefix_range(article_id: str) -> tuple[str, str]:
     return f"{article_id} ¶", f"{article_id} ·"  # "·" (U+00B7) is the character after "¶"
 
 
+def _within(ref: str) -> tuple[str, str, str]:
+    """A paragraph's reference, and the range its sentences' references sort in."""
+    return ref, f"{ref}.", f"{ref}/"  # "/" sorts just after "."
+
+
 class Margins(StoreCore):
     """Each paragraph's discussion in a group, read for the reader."""
 
@@ -54,7 +59,7 @@ class Margins(StoreCore):
             f"AND (p.ref = ? OR (p.ref >= ? AND p.ref < ?)) "
             f"GROUP BY m.chat_id, m.message_id ORDER BY m.date DESC LIMIT ?"
         )
-        params = (*ids, ref, f"{ref}.", f"{ref}/", limit)  # "/" sorts after "." and digits
+        params = (*ids, *_within(ref), limit)
         async with self._read() as db, db.execute(sql, params) as cursor:
             return [
                 (int(r[0]), int(r[1]), int(r[2]), str(r[3]), int(r[4]))
@@ -69,10 +74,23 @@ class Margins(StoreCore):
         sql = (
             f"SELECT u.user_id, (SELECT sender_name FROM messages m WHERE m.chat_id = u.chat_id "
             f"AND m.sender_id = u.user_id ORDER BY m.date DESC LIMIT 1) FROM unclear u "
-            f"WHERE u.chat_id IN ({marks}) AND u.ref = ? ORDER BY u.at"
+            f"WHERE u.chat_id IN ({marks}) AND (u.ref = ? OR (u.ref >= ? AND u.ref < ?)) "
+            f"GROUP BY u.user_id ORDER BY min(u.at)"
         )
-        async with self._read() as db, db.execute(sql, (*ids, ref)) as cursor:
+        async with self._read() as db, db.execute(sql, (*ids, *_within(ref))) as cursor:
             return [str(r[1] or "a member") for r in await cursor.fetchall()]
+
+    async def times_quoted(self, chat_id: int, ref: str) -> int:
+        """How often a passage (or a sentence of it) was pulled as a quote in a group."""
+        ids = await self.chat_ids(chat_id)
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"SELECT count(*) FROM pulls WHERE chat_id IN ({marks}) "
+            f"AND (ref = ? OR (ref >= ? AND ref < ?))"
+        )
+        async with self._read() as db, db.execute(sql, (*ids, *_within(ref))) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def claim_request(self, request: str, user_id: int) -> bool:
         """Note a reader's request as carried out; False if it already was (a replay)."""

@@ -26,7 +26,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 from telegram import ChatMember
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.config import Config
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "reader" / "static"
 MEMBER_CACHE_SECONDS = 60.0
+MEMBER_CACHE_SIZE = 10_000  # (group, member) answers kept at most
 MAX_BODY = 16_384  # bytes: an action is a reference, a sentence and an id
 _REQUEST = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MEMBERS = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -83,7 +84,7 @@ class ReaderServer:
         self.listen = config.reader_listen
         self.port = config.reader_port
         self.shared = False  # the webhook's server serves these routes (webhook mode)
-        self.members: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.members: dict[tuple[int, int], tuple[float, tuple[bool, bool]]] = {}
         self._server: tornado.httpserver.HTTPServer | None = None
 
     @property
@@ -121,33 +122,64 @@ class ReaderServer:
         except InvalidInitData as exc:
             raise Refused(401, str(exc)) from None
 
-    async def is_member(self, chat_id: int, user_id: int) -> bool:
-        """Whether Telegram says the member is in the chat now (kept a minute)."""
+    async def membership(self, chat_id: int, user_id: int) -> tuple[bool, bool]:
+        """(in the chat, may post there) as Telegram says now, kept a minute; a member whom
+        the group's admins muted reads but does not post through the reader."""
         if chat_id == user_id:
-            return True  # their own private chat with the bot
+            return True, True  # their own private chat with the bot
+        if chat_id > 0:
+            return False, False  # someone else's private chat
         key = (chat_id, user_id)
         cached = self.members.get(key)
         if cached and time.monotonic() - cached[0] < MEMBER_CACHE_SECONDS:
             return cached[1]
         try:
             member = await self.application.bot.get_chat_member(chat_id, user_id)
-            inside = member.status in MEMBERS or bool(getattr(member, "is_member", False))
-        except TelegramError as exc:  # not a chat the bot is in, or no such member
+        except (BadRequest, Forbidden) as exc:  # not a chat the bot is in, or no such member
             log.info("Reader: membership of %s in %s not confirmed: %s", user_id, chat_id, exc)
-            inside = False
-        self.members[key] = (time.monotonic(), inside)
-        return inside
+            answer = (False, False)
+        except (NetworkError, TimedOut) as exc:  # Telegram did not answer: not a "no"
+            log.info("Reader: membership of %s in %s unknown: %s", user_id, chat_id, exc)
+            raise Refused(503, "Telegram did not answer; try again in a moment.") from None
+        except TelegramError as exc:
+            log.info("Reader: membership of %s in %s not confirmed: %s", user_id, chat_id, exc)
+            answer = (False, False)
+        else:
+            restricted = member.status == ChatMember.RESTRICTED
+            inside = member.status in MEMBERS or (
+                restricted and bool(getattr(member, "is_member", 0))
+            )
+            posts = inside and (not restricted or bool(getattr(member, "can_send_messages", 0)))
+            answer = (inside, posts)
+        if len(self.members) >= MEMBER_CACHE_SIZE:
+            self.members.clear()  # a minute's answers at most; asked again when needed
+        self.members[key] = (time.monotonic(), answer)
+        return answer
 
-    async def launch(self, sign_in: SignIn) -> Launch:
+    async def launch(self, sign_in: SignIn, posting: bool = False) -> Launch:
         launch = parse_start_param(sign_in.start_param)
-        if launch.chat_id is not None and not await self.is_member(launch.chat_id, sign_in.user_id):
+        if launch.chat_id is None:
+            return launch
+        inside, posts = await self.membership(launch.chat_id, sign_in.user_id)
+        if not inside:
             raise Refused(403, "Only the group's members see its discussion.")
+        if posting and not posts:
+            raise Refused(
+                403, "The group's admins have muted you there, so I post nothing for you."
+            )
         return launch
+
+    def paced(self, sign_in: SignIn) -> None:
+        """Reading requests, one per tap: a burst, then held back (an action is paced as the
+        commands are, in :meth:`act`)."""
+        if not self.data.inline_throttle.allow(("reader", sign_in.user_id), time.monotonic()):
+            raise Refused(429, "Slow down a little: try again in a moment.")
 
     # --- what the page asks for -------------------------------------------------------------
 
     async def open(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
         """The article (with the group's counts beside each paragraph), or the library."""
+        self.paced(sign_in)
         launch = await self.launch(sign_in)
         library = self.data.commands.library
         wanted = str(body.get("article") or launch.article_id or "")
@@ -170,15 +202,16 @@ class ReaderServer:
 
     async def margin(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
         """A paragraph's threads (with links) and who marked it unclear, in the group."""
+        self.paced(sign_in)
         launch = await self.launch(sign_in)
         if launch.chat_id is None:
             raise Refused(400, "Open the reader from a group's Read button to see its discussion.")
         passage = self._passage(body)
         store = self.data.store
         rows = await store.thread_openings(launch.chat_id, passage.ref)
-        margin = Margin(
-            passage.ref, unclear_by=await store.unclear_names(launch.chat_id, passage.ref)
-        )
+        names = await store.unclear_names(launch.chat_id, passage.ref)
+        quoted = await store.times_quoted(launch.chat_id, passage.ref)
+        margin = Margin(passage.ref, unclear_by=names, quoted=quoted)
         for chat, message_id, date, text, replies in rows:
             when = time.strftime("%-d %b %Y", time.gmtime(date))
             excerpt = " ".join(text.split())[:140]
@@ -187,7 +220,7 @@ class ReaderServer:
 
     async def act(self, sign_in: SignIn, body: dict[str, Any]) -> dict[str, Any]:
         """Quote a passage in the chat, open a thread on it, or mark it unclear: once."""
-        launch = await self.launch(sign_in)
+        launch = await self.launch(sign_in, posting=True)
         action = body.get("action")
         if action not in ("quote", "discuss", "unclear"):
             raise Refused(400, "Unknown action.")
@@ -213,8 +246,9 @@ class ReaderServer:
             quote_reply(data.commands.library, passage) if action == "quote"
             else discuss_reply(data.commands.library, passage.ref)
         )  # fmt: skip
-        reply.add(f"From the reader, by {sign_in.name}.")
-        reply.carries.add(sign_in.user_id)  # their name: gone if they ask to be forgotten
+        # Not the member's name: the post is the group's thread, and stays one (with its
+        # replies) if they ask to be forgotten; the board keeps who pulled it until then.
+        reply.add("From the reader.")
         sent = await deliver(
             self.application.bot, data, chat, reply, private=launch.chat_id is None,
             puller=(sign_in.user_id, sign_in.name), source="reader",
@@ -230,34 +264,44 @@ class ReaderServer:
         passage = library.resolve(ref) if isinstance(ref, str) and len(ref) <= 80 else None
         if passage is None:
             raise Refused(400, "That passage is not in the library.")
-        text = body.get("text")
         article = library.get(passage.article_id)
-        if article and isinstance(text, str) and text.strip() and len(text) <= 20_000:
-            paragraph = article.paragraphs[passage.paragraph - 1]
-            narrowed = _sentences(paragraph, text)
-            if narrowed and (found := library.resolve(f"{passage.article_id} ¶{narrowed}")):
-                return found
+        if article is None:
+            return passage
+        paragraph = article.paragraphs[passage.paragraph - 1]
+        start, end, text = body.get("start"), body.get("end"), body.get("text")
+        narrowed = ""
+        if isinstance(start, int) and isinstance(end, int):  # where the member selected
+            if 0 <= start < end <= len(paragraph.text):
+                narrowed = _sentences(paragraph, start, end)
+        elif isinstance(text, str) and text.strip() and len(text) <= 20_000:
+            narrowed = _sentences_saying(paragraph, text)
+        if narrowed and (found := library.resolve(f"{passage.article_id} ¶{narrowed}")):
+            return found
         return passage
 
 
-def _sentences(paragraph: Paragraph, selected: str) -> str:
-    """``n.s-t``: the sentences of ``paragraph`` a selection touches ("" if the selection is
-    not in the paragraph, or covers all of it)."""
+def _sentences(paragraph: Paragraph, start: int, end: int) -> str:
+    """``n.s-t``: the sentences of ``paragraph`` that characters ``start``..``end`` touch (""
+    if they touch none, or every one)."""
+    spans = paragraph.sentences
+    touched = [n for n, (a, b) in enumerate(spans, 1) if a < end and b > start]
+    if not touched or len(touched) == len(spans):
+        return ""
+    first, last = touched[0], touched[-1]
+    return f"{paragraph.number}.{first}" + (f"-{last}" if last != first else "")
+
+
+def _sentences_saying(paragraph: Paragraph, selected: str) -> str:
+    """The sentences a selected text is in, found by its words (its first occurrence)."""
     text = paragraph.text
     # Compare with runs of spaces as one; keep where each kept character stood in the text.
     kept = [i for i, c in enumerate(text) if not (c.isspace() and i and text[i - 1].isspace())]
     flat = "".join(" " if text[i].isspace() else text[i] for i in kept)
     wanted = " ".join(selected.split())
-    start = flat.find(wanted) if wanted else -1
-    if start < 0:
+    at = flat.find(wanted) if wanted else -1
+    if at < 0:
         return ""
-    first_char, last_char = kept[start], kept[start + len(wanted) - 1]
-    spans = paragraph.sentences
-    touched = [n for n, (a, b) in enumerate(spans, 1) if a <= last_char and b > first_char]
-    if not touched or len(touched) == len(spans):
-        return ""
-    first, last = touched[0], touched[-1]
-    return f"{paragraph.number}.{first}" + (f"-{last}" if last != first else "")
+    return _sentences(paragraph, kept[at], kept[at + len(wanted) - 1] + 1)
 
 
 class _Secured(tornado.web.RequestHandler):
@@ -297,9 +341,11 @@ class _Api(_Secured):
     async def post(self, what: str) -> None:
         try:
             sign_in = self.reader.sign_in(self.request.headers.get("Authorization", ""))
+            if len(self.request.body) > MAX_BODY:  # the webhook's server allows more
+                raise Refused(413, "The request is too large.")
             try:
                 body = json.loads(self.request.body or b"{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise Refused(400, "The request is not JSON.") from None
             if not isinstance(body, dict):
                 raise Refused(400, "The request is not a JSON object.")

@@ -557,6 +557,7 @@ class BotAPIStandIn:
     files: dict[str, bytes] = field(default_factory=dict)  # documents members sent
 
     outsiders: set[tuple[int, int]] = field(default_factory=set)  # (chat, user): not in it
+    muted: set[tuple[int, int]] = field(default_factory=set)  # (chat, user): may not post
     menu_button: dict | None = None  # what setChatMenuButton set for private chats
 
     async def _api_setChatMenuButton(self, params: dict) -> bool:
@@ -573,6 +574,18 @@ class BotAPIStandIn:
         chat_id = int(params["chat_id"])
         if chat_id < 0 and chat_id not in self._chats:
             raise _Refusal("chat not found")
+        if (chat_id, user_id) in self.muted:
+            flags = ("can_send_messages", "can_send_audios", "can_send_documents",
+                     "can_send_photos", "can_send_videos", "can_send_video_notes",
+                     "can_send_voice_notes", "can_send_polls", "can_send_other_messages",
+                     "can_add_web_page_previews", "can_change_info", "can_invite_users",
+                     "can_pin_messages", "can_manage_topics", "can_edit_tag",
+                     "can_react_to_messages")  # fmt: skip
+            return {"status": "restricted", "user": {"id": user_id, "is_bot": False,
+                    "first_name": "Muted"}, "is_member": True, "until_date": 0,
+                    **dict.fromkeys(flags, False)}  # fmt: skip
+        if chat_id > 0 and chat_id != user_id:
+            raise _Refusal("PARTICIPANT_ID_INVALID")
         if (chat_id, user_id) in self.outsiders:
             return {
                 "status": "left",

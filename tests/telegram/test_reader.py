@@ -93,7 +93,7 @@ async def test_quote_in_chat_posts_the_cited_passage_once(botapi, reader):
     text = parse_telegram_html(post.params["text"])
     assert "stab in the back" in text
     assert f"{ARTICLE} ¶11.1" in text  # the sentence selected, cited exactly
-    assert "From the reader, by Rosa." in text
+    assert text.endswith("From the reader.")  # no name: the thread outlives a /forgetme
 
     status, again = await call(http, "act", data, body)  # replayed
     assert (status, again["error"]) == (409, "Already done.")
@@ -274,3 +274,83 @@ async def test_in_webhook_mode_the_webhooks_server_serves_the_reader(botapi, com
         await application.post_shutdown(application)
         await application.shutdown()
         await store.close()
+
+
+async def test_a_sentence_selected_is_quoted_exactly_where_it_was_selected(botapi, reader):
+    _, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE, 7))
+    text = "But Putin’s victory may prove pyrrhic.  Where was his army’s emphatic response?  Where were the masses in the streets to protest the outrage?  Where were his chosen elite?"
+    start = text.index("Where were his")  # the second "Where were": sentence 4
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶7", "request": uuid.uuid4().hex,
+            "start": start, "end": start + len("Where were")}  # fmt: skip
+    status, _ = await call(http, "act", data, body)
+    assert status == 200
+    (post,) = await botapi.wait_for_messages(1, GROUP)
+    posted = parse_telegram_html(post.params["text"])
+    assert f"{ARTICLE} ¶7.4" in posted
+    assert "Where were his chosen elite?" in posted
+    assert "pyrrhic" not in posted
+
+
+async def test_the_margin_lists_what_its_count_promises(botapi, reader):
+    _, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    body = {
+        "action": "unclear",
+        "ref": f"{ARTICLE} ¶9",
+        "request": uuid.uuid4().hex,
+        "start": 0,
+        "end": 5,
+    }
+    assert (await call(http, "act", data, body))[0] == 200
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶9", "request": uuid.uuid4().hex}
+    assert (await call(http, "act", data, body))[0] == 200
+    await botapi.wait_for_messages(1, GROUP)
+    _, opened = await call(http, "open", data)
+    assert opened["article"]["paragraphs"][8]["counts"]["unclear"] == 1
+    _, margin = await call(http, "margin", data, {"ref": f"{ARTICLE} ¶9"})
+    assert margin["unclear_by"] == ["a member"]  # Rosa has written nothing in the group
+    assert margin["quoted"] == 1, margin
+
+
+async def test_a_thread_opened_from_the_reader_outlives_its_openers_forgetme(botapi, reader):
+    bot, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    body = {"action": "discuss", "ref": f"{ARTICLE} ¶5", "request": uuid.uuid4().hex}
+    assert (await call(http, "act", data, body))[0] == 200
+    (opening,) = await botapi.wait_for_messages(1, GROUP)
+    botapi.send_text("Karl's reply", chat_id=GROUP, user_id=KARL, first_name="Karl",
+                     reply_to=opening.result)  # fmt: skip
+    botapi.send_text("/forgetme@ReadingGroupBot", chat_id=GROUP)
+    await botapi.wait_for_messages(2, GROUP)
+    await bot.intake.drain()
+    _, opened = await call(http, "open", init_data(KARL, start_param(GROUP, ARTICLE)))
+    assert opened["article"]["paragraphs"][4]["counts"] == {
+        "threads": 1,
+        "messages": 1,
+        "quotes": 0,
+        "unclear": 0,
+    }
+
+
+async def test_a_muted_member_reads_but_posts_nothing(botapi, reader):
+    _, http = reader
+    botapi.muted.add((GROUP, KARL))
+    data = init_data(KARL, start_param(GROUP, ARTICLE))
+    assert (await call(http, "open", data))[0] == 200
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶2", "request": uuid.uuid4().hex}
+    status, answer = await call(http, "act", data, body)
+    assert status == 403
+    assert "muted" in answer["error"]
+    assert botapi.sent(GROUP) == []
+
+
+async def test_another_members_private_chat_and_odd_bodies_are_refused(botapi, reader):
+    _, http = reader
+    status, _ = await call(http, "open", init_data(ROSA, start_param(KARL, ARTICLE)))
+    assert status == 403
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    headers = {"Authorization": f"tma {data}"}
+    async with http.post("/reader/api/open", data=b"[" * 10_000, headers=headers) as response:
+        assert response.status == 400
+    assert botapi.sent(KARL) == []

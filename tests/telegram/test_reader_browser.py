@@ -90,7 +90,21 @@ async def test_the_reader_renders_the_text_and_counts_and_quotes_into_the_chat(
     assert await page.text_content("#toast") == "Posted in the chat."
     post = (await botapi.wait_for_messages(4, GROUP))[-1]
     assert f"{ARTICLE} ¶11" in parse_telegram_html(post.params["text"])
-    assert "From the reader, by Rosa." in parse_telegram_html(post.params["text"])
+    assert parse_telegram_html(post.params["text"]).endswith("From the reader.")
+
+    # A sentence selected in another paragraph is what goes, cited to the sentence.
+    await page.evaluate(
+        """() => { const text = document.querySelector('#p6 p').lastChild;
+        const range = document.createRange(); range.setStart(text, 0); range.setEnd(text, 8);
+        const selection = window.getSelection(); selection.removeAllRanges();
+        selection.addRange(range); }"""
+    )
+    await page.wait_for_function(
+        "document.getElementById('chosen').textContent.startsWith('putin-v-prigozhin ¶6')"
+    )
+    await page.click("nav#actions button[data-action=quote]")
+    post = (await botapi.wait_for_messages(5, GROUP))[-1]
+    assert f"{ARTICLE} ¶6" in parse_telegram_html(post.params["text"])
 
     await page.click("#p7 p")  # the phone-size picture, with a paragraph chosen
     ARTIFACTS.mkdir(exist_ok=True)

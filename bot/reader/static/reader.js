@@ -83,11 +83,17 @@
         for (const opening of margin.openings) {
           const line = opening.when + " · " + plural(opening.replies, "reply", "replies") + " · ";
           const item = el("li", { text: line });
-          if (opening.link) item.appendChild(el("a", { href: opening.link, text: "open in the chat", onclick: (e) => open(e, opening.link) }));
-          else item.appendChild(el("span", { text: opening.excerpt }));
+          item.appendChild(el("span", { text: opening.excerpt }));
+          if (opening.link) {
+            item.appendChild(document.createTextNode(" · "));
+            item.appendChild(el("a", { href: opening.link, text: "open in the chat", onclick: (e) => open(e, opening.link) }));
+          }
           list.appendChild(item);
         }
         box.appendChild(list);
+      }
+      if (margin.quoted) {
+        box.appendChild(el("div", { text: "Quoted " + (margin.quoted === 1 ? "once" : margin.quoted + " times") + " in the group." }));
       }
       if (margin.unclear_by.length) {
         box.appendChild(el("div", { text: "Marked unclear by " + margin.unclear_by.join(", ") + "." }));
@@ -111,22 +117,50 @@
     actions.hidden = false;
   }
 
+  // Where the selection lies in a paragraph's text, as character offsets; null if there is
+  // none, or it reaches outside the paragraph.
   function selectionIn(section) {
     const selection = window.getSelection();
-    if (!selection || selection.isCollapsed) return "";
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
     const range = selection.getRangeAt(0);
-    return section.contains(range.commonAncestorContainer) ? selection.toString() : "";
+    const text = section.querySelector("p").lastChild;
+    if (!section.contains(range.startContainer) || !section.contains(range.endContainer)) return null;
+    const start = range.startContainer === text ? range.startOffset : 0;
+    const end = range.endContainer === text ? range.endOffset : 0;
+    return end > start ? { start: start, end: end } : null;
   }
+
+  function paraOf(node) {
+    const element = node && (node.nodeType === 3 ? node.parentElement : node);
+    return element ? element.closest(".para") : null;
+  }
+
+  // A selection chooses the paragraph it is in: what is quoted is what the member selected.
+  document.addEventListener("selectionchange", () => {
+    const selection = window.getSelection();
+    if (!state.article || !selection || selection.isCollapsed || !selection.rangeCount) return;
+    const range = selection.getRangeAt(0);
+    const first = paraOf(range.startContainer), last = paraOf(range.endContainer);
+    if (!first || !last) return;
+    if (first !== last) {
+      state.chosen = null;
+      chosenLabel.textContent = "Select within one paragraph";
+      return;
+    }
+    choose(state.article.paragraphs[parseInt(first.id.slice(1), 10) - 1], first);
+    if (selectionIn(first)) chosenLabel.textContent = state.chosen.ref + " — the sentences you selected";
+  });
 
   async function act(action) {
     const paragraph = state.chosen;
-    if (!paragraph) return;
+    if (!paragraph) { say("Tap a paragraph, or select a sentence within one."); return; }
     const section = document.getElementById("p" + paragraph.n);
     const request = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9_-]/g, "");
+    const body = Object.assign({ action: action, ref: paragraph.ref, request: request }, selectionIn(section) || {});
     try {
-      const done = await api("act", { action: action, ref: paragraph.ref, text: selectionIn(section), request: request });
+      const done = await api("act", body);
       say(done.said);
-    } catch (error) { say(error.message); }
+    } catch (error) { say(error.message === "Failed to fetch" ? "The bot did not answer; try again in a moment." : error.message); }
   }
 
   function renderArticle(data) {
@@ -185,6 +219,7 @@
       if (data.article) renderArticle(data); else renderLibrary(data);
       document.body.dataset.ready = "yes";
     } catch (error) {
+      if (error.message === "Failed to fetch") error.message = "The bot did not answer; close the reader and open it again in a moment.";
       page.textContent = "";
       page.appendChild(el("p", { class: "hint", id: "status", text: error.message }));
       document.body.dataset.ready = "refused";
