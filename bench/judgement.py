@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.compare import compare_topic  # noqa: E402
 from bot.library import Library, article_from_text, load_library  # noqa: E402
+from bot.readings import another_line, plan_readings  # noqa: E402
 from bot.summary import summarise  # noqa: E402
 from bot.terms import TermIndex  # noqa: E402
 from bot.text import normalise  # noqa: E402
@@ -56,6 +57,32 @@ def corpus_text(file: str, doc: str, paragraphs: int | None) -> str:
                 if paragraphs and len(lines) >= paragraphs:
                     break
     return "\n\n".join(lines)
+
+
+def another_lines(library: Library, terms: TermIndex, table: list[dict]) -> list[tuple]:
+    """For each seed's reading post (the whole seed, as a five-minute plan reads it): the
+    "Another line" topic, the other article, its passage, and whether a careful reader accepts
+    them (tests/data/judgement.toml, [[another_line]])."""
+    results = []
+    for reading in plan_readings(library, [], 5):
+        if library.get(reading.article_id) is None or reading.parts > 1:
+            continue
+        seed = reading.article_id
+        if not any(seed in entry["readings"] for entry in table):
+            continue
+        found = another_line(terms, reading)
+        if found is None:
+            results.append((seed, None, None, None, False))
+            continue
+        topic, other = found
+        ok = any(
+            seed in entry["readings"]
+            and topic.casefold() in {w.casefold() for w in entry["words"]}
+            and bool(carried(entry["lines"].get(other.article.id, []), [other.passage.text]))
+            for entry in table
+        )
+        results.append((seed, topic, other.article.id, other.passage.ref, ok))
+    return results
 
 
 def judged_library(corpus: bool = True) -> tuple[Library, list[Judged], list[dict]]:
@@ -147,9 +174,46 @@ def main() -> None:
         print("\nHeld out (judged after the summaries were tuned, never tuned on):\n")
         _table(held)
     right = sum(1 for s in shown if s[2])
-    print(f"/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs.")
+    print(
+        f"\n/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs."
+    )
     for topic, article_id, ok in shown:
         print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
+    table = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8")).get("another_line", [])
+    judged = {t["topic"].casefold() for t in _topics()}
+    held = [
+        {"topic": entry["words"][0], "lines": entry["lines"]}
+        for entry in table
+        if entry["topic"].casefold() not in judged
+    ]
+    library, _, _ = judged_library(corpus=False)
+    terms = TermIndex(library)
+    pairs = [
+        (entry["topic"], article_id, _shows(terms, entry["topic"], article_id, lines))
+        for entry in held
+        for article_id, lines in entry["lines"].items()
+    ]
+    print(
+        "On the reading-post table's other topics"
+        f" ({', '.join(e['topic'] for e in held)}; written before /compare's passages were"
+        f" changed): {sum(p[2] for p in pairs)} of {len(pairs)}."
+    )
+    lines = another_lines(library, terms, table)
+    print(
+        f"\nThe reading post's \"Another line\" accepted by the reader's table: "
+        f"{sum(r[4] for r in lines)} of {len(lines)} seeds."
+    )
+    for seed, topic, other, ref, ok in lines:
+        print(f"  {'✓' if ok else '✗'} {seed}: on {topic}, {other} ({ref})")
+
+
+def _topics() -> list[dict]:
+    return tomllib.loads(JUDGEMENT.read_text(encoding="utf-8")).get("compare", [])
+
+
+def _shows(terms: TermIndex, topic: str, article_id: str, lines: list[str]) -> bool:
+    found = {p.article.id: p.passage.text for p in compare_topic(terms, topic).positions}
+    return bool(carried(lines, [found.get(article_id, "")]))
 
 
 if __name__ == "__main__":

@@ -364,9 +364,9 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
         pair = (position(terms, first_id, {term}), position(terms, second_id, {term}))
         if pair[0] is None or pair[1] is None:
             continue
-        alike = _alike(terms, pair[0].passage.text, pair[1].passage.text, first_id, second_id)
-        if alike < least - 1e-9:
-            main, on_topic, least = term, pair, alike
+        similar = alike(terms, pair[0].passage.text, pair[1].passage.text, first_id, second_id)
+        if similar < least - 1e-9:
+            main, on_topic, least = term, pair, similar
     return PairComparison(
         a.article,
         b.article,
@@ -379,7 +379,7 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
     )
 
 
-def _alike(terms: TermIndex, first: str, second: str, first_id: str, second_id: str) -> float:
+def alike(terms: TermIndex, first: str, second: str, first_id: str, second_id: str) -> float:
     """How alike two passages are: the cosine of their terms weighted by rarity."""
 
     def stems(text: str, article_id: str) -> Counter[str]:

@@ -9,16 +9,18 @@ from the text. Nothing here knows about Telegram.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
-from bot.compare import compare_topic
+from bot.compare import MIN_MENTIONS, Position, alike, compare_topic
 from bot.library import Article, Library, format_date
 from bot.reply import Reply, bold, code, italic, reference
-from bot.summary import WORDS_PER_MINUTE, summarise
-from bot.terms import TermIndex
-from bot.text import word_count
+from bot.summary import SUBJECT, WORDS_PER_MINUTE, argument_scores, subject, summarise
+from bot.terms import TermIndex, term_of
+from bot.text import normalise, word_count, words
 
 SLACK = 1.25  # a reading may run a quarter over the reading time before it is split
+TOPICS = 15  # the reading's commonest topics weighed for "Another line"
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,9 @@ def reading_post(
 
 
 def prompts(library: Library, terms: TermIndex, reading: Reading) -> list[list]:
-    """One or two prompts: a key sentence of the reading to respond to, and another article
-    that takes its own line on the reading's main topic."""
+    """One or two prompts: a key sentence of the reading to respond to, and another article's
+    own sentence on a topic the reading takes up and the library argues over (see
+    :func:`another_line`)."""
     found: list[list] = []
     summary = summarise(terms, reading.article_id)
     key = next((p for p in summary.passages if reading.first <= p.paragraph <= reading.last), None)
@@ -121,21 +124,112 @@ def prompts(library: Library, terms: TermIndex, reading: Reading) -> list[list]:
     found.append(
         [bold("To discuss: "), "do you agree? “", italic(key.text), "” ", reference(key.ref)]
     )
-    # The reading's own key terms first, then what it talks about most.
-    counts = terms.articles[reading.article_id].counts
-    frequent = [terms.show(t) for t, n in counts.most_common(15) if n >= 2 and "-" not in t]
-    for term in dict.fromkeys([*terms.key_terms(reading.article_id, limit=6), *frequent]):
-        others = [
-            p for p in compare_topic(terms, term).positions if p.article.id != reading.article_id
-        ]
-        if others:
-            other = others[0].article
-            found.append(
-                [
-                    bold("Another line: "),
-                    f"“{other.title}” on {term} — ",
-                    code(f"/compare {term}"),
-                ]
-            )
-            break
+    line = another_line(terms, reading)
+    if line is not None:
+        topic, other = line
+        found.append(
+            [
+                bold("Another line: "),
+                f"“{other.article.title}” on {topic}: “",
+                italic(other.passage.text),
+                "” ",
+                reference(other.passage.ref),
+                " — ",
+                code(f"/compare {topic}"),
+            ]
+        )
     return found
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    topic: str
+    other: Position
+
+
+def another_line(terms: TermIndex, reading: Reading) -> tuple[str, Position] | None:
+    """A topic the reading takes up on which another article of the library takes its own,
+    different line, and that article's passage on it: the topic many articles address (what
+    the library argues over, not a word one article happens to repeat), whose passages in the
+    two articles are least alike and where the other states a claim."""
+    entry = terms.articles[reading.article_id]
+    language = terms.languages.get(reading.article_id, "en")
+    inside = [s for s in entry.sentences if reading.first <= s.paragraph <= reading.last]
+    counts: Counter[str] = Counter()
+    for sentence in inside:
+        counts.update(sentence.terms)
+    # What the reading itself takes up: its words named twice or more, that name a thing
+    # (not "voted", "important") and that more than one article uses.
+    topics = [
+        term
+        for term, count in counts.most_common()
+        if count >= 2
+        and len(terms.postings.get(term, {})) > 1
+        and "-" not in term
+        and terms.is_topic(reading.article_id, term)
+    ][:TOPICS]
+    best: _Candidate | None = None
+    for term in topics:
+        wording = terms.show(term, language)
+        if terms.capitalised(reading.article_id, term) >= 0.8:
+            wording = wording[:1].upper() + wording[1:]  # "Russia", "Putin"
+        result = compare_topic(terms, wording)
+        addressing = [p for p in result.positions if p.mentions >= MIN_MENTIONS]
+        own = next((p for p in addressing if p.article.id == reading.article_id), None)
+        others = [p for p in addressing if p.article.id != reading.article_id]
+        if own is None or not others:
+            continue
+        spread = len(addressing) + result.more  # how many articles take it up
+        for other in others:
+            # The other's own line: where its argument (its long summary) takes the topic up.
+            line = _argued(terms, other)
+            if line is None:
+                continue
+            differ = 1.0 - alike(
+                terms, own.passage.text, line.passage.text, own.article.id, other.article.id
+            )
+            engaged = other.mentions * 1000 / max(other.article.words, 1)
+            score = (
+                math.log1p(spread) * math.log1p(counts[term]) * math.log1p(engaged) * (0.5 + differ)
+            )
+            if best is None or score > best.score + 1e-9:
+                best = _Candidate(score, wording, line)
+    return (best.topic, best.other) if best else None
+
+
+def _argued(terms: TermIndex, position: Position) -> Position | None:
+    """Where an article's argument takes the topic up: of the sentences its long summary
+    carries that name the topic, the one the summary ranks highest (a little higher where the
+    topic is the sentence's subject), as a position; None if its argument never names it."""
+    article_id = position.article.id
+    language = terms.languages.get(article_id, "en")
+    text = position.passage.text
+    matched = {term_of(normalise(text[a:b]), language) for a, b in position.highlights}
+    if not matched:
+        return None
+    ranks = argument_scores(terms, article_id)
+    chosen = {
+        (p.paragraph, (p.sentences or (1, 1))[0])
+        for p in summarise(terms, article_id, long=True).passages
+    }
+    best: tuple[float, int] | None = None
+    sentences = terms.articles[article_id].sentences
+    for k, sentence in enumerate(sentences):
+        if (sentence.paragraph, sentence.number) not in chosen or not matched & set(sentence.terms):
+            continue
+        rank = ranks.get(sentence.position, 0.0)
+        if matched & set(subject(sentence.text, language)):
+            rank += SUBJECT  # says what the topic is or does ("But Russia was an imperialist…")
+        if best is None or rank > best[0] + 1e-9:
+            best = (rank, k)
+    if best is None:
+        return None
+    sentence = sentences[best[1]]
+    passage = position.article.passage(sentence.paragraph, sentence.number, sentence.number)
+    spans = tuple(
+        (w.start, w.end)
+        for w in words(passage.text)
+        if term_of(normalise(passage.text[w.start : w.end]), language) in matched
+    )
+    return Position(position.article, passage, position.mentions, spans)

@@ -155,7 +155,7 @@ def _importance(
     argues += np.array(
         [
             SUBJECT
-            if is_general(s.text, language) and key & set(_subject(s.text, language))
+            if is_general(s.text, language) and key & set(subject(s.text, language))
             else 0.0
             for s in sentences
         ]
@@ -173,7 +173,7 @@ def _importance(
     return WEIGHTS[0] * central + WEIGHTS[1] * signature + WEIGHTS[2] * argues + place
 
 
-def _subject(text: str, language: str) -> list[str]:
+def subject(text: str, language: str) -> list[str]:
     """The stems of a sentence's first content words, where its subject usually is."""
     return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
 
@@ -248,6 +248,14 @@ def _ranked(terms: TermIndex, article_id: str, version: int) -> tuple[list[int],
         [i in answers for i in candidates],
     )  # fmt: skip
     return candidates, scores
+
+
+def argument_scores(terms: TermIndex, article_id: str) -> dict[int, float]:
+    """How much each sentence carries the article's argument as the summary ranks it (by the
+    sentence's position in the article, 0-based); those it could never choose are left out."""
+    candidates, scores = _ranked(terms, article_id, terms.version)
+    sentences = terms.articles[article_id].sentences
+    return {sentences[i].position: float(v) for i, v in zip(candidates, scores, strict=True)}
 
 
 def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summary:

@@ -347,6 +347,16 @@ class TermIndex:
                 break
         return chosen
 
+    def is_topic(self, article_id: str, term: str) -> bool:
+        """Whether a term, as an article uses it, names a thing or an idea one could discuss:
+        what :meth:`key_stems` asks of a key term (not a verb form, a judging adjective, a word
+        of general prose)."""
+        language = self.languages.get(article_id, DEFAULT)
+        form = self.show(term, language)
+        return not self.verb_like(article_id, term) and _names_a_thing(
+            form, language, self.capitalised(article_id, term)
+        )
+
     def weights(self, article_id: str) -> dict[str, float]:
         """Each term's weight in an article: frequency times rarity in the library."""
         entry = self.articles[article_id]

@@ -73,3 +73,24 @@ def test_a_part_has_its_own_prompt_from_its_own_paragraphs(library, terms):
         ref = prompt.spans[-1].text
         paragraph = int(ref.split("¶")[1].split(".")[0])
         assert reading.first <= paragraph <= reading.last
+
+
+def test_another_line_is_a_topic_the_library_argues_over_with_the_other_articles_passage(
+    library, terms
+):
+    """From a reviewer: the prompt offered 'world' and 'army'. The topic is one on which the
+    seeds take different lines (tests/data/judgement.toml, [[another_line]], written before the
+    prompt was changed), and the post quotes the other article's own sentence on it, cited."""
+    [reading] = split_article(library.get("progressive-bloc"), 5)
+    reply = reading_post(library, terms, reading, 5, 5)
+    [prompt] = [b for b in reply.blocks if b.spans and b.spans[0].text == "Another line: "]
+    text = "".join(span.text for span in prompt.spans)
+    assert "“Trump’s World Order—and Putin’s?” on Russia: “" in text
+    assert "American imperialism has not abandoned its old project" in text
+    assert "trumps-world-order ¶5.3" in text
+    assert text.endswith("/compare Russia")
+    for seed in library.articles:
+        [reading] = split_article(seed, 5)
+        post = reading_post(library, terms, reading, 1, 5).text()
+        line = post[post.index("Another line: ") :]
+        assert not any(f" on {word}:" in line for word in ("world", "army", "american"))
