@@ -92,6 +92,14 @@ class Margins(StoreCore):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def asked_to_be_forgotten(self, chat_id: int, user_id: int) -> bool:
+        """Whether a member asked to be forgotten in a group (nothing of theirs is kept)."""
+        ids = await self.chat_ids(chat_id)
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT 1 FROM forgotten WHERE chat_id IN ({marks}) AND user_id = ? LIMIT 1"
+        async with self._read() as db, db.execute(sql, (*ids, user_id)) as cursor:
+            return await cursor.fetchone() is not None
+
     async def claim_request(self, request: str, user_id: int) -> bool:
         """Note a reader's request as carried out; False if it already was (a replay)."""
         now = int(time.time())

@@ -20,8 +20,10 @@ import logging
 import re
 import time
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import tornado.httpserver
 import tornado.web
@@ -47,11 +49,13 @@ MEMBER_CACHE_SIZE = 10_000  # (group, member) answers kept at most
 MAX_BODY = 16_384  # bytes: an action is a reference, a sentence and an id
 _REQUEST = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MEMBERS = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
-# Our own origin, and Telegram's script; no inline script or style at all; framed only by
-# Telegram's web clients (the apps show the page in a web view of their own).
+# Our own origin, and Telegram's script; no inline script at all (styles may be inline: Telegram's
+# script adds a <style> in its web clients); framed only by Telegram's web clients (the apps show
+# the page in a web view of their own).
 CSP = (
-    "default-src 'none'; script-src 'self' https://telegram.org; style-src 'self'; "
-    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "default-src 'none'; script-src 'self' https://telegram.org; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'; "
     "frame-ancestors https://web.telegram.org https://webk.telegram.org "
     "https://webz.telegram.org"
 )
@@ -169,6 +173,15 @@ class ReaderServer:
             )
         return launch
 
+    async def _zone(self, chat_id: int) -> ZoneInfo:
+        """The group's own time zone (its /daily or /meeting set one), else the bot's."""
+        default = self.data.discussion.tz
+        plan = await self.data.store.plan(chat_id, default.key)
+        try:
+            return ZoneInfo(plan.timezone)
+        except (ValueError, KeyError):
+            return default
+
     def paced(self, sign_in: SignIn) -> None:
         """Reading requests, one per tap: a burst, then held back (an action is paced as the
         commands are, in :meth:`act`)."""
@@ -212,8 +225,9 @@ class ReaderServer:
         names = await store.unclear_names(launch.chat_id, passage.ref)
         quoted = await store.times_quoted(launch.chat_id, passage.ref)
         margin = Margin(passage.ref, unclear_by=names, quoted=quoted)
+        zone = await self._zone(launch.chat_id)
         for chat, message_id, date, text, replies in rows:
-            when = time.strftime("%-d %b %Y", time.gmtime(date))
+            when = datetime.fromtimestamp(date, zone).strftime("%-d %b %Y, %H:%M")
             excerpt = " ".join(text.split())[:140]
             margin.openings.append(Opening(when, replies, message_link(chat, message_id), excerpt))
         return asdict(margin)
@@ -238,6 +252,9 @@ class ReaderServer:
         if not await data.store.claim_request(f"{sign_in.user_id}:{request}", sign_in.user_id):
             raise Refused(409, "Already done.")
         if action == "unclear":
+            if await data.store.asked_to_be_forgotten(chat, sign_in.user_id):
+                return {"ok": False, "said": "You asked me to forget you in this group, so I "
+                        "keep no marks of yours here."}  # fmt: skip
             new = await data.store.mark_unclear(chat, passage.ref, sign_in.user_id)
             said = "Marked as unclear: it goes in the group's digest." if new else (
                 "You had already marked it unclear.")  # fmt: skip

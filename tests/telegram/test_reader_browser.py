@@ -91,6 +91,10 @@ async def test_the_reader_renders_the_text_and_counts_and_quotes_into_the_chat(
     post = (await botapi.wait_for_messages(4, GROUP))[-1]
     assert f"{ARTICLE} ¶11" in parse_telegram_html(post.params["text"])
     assert parse_telegram_html(post.params["text"]).endswith("From the reader.")
+    await page.wait_for_selector("#p11 .counts")  # the margin shows the quote just posted
+    await page.wait_for_function(
+        "document.querySelector('#p11 .counts').textContent.includes('2 quotes')"
+    )  # the stab in the back, pulled by /quote during the week, and now from the reader
 
     # A sentence selected in another paragraph is what goes, cited to the sentence.
     await page.evaluate(

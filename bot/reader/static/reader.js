@@ -160,7 +160,27 @@
     try {
       const done = await api("act", body);
       say(done.said);
+      if (state.group) refreshCounts();
     } catch (error) { say(error.message === "Failed to fetch" ? "The bot did not answer; try again in a moment." : error.message); }
+  }
+
+  function countsButton(paragraph, section) {
+    return el("button", { type: "button", class: "counts", text: countsLabel(paragraph.counts), onclick: () => showMargin(paragraph, section) });
+  }
+
+  // After a quote, a thread or a mark, the margin shows it.
+  async function refreshCounts() {
+    try {
+      const data = await api("open", { article: state.article.id });
+      for (const paragraph of data.article.paragraphs) {
+        const section = document.getElementById("p" + paragraph.n);
+        if (!section) continue;
+        const old = section.querySelector(".counts");
+        if (!paragraph.counts) { if (old) old.remove(); continue; }
+        const button = countsButton(paragraph, section);
+        if (old) old.replaceWith(button); else section.querySelector("p").after(button);
+      }
+    } catch (error) { /* the counts stay as they were */ }
   }
 
   function renderArticle(data) {
@@ -188,9 +208,7 @@
         if (event.target.closest(".counts, .margin, a")) return;
         choose(paragraph, section);
       });
-      if (paragraph.counts) {
-        section.appendChild(el("button", { type: "button", class: "counts", text: countsLabel(paragraph.counts), onclick: () => showMargin(paragraph, section) }));
-      }
+      if (paragraph.counts) section.appendChild(countsButton(paragraph, section));
       page.appendChild(section);
     }
     if (data.paragraph) {
