@@ -12,12 +12,14 @@ The search runs in three stages, each dearer per paragraph than the one before:
 2. **Order** (those paragraphs' word sequences): the query's word pairs found side by side in
    the paragraph, or one word apart (a word dropped or added), weighted by their rarity. A
    clean quotation, even of common words, is mostly pairs in order.
-3. **Alignment** (the best dozen, sentence run by sentence run): coverage, how much of the
-   query's weight is found in the stretch that lines up with it, and alignment, rapidfuzz's
-   ``partial_ratio`` between query and stretch; the score (0-100) is 0.6 coverage + 0.4
-   alignment, and decides what is shown: a whole paragraph when it is short, the matched
-   sentences when it is long. A longer list is scored a dozen at a time, so that it begins
-   with the shorter one.
+3. **Alignment** (the best dozen, up to 20 in a library of a million paragraphs, where more
+   paragraphs share a quotation's words; sentence run by sentence run): coverage, how much of
+   the query's weight is found in the stretch that lines up with it, and alignment,
+   rapidfuzz's ``partial_ratio`` between query and stretch; the score (0-100) is 0.6
+   coverage + 0.4 alignment, and decides what is shown: a whole paragraph when it is short,
+   the matched sentences when it is long. A longer list is scored as many at a time, so that
+   it begins with the shorter one. A paragraph or a run that cannot beat what is found
+   already is not aligned.
 
 The best match is presented as the quote only when it scores HIT and no other passage comes
 within MARGIN of it; otherwise the bot offers candidates. Both bars were set on the benchmark
@@ -82,7 +84,9 @@ _WINDOW = 3  # longest run of sentences scored as one unit
 _FIRST = 300  # paragraphs kept by stage 1 (rarity) for stage 2 (order)
 _WIDE = 3000  # paragraphs kept by stage 1 when that many hold every query word it counts
 _SAMPLE = 64  # one score in this many tells stage 1 where its best few hundred begin
-_SECOND = 12  # paragraphs kept by stage 2 for stage 3 (alignment)
+# Paragraphs kept by stage 2 for stage 3 (alignment): 12, and more in a larger library, where
+# more paragraphs share a quotation's words and order (20 from a million paragraphs on).
+_SECOND, _SECOND_LARGE = 12, 20
 _K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
 _PAIR = 2.0  # how much word pairs in order count against rarity in stage 2
 
@@ -336,6 +340,7 @@ def _typo_keys(word: str) -> list[int]:
 
 _W = TypeVar("_W", str, int)
 _SCRATCH = threading.local()  # see FuzzyIndex._scratch
+_FAR = 0xFFFF  # word numbers from this one on are kept beside the word sequences
 _CHUNK = 1 << 13  # paragraphs read, and their postings sorted, together while building
 _BREAK = 1 << 40  # the end of a paragraph, among word numbers
 
@@ -475,7 +480,11 @@ class FuzzyIndex:
         # ranks never depends on the numbers (ties go by words and paragraphs). Paragraphs
         # are read _CHUNK at a time (see _Reader).
         reader = _Reader()
-        sequence = array("I")  # every paragraph's words in order, one after the other
+        # Every paragraph's words in order, one after the other, two bytes a word: a word
+        # numbered past _FAR (met after that many others, so rare) is _FAR there, and its
+        # number is kept beside, by position (see _tokens).
+        sequence = array("H")
+        far_at, far = array("q"), array("I")
         lengths = array("I")
         chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
         pending: list[str] = []
@@ -496,7 +505,10 @@ class FuzzyIndex:
             ends = np.flatnonzero(ids == _BREAK)
             sizes = np.diff(ends, prepend=-1) - 1
             ids = ids[ids != _BREAK]
-            sequence.frombytes(ids.astype(np.uint32).tobytes())
+            rare = np.flatnonzero(ids >= _FAR)
+            far_at.frombytes((rare + len(sequence)).astype(np.int64).tobytes())
+            far.frombytes(ids[rare].astype(np.uint32).tobytes())
+            sequence.frombytes(np.minimum(ids, _FAR).astype(np.uint16).tobytes())
             lengths.frombytes(sizes.astype(np.uint32).tobytes())
             paragraphs = np.repeat(np.arange(first, first + len(sizes), dtype=np.uint64), sizes)
             keys = (ids.astype(np.uint64) << np.uint64(32)) | paragraphs
@@ -540,7 +552,9 @@ class FuzzyIndex:
             del paragraphs, word
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
-        self._seq = np.frombuffer(sequence, dtype=np.uint32)  # no copy
+        self._seq = np.frombuffer(sequence, dtype=np.uint16)  # no copy
+        self._far_at = np.frombuffer(far_at, dtype=np.int64)
+        self._far = np.frombuffer(far, dtype=np.uint32)
         self._finish(typo_index=True)
 
     def _finish(self, *, typo_index: bool) -> None:
@@ -580,6 +594,8 @@ class FuzzyIndex:
         self._dead = np.flatnonzero(~live) if self._removed else None
         self._max_idf = math.log(self._count + 1) + 1
         self._common = max(50, self._count // 10)  # words in more paragraphs only rescore
+        growth = min(max(math.log10(self._count / 100_000), 0.0), 1.0)  # 0 to 100k, 1 from 1M
+        self._second = _SECOND + round((_SECOND_LARGE - _SECOND) * growth)
 
     # --- changes -----------------------------------------------------------------------------
 
@@ -607,7 +623,11 @@ class FuzzyIndex:
             sequences.extend(ids)
             lengths.append(len(ids))
         self._df = np.array(df, dtype=np.int64)
-        self._seq = np.concatenate((self._seq, np.array(sequences, dtype=np.uint32)))
+        ids_added = np.array(sequences, dtype=np.int64)
+        rare = np.flatnonzero(ids_added >= _FAR)
+        self._far_at = np.concatenate((self._far_at, rare + len(self._seq)))
+        self._far = np.concatenate((self._far, ids_added[rare].astype(np.uint32)))
+        self._seq = np.concatenate((self._seq, np.minimum(ids_added, _FAR).astype(np.uint16)))
         ends = self._seq_starts[-1] + np.cumsum(np.array(lengths, dtype=np.int64))
         self._seq_starts = np.concatenate((self._seq_starts, ends))
         self._by_article[article.id] = range(start, start + len(article.paragraphs))
@@ -619,9 +639,7 @@ class FuzzyIndex:
         """Take an article's passages out of every search."""
         span = self._by_article.pop(article_id, range(0))
         if span:  # its words are that much rarer now, as in a fresh build
-            held = [
-                np.unique(self._seq[self._seq_starts[i] : self._seq_starts[i + 1]]) for i in span
-            ]
+            held = [np.unique(self._held(i)) for i in span]
             self._df = self._df.copy()
             np.subtract.at(self._df, np.concatenate(held).astype(np.int64), 1)
         self._removed.update(span)
@@ -635,7 +653,7 @@ class FuzzyIndex:
     def signature(library: Library) -> str:
         """What an index on disk must have been built from: every article and its size, and
         the way words were folded (an index of older words is rebuilt)."""
-        digest = hashlib.sha256(f"words {WORDS_VERSION} index 2\n".encode())
+        digest = hashlib.sha256(f"words {WORDS_VERSION} index 3\n".encode())
         for article in library.articles:
             size = sum(len(p.text) for p in article.paragraphs)  # cheap: no word counting
             digest.update(f"{article.id}:{len(article.paragraphs)}:{size}\n".encode())
@@ -657,6 +675,8 @@ class FuzzyIndex:
             offsets=self._offsets,
             postings=self._postings,
             seq=self._seq,
+            far_at=self._far_at,
+            far=self._far,
             seq_starts=self._seq_starts,
             typo_keys=self._typo_keys,
             typo_words=self._typo_words,
@@ -672,7 +692,16 @@ class FuzzyIndex:
                 return None
             arrays = {
                 name: saved[name]
-                for name in ("offsets", "postings", "seq", "seq_starts", "typo_keys", "typo_words")
+                for name in (
+                    "offsets",
+                    "postings",
+                    "seq",
+                    "far_at",
+                    "far",
+                    "seq_starts",
+                    "typo_keys",
+                    "typo_words",
+                )
             }
             text = str(saved["words"])
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
@@ -696,6 +725,23 @@ class FuzzyIndex:
         return index
 
     # --- searching -------------------------------------------------------------------------
+
+    def _tokens(self, at: np.ndarray) -> np.ndarray:
+        """The numbers of the words at positions ``at`` of the word sequences."""
+        tokens = self._seq[at].astype(np.uint32)
+        rare = np.flatnonzero(tokens == _FAR)
+        if len(rare):
+            tokens[rare] = self._far[np.searchsorted(self._far_at, at[rare])]
+        return tokens
+
+    def _held(self, index: int) -> np.ndarray:
+        """The numbers of the words of one paragraph, in order."""
+        start, end = int(self._seq_starts[index]), int(self._seq_starts[index + 1])
+        tokens = self._seq[start:end].astype(np.uint32)
+        if len(self._far) and (tokens == _FAR).any():
+            lo, hi = np.searchsorted(self._far_at, [start, end]).tolist()
+            tokens[self._far_at[lo:hi] - start] = self._far[lo:hi]
+        return tokens
 
     def _paragraph(self, index: int) -> tuple[Article, int]:
         """The article and paragraph number of a paragraph of the index."""
@@ -842,12 +888,13 @@ class FuzzyIndex:
         scores.fill(0.0)  # zeros again for the next search (ranked is written over whole)
         _SCRATCH.dirty = False
         # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
-        if len(candidates) > _SECOND:
+        second_size = self._second
+        if len(candidates) > second_size:
             pairs = self._pairs(candidates, query_words, credits, weights)
             second = ranked[candidates] / max(total, 1e-9) + _PAIR * pairs
             candidates = _best(candidates, second, len(candidates))
         # Stage 3: the sentence runs of those paragraphs, by local coverage and alignment,
-        # _SECOND paragraphs at a time, so that a longer list begins with the shorter one
+        # second_size paragraphs at a time, so that a longer list begins with the shorter one
         # (the pages of inline answers never overlap).
         joined_query = " ".join(query_words)
         lookup: dict[str, list[tuple[int, float]]] = {}
@@ -858,18 +905,17 @@ class FuzzyIndex:
         matches: list[Match] = []
         best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
         shortlist = candidates.tolist()
-        for start in range(0, len(shortlist), _SECOND):
+        for start in range(0, len(shortlist), second_size):
             best: dict[int, tuple[float, float, int, _Unit]] = {}
             want = max(limit, 2) - len(matches)  # the runner-up tells if the best is clear
             kept: list[float] = []  # the best scores of the block so far, best first
-            for index in shortlist[start : start + _SECOND]:
+            for index in shortlist[start : start + second_size]:
                 # A unit scores at most 60 coverage + 40 (alignment at best): units that
                 # cannot beat what is found already are not aligned (same results, faster).
                 # The whole paragraph is one of its units and covers most: when it cannot
                 # reach the block's best ``want``, no unit can, and none is even read.
                 if len(kept) >= want:
-                    held = self._seq[self._seq_starts[index] : self._seq_starts[index + 1]]
-                    whole = self._coverage(held.tolist(), weights, by_id)
+                    whole = self._coverage(self._held(index).tolist(), weights, by_id)
                     if 0.6 * 100 * (whole / total) + 0.4 * 100 < kept[want - 1]:
                         continue
                 units = sorted(
@@ -954,7 +1000,7 @@ class FuzzyIndex:
         total = int(lengths.sum())
         label = np.repeat(np.arange(len(candidates)), lengths)
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        tokens = self._seq[offsets + np.arange(total)]
+        tokens = self._tokens(offsets + np.arange(total))
         at = np.minimum(np.searchsorted(known, tokens), len(known) - 1)
         q = np.where(known[at] == tokens, position[at], -1)
         found = np.zeros(len(candidates), dtype=np.float64)

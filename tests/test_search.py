@@ -325,6 +325,40 @@ def test_a_library_whose_last_paragraphs_have_no_words_is_indexed():
     assert index.search("any peace is only a truce") == []
 
 
+def test_words_kept_beside_the_sequences_answer_as_the_others(
+    library, index, tmp_path, monkeypatch
+):
+    """A word numbered past 65,534 (a library of more words than that) is kept beside the
+    two-byte word sequences: with the bar lowered to 40 words, most are, and every paragraph,
+    answer, save and load is the same."""
+    import bot.search
+
+    expected = {q: [(m.passage.ref, m.score) for m in index.search(q)] for q, _ in MISREMEMBERED}
+    monkeypatch.setattr(bot.search, "_FAR", 40)
+    far = FuzzyIndex(library)
+    assert len(far._far) > 1000
+    every = [(a, p) for a in library.articles for p in a.paragraphs]
+    for n, (_, para) in enumerate(every):
+        assert [far._words[i] for i in far._held(n).tolist()] == fast_words(para.text)
+    path = tmp_path / "far.npz"
+    far.save(path)
+    loaded = FuzzyIndex.load(path, library)
+    for query, _ in MISREMEMBERED:
+        assert [(m.passage.ref, m.score) for m in far.search(query)] == expected[query]
+        assert [(m.passage.ref, m.score) for m in loaded.search(query)] == expected[query]
+    from bot.library import article_from_text
+
+    article = article_from_text(
+        "Notes\n\nThe zeppelin war in Ukraine and the class war are not the same war at all.",
+        tmp_path / "notes.txt", 6,
+    )  # fmt: skip
+    loaded.add_article(article)
+    [best, *_] = loaded.search("the zeppelin war is not the same war")
+    assert best.passage.article_id == "notes"
+    loaded.remove_article("notes")
+    assert all(m.passage.article_id != "notes" for m in loaded.search("zeppelin war"))
+
+
 _LONG_AND_RARE = st.sampled_from(
     ["internationalisation", "Übernationalität", "\U0001d518nion", "peace\U0001f600", "a\u0301b"]
 )
@@ -339,8 +373,7 @@ def test_the_index_holds_every_paragraph_word_for_word_as_the_query_reads_it(tex
     article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
     index = FuzzyIndex(Library([article], Path(".")))
     for n, text in enumerate(texts):
-        held = index._seq[index._seq_starts[n] : index._seq_starts[n + 1]]
-        assert [index._words[i] for i in held.tolist()] == fast_words(text)
+        assert [index._words[i] for i in index._held(n).tolist()] == fast_words(text)
 
 
 def test_two_words_run_together_are_found_as_the_text_writes_them(index):
