@@ -171,7 +171,7 @@ def main() -> None:
     _table([r for r in rows if not r[6]])
     held = [r for r in rows if r[6]]
     if held:
-        print("\nHeld out (judged after the summaries were tuned, never tuned on):\n")
+        print("\nHeld out (judged before the bot's output on them was seen; not tuned on):\n")
         _table(held)
     right = sum(1 for s in shown if s[2])
     print(

@@ -248,7 +248,7 @@ REPORTS: dict[str, tuple[str, ...]] = {
         "some say", "some argue", "some claim", "we were told", "we are told", "they say",
         "they see", "they claim", "they argue", "they believe", "claims that", "claimed that",
         "argue that", "argues that", "believe that", "believes that",
-        "there is another", "is said to", "so-called", "supposedly", "allegedly", "said",
+        "there is another", "is said to", "supposedly", "allegedly", "said",
         "says", "told", "asked", "announced", "reported", "wrote", "recalled", "perhaps",
         "maybe", "might", "it seems", "chums", "apologists", "false hope", "the notion",
         "this notion", "the idea that", "many looked", "began to say", "mistaken for",
@@ -486,7 +486,11 @@ def read(text: str, language: str = "en") -> Reading:
         scene=bool(scene and scene.match(lowered)),
         past=_told_in_the_past(lowered, language),
         points_back=bool(back and back.match(lowered)),
-        quoted=lowered.count("“") + lowered.count('"') + lowered.count("«"),
+        # quotation marks, and "so-called": a word marked as someone else's
+        quoted=lowered.count("“")
+        + lowered.count('"')
+        + lowered.count("«")
+        + 2 * lowered.count("so-called"),
     )
 
 
