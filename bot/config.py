@@ -292,9 +292,8 @@ def _validate(config: Config, file: Path | None) -> None:
 
 def _validate_reader(config: Config, where: str) -> None:
     url = urlsplit(config.reader_url)
-    local = url.hostname in ("127.0.0.1", "localhost", "::1")
     if config.reader_url and not (
-        (url.scheme == "https" or (url.scheme == "http" and local))
+        url.scheme == "https"
         and url.hostname
         and url.path.endswith("/reader/")
         and not url.query

@@ -112,3 +112,26 @@ def test_webhook_and_log_settings_are_checked_with_their_key(tmp_path):
     assert config.webhook_url == "https://bot.example.org/u"
     assert config.webhook_secret.get() == "abc_DEF-123"
     assert "abc_DEF" not in repr(config)
+
+
+def test_reader_settings_are_checked_with_their_key(tmp_path):
+    for body, message in [
+        ('[reader]\nurl = "http://bot.example.org/reader/"\n', "key 'reader.url' = 'http://bot"),
+        ('[reader]\nurl = "https://bot.example.org/"\n', "should be the reader's public https://"),
+        ('[reader]\napp_name = "my app!"\n', "key 'reader.app_name' = 'my app!' should be the"),
+        ("[reader]\nport = 0\n", "key 'reader.port' = 0 should be 1 to 65535"),
+        ("[reader]\nmax_age = 5\n", "key 'reader.max_age' = 5 should be 60 seconds or more"),
+        ('[reader]\nport = "8081"\n', "key 'reader.port' = '8081' should be a port number"),
+    ]:
+        path = tmp_path / "c.toml"
+        path.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            load_config(path, env={})
+    path = tmp_path / "c.toml"
+    path.write_text('[reader]\nurl = "https://bot.example.org/reader/"\napp_name = "read"\n')
+    config = load_config(path, env={})
+    assert (config.reader_url, config.reader_app, config.reader_port) == (
+        "https://bot.example.org/reader/",
+        "read",
+        8081,
+    )
