@@ -369,3 +369,33 @@ async def test_a_forgotten_member_is_told_their_marks_are_not_kept(botapi, reade
     assert answer["said"].startswith("You asked me to forget you in this group")
     _, opened = await call(http, "open", data)
     assert "counts" not in opened["article"]["paragraphs"][1]
+
+
+async def test_any_body_gets_an_answer_never_an_error(botapi, reader):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    _, http = reader
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    values = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=300),
+                       st.lists(st.integers(), max_size=3), st.sampled_from([
+                           f"{ARTICLE} ¶7", f"{ARTICLE} ¶7.2-3", f"{ARTICLE} ¶0", "2:7", "<b>",
+                           "quote", "discuss", "unclear"]))  # fmt: skip
+    bodies = st.dictionaries(
+        st.sampled_from(["action", "ref", "text", "start", "end", "request", "article",
+                         "paragraph"]), values, max_size=8)  # fmt: skip
+    answers: list[tuple[str, dict]] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(what=st.sampled_from(["open", "margin", "act"]), body=bodies)
+    def check(what, body):
+        answers.append((what, body))
+
+    check()
+    for what, body in answers:
+        body = dict(body)
+        if what == "act" and isinstance(body.get("request"), str):
+            body["request"] = uuid.uuid4().hex  # a fresh request, so it is weighed, not refused
+        status, answer = await call(http, what, data, body)
+        assert status in (200, 400, 409, 429), (what, body, answer)
+        assert ("error" in answer) == (status != 200)
