@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.dates import format_date, iso_date
 from bot.library import Article, Library
+from bot.summary import WORDS_PER_MINUTE
 
 _PARAGRAPH = re.compile(r" ¶(\d+)(?:\.[\d-]+)?$")
 
@@ -19,7 +20,7 @@ _PARAGRAPH = re.compile(r" ¶(\d+)(?:\.[\d-]+)?$")
 class Counts:
     """A paragraph's discussion in one group."""
 
-    threads: int = 0  # the bot's posts of it that opened a thread
+    threads: int = 0  # the bot's posts of it that members replied to
     messages: int = 0  # members' replies in those threads
     quotes: int = 0  # times it was pulled as a quote
     unclear: int = 0  # members who marked it unclear
@@ -35,7 +36,7 @@ class Opening:
     when: str
     replies: int
     link: str  # to the post in the chat ("" in a basic group, whose messages have no links)
-    excerpt: str
+    excerpt: str  # the first reply ("" while there is none)
 
 
 @dataclass
@@ -57,8 +58,9 @@ def paragraph_of(ref: str) -> int | None:
 def library_view(library: Library) -> list[dict[str, Any]]:
     """The library's articles, for the reader opened with no article (the menu button)."""
     return [
-        {"id": a.id, "title": a.title, "author": a.author, "publication": a.publication,
-         "date": format_date(a.date), "words": a.words}
+        {"id": a.id, "number": a.number, "title": a.title, "author": a.author,
+         "publication": a.publication, "date": format_date(a.date), "words": a.words,
+         "minutes": max(1, round(a.words / WORDS_PER_MINUTE))}
         for a in library.articles
     ]  # fmt: skip
 

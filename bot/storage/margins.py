@@ -33,11 +33,14 @@ class Margins(StoreCore):
         low, high = _prefix_range(article_id)
         within = f"chat_id IN ({marks}) AND ref >= ? AND ref < ?"
         params = (*ids, low, high)
-        sql = (
-            f"SELECT ref, 'threads', count(*) FROM post_refs WHERE {within} GROUP BY ref "
-            f"UNION ALL SELECT p.ref, 'messages', count(m.message_id) FROM post_refs p "
-            f"JOIN messages m ON m.chat_id = p.chat_id AND m.thread_root = p.message_id "
-            f"AND m.is_bot = 0 WHERE p.{within.replace(' AND ref', ' AND p.ref')} GROUP BY p.ref "
+        replies = (
+            f"FROM post_refs p JOIN messages m ON m.chat_id = p.chat_id "
+            f"AND m.thread_root = p.message_id AND m.is_bot = 0 "
+            f"WHERE p.{within.replace(' AND ref', ' AND p.ref')} GROUP BY p.ref"
+        )
+        sql = (  # a thread is a post members replied to (a quote alone is a quote)
+            f"SELECT p.ref, 'threads', count(DISTINCT p.message_id) {replies} "
+            f"UNION ALL SELECT p.ref, 'messages', count(m.message_id) {replies} "
             f"UNION ALL SELECT ref, 'quotes', count(*) FROM pulls WHERE {within} GROUP BY ref "
             f"UNION ALL SELECT ref, 'unclear', count(*) FROM unclear WHERE {within} GROUP BY ref"
         )
@@ -47,12 +50,14 @@ class Margins(StoreCore):
     async def thread_openings(
         self, chat_id: int, ref: str, limit: int = 20
     ) -> list[tuple[int, int, int, str, int]]:
-        """(chat, message, date, text, members' replies) of the posts of a passage (or of its
-        sentences) that opened a thread in a group, newest first."""
+        """(chat, message, date, first reply's text, members' replies) of the posts of a
+        passage (or of its sentences) that opened a thread in a group, newest first."""
         ids = await self.chat_ids(chat_id)
         marks = ",".join("?" * len(ids))
         sql = (
-            f"SELECT m.chat_id, m.message_id, m.date, m.text, (SELECT count(*) FROM messages r "
+            f"SELECT m.chat_id, m.message_id, m.date, coalesce((SELECT r.text FROM messages r "
+            f"WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0 "
+            f"ORDER BY r.date, r.message_id LIMIT 1), ''), (SELECT count(*) FROM messages r "
             f"WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0) "
             f"FROM post_refs p JOIN messages m ON m.chat_id = p.chat_id "
             f"AND m.message_id = p.message_id WHERE p.chat_id IN ({marks}) "

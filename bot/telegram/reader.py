@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "reader" / "static"
 MEMBER_CACHE_SECONDS = 60.0
 MEMBER_CACHE_SIZE = 10_000  # (group, member) answers kept at most
+RECENT_SECONDS = 300.0  # the same press on the same passage within this is not posted again
 MAX_BODY = 16_384  # bytes: an action is a reference, a sentence and an id
 _REQUEST = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MEMBERS = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -89,6 +90,7 @@ class ReaderServer:
         self.port = config.reader_port
         self.shared = False  # the webhook's server serves these routes (webhook mode)
         self.members: dict[tuple[int, int], tuple[float, tuple[bool, bool]]] = {}
+        self.recent: dict[tuple[int, int, str, str], float] = {}  # actions just carried out
         self._server: tornado.httpserver.HTTPServer | None = None
 
     @property
@@ -228,7 +230,7 @@ class ReaderServer:
         zone = await self._zone(launch.chat_id)
         for chat, message_id, date, text, replies in rows:
             when = datetime.fromtimestamp(date, zone).strftime("%-d %b %Y, %H:%M")
-            excerpt = " ".join(text.split())[:140]
+            excerpt = _cut(" ".join(text.split()), 140)
             margin.openings.append(Opening(when, replies, message_link(chat, message_id), excerpt))
         return asdict(margin)
 
@@ -250,7 +252,10 @@ class ReaderServer:
         if verdict is not Verdict.ANSWER:
             raise Refused(429, "Slow down a little: try again in a minute.")
         if not await data.store.claim_request(f"{sign_in.user_id}:{request}", sign_in.user_id):
-            raise Refused(409, "Already done.")
+            raise Refused(409, "Already done.")  # this very request, sent again
+        done_at = self.recent.get(key := (sign_in.user_id, chat, action, passage.ref))
+        if action != "unclear" and done_at and time.monotonic() - done_at < RECENT_SECONDS:
+            raise Refused(409, "You posted that a moment ago: it is in the chat.")
         if action == "unclear":
             if await data.store.asked_to_be_forgotten(chat, sign_in.user_id):
                 return {"ok": False, "said": "You asked me to forget you in this group, so I "
@@ -259,6 +264,9 @@ class ReaderServer:
             said = "Marked as unclear: it goes in the group's digest." if new else (
                 "You had already marked it unclear.")  # fmt: skip
             return {"ok": True, "said": said}
+        if len(self.recent) >= MEMBER_CACHE_SIZE:
+            self.recent.clear()
+        self.recent[key] = time.monotonic()  # a second press of the same button posts nothing
         reply = (
             quote_reply(data.commands.library, passage) if action == "quote"
             else discuss_reply(data.commands.library, passage.ref)
@@ -266,10 +274,22 @@ class ReaderServer:
         # Not the member's name: the post is the group's thread, and stays one (with its
         # replies) if they ask to be forgotten; the board keeps who pulled it until then.
         reply.add("From the reader.")
-        sent = await deliver(
-            self.application.bot, data, chat, reply, private=launch.chat_id is None,
-            puller=(sign_in.user_id, sign_in.name), source="reader",
-        )  # fmt: skip
+        try:
+            sent = await deliver(
+                self.application.bot, data, chat, reply, private=launch.chat_id is None,
+                puller=(sign_in.user_id, sign_in.name), source="reader",
+            )  # fmt: skip
+        except BadRequest:  # the chat is not one the bot may write to (no /start yet)
+            sent = []
+        except Exception:
+            self.recent.pop(key, None)  # not posted: the member may try again
+            raise
+        if not sent:
+            self.recent.pop(key, None)
+            raise Refused(403, (
+                "I can't write to you yet: send me /start in a chat with me, then try again."
+                if launch.chat_id is None else "I could not post in the group just now."
+            ))  # fmt: skip
         where = message_link(chat, sent[0].message_id) if sent else ""
         return {"ok": True, "said": "Posted in the chat.", "link": where}
 
@@ -319,6 +339,13 @@ def _sentences_saying(paragraph: Paragraph, selected: str) -> str:
     if at < 0:
         return ""
     return _sentences(paragraph, kept[at], kept[at + len(wanted) - 1] + 1)
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with "…" if cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 class _Secured(tornado.web.RequestHandler):

@@ -98,6 +98,9 @@ async def test_quote_in_chat_posts_the_cited_passage_once(botapi, reader):
 
     status, again = await call(http, "act", data, body)  # replayed
     assert (status, again["error"]) == (409, "Already done.")
+    body["request"] = uuid.uuid4().hex  # pressed again
+    status, again = await call(http, "act", data, body)
+    assert (status, again["error"]) == (409, "You posted that a moment ago: it is in the chat.")
     botapi.send_text("/quotes@ReadingGroupBot", chat_id=GROUP)
     *_, board = await botapi.wait_for_messages(2, GROUP)
     assert f"{ARTICLE} ¶11.1" in parse_telegram_html(board.params["text"])
@@ -113,6 +116,9 @@ async def test_discuss_and_unclear_from_the_reader_count_as_the_commands_do(bota
         assert status == 200
     (thread,) = await botapi.wait_for_messages(1, GROUP)
     assert parse_telegram_html(thread.params["text"]).startswith(f"Discussion: {ARTICLE} ¶3")
+    _, opened = await call(http, "open", data)
+    assert opened["article"]["paragraphs"][2]["counts"]["threads"] == 0  # no reply yet
+    botapi.send_text("A first reply", chat_id=GROUP, user_id=KARL, reply_to=thread.result)
     await bot.intake.drain()
     botapi.send_text("/digest@ReadingGroupBot", chat_id=GROUP)
     *_, digest = await botapi.wait_for_messages(2, GROUP)
@@ -177,7 +183,7 @@ async def test_a_member_who_asked_to_be_forgotten_appears_nowhere(botapi, reader
     await bot.intake.drain()
     _, opened = await call(http, "open", data)
     counts = opened["article"]["paragraphs"][6]["counts"]
-    assert counts == {"threads": 1, "messages": 0, "quotes": 1, "unclear": 1}
+    assert counts == {"threads": 0, "messages": 0, "quotes": 1, "unclear": 1}  # no reply left
     _status, margin = await call(http, "margin", data, {"ref": f"{ARTICLE} ¶7"})
     assert margin["unclear_by"] == ["Rosa"]
     assert margin["openings"][0]["replies"] == 0
@@ -399,3 +405,14 @@ async def test_any_body_gets_an_answer_never_an_error(botapi, reader):
         status, answer = await call(http, what, data, body)
         assert status in (200, 400, 409, 429), (what, body, answer)
         assert ("error" in answer) == (status != 200)
+
+
+async def test_quoting_to_a_member_who_never_started_the_bot_says_what_to_do(botapi, reader):
+    _, http = reader
+    data = init_data(KARL)  # opened from the menu; Karl never wrote to the bot
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶2", "request": uuid.uuid4().hex}
+    status, answer = await call(http, "act", data, body)
+    assert status == 403
+    assert answer["error"].startswith("I can't write to you yet: send me /start")
+    body["request"] = uuid.uuid4().hex
+    assert (await call(http, "act", data, body))[1]["error"].startswith("I can't write")

@@ -104,7 +104,7 @@ async def test_the_reader_renders_the_text_and_counts_and_quotes_into_the_chat(
         selection.addRange(range); }"""
     )
     await page.wait_for_function(
-        "document.getElementById('chosen').textContent.startsWith('putin-v-prigozhin ¶6')"
+        "document.getElementById('chosen').textContent === '¶6 · selected'"
     )
     await page.click("nav#actions button[data-action=quote]")
     post = (await botapi.wait_for_messages(5, GROUP))[-1]

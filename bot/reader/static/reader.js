@@ -78,7 +78,7 @@
       const margin = await api("margin", { ref: paragraph.ref });
       box.textContent = "";
       if (margin.openings.length) {
-        box.appendChild(el("div", { text: "Threads on " + margin.ref + ":" }));
+        box.appendChild(el("div", { text: "Posts of " + margin.ref + " in the group:" }));
         const list = el("ul");
         for (const opening of margin.openings) {
           const line = opening.when + " · " + plural(opening.replies, "reply", "replies") + " · ";
@@ -112,7 +112,8 @@
     for (const other of page.querySelectorAll(".para.chosen")) other.classList.remove("chosen");
     section.classList.add("chosen");
     state.chosen = paragraph;
-    chosenLabel.textContent = paragraph.ref + " — or select a sentence in it";
+    chosenLabel.textContent = "¶" + paragraph.n;
+    chosenLabel.title = paragraph.ref + ": all of it, or select a sentence in it";
     document.getElementById("unclear-button").hidden = !state.group;
     actions.hidden = false;
   }
@@ -138,22 +139,37 @@
   // A selection chooses the paragraph it is in: what is quoted is what the member selected.
   document.addEventListener("selectionchange", () => {
     const selection = window.getSelection();
-    if (!state.article || !selection || selection.isCollapsed || !selection.rangeCount) return;
+    if (!state.article || !selection || !selection.rangeCount) return;
+    if (selection.isCollapsed) {
+      if (state.chosen) chosenLabel.textContent = "¶" + state.chosen.n;
+      else if (!actions.hidden) chosenLabel.textContent = "Tap a ¶";
+      return;
+    }
     const range = selection.getRangeAt(0);
     const first = paraOf(range.startContainer), last = paraOf(range.endContainer);
     if (!first || !last) return;
     if (first !== last) {
       state.chosen = null;
-      chosenLabel.textContent = "Select within one paragraph";
+      chosenLabel.textContent = "One ¶ only";
       return;
     }
     choose(state.article.paragraphs[parseInt(first.id.slice(1), 10) - 1], first);
-    if (selectionIn(first)) chosenLabel.textContent = state.chosen.ref + " — the sentences you selected";
+    if (selectionIn(first)) chosenLabel.textContent = "¶" + state.chosen.n + " · selected";
   });
 
+  function unchoose() {
+    for (const other of page.querySelectorAll(".para.chosen")) other.classList.remove("chosen");
+    state.chosen = null;
+    actions.hidden = true;
+  }
+
+  let pending = false;
   async function act(action) {
     const paragraph = state.chosen;
     if (!paragraph) { say("Tap a paragraph, or select a sentence within one."); return; }
+    if (pending) return;  // one press at a time: a second tap while it goes posts nothing
+    pending = true;
+    for (const button of actions.querySelectorAll("button[data-action]")) button.disabled = true;
     const section = document.getElementById("p" + paragraph.n);
     const request = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9_-]/g, "");
     const body = Object.assign({ action: action, ref: paragraph.ref, request: request }, selectionIn(section) || {});
@@ -161,7 +177,12 @@
       const done = await api("act", body);
       say(done.said);
       if (state.group) refreshCounts();
-    } catch (error) { say(error.message === "Failed to fetch" ? "The bot did not answer; try again in a moment." : error.message); }
+    } catch (error) {
+      say(error.message === "Failed to fetch" ? "The bot did not answer; try again in a moment." : error.message);
+    } finally {
+      pending = false;
+      for (const button of actions.querySelectorAll("button[data-action]")) button.disabled = false;
+    }
   }
 
   function countsButton(paragraph, section) {
@@ -188,8 +209,10 @@
     state.article = article;
     state.group = data.group;
     page.textContent = "";
+    window.scrollTo(0, 0);
     document.title = article.title;
     document.documentElement.lang = article.language || "en";
+    page.appendChild(el("button", { type: "button", class: "back", text: "← The library", onclick: () => { unchoose(); load({}); } }));
     page.appendChild(el("h1", { text: article.title }));
     const meta = [article.author, article.publication, article.date].filter(Boolean).join(" · ");
     const line = el("p", { class: "meta", text: meta + (meta ? " · " : "") + article.words.toLocaleString() + " words" });
@@ -219,12 +242,13 @@
 
   function renderLibrary(data) {
     page.textContent = "";
+    window.scrollTo(0, 0);
     page.appendChild(el("h1", { text: "The library" }));
     const list = el("ul", { class: "library" });
     for (const item of data.library) {
-      const meta = [item.author, item.publication, item.date].filter(Boolean).join(" · ");
+      const meta = [item.author, item.publication, item.date, item.minutes + " min"].filter(Boolean).join(" · ");
       list.appendChild(el("li", {}, [
-        el("button", { type: "button", text: item.title, onclick: () => load({ article: item.id }) }),
+        el("button", { type: "button", text: item.number + ". " + item.title, onclick: () => load({ article: item.id }) }),
         el("div", { class: "meta", text: meta }),
       ]));
     }
@@ -245,9 +269,10 @@
   }
 
   theme();
-  for (const button of actions.querySelectorAll("button")) {
+  for (const button of actions.querySelectorAll("button[data-action]")) {
     button.addEventListener("click", () => act(button.dataset.action));
   }
+  document.getElementById("close").addEventListener("click", unchoose);
   if (tg) { tg.ready(); tg.expand(); }
   const paragraph = parseInt(query.get("p") || "", 10);
   load({ article: query.get("a") || "", paragraph: Number.isFinite(paragraph) ? paragraph : null });
