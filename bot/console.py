@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.commands import Commands
 from bot.daily import MAX_MINUTES, Daily
 from bot.discussion import Discussion, privacy_text
-from bot.quotes import board_reply
+from bot.quotes import board_reply, context_reply
 from bot.readings import plan_readings
 from bot.reply import Reply, code, to_plain
 from bot.storage import LoggedMessage, Plan, Store
@@ -40,6 +40,8 @@ _GROUP_ONLY = {
 CHAT = -1  # the console's chat in its log: a basic group's kind of id (its messages have no links)
 YOU = 1  # the one member of the console's chat
 MAX_DAYS = 366
+MAX_LINE = 4096  # characters of a line kept, as of a Telegram message
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ConsoleChat:
@@ -87,7 +89,8 @@ class ConsoleChat:
         line = line.strip()
         if not line:
             return None
-        self._log(LoggedMessage(CHAT, self._id(), int(time.time()), YOU, "you", line))
+        said = _CONTROL.sub("", line)[:MAX_LINE]  # as Telegram keeps a message: no controls
+        self._log(LoggedMessage(CHAT, self._id(), int(time.time()), YOU, "you", said))
         reply = _answer(self.commands, line, self)
         if reply is not None and reply.refs:
             posted = self._id()
@@ -188,6 +191,8 @@ class ConsoleChat:
 
     async def _unclear(self, args: str) -> Reply:
         passage = self.commands.library.find_passage(args)
+        if passage is None and args:
+            return context_reply(self.commands.library, args)  # what is wrong with it
         if passage is None:
             return Reply().add(
                 "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
@@ -201,12 +206,21 @@ class ConsoleChat:
 
     async def _forgetme(self, args: str) -> Reply:
         gone = await self.store.forget(CHAT, YOU)
+        posts = [m for m in await self.store.since([CHAT], 0) if m.is_bot]
         await self.store.close()
-        self.store = await Store.open(":memory:")  # the console's log starts again, empty
+        # The log starts again, keeping only my posts (the readings shown), as a group keeps
+        # them: what you typed, your quotes and your marks are gone, and your next line is kept.
+        self.store = await Store.open(":memory:")
         self.discussion.store = self.store
+        for post in posts:
+            await self.store.log_message(LoggedMessage(
+                CHAT, post.message_id, post.date, None, post.sender_name, post.text, is_bot=True,
+                opens_thread=post.thread_root == post.message_id, refs=post.refs,
+            ))  # fmt: skip
         return Reply().add(
-            f"Forgotten: the {gone} line{'s' if gone != 1 else ''} you typed, and the quotes "
-            "and marks of this session. The log starts again from your next line."
+            f"Forgotten: the {gone} line{'s' if gone != 1 else ''} you typed (this one too), "
+            "and your quotes and marks of this session. The readings I showed stay in the "
+            "log; your next line is kept again."
         )
 
     def _plan(self, args: list[str]) -> Reply:

@@ -153,8 +153,12 @@ def markdown_literal(text: str) -> str:
 
 
 def _line(text: str, limit: int = LINE_CHARS) -> str:
+    """``text`` on one line, cut at a word to at most ``limit`` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;: ") + "…"
 
 
 def open_questions(messages: list[StoredMessage]) -> list[StoredMessage]:
@@ -439,10 +443,20 @@ class Discussion:
             return level
 
         sections: dict[int | None, list[StoredMessage]] = {}
+        first_post: dict[tuple[str, tuple[str, ...]], int] = {}  # (first line, refs) -> root
+        merged: dict[int, int] = {}  # a post repeated (/today again) -> the first one
         for message in kept:
             root = message.thread_root
-            if root is None and message.is_bot:
+            if message.is_bot and root in (None, message.message_id):
                 root = message.message_id  # a post of mine opens its thread
+                again = (message.text.split("\n", 1)[0], tuple(message.refs))
+                if message.refs and again in first_post:
+                    merged[root] = first_post[again]  # the same reading posted again
+                    continue
+                first_post.setdefault(again, root)
+            if message.is_bot and root in merged and message.reply_to is None:
+                continue  # a later part of a post repeated: the first one has it
+            root = merged.get(root, root) if root is not None else None
             sections.setdefault(root if root in by_id else None, []).append(message)
         if None in sections:  # what was said outside threads comes last
             sections[None] = sections.pop(None)
@@ -473,18 +487,29 @@ class Discussion:
             page.append("</ul>")
         for root, thread in sections.items():
             if len(sections) > 1 or questions:
-                if root is None:
-                    heading = "Outside threads"
-                else:
-                    opening = by_id[root]
-                    refs = ", ".join(refs_of(opening, self.library))
-                    heading = _line(opening.text, 80) + (f" ({refs})" if refs else "")
+                heading = "Outside threads" if root is None else self._heading(by_id[root])
                 md += [f"## {markdown_literal(heading)}", ""]
                 page.append(f"<h2>{html.escape(heading)}</h2>")
             for message in thread:
                 self._write(message, depth(message), md, page)
         page.append("</body></html>")
         return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", len(kept))
+
+    def _heading(self, opening: StoredMessage) -> str:
+        """A thread's heading in the handout: a post's first line (a quote's words, or
+        "Reading 2 of 5" with the article's title), and the passages it cites."""
+        # A post of mine names what it posted (not the passages its prompts point to).
+        refs = (
+            list(opening.refs)
+            if opening.is_bot and opening.refs
+            else refs_of(opening, self.library)
+        )
+        first = opening.text.split("\n", 1)[0].strip()
+        article = self.library.get(refs[0].split(" ¶")[0]) if self.library and refs else None
+        if article is not None and len(first) <= 40 and article.title not in first:
+            first = f"{first}: {article.title}"  # "Reading 1 of 5: The twisted logic of…"
+        cited = ", ".join(refs)
+        return _line(first, 90) + (f" ({cited})" if cited else "")
 
     def _write(self, message: StoredMessage, level: int, md: list[str], page: list[str]) -> None:
         """One message of a handout, in Markdown and in HTML."""

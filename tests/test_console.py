@@ -92,7 +92,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "Give me words" in answer(commands, "/search", chat).text()
 
         forgotten = answer(commands, "/forgetme", chat).text()
-        assert forgotten.startswith("Forgotten: the 13 lines you typed")
+        assert forgotten.startswith("Forgotten: the 13 lines you typed (this one too)")
         assert (
             "Nothing in the console's discussion says"
             in answer(commands, "/search truce", chat).text()
@@ -121,3 +121,36 @@ def test_the_console_script_keeps_its_log_for_the_session(commands, tmp_path, mo
 def test_console_stops_at_quit(commands):
     output = run(commands, "/quit\n/articles\n")
     assert output == ""
+
+
+def test_the_console_handout_names_each_reading_once_and_forgetme_keeps_the_readings(
+    commands, tmp_path
+):
+    from bot.console import ConsoleChat
+
+    with ConsoleChat(commands, folder=tmp_path) as chat:
+        answer(commands, "/next", chat)
+        answer(commands, "why is the war in Iraq a turning point?", chat)
+        answer(commands, "/today", chat)  # the same reading again
+        answer(commands, "/export 1", chat)
+        handout = (tmp_path / "console-discussion-1d.md").read_text()
+        heading = "## Reading 1 of 5: The twisted logic of the pro-Putin left (pro-putin-left ¶1)"
+        assert handout.count(heading) == 1
+        assert handout.count("American-sponsored globalisation is in rapid decline") == 1
+
+        answer(commands, "a line with a bell\x07 and an escape\x1b[31m", chat)
+        assert "\x07" not in answer(commands, "/search bell", chat).text()
+        answer(commands, "/forgetme", chat)
+        digest = answer(commands, "/digest", chat).text()
+        assert "Read: pro-putin-left ¶1" in digest  # the readings shown stay
+        assert "why is the war" not in digest
+        answer(commands, "a line after forgetting", chat)
+        assert "1 message" in answer(commands, "/search forgetting", chat).text()
+
+
+def test_the_console_says_what_is_wrong_with_a_reference(commands):
+    from bot.console import ConsoleChat
+
+    with ConsoleChat(commands) as chat:
+        said = answer(commands, "/unclear 2:999", chat).text()
+    assert "has 19 paragraphs" in said
