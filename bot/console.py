@@ -92,6 +92,8 @@ class ConsoleChat:
         said = _CONTROL.sub("", line)[:MAX_LINE]  # as Telegram keeps a message: no controls
         self._log(LoggedMessage(CHAT, self._id(), int(time.time()), YOU, "you", said))
         reply = _answer(self.commands, line, self)
+        if reply is not None:
+            reply = _console_words(reply)
         if reply is not None and reply.refs:
             posted = self._id()
             self._log(LoggedMessage(
@@ -133,8 +135,8 @@ class ConsoleChat:
                 "The console keeps everything in memory and nothing on disk: its plan, and a "
                 "log of what you type and the passages it shows (for /search, /digest, "
                 "/export and /quotes), until you leave; /forgetme empties the log now. "
-                "/export writes its two files in the folder you started me in. In Telegram:\n"
-                + privacy_text(self.retention_days)
+                "/export writes its two files in the folder you started me in.\n\nIn a "
+                "Telegram group:\n" + privacy_text(self.retention_days)
             )
         if name in _GROUP_ONLY:
             return Reply().add(
@@ -241,13 +243,27 @@ class ConsoleChat:
         return self.daily._plan_reply(self.plan)
 
 
+# A group's words, as said of the console's chat.
+_CONSOLE_WORDS = {
+    "in this group": "in the console",
+    "An admin sets one with ": "In Telegram, a group's admin sets one with ",
+    "Reply to this message to discuss it; ": (
+        "Say what you make of it on the next line. In a group, "
+    ),
+    " as a reply sums it up.": " as a reply sums up the thread.",
+}
+
+
 def _console_words(reply: Reply) -> Reply:
     """A group's answer, as said of the console's chat."""
     for n, block in enumerate(reply.blocks):
-        spans = tuple(
-            replace(s, text=s.text.replace("in this group", "in the console")) for s in block.spans
-        )
-        reply.blocks[n] = replace(block, spans=spans)
+        spans = []
+        for span in block.spans:
+            text = span.text
+            for group, console in _CONSOLE_WORDS.items():
+                text = text.replace(group, console)
+            spans.append(replace(span, text=text))
+        reply.blocks[n] = replace(block, spans=tuple(spans))
     return reply
 
 

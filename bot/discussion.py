@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.library import Library
 from bot.reply import Reply, Span, bold, code, italic, link, reference
@@ -47,17 +47,28 @@ def message_link(chat_id: int, message_id: int) -> str:
 def _ranked(query: str, messages: list[StoredMessage]) -> list[StoredMessage]:
     """The messages that say the query's words, typos allowed, best first, then newest."""
     wanted = normalise(query)
+    words = content_words(query) or wanted.split()
     scored = []
     for message in messages:
         text = normalise(message.text)
         score = fuzz.partial_ratio(wanted, text) if len(wanted) <= len(text) else fuzz.ratio(
             wanted, text
         )  # fmt: skip
-        score = max(score, fuzz.token_set_ratio(wanted, text))
+        score = max(score, fuzz.token_set_ratio(wanted, text), _word_by_word(words, text))
         if score >= SEARCH_FLOOR:
             scored.append((score, message))
     scored.sort(key=lambda sm: (-sm[0], -sm[1].date, -sm[1].message_id))
     return [m for _, m in scored]
+
+
+def _word_by_word(words: list[str], text: str) -> float:
+    """How well each word searched for is said somewhere in ``text``, typos allowed, on
+    average (words said apart, "peace … truce", count as much as words said together)."""
+    said = text.split()
+    if not words or not said or len(words) > 12:
+        return 0.0
+    best = [process.extractOne(w, said, scorer=fuzz.ratio) for w in words]
+    return sum(b[1] for b in best if b is not None) / len(words)
 
 
 def _excerpt(text: str, wanted: list[str]) -> str:

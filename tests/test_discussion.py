@@ -25,3 +25,18 @@ def test_search_allows_typos_and_leaves_out_what_does_not_say_it():
         "truse in alaska", [said("the truce in Alaska is a setup", 1), said("weather", 2)]
     )
     assert [m.message_id for m in found] == [1]
+
+
+def test_search_finds_words_said_apart_with_a_typo_in_either():
+    from bot.discussion import _ranked
+    from bot.storage import StoredMessage
+
+    def said(text: str, n: int) -> StoredMessage:
+        return StoredMessage(chat_id=-1, message_id=n, date=n, sender_id=1, sender_name="a",
+                             is_bot=False, text=text, reply_to=None, topic_id=None,
+                             forward_from=None, thread_root=None, refs=())  # fmt: skip
+
+    messages = [said("any peace is only a truce", 1), said("the war is over now", 2)]
+    for query in ("peace truse", "pease truce", "truse", "peace truce"):
+        assert [m.message_id for m in _ranked(query, messages)] == [1], query
+    assert _ranked("class war", messages) == []  # one word of two is not the search
