@@ -5,6 +5,7 @@ Part of :class:`bot.storage.Store`."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from bot.storage.core import StoreCore
 
@@ -23,6 +24,13 @@ def _within(ref: str) -> tuple[str, str, str]:
 
 class Margins(StoreCore):
     """Each paragraph's discussion in a group, read for the reader."""
+
+    async def _of_group(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """The rows of ``sql`` in a group (its ids, past ones too, fill ``{chats}``)."""
+        ids = await self.chat_ids(chat_id)
+        query = sql.format(chats=",".join("?" * len(ids)))
+        async with self._read() as db, db.execute(query, (*ids, *params)) as cursor:
+            return list(await cursor.fetchall())
 
     async def discussion_counts(self, chat_id: int, article_id: str) -> list[tuple[str, str, int]]:
         """(reference, kind, number) for an article's passages in a group, from one query over
@@ -52,58 +60,47 @@ class Margins(StoreCore):
     ) -> list[tuple[int, int, int, str, int]]:
         """(chat, message, date, first reply's text, members' replies) of the posts of a
         passage (or of its sentences) that opened a thread in a group, newest first."""
-        ids = await self.chat_ids(chat_id)
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"SELECT m.chat_id, m.message_id, m.date, coalesce((SELECT r.text FROM messages r "
-            f"WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0 "
-            f"ORDER BY r.date, r.message_id LIMIT 1), ''), (SELECT count(*) FROM messages r "
-            f"WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0) "
-            f"FROM post_refs p JOIN messages m ON m.chat_id = p.chat_id "
-            f"AND m.message_id = p.message_id WHERE p.chat_id IN ({marks}) "
-            f"AND (p.ref = ? OR (p.ref >= ? AND p.ref < ?)) "
-            f"GROUP BY m.chat_id, m.message_id ORDER BY m.date DESC LIMIT ?"
+        rows = await self._of_group(
+            chat_id,
+            "SELECT m.chat_id, m.message_id, m.date, coalesce((SELECT r.text FROM messages r "
+            "WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0 "
+            "ORDER BY r.date, r.message_id LIMIT 1), ''), (SELECT count(*) FROM messages r "
+            "WHERE r.chat_id = m.chat_id AND r.thread_root = m.message_id AND r.is_bot = 0) "
+            "FROM post_refs p JOIN messages m ON m.chat_id = p.chat_id "
+            "AND m.message_id = p.message_id WHERE p.chat_id IN ({chats}) "
+            "AND (p.ref = ? OR (p.ref >= ? AND p.ref < ?)) "
+            "GROUP BY m.chat_id, m.message_id ORDER BY m.date DESC LIMIT ?",
+            (*_within(ref), limit),
         )
-        params = (*ids, *_within(ref), limit)
-        async with self._read() as db, db.execute(sql, params) as cursor:
-            return [
-                (int(r[0]), int(r[1]), int(r[2]), str(r[3]), int(r[4]))
-                for r in await cursor.fetchall()
-            ]
+        return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]), int(r[4])) for r in rows]
 
     async def unclear_names(self, chat_id: int, ref: str) -> list[str]:
         """The names of the members who marked a passage unclear in a group, as they last
         showed in its log ("a member" for one who has written nothing there)."""
-        ids = await self.chat_ids(chat_id)
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"SELECT u.user_id, (SELECT sender_name FROM messages m WHERE m.chat_id = u.chat_id "
-            f"AND m.sender_id = u.user_id ORDER BY m.date DESC LIMIT 1) FROM unclear u "
-            f"WHERE u.chat_id IN ({marks}) AND (u.ref = ? OR (u.ref >= ? AND u.ref < ?)) "
-            f"GROUP BY u.user_id ORDER BY min(u.at)"
+        rows = await self._of_group(
+            chat_id,
+            "SELECT u.user_id, (SELECT sender_name FROM messages m WHERE m.chat_id = u.chat_id "
+            "AND m.sender_id = u.user_id ORDER BY m.date DESC LIMIT 1) FROM unclear u "
+            "WHERE u.chat_id IN ({chats}) AND (u.ref = ? OR (u.ref >= ? AND u.ref < ?)) "
+            "GROUP BY u.user_id ORDER BY min(u.at)",
+            _within(ref),
         )
-        async with self._read() as db, db.execute(sql, (*ids, *_within(ref))) as cursor:
-            return [str(r[1] or "a member") for r in await cursor.fetchall()]
+        return [str(r[1] or "a member") for r in rows]
 
     async def times_quoted(self, chat_id: int, ref: str) -> int:
         """How often a passage (or a sentence of it) was pulled as a quote in a group."""
-        ids = await self.chat_ids(chat_id)
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"SELECT count(*) FROM pulls WHERE chat_id IN ({marks}) "
-            f"AND (ref = ? OR (ref >= ? AND ref < ?))"
+        rows = await self._of_group(
+            chat_id,
+            "SELECT count(*) FROM pulls WHERE chat_id IN ({chats}) "
+            "AND (ref = ? OR (ref >= ? AND ref < ?))",
+            _within(ref),
         )
-        async with self._read() as db, db.execute(sql, (*ids, *_within(ref))) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(rows[0][0]) if rows else 0
 
     async def asked_to_be_forgotten(self, chat_id: int, user_id: int) -> bool:
         """Whether a member asked to be forgotten in a group (nothing of theirs is kept)."""
-        ids = await self.chat_ids(chat_id)
-        marks = ",".join("?" * len(ids))
-        sql = f"SELECT 1 FROM forgotten WHERE chat_id IN ({marks}) AND user_id = ? LIMIT 1"
-        async with self._read() as db, db.execute(sql, (*ids, user_id)) as cursor:
-            return await cursor.fetchone() is not None
+        sql = "SELECT 1 FROM forgotten WHERE chat_id IN ({chats}) AND user_id = ? LIMIT 1"
+        return bool(await self._of_group(chat_id, sql, (user_id,)))
 
     async def claim_request(self, request: str, user_id: int) -> bool:
         """Note a reader's request as carried out; False if it already was (a replay)."""
