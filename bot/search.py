@@ -357,15 +357,16 @@ class _Reader:
     character past the first plane), word by word. The ids are exactly those word-by-word
     reading gives (tests hold the two to the same words)."""
 
-    _SLOTS_BITS = 20
-
-    def __init__(self) -> None:
+    def __init__(self, paragraphs: int) -> None:
         self.vocabulary: list[str] = []
         self.known: dict[str, int] = {}
         # A written form: its word's number, or -k-1 for the k-th elision ("l'état": two).
         self.written: dict[str | bytes, int] = {_END: _BREAK}
         self.elisions: list[tuple[int, ...]] = []
-        slots = 1 << self._SLOTS_BITS
+        # At least four slots a paragraph, from 65,536 to a million (a library has fewer
+        # written forms than that, so most find their slot free).
+        self._bits = min(max((4 * paragraphs).bit_length(), 16), 20)
+        slots = 1 << self._bits
         self._high = np.zeros(slots, dtype=np.uint64)  # (0, 0) is no word: an empty slot
         self._low = np.zeros(slots, dtype=np.uint64)
         self._id = np.zeros(slots, dtype=np.int64)
@@ -429,7 +430,7 @@ class _Reader:
             high, low = _packed(buf, starts[short], lengths[short])
             slot = (
                 (high ^ (low * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
-            ) >> np.uint64(64 - self._SLOTS_BITS)
+            ) >> np.uint64(64 - self._bits)
             slot = slot.astype(np.int64)
             hit = (self._high[slot] == high) & (self._low[slot] == low)
             ids[short[hit]] = self._id[slot[hit]]
@@ -479,14 +480,18 @@ class FuzzyIndex:
         # Words are numbered as met, which depends only on the library; what the search
         # ranks never depends on the numbers (ties go by words and paragraphs). Paragraphs
         # are read _CHUNK at a time (see _Reader).
-        reader = _Reader()
+        reader = _Reader(sum(len(article.paragraphs) for article in articles))
         # Every paragraph's words in order, one after the other, two bytes a word: a word
         # numbered past _FAR (met after that many others, so rare) is _FAR there, and its
         # number is kept beside, by position (see _tokens).
         sequence = array("H")
         far_at, far = array("q"), array("I")
         lengths = array("I")
-        chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (paragraphs by word, words' counts)
+        # Each chunk's paragraphs by word, one chunk after another in one array (its memory
+        # is given back as the chunks are placed, from the last: see below), and for each
+        # chunk where it begins there and how many paragraphs each word has in it.
+        placed = array("I")
+        chunks: list[tuple[int, np.ndarray]] = []
         pending: list[str] = []
 
         def flush() -> None:
@@ -516,7 +521,8 @@ class FuzzyIndex:
             keys.sort()  # by word, then paragraph; each pair once
             keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
             chunk_counts = np.bincount((keys >> np.uint64(32)).astype(np.int64))
-            chunks.append(((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), chunk_counts))
+            chunks.append((len(placed), chunk_counts))
+            placed.frombytes((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
 
         paragraph = 0
         self._articles: list[Article] = []
@@ -539,16 +545,20 @@ class FuzzyIndex:
         self._offsets = np.zeros(len(self._words) + 1, dtype=np.int64)
         np.cumsum(counts, out=self._offsets[1:])
         self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
-        filled = self._offsets[:-1].copy()
-        chunks.reverse()
-        while chunks:  # in paragraph order, each chunk freed once placed
-            paragraphs, chunk_counts = chunks.pop()
+        # From the last chunk to the first, each placed at the end of what is left of its
+        # words' postings, then cut off ``placed``, which gives its memory back at once: the
+        # postings never take twice their size, even for a moment.
+        filled = self._offsets[1:].copy()  # where what is left of each word's postings ends
+        while chunks:
+            begin, chunk_counts = chunks.pop()
+            paragraphs = np.frombuffer(placed, dtype=np.uint32)[begin:].copy()
+            del placed[begin:]
             size = len(chunk_counts)
+            filled[:size] -= chunk_counts
             word = np.repeat(np.arange(size), chunk_counts)
             starts = np.zeros(size, dtype=np.int64)
             np.cumsum(chunk_counts[:-1], out=starts[1:])
             self._postings[filled[word] + np.arange(len(paragraphs)) - starts[word]] = paragraphs
-            filled[:size] += chunk_counts
             del paragraphs, word
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])

@@ -369,11 +369,20 @@ _LONG_AND_RARE = st.sampled_from(
 def test_the_index_holds_every_paragraph_word_for_word_as_the_query_reads_it(texts):
     """Building reads many paragraphs at once (numpy, not word by word): each paragraph's
     words in the index are still exactly those a query reads in its text."""
+    import bot.search
+
     article = Article("a", 1, Path("."), "A")
     article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
-    index = FuzzyIndex(Library([article], Path(".")))
+    chunk, bot.search._CHUNK = bot.search._CHUNK, 2  # read two paragraphs at a time
+    try:
+        index = FuzzyIndex(Library([article], Path(".")))
+    finally:
+        bot.search._CHUNK = chunk
     for n, text in enumerate(texts):
         assert [index._words[i] for i in index._held(n).tolist()] == fast_words(text)
+    for i, word in enumerate(index._words):  # and each word lists the paragraphs holding it
+        holding = [n for n, text in enumerate(texts) if word in fast_words(text)]
+        assert index._ids(i).tolist() == holding
 
 
 def test_two_words_run_together_are_found_as_the_text_writes_them(index):
