@@ -345,18 +345,19 @@ _SCENE = {
 }
 PAST = 0.1  # what a sentence told in the past loses
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
-_INDEXES: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
+_INDEXES: dict[tuple[str, str], dict[tuple[str, str], list[tuple[str, ...]]]] = {}
 _DIGITS = re.compile(r"\d")
 
 
-def _cue_index(kind: str, language: str) -> dict[str, list[tuple[str, ...]]]:
-    """A cue list by its first word, each word's cues longest first."""
+def _cue_index(kind: str, language: str) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+    """A cue list by its first two words (a one-word cue under its word and ""), each pair's
+    cues longest first."""
     key = (kind, language)
     if key not in _INDEXES:
-        index: dict[str, list[tuple[str, ...]]] = {}
+        index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         for cue in (CLAIMS if kind == "claims" else REPORTS).get(language, ()):
             words = tuple(_TOKENS.findall(cue))
-            index.setdefault(words[0], []).append(words)
+            index.setdefault((words[0], words[1] if len(words) > 1 else ""), []).append(words)
         for cues in index.values():
             cues.sort(key=len, reverse=True)
         _INDEXES[key] = index
@@ -364,23 +365,32 @@ def _cue_index(kind: str, language: str) -> dict[str, list[tuple[str, ...]]]:
 
 
 def _count(
-    index: dict[str, list[tuple[str, ...]]], tokens: list[str], skip: set[int]
+    index: dict[tuple[str, str], list[tuple[str, ...]]], tokens: list[str], skip: set[int]
 ) -> tuple[int, int | None, set[int]]:
     """How many cues the tokens hold (leftmost, longest first, none overlapping, none on a
     token in ``skip``), where the first starts, and the tokens they take."""
     found, first = 0, None
     taken: set[int] = set()
-    i = 0
-    while i < len(tokens):
-        for cue in index.get(tokens[i], ()):
-            end = i + len(cue)
-            if tuple(tokens[i:end]) == cue and not skip.intersection(range(i, end)):
-                found += 1
-                first = i if first is None else first
-                taken.update(range(i, end))
-                i = end - 1
+    i, size = 0, len(tokens)
+    while i < size:
+        word = tokens[i]
+        following = tokens[i + 1] if i + 1 < size else ""
+        end = 0
+        for cues in (index.get((word, following)), index.get((word, ""))):
+            for cue in cues or ():
+                stop = i + len(cue)
+                if tuple(tokens[i:stop]) == cue and not skip.intersection(range(i, stop)):
+                    end = stop
+                    break
+            if end:
                 break
-        i += 1
+        if end:
+            found += 1
+            first = i if first is None else first
+            taken.update(range(i, end))
+            i = end
+        else:
+            i += 1
     return found, first, taken
 
 

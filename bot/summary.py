@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -215,11 +214,14 @@ def _is_quotation(text: str) -> bool:
     return stripped[:1] in '\u201c"' and stripped[-1:] in '\u201d"'
 
 
-@lru_cache(maxsize=32)
-def _ranked(terms: TermIndex, article_id: str, version: int) -> tuple[list[int], np.ndarray]:
-    """The sentences that could be chosen (indices) and their importance; ``version`` (the
-    term index's, which changes as articles come and go, and with them rarity) keys the cache,
-    so a summary asked again, or a /compare after it, ranks nothing twice."""
+def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, np.ndarray | None]:
+    """The sentences that could be chosen (indices), their importance and, when they were
+    ranked just now, their TF-IDF rows. The ranking is kept on the term index until the
+    library changes (:attr:`TermIndex.version`), so a summary asked again, or the reading
+    post's prompts after it, rank nothing twice."""
+    kept = terms.ranks.get(article_id)
+    if kept is not None and kept[0] == terms.version:
+        return kept[1], kept[2], None
     entry = terms.articles[article_id]
     article = entry.article
     sentences = entry.sentences
@@ -247,13 +249,14 @@ def _ranked(terms: TermIndex, article_id: str, version: int) -> tuple[list[int],
         terms, article_id, [sentences[i] for i in candidates], vectors,
         [i in answers for i in candidates],
     )  # fmt: skip
-    return candidates, scores
+    terms.ranks[article_id] = (terms.version, candidates, scores)
+    return candidates, scores, vectors
 
 
 def argument_scores(terms: TermIndex, article_id: str) -> dict[int, float]:
     """How much each sentence carries the article's argument as the summary ranks it (by the
     sentence's position in the article, 0-based); those it could never choose are left out."""
-    candidates, scores = _ranked(terms, article_id, terms.version)
+    candidates, scores, _ = _ranked(terms, article_id)
     sentences = terms.articles[article_id].sentences
     return {sentences[i].position: float(v) for i, v in zip(candidates, scores, strict=True)}
 
@@ -265,8 +268,9 @@ def summarise(terms: TermIndex, article_id: str, *, long: bool = False) -> Summa
     sentences = entry.sentences
     language = terms.languages.get(article_id, "en")
     wanted = summary_length(article.words, long)
-    candidates, scores = _ranked(terms, article_id, terms.version)
-    vectors = _tfidf([sentences[i] for i in candidates], None)
+    candidates, scores, vectors = _ranked(terms, article_id)
+    if vectors is None:
+        vectors = _tfidf([sentences[i] for i in candidates], None)
     # A summary is shorter than what it sums up: at most two thirds of what could be chosen.
     wanted = min(wanted, max(2, math.ceil(len(candidates) * 2 / 3)))
     ranked = sorted(range(len(candidates)), key=lambda k: (-scores[k], candidates[k]))

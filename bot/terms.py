@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.language import DEFAULT, language_of, stem
 from bot.library import Article, Library
@@ -137,6 +138,8 @@ class ArticleTerms:
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
+KEY_CANDIDATES = 64  # the likeliest key terms, whose writing is read in one pass
+
 # English words after which comes a verb, not a noun ("to organise", "we must negotiate").
 _BEFORE_A_VERB = frozenset(
     "to will would can could must should shall may might cannot we they i you he she it not "
@@ -178,13 +181,18 @@ class TermIndex:
         self._surface_in: dict[str, dict[str, Counter[str]]] = defaultdict(
             lambda: defaultdict(Counter)
         )
-        self._capitals: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {}
+        self._capitals: dict[
+            str, tuple[frozenset[str], Counter[str], Counter[str], Counter[str]]
+        ] = {}
         # every word of the library, folded ("etat"), -> its term, over all languages and
         # per language (a topic is matched against the words of its own language)
         self.wordings: dict[str, str] = {}
         self.vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
         self.size = 0
         self.version = 0  # changes whenever an article is added or removed
+        # each summarised article's ranking (bot/summary.py), with the version it was made at
+        self.ranks: dict[str, tuple[int, list[int], Any]] = {}
+        self._keys: dict[tuple[str, int], tuple[int, list[str]]] = {}
         for article in library.articles:
             self.add_article(article)
 
@@ -212,6 +220,7 @@ class TermIndex:
                 del self.document_frequency[term]
         self.languages.pop(article_id, None)
         self._capitals.pop(article_id, None)
+        self.ranks.pop(article_id, None)
         self.size = len(self.articles)
         self.version += 1
 
@@ -262,31 +271,36 @@ class TermIndex:
     def capitalised(self, article_id: str, term: str) -> float:
         """The share of a term's occurrences within sentences (not opening one) that an
         article writes with a capital: 1 for a proper name, about 1 for a German noun."""
-        upper, inside, _ = self._read_forms(article_id)
+        upper, inside, _ = self._read_forms(article_id, {term})
         return upper[term] / inside[term] if inside[term] else 0.0
 
     def verb_like(self, article_id: str, term: str) -> bool:
         """Whether an English article uses a word as a verb more than not: after "to", a modal
         or a pronoun ("to organise", "we must negotiate") in half its occurrences or more."""
-        _, inside, verbs = self._read_forms(article_id)
+        _, inside, verbs = self._read_forms(article_id, {term})
         return bool(inside[term]) and verbs[term] * 2 >= inside[term]
 
-    def _read_forms(self, article_id: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
-        """How an article writes its terms: how often within sentences, how often of those
-        with a capital, and how often after a word only a verb follows ("to", "must"). Read
-        once, when its key terms are first asked."""
-        if article_id in self._capitals:
-            return self._capitals[article_id]
+    def _read_forms(
+        self, article_id: str, wanted: set[str] | None = None
+    ) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """How an article writes some of its terms (``wanted``; all if None): how often within
+        sentences, how often of those with a capital, and how often after a word only a verb
+        follows ("to", "must"). Read in the sentences that have them, and kept."""
+        covered, *found = self._capitals.get(article_id, (frozenset(), None, None, None))
+        if wanted is not None and wanted <= covered:
+            return found  # type: ignore[return-value]
+        entry = self.articles[article_id]
+        terms = set(entry.counts) if wanted is None else set(wanted) | set(covered)
         language = self.languages.get(article_id, DEFAULT)
         forms = self._surface_in[language]
-        spelled = {
-            form: term for term in self.articles[article_id].counts for form in forms.get(term, ())
-        }
+        spelled = {form: term for term in terms for form in forms.get(term, ())}
         upper: Counter[str] = Counter()
         inside: Counter[str] = Counter()
         verbs: Counter[str] = Counter()
         english = language == "en"
-        for sentence in self.articles[article_id].sentences:
+        for sentence in entry.sentences:
+            if terms.isdisjoint(sentence.terms):
+                continue
             previous = ""
             for index, match in enumerate(_WORD.finditer(sentence.text)):
                 word = match[0]
@@ -297,7 +311,7 @@ class TermIndex:
                     upper[term] += word[:1].isupper()
                     verbs[term] += english and previous in _BEFORE_A_VERB
                 previous = lowered
-        self._capitals[article_id] = (upper, inside, verbs)
+        self._capitals[article_id] = (frozenset(terms), upper, inside, verbs)
         return upper, inside, verbs
 
     def key_terms(self, article_id: str, limit: int = 8) -> list[str]:
@@ -310,6 +324,14 @@ class TermIndex:
 
     def key_stems(self, article_id: str, limit: int = 8) -> list[str]:
         """The key terms as stems (a two-word term as its two stems, space between)."""
+        kept = self._keys.get((article_id, limit))
+        if kept is not None and kept[0] == self.version:
+            return kept[1]
+        chosen = self._key_stems(article_id, limit)
+        self._keys[(article_id, limit)] = (self.version, chosen)
+        return chosen
+
+    def _key_stems(self, article_id: str, limit: int) -> list[str]:
         entry = self.articles[article_id]
         idf_floor = 0.1 if self.size > 1 else 1.0  # a lone article: frequency alone
         scores: dict[str, float] = {}
@@ -325,7 +347,10 @@ class TermIndex:
         covered: set[str] = set()
         language = self.languages.get(article_id, DEFAULT)
         shown: list[str] = []
-        for term in sorted(scores, key=lambda t: (-scores[t], t)):
+        ranked = sorted(scores, key=lambda t: (-scores[t], t))
+        # how the article writes the terms likeliest to be chosen, read in one pass
+        self._read_forms(article_id, {p for t in ranked[:KEY_CANDIDATES] for p in t.split()})
+        for term in ranked:
             parts = term.split()
             if any(p in covered for p in parts) or term in covered:
                 continue
