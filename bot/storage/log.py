@@ -146,8 +146,8 @@ class Log(StoreCore):
     async def forget(self, chat_id: int, user_id: int) -> int:
         """Delete a member's messages in a chat and stop logging them there; returns how many.
 
-        Gone with them: every version of their messages, their /quote words, pulls and
-        passages marked unclear, the
+        Gone with them: every version of their messages, their /quote words, pulls,
+        passages marked unclear and the reader's record of their presses, the
         bot's posts that showed their words or name (kept in the thread, their text replaced),
         replies that failed to reach them, and updates of theirs set aside as unreadable. The
         deleted rows are overwritten (secure_delete) and the WAL is checkpointed and truncated,
@@ -197,6 +197,8 @@ class Log(StoreCore):
                 await db.execute(
                     f"DELETE FROM {table} WHERE {in_chats} AND {member} = ?", (*ids, user_id)
                 )
+            # The reader's presses are kept by member, not by chat: all of theirs go.
+            await db.execute("DELETE FROM reader_requests WHERE user_id = ?", (user_id,))
             message = (
                 "coalesce(json_extract(payload, '$.message'), "
                 "json_extract(payload, '$.edited_message'))"

@@ -187,6 +187,11 @@ async def test_a_member_who_asked_to_be_forgotten_appears_nowhere(botapi, reader
     _status, margin = await call(http, "margin", data, {"ref": f"{ARTICLE} ¶7"})
     assert margin["unclear_by"] == ["Rosa"]
     assert margin["openings"][0]["replies"] == 0
+    async with (
+        bot.store._read() as db,
+        db.execute("SELECT count(*) FROM reader_requests WHERE user_id = ?", (KARL,)) as cursor,
+    ):
+        assert (await cursor.fetchone())[0] == 0  # the record of Karl's press went too
 
 
 async def test_read_buttons_open_the_reader_where_telegram_allows_them(botapi, reader):
