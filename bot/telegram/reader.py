@@ -291,7 +291,8 @@ class ReaderServer:
                 if launch.chat_id is None else "I could not post in the group just now."
             ))  # fmt: skip
         where = message_link(chat, sent[0].message_id) if sent else ""
-        return {"ok": True, "said": "Posted in the chat.", "link": where}
+        said = "Posted in the group." if launch.chat_id is not None else "Sent to our chat."
+        return {"ok": True, "said": said, "link": where}
 
     def _passage(self, body: dict[str, Any]) -> Passage:
         """The passage a request names: a paragraph's reference, narrowed to the sentences

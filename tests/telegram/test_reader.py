@@ -89,7 +89,7 @@ async def test_quote_in_chat_posts_the_cited_passage_once(botapi, reader):
             "request": request}  # fmt: skip
     status, done = await call(http, "act", data, body)
     assert status == 200
-    assert done["said"] == "Posted in the chat."
+    assert done["said"] == "Posted in the group."
     (post,) = await botapi.wait_for_messages(1, GROUP)
     text = parse_telegram_html(post.params["text"])
     assert "stab in the back" in text

@@ -87,7 +87,7 @@ async def test_the_reader_renders_the_text_and_counts_and_quotes_into_the_chat(
     await page.click("#p11 p")
     await page.click("nav#actions button[data-action=quote]")
     await page.wait_for_selector("#toast:not([hidden])")
-    assert await page.text_content("#toast") == "Posted in the chat."
+    assert await page.text_content("#toast") == "Posted in the group."
     post = (await botapi.wait_for_messages(4, GROUP))[-1]
     assert f"{ARTICLE} ¶11" in parse_telegram_html(post.params["text"])
     assert parse_telegram_html(post.params["text"]).endswith("From the reader.")
