@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from bot.worker import Worker
 
 
@@ -62,4 +64,36 @@ async def test_a_change_waits_for_answers_in_progress_and_later_answers_wait_for
         assert order == ["answer", "change", "later"]
     finally:
         release.set()
+        worker.close()
+
+
+async def test_long_answers_come_from_a_forked_process_that_sees_every_change(library, tmp_path):
+    import os
+
+    from bot.commands import Commands
+    from bot.library import article_from_text, load_library
+    from bot.search import FuzzyIndex
+    from bot.worker import FORKS
+    from tests.conftest import SEEDS
+
+    if not FORKS:
+        pytest.skip("this system does not fork: long answers stay in the long thread")
+    own = load_library(SEEDS)
+    commands = Commands(own, FuzzyIndex(own))
+    worker = Worker()
+    worker.fork_from(commands)
+    commands.shelf.worker = worker
+    try:
+        summary = await worker.command("summary", commands.handle, "summary", "2")
+        assert "Summary" in summary.text()
+        pids = {p.pid for p in worker._process._processes.values()}
+        assert os.getpid() not in pids  # it was worked out in another process
+        text = "A new pamphlet\n\n" + "\n\n".join(
+            f"Paragraph {n}: the workers must organise against the war, for only they can end it."
+            for n in range(12)
+        )
+        await commands.shelf.add(article_from_text(text, tmp_path / "new.txt", 6, {}, set()))
+        summary = await worker.command("summary", commands.handle, "summary", "A new pamphlet")
+        assert summary.text().startswith("A new pamphlet")  # the new process has it
+    finally:
         worker.close()

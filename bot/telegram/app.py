@@ -101,6 +101,7 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     data.retention_days = config.retention_days
     data.admins = {}
     data.worker = Worker()
+    data.worker.fork_from(commands)  # long answers in a process of their own
     commands.shelf.worker = data.worker  # changes to the library wait for answers reading it
     data.librarian = Librarian(store, commands.shelf, config.allow_networks)
     data.curators = set(config.admins)
