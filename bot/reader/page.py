@@ -73,6 +73,8 @@ def article_view(article: Article, counts: dict[int, Counts] | None = None) -> d
             "n": paragraph.number, "ref": f"{article.id} ¶{paragraph.number}",
             "text": paragraph.text,
         }  # fmt: skip
+        if len(spans := paragraph.sentences) > 1:  # so the page names what a selection cites
+            entry["sentences"] = [list(span) for span in spans]
         if counts is not None and (count := counts.get(paragraph.number)) and count.any():
             entry["counts"] = vars(count)
         paragraphs.append(entry)

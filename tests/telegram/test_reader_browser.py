@@ -96,19 +96,23 @@ async def test_the_reader_renders_the_text_and_counts_and_quotes_into_the_chat(
         "document.querySelector('#p11 .counts').textContent.includes('2 quotes')"
     )  # the stab in the back, pulled by /quote during the week, and now from the reader
 
-    # A sentence selected in another paragraph is what goes, cited to the sentence.
+    # A sentence selected in another paragraph is what goes, cited to the sentence, and the
+    # bar says which before the press.
     await page.evaluate(
-        """() => { const text = document.querySelector('#p6 p').lastChild;
-        const range = document.createRange(); range.setStart(text, 0); range.setEnd(text, 8);
+        """() => { const text = document.querySelector('#p3 p').lastChild;
+        const at = text.data.indexOf('Choosing');
+        const range = document.createRange(); range.setStart(text, at);
+        range.setEnd(text, at + 8);
         const selection = window.getSelection(); selection.removeAllRanges();
         selection.addRange(range); }"""
     )
-    await page.wait_for_function(
-        "document.getElementById('chosen').textContent === '¶6 · selected'"
-    )
+    await page.wait_for_function("document.getElementById('chosen').textContent === '¶3.2'")
     await page.click("nav#actions button[data-action=quote]")
     post = (await botapi.wait_for_messages(5, GROUP))[-1]
-    assert f"{ARTICLE} ¶6" in parse_telegram_html(post.params["text"])
+    posted = parse_telegram_html(post.params["text"])
+    assert f"{ARTICLE} ¶3.2" in posted
+    assert "Choosing between Putin and Wagner’s Prigozhin" in posted
+    assert "Despite the shallow similarity" not in posted
 
     await page.click("#p7 p")  # the phone-size picture, with a paragraph chosen
     ARTIFACTS.mkdir(exist_ok=True)

@@ -131,6 +131,16 @@
     return end > start ? { start: start, end: end } : null;
   }
 
+  // What the bot will cite for a selection: the sentences it touches (bot/telegram/reader.py).
+  function cited(paragraph, selected) {
+    const spans = paragraph.sentences || [];
+    const touched = [];
+    spans.forEach((span, i) => { if (span[0] < selected.end && span[1] > selected.start) touched.push(i + 1); });
+    if (!touched.length || touched.length === spans.length) return "¶" + paragraph.n;
+    const first = touched[0], last = touched[touched.length - 1];
+    return "¶" + paragraph.n + "." + first + (last !== first ? "-" + last : "");
+  }
+
   function paraOf(node) {
     const element = node && (node.nodeType === 3 ? node.parentElement : node);
     return element ? element.closest(".para") : null;
@@ -154,7 +164,8 @@
       return;
     }
     choose(state.article.paragraphs[parseInt(first.id.slice(1), 10) - 1], first);
-    if (selectionIn(first)) chosenLabel.textContent = "¶" + state.chosen.n + " · selected";
+    const selected = selectionIn(first);
+    if (selected) chosenLabel.textContent = cited(state.chosen, selected);
   });
 
   function unchoose() {
