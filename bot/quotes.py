@@ -249,7 +249,8 @@ def context_reply(library: Library, ref: str) -> Reply:
             code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
         )  # fmt: skip
         if (article := library.article_named(ref)) is not None:
-            reply.add(f"{article.title} has {len(article.paragraphs)} paragraphs.")
+            count = len(article.paragraphs)
+            reply.add(f"{article.title} has {count} paragraph{'s' if count != 1 else ''}.")
         return reply
     article = library.get(passage.article_id)
     assert article is not None

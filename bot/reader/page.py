@@ -89,11 +89,17 @@ def article_view(article: Article, counts: dict[int, Counts] | None = None) -> d
 
 def counts_by_paragraph(rows: list[tuple[str, str, int]]) -> dict[int, Counts]:
     """The storage's (reference, kind, number) rows, summed by paragraph (a sentence's count
-    goes to its paragraph)."""
+    goes to its paragraph; for ``unclear`` the number is a member, counted once)."""
     counts: dict[int, Counts] = {}
+    unclear: dict[int, set[int]] = {}
     for ref, kind, number in rows:
         n = paragraph_of(ref)
-        if n is not None and kind in ("threads", "messages", "quotes", "unclear"):
+        if n is None:
+            continue
+        if kind == "unclear":  # ``number`` is the member: each counts once a paragraph
+            unclear.setdefault(n, set()).add(number)
+            counts.setdefault(n, Counts()).unclear = len(unclear[n])
+        elif kind in ("threads", "messages", "quotes"):
             count = counts.setdefault(n, Counts())
             setattr(count, kind, getattr(count, kind) + number)
     return counts

@@ -34,8 +34,10 @@ class Margins(StoreCore):
 
     async def discussion_counts(self, chat_id: int, article_id: str) -> list[tuple[str, str, int]]:
         """(reference, kind, number) for an article's passages in a group, from one query over
-        indexes: ``threads`` (posts of it that opened a thread), ``messages`` (members' replies
-        in them), ``quotes`` (times pulled) and ``unclear`` (members marking it)."""
+        indexes: ``threads`` (posts of it that members replied to), ``messages`` (their
+        replies), ``quotes`` (times pulled), each a count, and ``unclear``, a row for each mark
+        with the member's id (a member who marked a paragraph and one of its sentences is one
+        member)."""
         ids = await self.chat_ids(chat_id)
         marks = ",".join("?" * len(ids))
         low, high = _prefix_range(article_id)
@@ -50,7 +52,7 @@ class Margins(StoreCore):
             f"SELECT p.ref, 'threads', count(DISTINCT p.message_id) {replies} "
             f"UNION ALL SELECT p.ref, 'messages', count(m.message_id) {replies} "
             f"UNION ALL SELECT ref, 'quotes', count(*) FROM pulls WHERE {within} GROUP BY ref "
-            f"UNION ALL SELECT ref, 'unclear', count(*) FROM unclear WHERE {within} GROUP BY ref"
+            f"UNION ALL SELECT ref, 'unclear', user_id FROM unclear WHERE {within}"
         )
         async with self._read() as db, db.execute(sql, params * 4) as cursor:
             return [(str(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]

@@ -164,6 +164,8 @@ class ReaderServer:
 
     async def launch(self, sign_in: SignIn, posting: bool = False) -> Launch:
         launch = parse_start_param(sign_in.start_param)
+        if launch.chat_id == sign_in.user_id:  # their own chat with the bot: no group's
+            return Launch(None, launch.article_id, launch.paragraph)
         if launch.chat_id is None:
             return launch
         inside, posts = await self.membership(launch.chat_id, sign_in.user_id)
@@ -207,8 +209,10 @@ class ReaderServer:
                 await self.data.store.discussion_counts(launch.chat_id, article.id)
             )
         paragraph = launch.paragraph if article.id == launch.article_id else None
-        if paragraph is None and isinstance(body.get("paragraph"), int):
+        if paragraph is None and type(body.get("paragraph")) is int:
             paragraph = body["paragraph"]
+        if paragraph is not None and not 1 <= paragraph <= len(article.paragraphs):
+            paragraph = None
         return {
             "article": article_view(article, counts),
             "group": launch.chat_id is not None,
@@ -308,7 +312,7 @@ class ReaderServer:
         paragraph = article.paragraphs[passage.paragraph - 1]
         start, end, text = body.get("start"), body.get("end"), body.get("text")
         narrowed = ""
-        if isinstance(start, int) and isinstance(end, int):  # where the member selected
+        if type(start) is int and type(end) is int:  # where the member selected
             if 0 <= start < end <= len(paragraph.text):
                 narrowed = _sentences(paragraph, start, end)
         elif isinstance(text, str) and text.strip() and len(text) <= 20_000:

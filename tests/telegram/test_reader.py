@@ -421,3 +421,27 @@ async def test_quoting_to_a_member_who_never_started_the_bot_says_what_to_do(bot
     assert answer["error"].startswith("I can't write to you yet: send me /start")
     body["request"] = uuid.uuid4().hex
     assert (await call(http, "act", data, body))[1]["error"].startswith("I can't write")
+
+
+async def test_a_member_who_marks_a_paragraph_and_its_sentence_counts_once(botapi, reader):
+    bot, http = reader
+    await discussed(botapi, bot)  # Rosa marked ¶7 unclear
+    data = init_data(param=start_param(GROUP, ARTICLE))
+    body = {"action": "unclear", "ref": f"{ARTICLE} ¶7", "start": 0, "end": 5,
+            "request": uuid.uuid4().hex}  # fmt: skip
+    assert (await call(http, "act", data, body))[0] == 200  # and now its first sentence
+    _, opened = await call(http, "open", data)
+    assert opened["article"]["paragraphs"][6]["counts"]["unclear"] == 1
+
+
+async def test_a_link_naming_the_members_own_chat_opens_no_group(botapi, reader):
+    _, http = reader
+    data = init_data(ROSA, start_param(ROSA, ARTICLE, 2))
+    _, opened = await call(http, "open", data, {"paragraph": True})
+    assert opened["group"] is False
+    assert opened["paragraph"] == 2
+    _, opened = await call(http, "open", init_data(), {"article": ARTICLE, "paragraph": -3})
+    assert opened["paragraph"] is None
+    body = {"action": "unclear", "ref": f"{ARTICLE} ¶2", "request": uuid.uuid4().hex}
+    status, _ = await call(http, "act", data, body)
+    assert status == 400  # unclear marks are a group's
