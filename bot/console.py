@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from bot.commands import Commands
 from bot.daily import MAX_MINUTES, Daily
-from bot.discussion import Discussion, privacy_text
-from bot.quotes import board_reply, context_reply
+from bot.discussion import Discussion, days_asked, privacy_text
+from bot.quotes import board_reply
 from bot.readings import plan_readings
 from bot.reply import Reply, code, to_plain
 from bot.storage import LoggedMessage, Plan, Store
@@ -39,7 +39,6 @@ _GROUP_ONLY = {
 
 CHAT = -1  # the console's chat in its log: a basic group's kind of id (its messages have no links)
 YOU = 1  # the one member of the console's chat
-MAX_DAYS = 366
 MAX_LINE = 4096  # characters of a line kept, as of a Telegram message
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -148,16 +147,8 @@ class ConsoleChat:
     async def _search(self, args: str) -> Reply:
         return _console_words(await self.discussion.search(CHAT, args))
 
-    def _days(self, args: str, command: str) -> int | Reply:
-        days = number(args) if args else 7
-        if days is None or not 1 <= days <= MAX_DAYS:
-            return Reply().add(
-                f"Give a number of days from 1 to {MAX_DAYS}, e.g. ", code(f"/{command} 7"), "."
-            )
-        return days
-
     async def _digest(self, args: str) -> Reply:
-        days = self._days(args, "digest")
+        days = days_asked(args, "digest")
         if isinstance(days, Reply):
             return days
         readings = plan_readings(self.commands.library, self.plan.order, self.plan.minutes)
@@ -167,7 +158,7 @@ class ConsoleChat:
         return _console_words(reply)
 
     async def _export(self, args: str) -> Reply:
-        days = self._days(args, "export")
+        days = days_asked(args, "export")
         if isinstance(days, Reply):
             return days
         export = await self.discussion.export_days(CHAT, days, int(time.time()))
@@ -192,19 +183,7 @@ class ConsoleChat:
         return board_reply(self.commands.library, await self.store.board(CHAT))
 
     async def _unclear(self, args: str) -> Reply:
-        passage = self.commands.library.find_passage(args)
-        if passage is None and args:
-            return context_reply(self.commands.library, args)  # what is wrong with it
-        if passage is None:
-            return Reply().add(
-                "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
-                code("/unclear 2:7"), ".",
-            )  # fmt: skip
-        new = await self.store.mark_unclear(CHAT, passage.ref, YOU)
-        return Reply().add(
-            "Marked as unclear: " if new else "Already marked as unclear: ",
-            code(passage.ref), ". ", code("/digest"), " lists it.",
-        )  # fmt: skip
+        return await self.discussion.mark_unclear(CHAT, args, YOU)
 
     async def _forgetme(self, args: str) -> Reply:
         gone = await self.store.forget(CHAT, YOU)

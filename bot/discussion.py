@@ -20,13 +20,15 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from bot.library import Library
+from bot.quotes import context_reply
 from bot.reply import Reply, Span, bold, code, italic, link, reference
 from bot.storage import Store, StoredMessage
 from bot.terms import content_words
-from bot.text import normalise
+from bot.text import normalise, number
 
 LATEST_LINES = 5
 LINE_CHARS = 160
+MAX_DAYS = 366  # the most days a /digest or /export takes
 CAPTION_LIMIT = 1024  # Telegram's limit on a caption's visible text, in UTF-16 code units
 FILE_NAME_CHARS = 64
 _REF = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\s?¶\d+(?:\.\d+(?:-\d+)?)?")
@@ -163,13 +165,23 @@ def markdown_literal(text: str) -> str:
     )
 
 
-def _line(text: str, limit: int = LINE_CHARS) -> str:
+def one_line(text: str, limit: int = LINE_CHARS) -> str:
     """``text`` on one line, cut at a word to at most ``limit`` characters."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;: ") + "…"
+
+
+def days_asked(args: str, command: str) -> int | Reply:
+    """The days a /digest or /export asks for (7 if none), or the answer saying which."""
+    days = number(args) if args.strip() else 7
+    if days is None or not 1 <= days <= MAX_DAYS:
+        return Reply().add(
+            f"Give a number of days from 1 to {MAX_DAYS}, e.g. ", code(f"/{command} 7"), "."
+        )
+    return days
 
 
 def open_questions(messages: list[StoredMessage]) -> list[StoredMessage]:
@@ -218,14 +230,35 @@ class Discussion:
         self.tz = tz
         self.library = library  # references in messages count only where they name a passage
 
-    async def _in_zone(self, chat_id: int) -> None:
-        """Times for this chat in its own zone: the one its plan set (/daily, /meeting), else
-        the bot's (``bot.timezone``)."""
+    async def zone_of(self, chat_id: int) -> ZoneInfo:
+        """A chat's own time zone: the one its plan set (/daily, /meeting), else the bot's
+        (``bot.timezone``)."""
         plan = await self.store.plan(chat_id, self.tz.key)
         try:
-            _ZONE.set(ZoneInfo(plan.timezone))
+            return ZoneInfo(plan.timezone)
         except (ValueError, KeyError):
-            _ZONE.set(self.tz)
+            return self.tz
+
+    async def _in_zone(self, chat_id: int) -> None:
+        """Times of this answer in the chat's own zone."""
+        _ZONE.set(await self.zone_of(chat_id))
+
+    async def mark_unclear(self, chat_id: int, reference: str, user_id: int) -> Reply:
+        """/unclear <reference>: a member marks a passage unclear for the group's digest."""
+        library = self.library
+        passage = library.find_passage(reference) if library is not None else None
+        if passage is None and reference.strip() and library is not None:
+            return context_reply(library, reference)  # what is wrong with the reference
+        if passage is None:
+            return Reply().add(
+                "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
+                code("/unclear 2:7"), ".",
+            )  # fmt: skip
+        new = await self.store.mark_unclear(chat_id, passage.ref, user_id)
+        return Reply().add(
+            "Marked as unclear: " if new else "Already marked as unclear: ",
+            code(passage.ref), ". It goes in the next digest.",
+        )  # fmt: skip
 
     @property
     def _zone(self) -> ZoneInfo:
@@ -316,7 +349,7 @@ class Discussion:
             for root, count in threads:
                 opening = openings[root]
                 refs = ", ".join(opening.refs[:2])
-                lines.append(f"{_line(opening.text, 70)} ({refs}) · {count} repl"
+                lines.append(f"{one_line(opening.text, 70)} ({refs}) · {count} repl"
                              f"{'ies' if count != 1 else 'y'}")  # fmt: skip
             reply.add(bold("Most discussed"), "\n" + "\n".join(lines))
         questions = open_questions(members)[-5:]
@@ -324,7 +357,7 @@ class Discussion:
             reply.add(bold("Open questions"), " (no other member has replied yet):")
             for question in questions:
                 where = message_link(question.chat_id, question.message_id)
-                parts: list[str | Span] = ["– ", _line(question.text, 140)]
+                parts: list[str | Span] = ["– ", one_line(question.text, 140)]
                 if where:
                     parts += [" · ", link("open", where)]
                 reply.add(*parts)
@@ -365,7 +398,7 @@ class Discussion:
             )
         first, last = thread.messages[0], thread.messages[-1]
         people = thread.participants
-        reply = Reply().add(bold("Thread: "), _line(first.text, 120))
+        reply = Reply().add(bold("Thread: "), one_line(first.text, 120))
         span = self._time(first.date)
         if last.date != first.date:
             span += " – " + self._time(last.date, with_date=last.date - first.date > 86_400)
@@ -381,7 +414,7 @@ class Discussion:
             )
         latest = thread.messages[-LATEST_LINES:]
         lines = [
-            f"{m.sender_name or 'someone'}, {self._time(m.date, False)}: {_line(m.text)}"
+            f"{m.sender_name or 'someone'}, {self._time(m.date, False)}: {one_line(m.text)}"
             for m in latest
         ]
         reply.add(bold("Latest"), "\n" + "\n".join(lines))
@@ -403,13 +436,13 @@ class Discussion:
                 " — and grows with your replies to it.",
             )
         reply = Reply().add(bold("Recent threads"))
-        for number, (chat, root, count, last) in enumerate(rows, start=1):
+        for n, (chat, root, count, last) in enumerate(rows, start=1):
             opening = await self.store.message(chat, root)
-            title = _line(opening.text, 80) if opening else f"message {root}"
+            title = one_line(opening.text, 80) if opening else f"message {root}"
             if opening and opening.sender_id and not opening.is_bot:
                 reply.carries.add(opening.sender_id)
             reply.add(
-                f"{number}. ",
+                f"{n}. ",
                 italic(title),
                 f"\n{count} message{'s' if count != 1 else ''} · last {self._time(last)}",
             )
@@ -421,7 +454,7 @@ class Discussion:
         thread = await self.thread_of(chat_id, message_id)
         if thread is None:
             return None
-        title = f"Thread: {_line(thread.opening.text, 80)}"
+        title = f"Thread: {one_line(thread.opening.text, 80)}"
         return self._export(f"thread-{abs(thread.chat_id)}-{thread.key}", title, thread.messages)
 
     async def export_days(self, chat_id: int, days: int, now: int) -> Export:
@@ -491,7 +524,7 @@ class Discussion:
             md += ["## Open questions", ""]
             page.append("<h2>Open questions</h2><ul>")
             for question in questions:
-                line = _line(question.text, 200)
+                line = one_line(question.text, 200)
                 md.append(f"- {markdown_literal(line)} (#{question.message_id})")
                 page.append(f'<li><a href="#m{question.message_id}">{html.escape(line)}</a></li>')
             md.append("")
@@ -520,7 +553,7 @@ class Discussion:
         if article is not None and len(first) <= 40 and article.title not in first:
             first = f"{first}: {article.title}"  # "Reading 1 of 5: The twisted logic of…"
         cited = ", ".join(refs)
-        return _line(first, 90) + (f" ({cited})" if cited else "")
+        return one_line(first, 90) + (f" ({cited})" if cited else "")
 
     def _write(self, message: StoredMessage, level: int, md: list[str], page: list[str]) -> None:
         """One message of a handout, in Markdown and in HTML."""

@@ -143,9 +143,10 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
             library.on_private_text,
         )
     )
-    application.add_handler(CommandHandler("search", group.on_search, filters=new_messages))
-    application.add_handler(CommandHandler("digest", group.on_digest, filters=new_messages))
-    application.add_handler(CommandHandler("unclear", group.on_unclear, filters=new_messages))
+    for name, callback in (
+        ("search", group.on_search), ("digest", group.on_digest), ("unclear", group.on_unclear),
+    ):  # fmt: skip
+        application.add_handler(CommandHandler(name, callback, filters=in_groups))
     for name, callback in (
         ("daily", readings.on_daily),
         ("meeting", readings.on_meeting),
@@ -168,7 +169,17 @@ def build_application(config: Config, commands: Commands, store: Store) -> Appli
     in_private = new_messages & filters.ChatType.PRIVATE
     application.add_handler(
         CommandHandler(
-            ["forgetme", "quotes", "export", "thread", "threads", "logging"],
+            [
+                "forgetme",
+                "quotes",
+                "export",
+                "thread",
+                "threads",
+                "logging",
+                "search",
+                "digest",
+                "unclear",
+            ],
             group.on_private_group_command,
             filters=in_private,
         )

@@ -6,7 +6,7 @@ import time
 
 from telegram import InputFile, Update
 
-from bot.discussion import privacy_text
+from bot.discussion import days_asked, privacy_text
 from bot.quotes import board_reply
 from bot.readings import plan_readings
 from bot.reply import Reply, code
@@ -14,9 +14,6 @@ from bot.telegram.admins import is_admin
 from bot.telegram.delivery import Uncertain
 from bot.telegram.handlers import Context, command_args, parse_command, send_reply
 from bot.telegram.record import logging_on, sender_id
-from bot.text import number
-
-MAX_EXPORT_DAYS = 366
 
 
 async def on_thread(update: Update, context: Context) -> None:
@@ -32,40 +29,21 @@ async def on_thread(update: Update, context: Context) -> None:
 
 
 async def on_search(update: Update, context: Context) -> None:
-    """/search <words>: the group's own messages that say them, with links."""
+    """/search <words> in a group: its own messages that say them, with links."""
     message = update.effective_message
-    if message is None:
-        return
-    if message.chat.type == "private":
-        reply = Reply().add(
-            "I keep no log of private chats, so there is nothing to search here. In a group, ",
-            code("/search <words>"), " finds what its members said. To find a passage of the "
-            "library, send me the words you remember.",
-        )  # fmt: skip
-    else:
+    if message is not None:
         reply = await context.bot_data.discussion.search(message.chat_id, command_args(message))
-    await send_reply(message, reply, context)
+        await send_reply(message, reply, context)
 
 
 async def on_digest(update: Update, context: Context) -> None:
-    """/digest [days]: what the group read and discussed lately, for its meeting."""
+    """/digest [days] in a group: what it read and discussed lately, for its meeting."""
     message = update.effective_message
     if message is None:
         return
-    if message.chat.type == "private":
-        reply = Reply().add(
-            "A digest is of a group's discussion, and I keep no log of private chats: send ",
-            code("/digest"), " in the group.",
-        )  # fmt: skip
-        await send_reply(message, reply, context)
-        return
-    args = command_args(message)
-    days = number(args) if args else 7
-    if days is None or not 1 <= days <= MAX_EXPORT_DAYS:
-        reply = Reply().add(
-            f"Give a number of days from 1 to {MAX_EXPORT_DAYS}, e.g. ", code("/digest 7"), "."
-        )
-        await send_reply(message, reply, context)
+    days = days_asked(command_args(message), "digest")
+    if isinstance(days, Reply):
+        await send_reply(message, days, context)
         return
     data = context.bot_data
     plan = await data.store.plan(message.chat_id)
@@ -79,31 +57,13 @@ async def on_digest(update: Update, context: Context) -> None:
 
 
 async def on_unclear(update: Update, context: Context) -> None:
-    """/unclear <reference>: mark a passage as unclear; it goes in the group's digest."""
+    """/unclear <reference> in a group: mark a passage as unclear for its digest."""
     message = update.effective_message
     if message is None or message.from_user is None:
         return
-    if message.chat.type == "private":
-        reply = Reply().add(
-            "Unclear passages are gathered for a group's meeting: send ",
-            code("/unclear putin-v-prigozhin 7"), " in the group.",
-        )  # fmt: skip
-        await send_reply(message, reply, context)
-        return
-    passage = context.bot_data.commands.library.find_passage(command_args(message))
-    if passage is None:
-        reply = Reply().add(
-            "Which passage? Name it: ", code("/unclear putin-v-prigozhin 7"), " or ",
-            code("/unclear 2:7"), ".",
-        )  # fmt: skip
-    else:
-        new = await context.bot_data.store.mark_unclear(
-            message.chat_id, passage.ref, message.from_user.id
-        )
-        reply = Reply().add(
-            "Marked as unclear: " if new else "Already marked as unclear: ",
-            code(passage.ref), ". It goes in the group's next digest.",
-        )  # fmt: skip
+    reply = await context.bot_data.discussion.mark_unclear(
+        message.chat_id, command_args(message), message.from_user.id
+    )
     await send_reply(message, reply, context)
 
 
@@ -124,16 +84,10 @@ async def on_export(update: Update, context: Context) -> None:
     discussion = context.bot_data.discussion
     args = command_args(message)
     if args:
-        days = number(args)
-        if days is None or not 1 <= days <= MAX_EXPORT_DAYS:
+        days = days_asked(args, "export")
+        if isinstance(days, Reply):
             await send_reply(
-                message,
-                Reply().add(
-                    f"Give a number of days from 1 to {MAX_EXPORT_DAYS}, e.g. ",
-                    code("/export 7"),
-                    ", or reply /export to a thread.",
-                ),
-                context,
+                message, days.add("Or reply /export to a message of a thread."), context
             )
             return
         export = await discussion.export_days(message.chat_id, days, int(time.time()))
@@ -259,6 +213,13 @@ async def on_private_group_command(update: Update, context: Context) -> None:
         "threads": "Threads are a group's: send /threads there to see its recent ones.",
         "logging": "Logging is a group's setting: its admins send /logging on or off there. "
         "Private chats are never logged.",
+        "search": "I keep no log of private chats, so there is nothing to search here. In a "
+        "group, /search <words> finds what its members said. To find a passage of the "
+        "library, send me the words you remember.",
+        "digest": "A digest is of a group's discussion, and I keep no log of private chats: "
+        "send /digest in the group.",
+        "unclear": "Unclear passages are gathered for a group's meeting: send /unclear "
+        "putin-v-prigozhin 7 in the group.",
     }
     await send_reply(message, Reply().add(reasons.get(parsed.name, "")), context)
 

@@ -23,7 +23,6 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import tornado.httpserver
 import tornado.web
@@ -32,7 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, T
 from telegram.ext import Application
 
 from bot.config import Config
-from bot.discussion import message_link
+from bot.discussion import message_link, one_line
 from bot.flood import Verdict
 from bot.library import Paragraph, Passage
 from bot.quotes import discuss_reply, quote_reply
@@ -177,15 +176,6 @@ class ReaderServer:
             )
         return launch
 
-    async def _zone(self, chat_id: int) -> ZoneInfo:
-        """The group's own time zone (its /daily or /meeting set one), else the bot's."""
-        default = self.data.discussion.tz
-        plan = await self.data.store.plan(chat_id, default.key)
-        try:
-            return ZoneInfo(plan.timezone)
-        except (ValueError, KeyError):
-            return default
-
     def paced(self, sign_in: SignIn) -> None:
         """Reading requests, one per tap: a burst, then held back (an action is paced as the
         commands are, in :meth:`act`)."""
@@ -231,10 +221,10 @@ class ReaderServer:
         names = await store.unclear_names(launch.chat_id, passage.ref)
         quoted = await store.times_quoted(launch.chat_id, passage.ref)
         margin = Margin(passage.ref, unclear_by=names, quoted=quoted)
-        zone = await self._zone(launch.chat_id)
+        zone = await self.data.discussion.zone_of(launch.chat_id)
         for chat, message_id, date, text, replies in rows:
             when = datetime.fromtimestamp(date, zone).strftime("%-d %b %Y, %H:%M")
-            excerpt = _cut(" ".join(text.split()), 140)
+            excerpt = one_line(text, 140)
             margin.openings.append(Opening(when, replies, message_link(chat, message_id), excerpt))
         return asdict(margin)
 
@@ -300,7 +290,7 @@ class ReaderServer:
 
     def _passage(self, body: dict[str, Any]) -> Passage:
         """The passage a request names: a paragraph's reference, narrowed to the sentences
-        the member selected (``text``) where it names some."""
+        the member selected (``start``..``end`` in its text) where it names some."""
         library = self.data.commands.library
         ref = body.get("ref")
         passage = library.resolve(ref) if isinstance(ref, str) and len(ref) <= 80 else None
@@ -310,13 +300,10 @@ class ReaderServer:
         if article is None:
             return passage
         paragraph = article.paragraphs[passage.paragraph - 1]
-        start, end, text = body.get("start"), body.get("end"), body.get("text")
+        start, end = body.get("start"), body.get("end")  # where the member selected
         narrowed = ""
-        if type(start) is int and type(end) is int:  # where the member selected
-            if 0 <= start < end <= len(paragraph.text):
-                narrowed = _sentences(paragraph, start, end)
-        elif isinstance(text, str) and text.strip() and len(text) <= 20_000:
-            narrowed = _sentences_saying(paragraph, text)
+        if type(start) is int and type(end) is int and 0 <= start < end <= len(paragraph.text):
+            narrowed = _sentences(paragraph, start, end)
         if narrowed and (found := library.resolve(f"{passage.article_id} ¶{narrowed}")):
             return found
         return passage
@@ -331,26 +318,6 @@ def _sentences(paragraph: Paragraph, start: int, end: int) -> str:
         return ""
     first, last = touched[0], touched[-1]
     return f"{paragraph.number}.{first}" + (f"-{last}" if last != first else "")
-
-
-def _sentences_saying(paragraph: Paragraph, selected: str) -> str:
-    """The sentences a selected text is in, found by its words (its first occurrence)."""
-    text = paragraph.text
-    # Compare with runs of spaces as one; keep where each kept character stood in the text.
-    kept = [i for i, c in enumerate(text) if not (c.isspace() and i and text[i - 1].isspace())]
-    flat = "".join(" " if text[i].isspace() else text[i] for i in kept)
-    wanted = " ".join(selected.split())
-    at = flat.find(wanted) if wanted else -1
-    if at < 0:
-        return ""
-    return _sentences(paragraph, kept[at], kept[at + len(wanted) - 1] + 1)
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` cut at a word to at most ``limit`` characters, with "…" if cut."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 class _Secured(tornado.web.RequestHandler):

@@ -357,6 +357,15 @@ async def test_forgetme_in_private_forgets_the_member_in_every_group(botapi, run
     export, board = (await botapi.wait_for_messages(3, 777))[1:]
     assert "I keep no log of private chats" in parse_telegram_html(export.params["text"])
     assert "The quote board belongs to a group" in parse_telegram_html(board.params["text"])
+    for command, why in (
+        ("/search truce", "nothing to search here"),
+        ("/digest", "A digest is of a group's discussion"),
+        ("/unclear 2:7", "Unclear passages are gathered for a group's meeting"),
+    ):
+        count = len(botapi.sent(777))
+        botapi.send_text(command, chat_id=777, user_id=777)
+        answer = (await botapi.wait_for_messages(count + 1, 777))[-1]
+        assert why in parse_telegram_html(answer.params["text"]), command
 
 
 async def test_digest_gathers_the_weeks_threads_open_questions_and_quotes(botapi, running_bot):

@@ -82,11 +82,13 @@ async def test_a_member_reads_the_text_with_the_groups_discussion_beside_it(bota
 
 
 async def test_quote_in_chat_posts_the_cited_passage_once(botapi, reader):
-    _bot, http = reader
+    bot, http = reader
     data = init_data(param=start_param(GROUP, ARTICLE))
     request = uuid.uuid4().hex
-    body = {"action": "quote", "ref": f"{ARTICLE} ¶11", "text": "stab in the back",
-            "request": request}  # fmt: skip
+    text = bot.application.bot_data.commands.library.get(ARTICLE).paragraphs[10].text
+    start = text.index("stab in the back")  # selected in its first sentence
+    body = {"action": "quote", "ref": f"{ARTICLE} ¶11", "start": start,
+            "end": start + len("stab in the back"), "request": request}  # fmt: skip
     status, done = await call(http, "act", data, body)
     assert status == 200
     assert done["said"] == "Posted in the group."
