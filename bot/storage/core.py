@@ -11,7 +11,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import aiosqlite
 
@@ -372,6 +372,13 @@ class StoreCore:
             async with db.execute("SELECT chat_id, user_id FROM forgotten") as cursor:
                 self._forgotten = {(int(c), int(u)) for c, u in await cursor.fetchall()}
         return (chat_id, sender) in self._forgotten
+
+    async def _of_group(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """The rows of ``sql`` in a group (its ids, past ones too, fill ``{chats}``)."""
+        ids = await self.chat_ids(chat_id)
+        query = sql.format(chats=",".join("?" * len(ids)))
+        async with self._read() as db, db.execute(query, (*ids, *params)) as cursor:
+            return list(await cursor.fetchall())
 
     async def chat_ids(self, chat_id: int) -> list[int]:
         """A chat's id and the ids it had before becoming a supergroup."""

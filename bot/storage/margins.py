@@ -5,7 +5,6 @@ Part of :class:`bot.storage.Store`."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from bot.storage.core import StoreCore
 
@@ -24,13 +23,6 @@ def _within(ref: str) -> tuple[str, str, str]:
 
 class Margins(StoreCore):
     """Each paragraph's discussion in a group, read for the reader."""
-
-    async def _of_group(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        """The rows of ``sql`` in a group (its ids, past ones too, fill ``{chats}``)."""
-        ids = await self.chat_ids(chat_id)
-        query = sql.format(chats=",".join("?" * len(ids)))
-        async with self._read() as db, db.execute(query, (*ids, *params)) as cursor:
-            return list(await cursor.fetchall())
 
     async def discussion_counts(self, chat_id: int, article_id: str) -> list[tuple[str, str, int]]:
         """(reference, kind, number) for an article's passages in a group, from one query over

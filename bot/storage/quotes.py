@@ -60,19 +60,15 @@ class Quotes(StoreCore):
 
     async def board(self, chat_id: int, limit: int = 10) -> list[tuple[str, int, int]]:
         """(reference, times pulled, members who pulled it) of the group's top passages."""
-        ids = await self.chat_ids(chat_id)
-        marks = ",".join("?" * len(ids))
-        async with (
-            self._read() as db,
-            db.execute(
-                f"SELECT ref, count(*), count(DISTINCT user_id), max(at) FROM pulls "
-                f"WHERE chat_id IN ({marks}) AND ref NOT IN "
-                f"(SELECT ref FROM board_hidden WHERE chat_id = ?) "
-                f"GROUP BY ref ORDER BY count(*) DESC, max(at) DESC LIMIT ?",
-                (*ids, chat_id, limit),
-            ) as cursor,
-        ):
-            return [(str(r[0]), int(r[1]), int(r[2])) for r in await cursor.fetchall()]
+        rows = await self._of_group(
+            chat_id,
+            "SELECT ref, count(*), count(DISTINCT user_id), max(at) FROM pulls "
+            "WHERE chat_id IN ({chats}) AND ref NOT IN "
+            "(SELECT ref FROM board_hidden WHERE chat_id = ?) "
+            "GROUP BY ref ORDER BY count(*) DESC, max(at) DESC LIMIT ?",
+            (chat_id, limit),
+        )
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def hide_from_board(self, chat_id: int, ref: str) -> bool:
         """Take a passage off a group's board; False if it was not on it."""
