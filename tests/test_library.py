@@ -324,3 +324,11 @@ def test_a_passage_is_found_however_a_member_types_its_reference(library):
     assert library.find_passage("2 ¶7.1-2").ref == "putin-v-prigozhin ¶7.1-2"
     for unknown in ("¶7", "2:999", "nonsense 3", ""):
         assert library.find_passage(unknown) is None, unknown
+
+
+def test_an_articles_texts_are_its_paragraphs_texts_in_order(library):
+    for article in library.articles:
+        assert article.texts() == [p.text for p in article.paragraphs]
+        assert article.texts() == [
+            article.passage(n).text for n in range(1, len(article.paragraphs) + 1)
+        ]
