@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_SLEEP = 60.0  # seconds: the scheduler looks again at least this often
 MAX_MINUTES = 60  # the longest reading time a plan may set
 POLL_MOST = 5  # articles a poll offers when none are named
+DAILY_EXAMPLE = "/daily 07:30 Europe/London"
+MEETING_EXAMPLE = "/meeting thursday 19:00 Europe/Paris"
 REMIND_BEFORE = timedelta(hours=1)  # a meeting's reminder and digest go out this long before
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
@@ -291,6 +293,35 @@ class Daily:
             return 0
         return 1
 
+    async def meetings(self, chat_id: int) -> Reply:
+        """/meeting alone: the meetings set here, or how to set them."""
+        plan = await self.store.plan(chat_id, self.default_timezone)
+        if plan.meeting_time is None:
+            return Reply().add(
+                "No meetings set here. An admin sets them: ", code(MEETING_EXAMPLE), "."
+            )
+        on = weekdays_text(plan.meeting_days)
+        return Reply().add(f"Meetings {on} at {plan.meeting_time} {plan.timezone}.")
+
+    async def change_meeting(self, chat_id: int, args: list[str]) -> Reply:
+        """/meeting <days> HH:MM [zone] or /meeting off (for those allowed to change the
+        chat's readings; the caller checks): what is set then, or what is wrong."""
+        if args == ["off"]:
+            return await self.set_meeting(chat_id, (), None, None)
+        days = parse_weekdays(args[0]) if args else None
+        at = parse_time(args[1]) if len(args) >= 2 else None
+        name = args[2] if len(args) == 3 else None
+        if days is None or at is None or len(args) > 3 or (name is not None and zone(name) is None):
+            what = (
+                f"“{args[0][:20]}” is not a day of the week" if days is None and args
+                else f"“{name[:40]}” is not a time zone I know" if name and zone(name) is None
+                else "Give the day and the time"
+            )  # fmt: skip
+            return Reply().add(
+                f"{what}: ", code(MEETING_EXAMPLE), ", or ", code("/meeting mon,thu 18:30"), "."
+            )
+        return await self.set_meeting(chat_id, days, at, name)
+
     async def set_meeting(
         self, chat_id: int, days: tuple[int, ...], at: time | None, timezone: str | None
     ) -> Reply:
@@ -413,6 +444,38 @@ class Daily:
             plan.last_date = (today - timedelta(days=1)).isoformat()
         await self.store.save_plan(plan)
         return await self._work(self.describe, plan, now)
+
+    async def change_daily(self, chat_id: int, args: list[str], topic: int | None) -> Reply:
+        """/daily [days] HH:MM [zone], /daily off, pause, resume or skip (for those allowed to
+        change the chat's readings; the caller checks): what is set then, or what is wrong.
+        ``topic``: the forum topic the readings go to (None: the chat itself)."""
+        action = args[0].casefold() if args else ""
+        if action in ("off", "pause", "resume", "skip") and len(args) == 1:
+            return await self.set_state(chat_id, action)
+        days = parse_weekdays(args[0]) if args and parse_time(args[0]) is None else None
+        if days is not None:  # "/daily mon,thu 07:30 Europe/Paris": the days first
+            if len(args) == 1:
+                return Reply().add(
+                    "At what time on those days? ", code(f"/daily {args[0][:20]} 07:30"), "."
+                )
+            args = args[1:]
+        at = parse_time(args[0]) if args else None
+        if at is None or len(args) > 2:
+            return Reply().add(
+                f"“{args[0][:20] if args else ''}” is not a time of day. Give hours and "
+                "minutes, 00:00 to 23:59, days if not every day (", code("mon,thu"),
+                "), and a time zone if not ", self.default_timezone, ": ", code(DAILY_EXAMPLE),
+                ". Or ", code("/daily off"), ", ", code("pause"), ", ", code("resume"), ", ",
+                code("skip"), ".",
+            )  # fmt: skip
+        existing = await self.store.plan(chat_id, self.default_timezone)
+        name = args[1] if len(args) == 2 else existing.timezone or self.default_timezone
+        if zone(name) is None:
+            return Reply().add(
+                f"“{name[:40]}” is not a time zone I know. Use an IANA name: ",
+                code(DAILY_EXAMPLE), " or ", code("/daily 19:00 America/New_York"), ".",
+            )  # fmt: skip
+        return await self.subscribe(chat_id, at, name, topic, days or ())
 
     async def set_state(self, chat_id: int, action: str) -> Reply:
         """/daily off, pause, resume or skip."""

@@ -219,3 +219,28 @@ async def test_a_meeting_gets_one_reminder_an_hour_before_with_the_digest(schedu
     assert len(scheduler.posts) == 2
     off = await scheduler.set_meeting(CHAT, (), None, None)
     assert off.text() == "No more meeting reminders here."
+
+
+async def test_daily_and_meeting_read_their_words_as_members_type_them(scheduler):
+    scheduler.clock.current = utc(2026, 3, 30, 12, 0)  # Monday
+    set_ = await scheduler.change_daily(CHAT, ["mon,thu", "18:30", "Europe/Paris"], None)
+    assert "18:30" in set_.text()
+    assert "Europe/Paris" in set_.text()
+    for words, wrong in [
+        (["25:99"], "“25:99” is not a time of day"),
+        (["thursday"], "At what time on those days?"),
+        (["07:30", "Mars/Olympus"], "“Mars/Olympus” is not a time zone I know"),
+    ]:
+        assert (await scheduler.change_daily(CHAT, words, None)).text().startswith(wrong)
+    assert (await scheduler.meetings(CHAT)).text().startswith("No meetings set here.")
+    met = await scheduler.change_meeting(CHAT, ["thu", "19:00"])
+    assert met.text().startswith("Meetings Thu at 19:00 Europe/Paris.")  # the plan's zone
+    assert (await scheduler.meetings(CHAT)).text() == "Meetings Thu at 19:00 Europe/Paris."
+    for words, wrong in [
+        (["someday", "19:00"], "“someday” is not a day of the week"),
+        (["thu"], "Give the day and the time"),
+        (["thu", "19:00", "Mars/Olympus"], "“Mars/Olympus” is not a time zone I know"),
+    ]:
+        assert (await scheduler.change_meeting(CHAT, words)).text().startswith(wrong)
+    off = await scheduler.change_meeting(CHAT, ["off"])
+    assert off.text() == "No more meeting reminders here."

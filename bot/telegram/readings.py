@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.daily import parse_time, parse_weekdays, weekdays_text, zone
 from bot.reply import Reply, code, to_html
 from bot.telegram.admins import may_change_chat
 from bot.telegram.delivery import post
@@ -24,7 +24,6 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.record import record_bot_posts
 
-DAILY_EXAMPLE = "/daily 07:30 Europe/London"
 log = logging.getLogger(__name__)
 
 
@@ -62,106 +61,46 @@ async def allowed(message: Message, context: Context, what: str) -> bool:
     return False
 
 
-async def on_daily(update: Update, context: Context) -> None:
-    """/daily [HH:MM [zone] | off | pause | resume | skip]."""
+async def _readings_command(
+    update: Update,
+    context: Context,
+    show: Callable[[int], Awaitable[Reply]],
+    change: Callable[[int, list[str]], Awaitable[Reply]],
+    what: str,
+) -> None:
+    """A command that shows a chat's setting alone and changes it with arguments (admins
+    only in groups): /daily, /meeting, /plan."""
     message = update.effective_message
     if message is None:
         return
-    daily = context.bot_data.daily
     args = command_args(message).split()
     if not args:
-        await send_reply(message, await daily.schedule(message.chat_id), context)
+        reply = await show(message.chat_id)
+    elif await allowed(message, context, what):
+        reply = await change(message.chat_id, args)
+    else:
         return
-    if not await allowed(message, context, "change its daily reading"):
-        return
-    action = args[0].casefold()
-    if action in ("off", "pause", "resume", "skip") and len(args) == 1:
-        await send_reply(message, await daily.set_state(message.chat_id, action), context)
-        return
-    days = parse_weekdays(args[0]) if parse_time(args[0]) is None else None
-    if days is not None:  # "/daily mon,thu 07:30 Europe/Paris": the days first
-        if len(args) == 1:
-            reply = Reply().add(
-                "At what time on those days? ", code(f"/daily {args[0][:20]} 07:30"), "."
-            )
-            await send_reply(message, reply, context)
-            return
-        args = args[1:]
-    at = parse_time(args[0])
-    if at is None or len(args) > 2:
-        reply = Reply().add(
-            f"“{args[0][:20]}” is not a time of day. Give hours and minutes, 00:00 to 23:59, "
-            "days if not every day (",
-            code("mon,thu"),
-            "), and a time zone if not ",
-            daily.default_timezone,
-            ": ",
-            code(DAILY_EXAMPLE),
-            ". Or ",
-            code("/daily off"),
-            ", ",
-            code("pause"),
-            ", ",
-            code("resume"),
-            ", ",
-            code("skip"),
-            ".",
-        )
-        await send_reply(message, reply, context)
-        return
-    existing = await daily.store.plan(message.chat_id, daily.default_timezone)
-    name = args[1] if len(args) == 2 else existing.timezone or daily.default_timezone
-    if zone(name) is None:
-        reply = Reply().add(
-            f"“{name[:40]}” is not a time zone I know. Use an IANA name: ",
-            code(DAILY_EXAMPLE),
-            " or ",
-            code("/daily 19:00 America/New_York"),
-            ".",
-        )
-        await send_reply(message, reply, context)
-        return
-    topic = message.message_thread_id if message.is_topic_message else None
-    reply = await daily.subscribe(message.chat_id, at, name, topic, days or ())
     await send_reply(message, reply, context)
+
+
+async def on_daily(update: Update, context: Context) -> None:
+    """/daily [days] [HH:MM [zone] | off | pause | resume | skip]."""
+    message = update.effective_message
+    daily = context.bot_data.daily
+    topic = message.message_thread_id if message and message.is_topic_message else None
+
+    async def change(chat_id: int, args: list[str]) -> Reply:
+        return await daily.change_daily(chat_id, args, topic)
+
+    await _readings_command(update, context, daily.schedule, change, "change its daily reading")
 
 
 async def on_meeting(update: Update, context: Context) -> None:
     """/meeting <days> HH:MM [zone], /meeting off, /meeting (what is set)."""
-    message = update.effective_message
-    if message is None:
-        return
     daily = context.bot_data.daily
-    args = command_args(message).split()
-    example = code("/meeting thursday 19:00 Europe/Paris")
-    if not args:
-        plan = await daily.store.plan(message.chat_id, daily.default_timezone)
-        if plan.meeting_time is None:
-            reply = Reply().add("No meetings set here. An admin sets them: ", example, ".")
-        else:
-            on = weekdays_text(plan.meeting_days)
-            reply = Reply().add(f"Meetings {on} at {plan.meeting_time} {plan.timezone}.")
-        await send_reply(message, reply, context)
-        return
-    if not await allowed(message, context, "set its meetings"):
-        return
-    if args == ["off"]:
-        await send_reply(message, await daily.set_meeting(message.chat_id, (), None, None), context)
-        return
-    days = parse_weekdays(args[0])
-    at = parse_time(args[1]) if len(args) >= 2 else None
-    name = args[2] if len(args) == 3 else None
-    if days is None or at is None or len(args) > 3 or (name is not None and zone(name) is None):
-        what = (
-            f"“{args[0][:20]}” is not a day of the week" if days is None
-            else f"“{name[:40]}” is not a time zone I know" if name and zone(name) is None
-            else "Give the day and the time"
-        )  # fmt: skip
-        reply = Reply().add(f"{what}: ", example, ", or ", code("/meeting mon,thu 18:30"), ".")
-        await send_reply(message, reply, context)
-        return
-    reply = await daily.set_meeting(message.chat_id, days, at, name)
-    await send_reply(message, reply, context)
+    await _readings_command(
+        update, context, daily.meetings, daily.change_meeting, "set its meetings"
+    )
 
 
 POLL_HOURS = 24  # a poll on the next reading closes this long after it is posted
@@ -239,17 +178,10 @@ async def close_due_polls(application: Application) -> None:
 
 async def on_plan(update: Update, context: Context) -> None:
     """/plan, /plan move <article> <position>, /plan minutes <n>, /plan reset."""
-    message = update.effective_message
-    if message is None:
-        return
     daily = context.bot_data.daily
-    args = command_args(message).split()
-    if not args:
-        await send_reply(message, await daily.show_plan(message.chat_id), context)
-        return
-    if not await allowed(message, context, "change its reading plan"):
-        return
-    await send_reply(message, await daily.change_plan(message.chat_id, args), context)
+    await _readings_command(
+        update, context, daily.show_plan, daily.change_plan, "change its reading plan"
+    )
 
 
 async def on_next(update: Update, context: Context) -> None:
