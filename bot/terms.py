@@ -139,6 +139,7 @@ class ArticleTerms:
 
 
 KEY_CANDIDATES = 64  # the likeliest key terms, whose writing is read in one pass
+KEY_TERMS = 8  # key terms found at once (a shorter list is their first few)
 
 # English words after which comes a verb, not a noun ("to organise", "we must negotiate").
 _BEFORE_A_VERB = frozenset(
@@ -192,7 +193,7 @@ class TermIndex:
         self.version = 0  # changes whenever an article is added or removed
         # each summarised article's ranking (bot/summary.py), with the version it was made at
         self.ranks: dict[str, tuple[int, list[int], Any]] = {}
-        self._keys: dict[tuple[str, int], tuple[int, list[str]]] = {}
+        self._keys: dict[str, tuple[int, int, list[str]]] = {}  # version, limit, stems
         for article in library.articles:
             self.add_article(article)
 
@@ -324,12 +325,14 @@ class TermIndex:
 
     def key_stems(self, article_id: str, limit: int = 8) -> list[str]:
         """The key terms as stems (a two-word term as its two stems, space between)."""
-        kept = self._keys.get((article_id, limit))
-        if kept is not None and kept[0] == self.version:
-            return kept[1]
-        chosen = self._key_stems(article_id, limit)
-        self._keys[(article_id, limit)] = (self.version, chosen)
-        return chosen
+        # The first few key terms are the first few of a longer list: one list, KEY_TERMS
+        # long or longer, serves every shorter one.
+        kept = self._keys.get(article_id)
+        if kept is None or kept[0] != self.version or kept[1] < limit:
+            most = max(limit, KEY_TERMS)
+            kept = (self.version, most, self._key_stems(article_id, most))
+            self._keys[article_id] = kept
+        return kept[2][:limit]
 
     def _key_stems(self, article_id: str, limit: int) -> list[str]:
         entry = self.articles[article_id]
@@ -348,10 +351,12 @@ class TermIndex:
         language = self.languages.get(article_id, DEFAULT)
         shown: list[str] = []
         ranked = sorted(scores, key=lambda t: (-scores[t], t))
-        # how the article writes the terms likeliest to be chosen, read in one pass
-        self._read_forms(article_id, {p for t in ranked[:KEY_CANDIDATES] for p in t.split()})
-        for term in ranked:
+        read = 0  # how the article writes the terms likeliest to be chosen, read in one pass
+        for index, term in enumerate(ranked):
             parts = term.split()
+            if index >= read:  # and the next ones, together, when those are not enough
+                read = index + KEY_CANDIDATES
+                self._read_forms(article_id, {p for t in ranked[index:read] for p in t.split()})
             if any(p in covered for p in parts) or term in covered:
                 continue
             if len(parts) == 1:
