@@ -433,6 +433,8 @@ class Commands:
         reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
         reply.add(*citation(article, best.passage))
         reply.opens_thread, reply.refs, reply.pulled = True, [best.passage.ref], [best.passage.ref]
+        if differs := quotes.not_quite(query, best.passage.text):
+            reply.add(*differs)
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
         if others:
             reply.add("Also close: ", *_join([reference(m.passage.ref) for m in others]))

@@ -10,10 +10,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
 from bot.citation import citation
 from bot.library import Library, Paragraph, Passage
 from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
 from bot.search import CANDIDATE_FLOOR, QuoteIndex
+from bot.stopwords import stopwords
 from bot.text import Word, sentence_spans, words
 
 INLINE_PAGE = 20  # results per page (Telegram allows up to 50)
@@ -112,23 +116,12 @@ def check_quotation(index: QuoteIndex, library: Library, text: str) -> Reply:
     assert article is not None
     quoted = words(quotation)
     original = words(passage.text)
+    window = _window([w.norm for w in quoted], [w.norm for w in original], original, passage.text)
+    if window is None:
+        return Reply().add("Not in the library: I can't find “", italic(shown), "” in any article.")
+    start, end = window
     q_norms = [w.norm for w in quoted]
     p_norms = [w.norm for w in original]
-    blocks = [
-        b
-        for b in difflib.SequenceMatcher(
-            None, q_norms, p_norms, autojunk=False
-        ).get_matching_blocks()
-        if b.size
-    ]
-    if not blocks:
-        return Reply().add("Not in the library: I can't find “", italic(shown), "” in any article.")
-    # The stretch of the passage the quotation stands for: from its first matching word to its
-    # last, widened by the quotation's unmatched words at either end.
-    first, last = blocks[0], blocks[-1]
-    start = max(0, first.b - first.a)
-    end = min(len(original), last.b + last.size + (len(q_norms) - last.a - last.size))
-    start, end = _within_sentences(passage.text, original, first, last, start, end, len(q_norms))
     ops = difflib.SequenceMatcher(None, q_norms, p_norms[start:end], autojunk=False).get_opcodes()
     differences = [
         (tag, i1, i2, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in ops if tag != "equal"
@@ -157,6 +150,140 @@ def check_quotation(index: QuoteIndex, library: Library, text: str) -> Reply:
     reply.add(*citation(article, passage))
     reply.refs = [passage.ref]
     return reply
+
+
+def _window(
+    mine: list[str], theirs: list[str], original: list[Word], text: str
+) -> tuple[int, int] | None:
+    """The stretch of the author's words (positions in ``original``, whose forms are
+    ``theirs``) a quotation (its words' forms ``mine``) stands for: from its first matching word
+    to its last, widened by the quotation's unmatched words at either end, kept within the
+    sentences it touches; None when no word matches."""
+    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    first, last = blocks[0], blocks[-1]
+    start = max(0, first.b - first.a)
+    end = min(len(original), last.b + last.size + (len(mine) - last.a - last.size))
+    return _within_sentences(text, original, first, last, start, end, len(mine))
+
+
+# Words that turn a claim into its opposite: a quotation that moves, adds or drops one of them
+# says something else than the author, however close its other words are. Written without
+# their apostrophes, as members type them ("isnt").
+NEGATIONS = frozenset(
+    {"not", "no", "never", "nor", "neither", "nothing", "none", "nobody", "without", "cannot"}
+)
+
+
+def _bare(norm: str) -> str:
+    return norm.replace("'", "").replace("’", "")
+
+
+def _negation(bare: str) -> bool:
+    return bare in NEGATIONS or (len(bare) > 3 and bare.endswith("nt") and bare[:-2] in _NT)
+
+
+# "isn't" as members type it, "isnt": the word before its "nt" ("can't" is "ca", "won't" "wo").
+_NT = frozenset(
+    "is are was were do does did have has had could would should must might need dare".split()
+) | {"ca", "wo", "can", "don", "won", "ain", "shan"}
+
+
+def _slip(mine: str, theirs: str) -> bool:
+    """Whether ``mine`` is ``theirs`` with typing slips (not another word)."""
+    if mine == theirs:
+        return True
+    if min(len(mine), len(theirs)) <= 5:
+        return OSA.distance(mine, theirs) <= 1
+    return fuzz.ratio(mine, theirs) >= 75
+
+
+def _as_written(quoted: list[Word], theirs: list[str]) -> list[tuple[str, int, int]]:
+    """The member's words as (form, first, last word of ``quoted``): a typing slip of one of
+    the author's words read as that word, and two pieces of one word joined ("canada s",
+    "rh ne")."""
+    known = set(theirs)
+    plain = sorted(known)
+    common = {_bare(w) for w in stopwords("en")}
+
+    def near(word: str) -> str | None:
+        if word in known:
+            return word
+        found = [w for w in plain if (word not in common or not _negation(w)) and _slip(word, w)]
+        return min(found, key=lambda w: (OSA.distance(word, w), -len(w))) if found else None
+
+    mine = [_bare(w.norm) for w in quoted]
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(mine):
+        joined = mine[i] + mine[i + 1] if i + 1 < len(mine) else ""
+        whole = near(joined) if joined and mine[i] not in known and len(joined) >= 3 else None
+        if joined in known or (whole and OSA.distance(joined, whole) <= 1):
+            out.append((joined if joined in known else whole or joined, i, i + 1))
+            i += 2
+            continue
+        out.append((near(mine[i]) or mine[i], i, i))
+        i += 1
+    return out
+
+
+def not_quite(query: str, text: str) -> list[Span]:
+    """What a member's quotation says differently from the passage it was found as: a word of
+    theirs in the author's place that is not a typing slip of it ("Ukraine" for "Russia", "war"
+    for "peace"), and a "not" added, dropped or moved. Empty when it only drops words, misspells
+    them or moves a phrase, which is how quotations are misremembered. For /quote's answer."""
+    quoted, original = words(query), words(text)
+    theirs_all = [_bare(w.norm) for w in original]
+    tokens = _as_written(quoted, theirs_all)
+    mine = [form for form, _, _ in tokens]
+    window = _window(mine, theirs_all, original, text)
+    if window is None:
+        return []
+    start, end = window
+    theirs = theirs_all[start:end]
+    ignored = {_bare(w) for w in stopwords("en")} - NEGATIONS
+    in_passage, in_query = set(theirs_all), set(mine)
+    said: list[list[Span]] = []
+
+    def yours(i1: int, i2: int) -> str:
+        return query[quoted[tokens[i1][1]].start : quoted[tokens[i2 - 1][2]].end]
+
+    def authors(j1: int, j2: int) -> str:
+        return text[original[start + j1].start : original[start + j2 - 1].end]
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, mine, theirs, autojunk=False
+    ).get_opcodes():
+        my_words = [w for w in mine[i1:i2] if w not in ignored]
+        their_words = [w for w in theirs[j1:j2] if w not in ignored]
+        negations = sum(map(_negation, mine[i1:i2])) != sum(map(_negation, theirs[j1:j2]))
+        if tag == "replace":
+            # Two words of the author's changed places ("any war is only a truce between two
+            # peaces"), or one of the member's own stands where the author has another.
+            swapped = (
+                len(my_words) == len(their_words) == 1
+                and i2 - i1 <= 2 >= j2 - j1
+                and my_words[0] in in_passage
+                and their_words[0] in in_query
+                and not _slip(my_words[0], their_words[0])
+            )
+            foreign = any(w not in in_passage for w in my_words)
+            if negations or swapped or (foreign and any(w not in in_query for w in their_words)):
+                said.append([Span("where you have “"), Span(yours(i1, i2), "b"), Span("”, the "
+                             "author wrote “"), Span(authors(j1, j2), "b"), Span("”")])  # fmt: skip
+        elif tag == "delete" and (negations or any(w not in in_passage for w in my_words)):
+            said.append([Span("“"), Span(yours(i1, i2), "b"), Span("” is yours")])
+        elif tag == "insert" and negations and j2 - j1 <= 3:  # a "not" the member left out
+            lo, hi = max(0, j1 - 2), min(len(theirs), j2 + 2)
+            said.append([Span("the author wrote “"), Span(authors(lo, hi), "b"), Span("”")])
+    if not said:
+        return []
+    spans = [Span("Not quite the author's words: ")]
+    for n, part in enumerate(said[:3]):
+        spans += ([Span("; ")] if n else []) + part
+    return [*spans, Span(" (and more)." if len(said) > 3 else ".")]
 
 
 def _within_sentences(

@@ -86,3 +86,33 @@ def test_a_reference_past_the_article_says_how_many_paragraphs_it_has(library):
     text = to_plain(context_reply(library, "2:99"))
     assert text.startswith("I don't know the passage “2:99”")
     assert "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs." in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Russia was not an imperialist power in its own right", "“*not*” is yours"),
+        ("we need to support ukraine in its effort to finish this war", "where you have “*ukraine*”, the author wrote “*Russia*”"),
+        ("this was a war weary army rebellion and not a failed warlord coup", "the author wrote “*This was not a war*”"),
+        ("any war is only a truce between two peaces", "where you have “*war*”, the author wrote “*peace*”"),
+    ],
+)  # fmt: skip
+def test_a_quote_that_says_something_else_is_found_and_told_apart(commands, typed, said):
+    text = to_plain(commands.quote(typed))
+    assert text.startswith("  │ ")  # found: the author's words first ...
+    assert f"Not quite the author's words: {said}" in text  # ... and where they differ
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "teh wrold is revertng to multipolarity and interimperialist rivalry",  # typos
+        "imperalism isnt a polcy its a sytem",  # typos, "isn't" without its apostrophe
+        "only class war end madness",  # words dropped
+        "capitalist barbarsim doesnt come to an end by palace cuops",
+        "a failed warlord coup this was not a war weary army rebellion but",  # a phrase moved
+        "renew canada s commitment",  # a possessive typed apart
+    ],
+)
+def test_a_quote_misremembered_in_the_usual_ways_gets_no_warning(commands, typed):
+    assert "Not quite" not in to_plain(commands.quote(typed))
