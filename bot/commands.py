@@ -34,6 +34,7 @@ from bot.text import normalise, number, words
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
+FEW_WORDS = 2  # content words of a /quote too few to name one passage
 ARTICLE_ORDERS = ("catalog", "newest", "title")
 
 
@@ -426,7 +427,7 @@ class Commands:
         if note:
             reply.add(note)
         if not matches or not matches[0].is_hit:
-            return self._no_match(reply, matches, scope)
+            return self._no_match(reply, matches, scope, query)
         best = matches[0]
         article = self.library.get(best.passage.article_id)
         assert article is not None
@@ -468,24 +469,33 @@ class Commands:
             )
         return None, text, ""  # the colon was part of the quotation
 
-    def _no_match(self, reply: Reply, matches: list[Match], scope: Article | None) -> Reply:
+    def _no_match(
+        self, reply: Reply, matches: list[Match], scope: Article | None, query: str
+    ) -> Reply:
         where = f"“{scope.title}”" if scope else "the library"
         close = [m for m in matches if m.score >= CANDIDATE_FLOOR][:3]
+        few = len(content_words(query)) <= FEW_WORDS
+        shown = query if len(query) <= 60 else query[:59] + "…"
         if not close:
             reply.add(f"Nothing in {where} comes close to that.")
+        elif few:  # "/quote putin": many passages have it, none is *the* quote
+            reply.add(f"Passages with “{shown}”, too few words to tell which one you mean:")
         else:
             reply.add(f"I can't find that in {where}. The closest passages, none a clear match:")
-            for m in close:
-                article = self.library.get(m.passage.article_id)
-                assert article is not None
-                reply.add(
-                    *_excerpt(m),
-                    "\n",
-                    Span("— "),
-                    italic(article.title),
-                    " · ",
-                    reference(m.passage.ref),
-                )
+        for m in close:
+            article = self.library.get(m.passage.article_id)
+            assert article is not None
+            reply.add(
+                *_excerpt(m), "\n", Span("— "), italic(article.title), " · ",
+                reference(m.passage.ref),
+            )  # fmt: skip
+        if close and few:
+            reply.add(
+                "Give me more of the words you remember to find the one you mean, or ask ",
+                code(f"/compare {' '.join(content_words(query))}"),
+                " for what each article says about it.",
+            )  # fmt: skip
+            return reply
         reply.add(
             "Try other words you remember, or fewer of them"
             + ("" if scope else ", or name the article: /quote 2: words")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import sys
 import time
@@ -25,6 +26,8 @@ from bot.readings import plan_readings
 from bot.reply import Reply, code, to_plain
 from bot.storage import LoggedMessage, Plan, Store
 from bot.text import number
+
+log = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(?P<args>.*))?$", re.DOTALL)
 
@@ -90,7 +93,14 @@ class ConsoleChat:
             return None
         said = _CONTROL.sub("", line)[:MAX_LINE]  # as Telegram keeps a message: no controls
         self._log(LoggedMessage(CHAT, self._id(), int(time.time()), YOU, "you", said))
-        reply = _answer(self.commands, line, self)
+        try:
+            reply = _answer(self.commands, line, self)
+        except Exception:  # one command's fault is not the end of the session
+            log.exception("Error while answering a console command")
+            reply = Reply().add(
+                "Sorry, something went wrong while answering that; the error is logged. "
+                "Other commands still work."
+            )
         if reply is not None:
             reply = _console_words(reply)
         if reply is not None and reply.refs:

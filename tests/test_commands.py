@@ -272,3 +272,11 @@ async def test_after_a_start_a_summary_waits_for_the_term_index_instead_of_refus
     await counting
     assert terms is not None
     assert "I'm still reading" not in fresh.handle("summary", "2").text()
+
+
+def test_a_quote_of_one_or_two_words_lists_passages_without_calling_them_not_found(commands):
+    text = to_plain(commands.quote("putin"))
+    assert text.startswith("Passages with “putin”, too few words to tell which one you mean:")
+    assert "can't find" not in text
+    assert text.count("· putin-v-prigozhin ¶") == 3
+    assert text.endswith("or ask /compare putin for what each article says about it.")

@@ -154,3 +154,20 @@ def test_the_console_says_what_is_wrong_with_a_reference(commands):
     with ConsoleChat(commands) as chat:
         said = answer(commands, "/unclear 2:999", chat).text()
     assert "has 19 paragraphs" in said
+
+
+def test_a_command_that_fails_is_apologised_for_and_the_session_goes_on(
+    library, monkeypatch, caplog
+):
+    from bot.commands import Commands
+
+    commands = Commands(library)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a fault in one command")
+
+    monkeypatch.setattr(commands, "summary", broken)  # a fault injected, not a stand-in
+    output = run(commands, "/summary 2\n/quote stab in the back\n")
+    assert output.startswith("Sorry, something went wrong while answering that")
+    assert "putin-v-prigozhin ¶11" in output  # the next command is answered
+    assert "a fault in one command" in caplog.text
