@@ -172,9 +172,6 @@ def _newest_first(article: Article) -> tuple[int, int, float, int]:
     return (0, -when.toordinal(), -article.added, article.number)
 
 
-_PARAGRAPH_ALONE = re.compile(
-    r"\s*(?:¶|§|#|p\.?|para\.?|paragraph)\s*\d+(?:\.\d+(?:-\d+)?)?\s*", re.I
-)
 _NUMBER_COLON_NUMBER = re.compile(r"\s*\d+\s*:\s*\d+(?:\.\d+(?:-\d+)?)?\s*")
 
 
@@ -403,7 +400,9 @@ class Commands:
                 f"That is {len(text):,} characters; send at most {MAX_QUERY_CHARS:,} — a sentence "
                 "or two you remember is enough."
             )
-        if _PARAGRAPH_ALONE.fullmatch(text):  # "/quote ¶7": a paragraph, but of which article?
+        if quotes.PARAGRAPH_ALONE.fullmatch(
+            text
+        ):  # "/quote ¶7": a paragraph, but of which article?
             return Reply().add(
                 "Which article's paragraph? Name the article too: ", code("/context 2:7"),
                 " or ", code("/context putin-v-prigozhin 7"), ". To find words you remember: ",

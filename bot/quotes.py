@@ -370,15 +370,7 @@ def context_reply(library: Library, ref: str) -> Reply:
     """/context <ref>: the passage with the paragraphs before and after it."""
     passage = library.find_passage(ref.strip())
     if passage is None:
-        reply = Reply().add(
-            "I don't know the passage “", ref.strip()[:60], "”. Name the article and the "
-            "paragraph: ", code("putin-v-prigozhin 7"), ", ", code("2:7"), " or ",
-            code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
-        )  # fmt: skip
-        if (article := library.article_named(ref)) is not None:
-            count = len(article.paragraphs)
-            reply.add(f"{article.title} has {count} paragraph{'s' if count != 1 else ''}.")
-        return reply
+        return _unknown_passage(library, ref)
     article = library.get(passage.article_id)
     assert article is not None
     reply = Reply().add(
@@ -397,6 +389,58 @@ def context_reply(library: Library, ref: str) -> Reply:
         reply.add(f"¶{number}  ", *parts, expandable=number != passage.paragraph)
     reply.read = passage.ref
     return reply
+
+
+# "¶7", "p7", "#7": a paragraph, but of which article?
+PARAGRAPH_ALONE = re.compile(
+    r"\s*(?:¶|§|#|p\.?|para\.?|paragraph)\s*\d+(?:\.\d+(?:-\d+)?)?\s*", re.I
+)
+# The paragraph and sentence numbers at the end of a reference ("putin 3", "2:7.4-5").
+_NUMBERS = re.compile(
+    r"[\s:¶§#]*(?:(?:p|para|paragraph)\.?\s*)?(?P<para>\d{1,5})"
+    r"(?:\.(?P<s1>\d{1,3})(?:-(?P<s2>\d{1,3}))?)?\s*$",
+    re.I,
+)
+
+
+def _unknown_passage(library: Library, ref: str) -> Reply:
+    """Why a reference names no passage, as exactly as can be said: no article named, several
+    articles it could be, a paragraph or a sentence past the end."""
+    shown = ref.strip()[:60]
+    if PARAGRAPH_ALONE.fullmatch(ref):
+        numbers = re.search(r"\d+(?:\.\d+(?:-\d+)?)?", ref)
+        return Reply().add(
+            "Which article's paragraph? Name the article too: ",
+            code(f"2:{numbers.group() if numbers else 7}"), " or ", code("putin-v-prigozhin 7"),
+            ".",
+        )  # fmt: skip
+    reply = Reply().add(
+        "I don't know the passage “", shown, "”. Name the article and the paragraph: ",
+        code("putin-v-prigozhin 7"), ", ", code("2:7"), " or ", code("putin-v-prigozhin ¶7.2"),
+        " (its second sentence).",
+    )  # fmt: skip
+    numbers = _NUMBERS.search(ref)
+    name = ref[: numbers.start()].strip() if numbers else ""
+    candidates = library.find_article(name) if name else []
+    if len(candidates) > 1:
+        names = "; ".join(f"{a.number}. {a.title}" for a in candidates[:5])
+        return Reply().add(f"“{name[:40]}” could be several articles: {names}. Name one: ",
+                           code(f"{candidates[0].number}:{numbers['para'] if numbers else 1}"),
+                           ".")  # fmt: skip
+    article = library.article_named(ref) or (candidates[0] if candidates else None)
+    if article is None or numbers is None:
+        return reply
+    count, para = len(article.paragraphs), int(numbers["para"])
+    if not 1 <= para <= count:
+        return reply.add(f"{article.title} has {count} paragraph{'s' if count != 1 else ''}.")
+    sentences = len(article.paragraphs[para - 1].sentences)
+    whole = code(f"{article.id} ¶{para}")
+    if sentences == 1:
+        return Reply().add(f"¶{para} of {article.title} is one sentence: ", whole, ".")
+    return Reply().add(
+        f"¶{para} of {article.title} has {sentences} sentences: ",
+        code(f"{article.id} ¶{para}.1"), f" to ¶{para}.{sentences}, or ", whole, " for all of it.",
+    )  # fmt: skip
 
 
 def discuss_reply(library: Library, ref: str) -> Reply:

@@ -116,3 +116,20 @@ def test_a_quote_that_says_something_else_is_found_and_told_apart(commands, type
 )
 def test_a_quote_misremembered_in_the_usual_ways_gets_no_warning(commands, typed):
     assert "Not quite" not in to_plain(commands.quote(typed))
+
+
+@pytest.mark.parametrize(
+    ("ref", "said"),
+    [
+        ("putin 3", "“putin” could be several articles: 1. The twisted logic of the pro-Putin left; 2. Putin v Prigozhin"),
+        ("prigozhin 7.9", "¶7 of Putin v Prigozhin – Moscowpades on Ice has 4 sentences: putin-v-prigozhin ¶7.1 to ¶7.4"),
+        ("progressive 8.2", "¶8 of Revolution in the 'progressive' bloc is one sentence: progressive-bloc ¶8."),
+        ("¶7", "Which article's paragraph? Name the article too: 2:7 or putin-v-prigozhin 7."),
+        ("p7.2", "Which article's paragraph? Name the article too: 2:7.2"),
+        ("prigozhin 99", "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs."),
+        ("nonsense 4", "I don't know the passage “nonsense 4”."),
+    ],
+)  # fmt: skip
+def test_a_reference_that_names_no_passage_says_exactly_why(library, ref, said):
+    assert said in to_plain(context_reply(library, ref))
+    assert said in to_plain(discuss_reply(library, ref))  # /discuss and /unclear say the same
