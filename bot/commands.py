@@ -431,8 +431,11 @@ class Commands:
         article = self.library.get(best.passage.article_id)
         assert article is not None
         reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
-        reply.add(*citation(article, best.passage))
-        reply.opens_thread, reply.refs, reply.pulled = True, [best.passage.ref], [best.passage.ref]
+        named = quotes.cited(self.library, best.passage, best.highlights)
+        reply.add(*citation(article, named))
+        if quotes.quoted_by_the_author(self.library, named):
+            reply.add(quotes.SOMEONE_ELSES)
+        reply.opens_thread, reply.refs, reply.pulled = True, [named.ref], [named.ref]
         if differs := quotes.not_quite(query, best.passage.text):
             reply.add(*differs)
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]

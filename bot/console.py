@@ -190,6 +190,8 @@ class ConsoleChat:
         )  # fmt: skip
 
     async def _quotes(self, args: str) -> Reply:
+        if args.casefold().startswith("remove"):  # the console's user is its chat's admin
+            return await self.discussion.take_off_board(CHAT, args[len("remove") :], admin=True)
         return board_reply(self.commands.library, await self.store.board(CHAT))
 
     async def _unclear(self, args: str) -> Reply:

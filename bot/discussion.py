@@ -243,6 +243,20 @@ class Discussion:
         """Times of this answer in the chat's own zone."""
         _ZONE.set(await self.zone_of(chat_id))
 
+    async def take_off_board(self, chat_id: int, reference: str, *, admin: bool) -> Reply:
+        """/quotes remove <reference>: an admin takes a passage off the group's quote board
+        (named however members type references: "trumps 6" is trumps-world-order ¶6)."""
+        if not admin:
+            return Reply().add("Only this group's admins can take a quote off the board.")
+        reference = reference.strip()
+        if not reference:
+            return Reply().add("Which one? ", code("/quotes remove putin-v-prigozhin ¶7"))
+        found = self.library.find_passage(reference) if self.library is not None else None
+        ref = found.ref if found is not None else reference
+        if await self.store.hide_from_board(chat_id, ref):
+            return Reply().add("Taken off the board: ", code(ref), ".")
+        return Reply().add(code(ref[:60]), " is not on this group's board.")
+
     async def mark_unclear(self, chat_id: int, reference: str, user_id: int) -> Reply:
         """/unclear <reference>: a member marks a passage unclear for the group's digest."""
         library = self.library
@@ -372,7 +386,7 @@ class Discussion:
             reply.add(*marked)
         if pulled:
             reply.add(
-                bold("Quotes pulled: "),
+                bold("Passages pulled (by /quote or /discuss): "),
                 *_join_refs([ref for ref, _ in pulled[:8]]),
                 f" ({sum(n for _, n in pulled)} in all)",
             )

@@ -47,6 +47,45 @@ def result_id(ref: str) -> str:
     return hashlib.sha1(ref.encode()).hexdigest()
 
 
+def cited(library: Library, passage: Passage, spans: tuple[tuple[int, int], ...]) -> Passage:
+    """The passage a quote answer cites: where a short paragraph is shown whole around the
+    words found, the sentences those words are in ("trumps-world-order ¶6.5"), so that the
+    citation, the board and the digest name what the member remembered, not the paragraph's
+    opening; the passage itself otherwise."""
+    article = library.get(passage.article_id)
+    if article is None or passage.sentences is not None or not spans:
+        return passage
+    sentences = article.paragraphs[passage.paragraph - 1].sentences
+    touched = [n for n, (a, b) in enumerate(sentences, 1) if any(s < b and e > a for s, e in spans)]
+    if not touched or len(touched) == len(sentences):
+        return passage
+    return article.passage(passage.paragraph, touched[0], touched[-1])
+
+
+def quoted_by_the_author(library: Library, passage: Passage) -> bool:
+    """Whether a passage is words the article quotes (a speech, a statement) rather than its
+    author's own: it opens inside a quotation, or with one that runs on (not a scare-quoted
+    word like “peace”)."""
+    article = library.get(passage.article_id)
+    if article is None:
+        return False
+    para = article.paragraphs[passage.paragraph - 1]
+    text = para.text
+    start = para.sentences[passage.sentences[0] - 1][0] if passage.sentences else 0
+    before = text[:start]
+    if before.count("“") + before.count("«") > before.count("”") + before.count("»"):
+        return True
+    opening = text[start:].lstrip()
+    if opening[:1] not in ("“", "«"):
+        return False
+    at = len(text) - len(opening)
+    closing = min((i for i in (text.find("”", at), text.find("»", at)) if i >= 0), default=-1)
+    return closing == -1 or closing - at >= QUOTED_SPEECH
+
+
+QUOTED_SPEECH = 40  # characters within quotation marks past which they quote speech, not a word
+
+
 def quote_reply(
     library: Library, passage: Passage, spans: tuple[tuple[int, int], ...] = ()
 ) -> Reply:
@@ -54,9 +93,15 @@ def quote_reply(
     article = library.get(passage.article_id)
     assert article is not None
     reply = Reply().add(*highlighted(passage.text, spans), quote=True)
-    reply.add(*citation(article, passage))
-    reply.opens_thread, reply.refs, reply.pulled = True, [passage.ref], [passage.ref]
+    named = cited(library, passage, spans)
+    reply.add(*citation(article, named))
+    if quoted_by_the_author(library, named):
+        reply.add(SOMEONE_ELSES)
+    reply.opens_thread, reply.refs, reply.pulled = True, [named.ref], [named.ref]
     return reply
+
+
+SOMEONE_ELSES = "The article quotes these words; they are not its author's."
 
 
 def inline_results(
@@ -66,6 +111,7 @@ def inline_results(
     wanted = min(offset + page, INLINE_MAX)
     matches = [m for m in index.search(query, limit=wanted) if m.score >= CANDIDATE_FLOOR]
     items = [_item(library, m.passage, m.highlights) for m in matches[offset:wanted]]
+    items = list({item.id: item for item in reversed(items)}.values())[::-1]  # one a passage
     more = len(matches) == wanted and wanted < INLINE_MAX
     return items, (wanted if more else None)
 
@@ -88,11 +134,9 @@ def _item(
     assert article is not None
     text = " ".join(passage.text.split())
     title = text if len(text) <= 100 else text[:99].rstrip() + "…"
+    ref = cited(library, passage, spans).ref
     return InlineItem(
-        result_id(passage.ref),
-        title,
-        f"{article.title} · {passage.ref}",
-        quote_reply(library, passage, spans),
+        result_id(ref), title, f"{article.title} · {ref}", quote_reply(library, passage, spans)
     )
 
 
@@ -468,8 +512,9 @@ def board_reply(library: Library, rows: list[tuple[str, int, int]]) -> Reply:
         passage = library.resolve(ref)
         text = " ".join(passage.text.split()) if passage else "(no longer in the library)"
         text = text if len(text) <= 160 else text[:159] + "…"
+        quoted = text if text[:1] in "“\"«„‘'" else f"“{text}”"  # its own mark, not two
         reply.add(
-            f"{number}. “{text}”\n", code(ref),
+            f"{number}. {quoted}\n", code(ref),
             f" · pulled {pulls}× by {people} member{'s' if people != 1 else ''}",
         )  # fmt: skip
     reply.add("Admins: ", code("/quotes remove <reference>"), " takes one off the board.")

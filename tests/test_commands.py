@@ -280,3 +280,18 @@ def test_a_quote_of_one_or_two_words_lists_passages_without_calling_them_not_fou
     assert "can't find" not in text
     assert text.count("· putin-v-prigozhin ¶") == 3
     assert text.endswith("or ask /compare putin for what each article says about it.")
+
+
+def test_a_quote_cites_the_sentence_found_and_says_when_the_article_quotes_someone(commands):
+    peace = to_plain(commands.quote("any peace is only a truce between two wars"))
+    assert peace.startswith("  │ Can the American–Russian talks")  # the short paragraph, whole ...
+    assert (
+        "\n— Trump’s World Order—and Putin’s?, The Spark, 17 March 2025 · trumps-world-order ¶6.5"
+        in peace
+    )  # ... its sentence cited
+    assert "quotes these words" not in peace
+    stab = commands.quote("stab in the back")
+    assert stab.pulled == ["putin-v-prigozhin ¶11.1"]  # the board and digest name the same
+    assert "The article quotes these words; they are not its author's." in to_plain(stab)
+    scare = to_plain(commands.quote("whenever an imperialist country makes peace"))
+    assert "quotes these words" not in scare  # “peace” in quotation marks is the author's word

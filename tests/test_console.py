@@ -72,7 +72,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "Open questions" in digest
         assert "what does he mean by a truce" in digest
         assert "Marked unclear: putin-v-prigozhin ¶7" in digest
-        assert "Quotes pulled: trumps-world-order ¶6" in digest
+        assert "Passages pulled (by /quote or /discuss): trumps-world-order ¶6" in digest
         assert "trumps-world-order ¶6" in answer(commands, "/quotes", chat).text()
 
         said = answer(commands, "/export", chat).text()
@@ -171,3 +171,9 @@ def test_a_command_that_fails_is_apologised_for_and_the_session_goes_on(
     assert output.startswith("Sorry, something went wrong while answering that")
     assert "putin-v-prigozhin ¶11" in output  # the next command is answered
     assert "a fault in one command" in caplog.text
+
+
+def test_the_console_takes_a_quote_off_its_board_as_a_groups_admin_would(commands):
+    output = run(commands, "/quote stab in the back\n/quotes remove prigozhin 11.1\n/quotes\n")
+    assert "Taken off the board: putin-v-prigozhin ¶11.1." in output
+    assert output.rstrip().endswith("No quotes pulled here yet: /quote <words> pulls one.")

@@ -240,15 +240,9 @@ async def on_quotes(update: Update, context: Context) -> None:
     data = context.bot_data
     args = command_args(message)
     if args.casefold().startswith("remove"):
-        ref = args[len("remove") :].strip()
-        if not await is_admin(message, context):
-            reply = Reply().add("Only this group's admins can take a quote off the board.")
-        elif not ref:
-            reply = Reply().add("Which one? ", code("/quotes remove putin-v-prigozhin ¶7"))
-        elif await data.store.hide_from_board(message.chat_id, ref):
-            reply = Reply().add("Taken off the board: ", code(ref), ".")
-        else:
-            reply = Reply().add(code(ref[:60]), " is not on this group's board.")
+        reply = await data.discussion.take_off_board(
+            message.chat_id, args[len("remove") :], admin=await is_admin(message, context)
+        )
         await send_reply(message, reply, context)
         return
     rows = await data.store.board(message.chat_id)

@@ -383,7 +383,7 @@ async def test_digest_gathers_the_weeks_threads_open_questions_and_quotes(botapi
     assert "Most discussed" in text
     assert "But who decides what counts as class war?" in text  # no other member replied
     assert "Is this a good reading for next week?" not in text  # another member did
-    assert "Quotes pulled: " in text
+    assert "Passages pulled (by /quote or /discuss): " in text
     assert "Karl" not in text  # nobody is named or ranked
     assert "Clara" not in text
     botapi.send_text("/digest@ReadingGroupBot 9999", chat_id=GROUP)

@@ -54,7 +54,7 @@ async def test_empty_inline_query_offers_the_groups_reading_and_top_quotes(botap
     assert answer.ok, answer.error
     assert [r["id"] for r in answer.params["results"]][:2] == [
         "pro-putin-left ¶1",  # the current reading
-        "putin-v-prigozhin ¶11",  # the most-pulled quote
+        "putin-v-prigozhin ¶11.1",  # the most-pulled quote: the sentence the words are in
     ]
     assert answer.params["is_personal"] in (True, "true")
 
@@ -135,14 +135,15 @@ async def test_the_board_and_its_admins(botapi, running_bot):
     botapi.send_text("/quote@ReadingGroupBot banana republic", chat_id=GROUP, user_id=503)
     await botapi.wait_for_messages(4, GROUP)
     botapi.send_text("/quotes@ReadingGroupBot", chat_id=GROUP)
-    botapi.send_text("/quotes@ReadingGroupBot remove putin-v-prigozhin ¶11", chat_id=GROUP, user_id=501)  # fmt: skip
-    botapi.send_text("/quotes@ReadingGroupBot remove putin-v-prigozhin ¶11", chat_id=GROUP, user_id=ADMIN)  # fmt: skip
+    botapi.send_text("/quotes@ReadingGroupBot remove putin-v-prigozhin ¶11.1", chat_id=GROUP, user_id=501)  # fmt: skip
+    botapi.send_text("/quotes@ReadingGroupBot remove prigozhin 11.1", chat_id=GROUP, user_id=ADMIN)  # fmt: skip
     botapi.send_text("/quotes@ReadingGroupBot", chat_id=GROUP)
     board, refused, removed, after = (parse_telegram_html(c.params["text"]) for c in (await botapi.wait_for_messages(8, GROUP))[4:])  # fmt: skip
-    assert "1. ““This is a stab in the back" in board
-    assert "putin-v-prigozhin ¶11 · pulled 3× by 2 members" in board
+    # The sentence the words were found in, in its own quotation marks (not doubled).
+    assert "1. “This is a stab in the back of our country and our people.\n" in board
+    assert "putin-v-prigozhin ¶11.1 · pulled 3× by 2 members" in board
     assert "Only this group's admins" in refused
-    assert "Taken off the board: putin-v-prigozhin ¶11." in removed
+    assert "Taken off the board: putin-v-prigozhin ¶11.1." in removed
     assert "¶11" not in after
     assert "putin-v-prigozhin ¶1 · pulled 1× by 1 member" in after
 
@@ -151,10 +152,10 @@ async def test_a_cited_reference_is_one_tap_from_its_context(botapi, running_bot
     botapi.send_text("/quote@ReadingGroupBot stab in the back", chat_id=GROUP, kind="supergroup")
     [quote] = await botapi.wait_for_messages(1, GROUP)
     html = quote.params["text"]
-    link = '<a href="https://t.me/ReadingGroupBot?start=c_putin-v-prigozhin_11"><code>putin-v-prigozhin ¶11</code></a>'
-    assert link in html
+    link = '<a href="https://t.me/ReadingGroupBot?start=c_putin-v-prigozhin_11_1"><code>putin-v-prigozhin ¶11.1</code></a>'
+    assert link in html  # the paragraph is shown, the sentence the words are in is cited
     # Tapping it opens the bot's private chat with that /start: the passage in context.
-    botapi.send_text("/start c_putin-v-prigozhin_11", chat_id=501, user_id=501)
+    botapi.send_text("/start c_putin-v-prigozhin_11_1", chat_id=501, user_id=501)
     [context] = await botapi.wait_for_messages(1, 501)
     shown = parse_telegram_html(context.params["text"])
     assert shown.startswith(
