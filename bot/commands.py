@@ -34,6 +34,7 @@ from bot.text import normalise, number, words
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
+TITLE = 85  # how close to an article's title a quotation must be to be taken for it
 FEW_WORDS = 2  # content words of a /quote too few to name one passage
 ARTICLE_ORDERS = ("catalog", "newest", "title")
 
@@ -436,7 +437,14 @@ class Commands:
         if quotes.quoted_by_the_author(self.library, named):
             reply.add(quotes.SOMEONE_ELSES)
         reply.opens_thread, reply.refs, reply.pulled = True, [named.ref], [named.ref]
-        if differs := quotes.not_quite(query, best.passage.text):
+
+        def elsewhere(words_: str) -> str | None:
+            found = self.index.search(words_, limit=1)
+            if not found or not found[0].is_hit or found[0].passage.ref == best.passage.ref:
+                return None
+            return quotes.cited(self.library, found[0].passage, found[0].highlights).ref
+
+        if differs := quotes.not_quite(query, best.passage.text, elsewhere):
             reply.add(*differs)
         others = [m for m in matches[1:] if m.score >= HIT and m.score >= best.score - 10]
         if others:
@@ -478,6 +486,12 @@ class Commands:
         close = [m for m in matches if m.score >= CANDIDATE_FLOOR][:3]
         few = len(content_words(query)) <= FEW_WORDS
         shown = query if len(query) <= 60 else query[:59] + "…"
+        if (titled := self._titled(query, scope)) is not None:
+            n = titled.number
+            return reply.add(
+                f"That is the title of article {n}: ", italic(titled.title.rstrip(".")), ". ",
+                code(f"/summary {n}"), " sums it up; ", code(f"/context {n}:1"), " opens it.",
+            )  # fmt: skip
         if not close:
             reply.add(f"Nothing in {where} comes close to that.")
         elif few:  # "/quote putin": many passages have it, none is *the* quote
@@ -504,6 +518,17 @@ class Commands:
             + "."
         )
         return reply
+
+    def _titled(self, query: str, scope: Article | None) -> Article | None:
+        """The article whose title a quotation is (typos allowed): titles are not passages,
+        so /quote does not find them."""
+        if len(content_words(query)) < 3:
+            return None
+        titles = {a.id: a.title for a in ([scope] if scope else self.library.articles)}
+        best = process.extractOne(
+            query, titles, scorer=fuzz.partial_ratio, processor=str.casefold, score_cutoff=TITLE
+        )
+        return self.library.get(best[2]) if best else None
 
     # --- choosing an article -------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -15,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from bot.citation import citation
 from bot.library import Library, Paragraph, Passage
-from bot.reply import Button, Reply, Span, bold, code, highlighted, italic
+from bot.reply import Button, Reply, Span, bold, code, highlighted, italic, reference
 from bot.search import CANDIDATE_FLOOR, QuoteIndex
 from bot.stopwords import stopwords
 from bot.text import Word, sentence_spans, words
@@ -273,11 +274,15 @@ def _as_written(quoted: list[Word], theirs: list[str]) -> list[tuple[str, int, i
     return out
 
 
-def not_quite(query: str, text: str) -> list[Span]:
+def not_quite(
+    query: str, text: str, elsewhere: Callable[[str], str | None] | None = None
+) -> list[Span]:
     """What a member's quotation says differently from the passage it was found as: a word of
     theirs in the author's place that is not a typing slip of it ("Ukraine" for "Russia", "war"
     for "peace"), and a "not" added, dropped or moved. Empty when it only drops words, misspells
-    them or moves a phrase, which is how quotations are misremembered. For /quote's answer."""
+    them or moves a phrase, which is how quotations are misremembered. For /quote's answer.
+    ``elsewhere``: the reference of the passage a stretch of the member's own words (four or
+    more) comes from, if another: a quotation that runs two passages together says so."""
     quoted, original = words(query), words(text)
     theirs_all = [_bare(w.norm) for w in original]
     tokens = _as_written(quoted, theirs_all)
@@ -318,7 +323,9 @@ def not_quite(query: str, text: str) -> list[Span]:
                 said.append([Span("where you have “"), Span(yours(i1, i2), "b"), Span("”, the "
                              "author wrote “"), Span(authors(j1, j2), "b"), Span("”")])  # fmt: skip
         elif tag == "delete" and (negations or any(w not in in_passage for w in my_words)):
-            said.append([Span("“"), Span(yours(i1, i2), "b"), Span("” is yours")])
+            found = elsewhere(yours(i1, i2)) if elsewhere and len(my_words) >= 3 else None
+            whose = [Span("” is from "), reference(found)] if found else [Span("” is yours")]
+            said.append([Span("“"), Span(yours(i1, i2), "b"), *whose])
         elif tag == "insert" and negations and j2 - j1 <= 3:  # a "not" the member left out
             lo, hi = max(0, j1 - 2), min(len(theirs), j2 + 2)
             said.append([Span("the author wrote “"), Span(authors(lo, hi), "b"), Span("”")])

@@ -295,3 +295,12 @@ def test_a_quote_cites_the_sentence_found_and_says_when_the_article_quotes_someo
     assert "The article quotes these words; they are not its author's." in to_plain(stab)
     scare = to_plain(commands.quote("whenever an imperialist country makes peace"))
     assert "quotes these words" not in scare  # “peace” in quotation marks is the author's word
+
+
+def test_a_quote_of_two_passages_names_the_second_and_a_title_is_taken_for_one(commands):
+    mixed = to_plain(commands.quote("any peace is only a truce between two wars and russia was an imperialist power"))  # fmt: skip
+    assert "· trumps-world-order ¶6.5" in mixed
+    assert "“*and russia was an imperialist power*” is from progressive-bloc ¶8." in mixed
+    title = to_plain(commands.quote("principled resistence is the only path foward"))
+    assert title.startswith("That is the title of article 3: There is no making “peace”")
+    assert "/summary 3 sums it up" in title
