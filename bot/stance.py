@@ -4,9 +4,12 @@ the scene.
 An article's argument is in the sentences where the author commits to something: a claim made
 general ("imperialism isn't a policy, it's a system"), a necessity or a refusal ("must",
 "cannot", "only … can"), a conclusion drawn ("therefore", "in fact", "the point is"), a
-correction ("not a … but …"), a call to act ("we must", "let us"). It is not in the questions
+correction ("not a … but …"), a call to act ("we must", "let us"), a point the author numbers
+or draws together ("Secondly, we should…", "Overall, …"), a claim about how things are now
+("A new world order is being born"). It is not in the questions
 the author asks, the views the author reports in order to answer them ("some say", "we were
-told", "they see this as", what a named thinker "regards" or "does not see"), or the
+told", "they see this as", what a named thinker "regards" or "does not see", a word held up in
+quotation marks, "it may be that"), an aside ("let us add"), or the
 scene-setting of dates, numbers and who met whom ("During the subsequent regimes…", a story told
 in the past tense). :func:`stance` scores each sentence from such cues in the article's
 language (word lists in seven languages; the patterns of copula, correction and call in each,
@@ -253,7 +256,8 @@ REPORTS: dict[str, tuple[str, ...]] = {
         "maybe", "might", "it seems", "chums", "apologists", "false hope", "the notion",
         "this notion", "the idea that", "many looked", "began to say", "mistaken for",
         "suppose", "let us suppose", "the question is", "regards", "propagated", "the myth",
-        "would have us", "we are asked to", "it is claimed",
+        "would have us", "we are asked to", "it is claimed", "it may be that",
+        "it is possible that", "it could be that",
     ),
     "fr": ("certains disent", "selon", "d'après", "soi-disant", "dit-il", "a déclaré", "peut-être"),
     "de": ("manche sagen", "laut", "angeblich", "sogenannte", "sagte", "erklärte", "vielleicht"),
@@ -343,7 +347,37 @@ _SCENE = {
         rf"|months?|days?|weeks?) (?:later|ago|after))(?!\w)"
     )
 }
+# A signpost: the sentence opens by numbering the argument's points or drawing it together
+# ("First, we should…", "Secondly,…", "Overall, it is high time…", "In short,…").
+_SIGNPOST = {
+    "en": r"first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|finally|lastly"
+    r"|overall|in short|in sum|in conclusion|to conclude|to sum up|in a word|all in all",
+    "fr": r"premièrement|deuxièmement|troisièmement|enfin|en somme|en conclusion|bref"
+    r"|en premier lieu|en second lieu",
+    "de": r"erstens|zweitens|drittens|viertens|schließlich|kurz|kurzum|zusammenfassend",
+    "es": r"primero|segundo|tercero|en primer lugar|en segundo lugar|finalmente|en resumen"
+    r"|en conclusión|en suma",
+    "it": r"innanzitutto|in primo luogo|in secondo luogo|infine|in conclusione|insomma",
+    "pt": r"primeiro|em primeiro lugar|em segundo lugar|finalmente|em suma|em conclusão",
+    "ru": r"во-первых|во-вторых|в-третьих|в-четвертых|в-четвёртых|наконец|итак|в итоге",
+}
+_SIGNPOSTS = {
+    language: re.compile(rf"^(?:(?:and|but|so|et|mais|und|aber|y|pero|e|ma|mas|и|но)\s+)?"
+                         rf"(?:{words})\s*,")
+    for language, words in _SIGNPOST.items()
+}  # fmt: skip
+SIGNPOST = 0.15  # what a signpost adds to a sentence's stance
+# Asides that open with a call's words but call for nothing ("Let us also add that…", "let us
+# now turn to…"): their "let us" is no call to act.
+_ASIDES = re.compile(
+    r"(?<!\w)let(?: us|'s)(?: also| now| then| first| briefly)?"
+    r" (?:add|turn|take|consider|see|look|recall|return|note|remember|examine|say|imagine"
+    r"|begin|pass|go back|repeat|quote|compare)(?!\w)"
+)
 PAST = 0.1  # what a sentence told in the past loses
+NOW = 0.1  # what a claim about how things are now adds
+CLAIM = 0.2  # what each cue of a claim adds, up to MOST_CLAIMS of them
+MOST_CLAIMS = 3
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
 _INDEXES: dict[tuple[str, str], dict[tuple[str, str], list[tuple[str, ...]]]] = {}
 _DIGITS = re.compile(r"\d")
@@ -414,6 +448,13 @@ _THEIR_VIEW = {
 }
 
 
+# A word said in someone else's quotation marks as what a thing is ("NATO's advance … is
+# “beneficial”"): their word, held up to be disowned.
+_SCARE_QUOTED = {
+    "en": re.compile(r"(?<!\w)(?:is|are|was|were|be|been)\s+[“\"][^”\"\s]+(?:\s[^”\"\s]+)?[”\"]")
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What :func:`stance` reads in one sentence."""
@@ -425,6 +466,8 @@ class Reading:
     general: bool  # a claim made general by a copula, or a rule ("when …, it never …")
     correction: bool  # "not … but …"
     call: bool  # "we must…", "let us…"
+    signpost: bool  # opens by numbering a point or drawing the argument together
+    now: bool  # says how things are, in the present, with no modal
     figures: int  # years, and other figures by pairs of digits
     scene: bool  # opens with when it happened
     past: bool  # told in the past with nothing in the present
@@ -442,6 +485,26 @@ _PRESENT_WORDS = frozenset(
 # After these, a word in -ed is a participle ("is weaponized"), not a verb in the past.
 _BEFORE_PARTICIPLE = frozenset("is are be been being has have get gets".split())
 _TOKENS = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+_NOW = frozenset(
+    "is are isn't aren't has have hasn't haven't does do doesn't don't remains remain means lies "
+    "becomes shows".split()
+)
+_MODALS = frozenset(
+    "will would should must can cannot could may might shall won't can't couldn't shouldn't "
+    "let".split()
+)
+
+
+def _said_of_now(tokens: list[str], language: str) -> bool:
+    """A claim about how things are: told in the present ("A new world order is being born",
+    "The security of all countries is interconnected"), not a wish, a demand or a forecast
+    (no modal; a call, "we need to…", is read apart), nor a story."""
+    if language != "en":
+        return False
+    found = set(tokens)
+    return bool(found & _NOW) and found.isdisjoint(_MODALS) and found.isdisjoint(_PAST_WORDS)
 
 
 def _told_in_the_past(lowered: str, language: str) -> bool:
@@ -473,7 +536,12 @@ def read(text: str, language: str = "en") -> Reading:
     reported, first, taken = _count(_cue_index("reports", language), tokens, set())
     if (theirs := _THEIR_VIEW.get(language)) and theirs.match(stripped):
         reported += 1
+    if (scare := _SCARE_QUOTED.get(language)) and scare.search(lowered):
+        reported += 1
     # a claim's words inside a report's ("let us" in "let us suppose") count for the report
+    aside = language == "en" and bool(_ASIDES.search(lowered))
+    if aside:  # "let us add…": its "let us" is no claim either
+        taken = taken | {i for i in range(len(tokens) - 1) if tokens[i : i + 2] == ["let", "us"]}
     claims, _, _ = _count(_cue_index("claims", language), tokens, taken)
     digits = len(_DIGITS.findall(lowered))
     years = len(_YEAR.findall(lowered)) if digits else 0
@@ -491,7 +559,9 @@ def read(text: str, language: str = "en") -> Reading:
         opens_reporting=first is not None and first <= 3,
         general=has(_GENERAL),
         correction=has(_CORRECTION),
-        call=has(_CALL),
+        call=has(_CALL) and not aside,
+        signpost=has(_SIGNPOSTS),
+        now=_said_of_now(tokens, language) and not has(_CALL),
         figures=years + max(0, digits - 4 * years) // 2,
         scene=bool(scene and scene.match(lowered)),
         past=_told_in_the_past(lowered, language),
@@ -529,8 +599,9 @@ def stance(text: str, language: str = "en") -> float:
     found = read(text, language)
     if found.question:
         return 0.0  # a question asks; the argument answers
-    score = 0.35 + 0.2 * min(found.claims, 3) - 0.45 * min(found.reports, 2)
+    score = 0.35 + CLAIM * min(found.claims, MOST_CLAIMS) - 0.45 * min(found.reports, 2)
     score += 0.15 * (found.general + found.correction + found.call)
+    score += SIGNPOST * found.signpost + NOW * found.now
     score -= 0.1 * min(found.figures, 2)  # dates and figures set the scene
     if found.scene:
         score -= 0.1

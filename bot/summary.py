@@ -4,18 +4,20 @@ Sentences are ranked a fifth by centrality (LexRank: PageRank over the cosine si
 their TF-IDF vectors: what the rest of the article keeps coming back to), a fifth by signature
 (how much of what sets the article apart from the rest of the library a sentence carries) and
 three fifths by stance (:mod:`bot.stance`: whether it states the author's own claim), with a
-little for where it stands (the opening, the conclusion, a paragraph's last sentence) and for
-a claim made general about one of the article's key terms ("The Commune was the positive form
-of that republic"). The author's answer to a question just asked ("We think that it can.")
-counts as a claim; questions, views reported ("Some began to say that…") and quotations are
-never chosen, and near-duplicates are skipped. A summary is at most two thirds of the sentences
-it could choose from. Deterministic and offline: the same library always gives the same
-summary.
+little for where it stands (the opening, the conclusion, a paragraph's last sentence), for a
+claim made general about one of the article's key terms ("The Commune was the positive form of
+that republic") or in a few words (a thesis: "Democracy means equality."), and a little less
+for a sentence of names and particulars. The author's answer to a question just asked ("We
+think that it can.") counts as a claim; questions, views reported ("Some began to say that…"),
+quotations and a translator's or an editor's notes are never chosen, and near-duplicates are
+skipped. A summary is at most two thirds of the sentences it could choose from. Deterministic
+and offline: the same library always gives the same summary.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +40,15 @@ HISTORY = 0.4  # share of sentences told in the past above which an article is a
 KEY_SUBJECTS = 3  # key terms whose place as a sentence's subject counts
 SUBJECT = 0.1  # stance added for a key term as the sentence's subject
 ANSWER = 0.1  # bonus for the author's answer to the question just asked
+THESIS_WORDS = 15  # a claim made general in this many words or fewer states a thesis
+THESIS = 0.1  # what it adds ("Democracy means equality.", "Any peace is only a truce…")
+NAMES = 0.2  # share of capitalised words within a sentence above which it tells particulars
+PARTICULAR = 0.05  # what such a sentence loses ("…voting quotas in the International Monetary
+# Fund", "…the G20 summit in New Delhi"): the argument is in what is said in general
+# A translator's or editor's note: a paragraph that opens with its mark ("[6] The Prater is…")
+# or ends by signing it ("(translator)").
+_NOTE = re.compile(r"^\s*\[\d{1,3}\]|\((?:translator|editor|ed\.|trans\.|tr\.)\)\s*$", re.I)
+_CAPITALISED = re.compile(r"(?<=[\w,;:’'\")] )[A-Z][\w’'-]*")
 
 
 @dataclass(frozen=True)
@@ -158,14 +169,23 @@ def _importance(
     # A claim made general about what the article is about ("The Commune was the positive form
     # of that republic"): one of its key terms among the sentence's first words, and a copula.
     key = {p for t in terms.key_stems(article_id, limit=KEY_SUBJECTS) for p in t.split()}
+    general = [is_general(s.text, language) for s in sentences]
     argues += np.array(
         [
-            SUBJECT
-            if is_general(s.text, language) and key & set(subject(s.text, language))
-            else 0.0
-            for s in sentences
+            SUBJECT if general[k] and key & set(subject(s.text, language)) else 0.0
+            for k, s in enumerate(sentences)
         ]
     )
+    # A claim made general in a few words states a thesis; a sentence of names and particulars
+    # tells a case of it.
+    argues += np.array(
+        [
+            THESIS if general[k] and len(s.text.split()) <= THESIS_WORDS else 0.0
+            for k, s in enumerate(sentences)
+        ]
+    )
+    if language != "de":  # German writes every noun with a capital
+        argues -= np.array([PARTICULAR if _particulars(s.text) > NAMES else 0.0 for s in sentences])
     if answers:
         # The author's answer to the question just asked ("We think that it can.") is theirs.
         argues = np.where(answers, 1.0, argues) + np.where(answers, ANSWER, 0.0)
@@ -177,6 +197,13 @@ def _importance(
             for k, s in enumerate(sentences)]  # fmt: skip
     place += np.array([PARAGRAPH_END if end else 0.0 for end in ends])
     return WEIGHTS[0] * central + WEIGHTS[1] * signature + WEIGHTS[2] * argues + place
+
+
+def _particulars(text: str) -> float:
+    """The share of a sentence's words written with a capital, its first word aside: names,
+    places, institutions, acronyms."""
+    size = len(text.split())
+    return len(_CAPITALISED.findall(text)) / size if size > 1 else 0.0
 
 
 def subject(text: str, language: str) -> list[str]:
@@ -234,6 +261,8 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
     sentences = entry.sentences
     # Someone else's words (a paragraph-long quotation of Putin, say) are not the argument.
     quoted = {p.number for p in article.paragraphs if _is_quotation(p.text)}
+    # nor is a translator's or an editor's note
+    quoted |= {p.number for p in article.paragraphs if _NOTE.search(p.text)}
     language = terms.languages.get(article_id, "en")
     answers = _answers(sentences, language)
     # What could be chosen: enough said, not a question, not someone else's words, and not a

@@ -53,3 +53,31 @@ def test_a_correction_and_a_call_to_act_count_as_claims():
     plain = stance("The meeting in Alaska was a setup for the next manoeuvre.")
     assert stance("The meeting is not a victory for peace but a setup for the next war.") > plain
     assert stance("United, we must act to defeat the aggressor.") > plain
+
+
+def test_a_numbered_point_and_a_claim_about_how_things_are_count_as_the_argument():
+    # the points a speech numbers ("First, …", "Secondly, …") and draws together ("Overall, …")
+    assert stance("Secondly, we should pursue mutual benefit for all.") > stance(
+        "We should pursue mutual benefit for all."
+    )
+    # a claim about how things are now outranks the same words told as a story
+    assert stance("A new world order is being born before our eyes.") > stance(
+        "A new world order was born before our eyes."
+    )
+    assert stance("The security of all countries is interconnected.") > stance(
+        "The security of all countries was interconnected."
+    )
+
+
+def test_an_aside_a_hedge_and_a_word_held_up_in_quotation_marks_are_not_claims():
+    from bot.stance import read, reports
+
+    # "let us add" opens an aside, not a call to act
+    assert read("Let us not talk: let us act!").call
+    assert not read("Let us also add that the movement spreads after a demonstration.").call
+    assert stance("Let us also add that the movement spreads.") < stance("Let us act at once.")
+    # a view offered as possible is no commitment
+    assert reports("It may be that we are seeing a chance for democratization in world affairs.")
+    # someone else's word, quoted to be disowned
+    assert reports("NATO’s advance into the region is “beneficial”, while BRICS is dangerous.")
+    assert not reports("Any “peace” is only a truce between two wars.")

@@ -196,3 +196,23 @@ def test_key_terms_leave_out_words_of_general_prose_and_doubled_roots(terms):
     for article_id in ARTICLES:
         key = terms.key_terms(article_id)
         assert not any(a != b and b.startswith(a) and len(a) >= 4 for a in key for b in key), key
+
+
+def test_a_translators_note_is_not_the_argument_and_a_short_thesis_is(tmp_path):
+    from bot.library import load_library
+
+    (tmp_path / "a.txt").write_text(
+        "On the strike\n\n"
+        "The general strike is the workers' own weapon. The miners of the north stopped work in "
+        "the spring of that year, and the dockers of the south joined them within a fortnight. "
+        "The owners brought in men from the villages and the police escorted them to the pits. "
+        "Only the workers themselves can end the rule of the owners.\n\n"
+        "[3] The Prater is a large public park in Vienna, where the workers must meet every "
+        "year on the first of May and where the police cannot stop them. (translator)\n",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path)
+    texts = [p.text for p in summarise(TermIndex(library), library.articles[0].id).passages]
+    assert "The general strike is the workers' own weapon." in texts
+    assert "Only the workers themselves can end the rule of the owners." in texts
+    assert not any("Prater" in t or "police cannot" in t for t in texts)
