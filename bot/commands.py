@@ -566,10 +566,13 @@ class Commands:
 
     def summary(self, args: str) -> Reply:
         """The 3 to 5 sentences that carry an article's argument (8 to 10 with ``long``)."""
-        text = args.strip()
-        long = False
-        if text.casefold().endswith(" long") or text.casefold() == "long":
-            text, long = text[: -len("long")].strip(), True
+        text, long = args.strip(), False
+        first, _, rest = text.partition(" ")
+        last = text.rpartition(" ")[2]
+        for word, remainder in ((last, text[: -len(last)]), (first, rest)):
+            if word.casefold() in ("long", "short"):  # "/summary 2 long", "/summary long 2"
+                text, long = remainder.strip(), word.casefold() == "long"
+                break
         if not text:
             reply = Reply().add(
                 "Which article? Tap one, or name it: ",
@@ -611,9 +614,17 @@ class Commands:
     def compare(self, args: str) -> Reply:
         """Where the articles stand on a topic, or what two articles share and do not."""
         text = args.strip()
+        if text.count("|") > 1:
+            return Reply().add(
+                "Two articles at a time: ", code("/compare 1 | 5"), ". For more, a topic they take "
+                "up: ", code("/compare imperialism"), ".",
+            )  # fmt: skip
         if "|" in text:
             first, _, second = text.partition("|")
             return self._compare_pair(first.strip(), second.strip())
+        versus = re.fullmatch(r"(.+?)\s+(?:vs\.?|versus)\s+(.+)", text, re.IGNORECASE)
+        if versus and all(len(self.library.find_article(side)) == 1 for side in versus.groups()):
+            return self._compare_pair(versus[1].strip(), versus[2].strip())  # "/compare 1 vs 5"
         if len(text) > 200:
             return Reply().add(
                 "A topic is a word or a few, e.g. ", code("/compare peace deal"), "."

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from bot.library import Library
-from bot.quotes import context_reply
+from bot.quotes import context_reply, typed
 from bot.reply import Reply, Span, bold, code, italic, link, reference
 from bot.storage import Store, StoredMessage
 from bot.terms import content_words
@@ -251,7 +251,7 @@ class Discussion:
         reference = reference.strip()
         if not reference:
             return Reply().add("Which one? ", code("/quotes remove putin-v-prigozhin ¶7"))
-        found = self.library.find_passage(reference) if self.library is not None else None
+        found = self.library.find_passage(typed(reference)) if self.library is not None else None
         ref = found.ref if found is not None else reference
         if await self.store.hide_from_board(chat_id, ref):
             return Reply().add("Taken off the board: ", code(ref), ".")
@@ -260,7 +260,7 @@ class Discussion:
     async def mark_unclear(self, chat_id: int, reference: str, user_id: int) -> Reply:
         """/unclear <reference>: a member marks a passage unclear for the group's digest."""
         library = self.library
-        passage = library.find_passage(reference) if library is not None else None
+        passage = library.find_passage(typed(reference)) if library is not None else None
         if passage is None and reference.strip() and library is not None:
             return context_reply(library, reference)  # what is wrong with the reference
         if passage is None:

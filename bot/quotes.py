@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -417,9 +418,16 @@ def _sentences_around(para: Paragraph, sentences: tuple[int, int]) -> list[Span]
     return parts
 
 
+def typed(ref: str) -> str:
+    """A reference as a phone keyboard may type it, in plain characters: a full-width colon or
+    digits ("2：7") are "2:7"."""
+    return unicodedata.normalize("NFKC", ref).strip()
+
+
 def context_reply(library: Library, ref: str) -> Reply:
     """/context <ref>: the passage with the paragraphs before and after it."""
-    passage = library.find_passage(ref.strip())
+    ref = typed(ref)
+    passage = library.find_passage(ref)
     if passage is None:
         return _unknown_passage(library, ref)
     article = library.get(passage.article_id)
@@ -496,7 +504,8 @@ def _unknown_passage(library: Library, ref: str) -> Reply:
 
 def discuss_reply(library: Library, ref: str) -> Reply:
     """/discuss <ref>: a post that opens a thread on a passage."""
-    passage = library.find_passage(ref.strip())
+    ref = typed(ref)
+    passage = library.find_passage(ref)
     if passage is None:
         return context_reply(library, ref)
     article = library.get(passage.article_id)

@@ -304,3 +304,13 @@ def test_a_quote_of_two_passages_names_the_second_and_a_title_is_taken_for_one(c
     title = to_plain(commands.quote("principled resistence is the only path foward"))
     assert title.startswith("That is the title of article 3: There is no making “peace”")
     assert "/summary 3 sums it up" in title
+
+
+def test_summary_and_compare_read_their_words_in_either_order(commands):
+    long_first = to_plain(commands.summary("long 2"))
+    assert long_first == to_plain(commands.summary("2 long"))
+    assert "Longer:" not in long_first
+    assert "Longer: /summary putin-v-prigozhin long" in to_plain(commands.summary("2 short"))
+    assert to_plain(commands.compare("1 vs 5")) == to_plain(commands.compare("1 | 5"))
+    assert to_plain(commands.compare("1 | 2 | 3")).startswith("Two articles at a time:")
+    assert "across the library" in to_plain(commands.compare("war vs peace"))  # a topic

@@ -133,3 +133,9 @@ def test_a_quote_misremembered_in_the_usual_ways_gets_no_warning(commands, typed
 def test_a_reference_that_names_no_passage_says_exactly_why(library, ref, said):
     assert said in to_plain(context_reply(library, ref))
     assert said in to_plain(discuss_reply(library, ref))  # /discuss and /unclear say the same
+
+
+def test_a_reference_typed_with_full_width_characters_is_read(library):
+    assert to_plain(context_reply(library, "2：７")).startswith(
+        "*Putin v Prigozhin – Moscowpades on Ice* · putin-v-prigozhin ¶7 in context"
+    )
