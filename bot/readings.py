@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.compare import MIN_MENTIONS, Position, alike, compare_topic
+from bot.compare import MIN_MENTIONS, Position, compare_topic, topic_terms
 from bot.library import Article, Library, format_date
 from bot.reply import Reply, bold, code, italic, reference
 from bot.summary import SUBJECT, WORDS_PER_MINUTE, argument_scores, subject, summarise
@@ -21,6 +21,7 @@ from bot.text import normalise, word_count, words
 
 SLACK = 1.25  # a reading may run a quarter over the reading time before it is split
 TOPICS = 15  # the reading's commonest topics weighed for "Another line"
+ENGAGED = 10  # mentions per thousand words from which another article fully takes a topic up
 
 
 @dataclass(frozen=True)
@@ -150,15 +151,21 @@ class _Candidate:
 
 def another_line(terms: TermIndex, reading: Reading) -> tuple[str, Position] | None:
     """A topic the reading takes up on which another article of the library takes its own,
-    different line, and that article's passage on it: the topic many articles address (what
-    the library argues over, not a word one article happens to repeat), whose passages in the
-    two articles are least alike and where the other states a claim."""
+    different line, and that article's passage on it.
+
+    The topic is one the reading itself dwells on (its mentions, times how much more the
+    reading names it than the library does: a reading on the war between two warlords offers
+    "war", not the library's commonest word), that more than one article addresses; the other
+    article is one whose argument (its long summary) takes the topic up, and whose talk around
+    the topic is least like the reading's (the words of the sentences that name it)."""
     entry = terms.articles[reading.article_id]
     language = terms.languages.get(reading.article_id, "en")
     inside = [s for s in entry.sentences if reading.first <= s.paragraph <= reading.last]
     counts: Counter[str] = Counter()
     for sentence in inside:
         counts.update(sentence.terms)
+    size = max(1, sum(counts.values()))
+    library = max(1, terms.total_terms)
     # What the reading itself takes up: its words named twice or more, that name a thing
     # (not "voted", "important") and that more than one article uses.
     topics = [
@@ -180,22 +187,49 @@ def another_line(terms: TermIndex, reading: Reading) -> tuple[str, Position] | N
         others = [p for p in addressing if p.article.id != reading.article_id]
         if own is None or not others:
             continue
-        spread = len(addressing) + result.more  # how many articles take it up
+        # how much the reading dwells on the topic, against the library as a whole
+        share = sum(terms.postings[term].values()) / library
+        emphasis = counts[term] * (counts[term] / size) / share
+        matched = topic_terms(terms, wording, language)[0] | {term}
+        mine = _around(terms, reading.article_id, matched, reading)
         for other in others:
             # The other's own line: where its argument (its long summary) takes the topic up.
             line = _argued(terms, other)
             if line is None:
                 continue
-            differ = 1.0 - alike(
-                terms, own.passage.text, line.passage.text, own.article.id, other.article.id
-            )
+            differ = 1.0 - _cosine(terms, mine, _around(terms, other.article.id, matched))
             engaged = other.mentions * 1000 / max(other.article.words, 1)
-            score = (
-                math.log1p(spread) * math.log1p(counts[term]) * math.log1p(engaged) * (0.5 + differ)
-            )
+            score = emphasis * min(1.0, engaged / ENGAGED) * differ
             if best is None or score > best.score + 1e-9:
                 best = _Candidate(score, wording, line)
     return (best.topic, best.other) if best else None
+
+
+def _around(
+    terms: TermIndex, article_id: str, matched: set[str], reading: Reading | None = None
+) -> Counter[str]:
+    """The words an article (or a reading of it) says around a topic: the terms of its
+    sentences that name it, the topic's own aside."""
+    found: Counter[str] = Counter()
+    for sentence in terms.articles[article_id].sentences:
+        if reading is not None and not reading.first <= sentence.paragraph <= reading.last:
+            continue
+        if any(sentence.terms[t] for t in matched):
+            found.update({t: n for t, n in sentence.terms.items() if t not in matched})
+    return found
+
+
+def _cosine(terms: TermIndex, one: Counter[str], two: Counter[str]) -> float:
+    """How alike two bags of terms are, each weighted by its rarity in the library."""
+
+    def weight(term: str) -> float:
+        return terms.idf(term) + 0.5
+
+    dot = sum(one[t] * two[t] * weight(t) ** 2 for t in one.keys() & two.keys())
+    norm = math.sqrt(sum((n * weight(t)) ** 2 for t, n in one.items())) * math.sqrt(
+        sum((n * weight(t)) ** 2 for t, n in two.items())
+    )
+    return dot / norm if norm else 0.0
 
 
 def _argued(terms: TermIndex, position: Position) -> Position | None:

@@ -190,6 +190,7 @@ class TermIndex:
         self.wordings: dict[str, str] = {}
         self.vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
         self.size = 0
+        self.total_terms = 0  # every term counted in the library, for a term's share of it
         self.version = 0  # changes whenever an article is added or removed
         # each summarised article's ranking (bot/summary.py), with the version it was made at
         self.ranks: dict[str, tuple[int, list[int], Any]] = {}
@@ -206,6 +207,7 @@ class TermIndex:
             self.postings[term][article.id] = count
             for part in term_parts(term):
                 self.parts[part].add(term)
+        self.total_terms += entry.counts.total()
         self.size = len(self.articles)
         self.version += 1
 
@@ -214,6 +216,7 @@ class TermIndex:
         entry = self.articles.pop(article_id, None)
         if entry is None:
             return
+        self.total_terms -= entry.counts.total()
         for term in entry.counts:
             self.postings[term].pop(article_id, None)
             self.document_frequency[term] -= 1

@@ -85,12 +85,17 @@ def test_another_line_is_a_topic_the_library_argues_over_with_the_other_articles
     reply = reading_post(library, terms, reading, 5, 5)
     [prompt] = [b for b in reply.blocks if b.spans and b.spans[0].text == "Another line: "]
     text = "".join(span.text for span in prompt.spans)
-    assert "“Trump’s World Order—and Putin’s?” on Russia: “" in text
-    assert "American imperialism has not abandoned its old project" in text
-    assert "trumps-world-order ¶5.3" in text
-    assert text.endswith("/compare Russia")
+    assert "on imperialist: “Whenever an imperialist country makes “peace,”" in text
+    assert "no-peace-with-empire ¶1.2" in text
+    assert text.endswith("/compare imperialist")
+    offered = []
     for seed in library.articles:
         [reading] = split_article(seed, 5)
         post = reading_post(library, terms, reading, 1, 5).text()
         line = post[post.index("Another line: ") :]
         assert not any(f" on {word}:" in line for word in ("world", "army", "american"))
+        offered.append(line.rsplit("/compare ", 1)[1])
+    # From a reviewer: every post offered Russia or Putin. Each offers what its reading dwells
+    # on: the war for the coup, imperialism for the history of the "progressive" bloc.
+    assert len(set(offered)) >= 4, offered
+    assert sum(topic in ("Russia", "Putin") for topic in offered) <= 3, offered
