@@ -1,6 +1,10 @@
 """Summaries and comparisons against a reader's judgement (tests/data/judgement.toml).
 
-    .venv/bin/python bench/judgement.py
+    .venv/bin/python bench/judgement.py [--fresh PATH]
+
+The second judgement, tests/data/judgement-fresh.toml (same format, written by a fresh reader
+who never saw the bot's output, after the code was final), is measured too when it exists,
+and reported apart: its texts and topics were never tuned on.
 
 The judgement was written by a careful reader who never saw the bot's output: for each text,
 the sentences that state its own argument, and those a summary must not present as it (a view
@@ -13,6 +17,7 @@ Targets (issue 16): at least 2 argument sentences in every short summary, 4 in e
 
 from __future__ import annotations
 
+import argparse
 import lzma
 import sys
 import tomllib
@@ -30,6 +35,7 @@ from bot.terms import TermIndex  # noqa: E402
 from bot.text import normalise  # noqa: E402
 
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
+FRESH = ROOT / "tests" / "data" / "judgement-fresh.toml"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -85,9 +91,12 @@ def another_lines(library: Library, terms: TermIndex, table: list[dict]) -> list
     return results
 
 
-def judged_library(corpus: bool = True) -> tuple[Library, list[Judged], list[dict]]:
-    """The seeds and (``corpus``) the judged corpus texts, and the judgement of each."""
-    data = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8"))
+def judged_library(
+    corpus: bool = True, path: Path = JUDGEMENT
+) -> tuple[Library, list[Judged], list[dict]]:
+    """The seeds and (``corpus``) the corpus texts a judgement (``path``) judges, and the
+    judgement of each."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     library = load_library(ROOT / "seeds")
     judged = []
     for entry in data["summary"]:
@@ -126,10 +135,10 @@ def carried(sentences: list[str], texts: list[str]) -> int:
 Row = tuple[str, int, int, int, int, int, bool]
 
 
-def measure() -> tuple[list[Row], list[tuple[str, str, bool]]]:
+def measure(path: Path = JUDGEMENT) -> tuple[list[Row], list[tuple[str, str, bool]]]:
     """Per text (id, argument sentences, carried by the short and the long summary, rejected
     ones in each, held out); per (topic, article): whether /compare shows its own line."""
-    library, judged, topics = judged_library()
+    library, judged, topics = judged_library(path=path)
     terms = TermIndex(library)
     rows = []
     for item in judged:
@@ -166,7 +175,35 @@ def _table(rows: list[Row]) -> None:
     )
 
 
+def _fresh(path: Path) -> None:
+    """The fresh reader's judgement: every text and topic held out, measured as they come."""
+    rows, shown = measure(path)
+    print(f"\n## The fresh reader's judgement ({path.name}; never tuned on)\n")
+    if rows:
+        _table(rows)
+    right = sum(1 for s in shown if s[2])
+    print(
+        f"\n/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs."
+    )
+    for topic, article_id, ok in shown:
+        print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("another_line", [])
+    if table:
+        library, _, _ = judged_library(corpus=False, path=path)
+        lines = another_lines(library, TermIndex(library), table)
+        print(
+            f'\nThe reading post\'s "Another line" accepted by its table: '
+            f"{sum(r[4] for r in lines)} of {len(lines)} seeds."
+        )
+        for seed, topic, other, ref, ok in lines:
+            print(f"  {'✓' if ok else '✗'} {seed}: on {topic}, {other} ({ref})")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fresh", type=Path, default=FRESH, help="the fresh reader's judgement")
+    parser.add_argument("--no-fresh", action="store_true", help="measure the first one only")
+    options = parser.parse_args()
     rows, shown = measure()
     _table([r for r in rows if not r[6]])
     held = [r for r in rows if r[6]]
@@ -205,6 +242,8 @@ def main() -> None:
     )
     for seed, topic, other, ref, ok in lines:
         print(f"  {'✓' if ok else '✗'} {seed}: on {topic}, {other} ({ref})")
+    if not options.no_fresh and options.fresh.exists():
+        _fresh(options.fresh)
 
 
 def _topics() -> list[dict]:
