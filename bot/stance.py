@@ -379,13 +379,14 @@ NOW = 0.1  # what a claim about how things are now adds
 CLAIM = 0.2  # what each cue of a claim adds, up to MOST_CLAIMS of them
 MOST_CLAIMS = 3
 _YEAR = re.compile(r"(?<!\d)(?:1[5-9]\d\d|20\d\d)(?!\d)")
-_INDEXES: dict[tuple[str, str], dict[tuple[str, str], list[tuple[str, ...]]]] = {}
+_Cues = dict[tuple[str, str], list[tuple[str, ...]]]
+_INDEXES: dict[tuple[str, str], tuple[_Cues, frozenset[str]]] = {}
 _DIGITS = re.compile(r"\d")
 
 
-def _cue_index(kind: str, language: str) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+def _cue_index(kind: str, language: str) -> tuple[_Cues, frozenset[str]]:
     """A cue list by its first two words (a one-word cue under its word and ""), each pair's
-    cues longest first."""
+    cues longest first; and the words a cue begins with."""
     key = (kind, language)
     if key not in _INDEXES:
         index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
@@ -394,20 +395,24 @@ def _cue_index(kind: str, language: str) -> dict[tuple[str, str], list[tuple[str
             index.setdefault((words[0], words[1] if len(words) > 1 else ""), []).append(words)
         for cues in index.values():
             cues.sort(key=len, reverse=True)
-        _INDEXES[key] = index
+        _INDEXES[key] = (index, frozenset(first for first, _ in index))
     return _INDEXES[key]
 
 
 def _count(
-    index: dict[tuple[str, str], list[tuple[str, ...]]], tokens: list[str], skip: set[int]
+    cues_of: tuple[_Cues, frozenset[str]], tokens: list[str], skip: set[int]
 ) -> tuple[int, int | None, set[int]]:
     """How many cues the tokens hold (leftmost, longest first, none overlapping, none on a
     token in ``skip``), where the first starts, and the tokens they take."""
     found, first = 0, None
     taken: set[int] = set()
     i, size = 0, len(tokens)
+    index, firsts = cues_of
     while i < size:
         word = tokens[i]
+        if word not in firsts:  # most words begin no cue
+            i += 1
+            continue
         following = tokens[i + 1] if i + 1 < size else ""
         end = 0
         for cues in (index.get((word, following)), index.get((word, ""))):
@@ -552,6 +557,7 @@ def read(text: str, language: str = "en") -> Reading:
 
     scene = _SCENE.get(language)
     back = _POINTS_BACK.get(language)
+    call = has(_CALL)
     return Reading(
         question=is_question(stripped),
         claims=claims,
@@ -559,9 +565,9 @@ def read(text: str, language: str = "en") -> Reading:
         opens_reporting=first is not None and first <= 3,
         general=has(_GENERAL),
         correction=has(_CORRECTION),
-        call=has(_CALL) and not aside,
+        call=call and not aside,
         signpost=has(_SIGNPOSTS),
-        now=_said_of_now(tokens, language) and not has(_CALL),
+        now=not call and _said_of_now(tokens, language),
         figures=years + max(0, digits - 4 * years) // 2,
         scene=bool(scene and scene.match(lowered)),
         past=_told_in_the_past(lowered, language),

@@ -305,16 +305,14 @@ class TermIndex:
         for sentence in entry.sentences:
             if terms.isdisjoint(sentence.terms):
                 continue
-            previous = ""
-            for index, match in enumerate(_WORD.finditer(sentence.text)):
-                word = match[0]
-                lowered = word.lower().replace("\u2019", "'")
-                term = spelled.get(lowered.removesuffix("'s")) if index else None
+            found = _WORD.findall(sentence.text)
+            lowered = [w.lower().replace("\u2019", "'") for w in found]
+            for index in range(1, len(found)):  # the sentence's first word aside
+                term = spelled.get(lowered[index].removesuffix("'s"))
                 if term is not None:
                     inside[term] += 1
-                    upper[term] += word[:1].isupper()
-                    verbs[term] += english and previous in _BEFORE_A_VERB
-                previous = lowered
+                    upper[term] += found[index][:1].isupper()
+                    verbs[term] += english and lowered[index - 1] in _BEFORE_A_VERB
         self._capitals[article_id] = (frozenset(terms), upper, inside, verbs)
         return upper, inside, verbs
 
