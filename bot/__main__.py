@@ -24,7 +24,7 @@ from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
 from bot.history import HistoryError, import_history
 from bot.ingest import SUFFIXES, IngestError, Librarian
-from bot.library import LibraryError, load_library
+from bot.library import Library, LibraryError, load_library
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.search import FuzzyIndex
 from bot.storage import StorageError, Store
@@ -61,8 +61,15 @@ def _library_commands(config: Config) -> Commands:
     return Commands(load_library(config.library), _Unindexed(), defer_terms=True)
 
 
-def _folder_commands(config: Config) -> Commands:
+def _library(config: Config) -> Library:
+    """The folder's library; the texts of a large one are kept beside the database."""
     library = load_library(config.library)
+    library.texts_folder = Path(config.database).parent
+    return library
+
+
+def _folder_commands(config: Config) -> Commands:
+    library = _library(config)
     return Commands(library, FuzzyIndex(library))
 
 
@@ -180,7 +187,7 @@ def _run(config: Config, *, webhook: bool = False) -> int:
             f"{config.source}: --webhook needs key 'webhook.url', the public https:// address "
             "Telegram posts updates to (see config.example.toml and deploy/)"
         )
-    library = load_library(config.library)
+    library = _library(config)
     log.info("Library: %d articles from %s", len(library), config.library)
     try:
         with InstanceLock(Path(config.database)):

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,14 @@ import httpx
 from bot.dates import iso_date, parse_iso_date, parse_stated_date
 from bot.formats import Document, Unreadable
 from bot.language import detect
-from bot.library import Article, Library, LibraryError, Paragraph, article_from_text
+from bot.library import (
+    Article,
+    Library,
+    LibraryError,
+    Paragraph,
+    article_from_text,
+    bulk_loading,
+)
 from bot.library import fingerprint as body_fingerprint
 from bot.links import (
     LinkError,
@@ -400,21 +407,34 @@ class Added:
     new: bool
 
 
+_BATCH = 32  # added articles read from the database at a time
+
+
+async def stored_additions(store: Store, library: Library) -> AsyncIterator[Article]:
+    """The articles the database holds and the library lacks, oldest first (from their parsed
+    form, or rebuilt from their text), read a few at a time: however large the library, only
+    those few are in memory at once besides what the library keeps."""
+    missing = [i for i in await store.added_ids() if library.get(i) is None]
+    number = len(library)
+    for start in range(0, len(missing), _BATCH):
+        rows = await store.added_rows(missing[start : start + _BATCH])
+        for article_id, name, text, *meta, added_at, parsed in rows:
+            if library.get(article_id) is not None:
+                continue
+            number += 1
+            if parsed:
+                article = unpack(parsed, article_id, number, Path(name))
+            else:
+                article = build(text, name, number, set(), tuple(meta))  # type: ignore[arg-type]
+            article.id, article.added = article_id, added_at
+            yield article
+
+
 async def stored_changes(store: Store, library: Library) -> tuple[list[str], list[Article]]:
     """What the database says and the library does not yet show: the ids of articles removed,
-    and the articles added (from their parsed form, or rebuilt from their text)."""
+    and the articles added (see :func:`stored_additions`)."""
     removed = [i for i in await store.removed_articles() if library.get(i) is not None]
-    added: list[Article] = []
-    for article_id, name, text, *meta, added_at, parsed in await store.added_articles():
-        if library.get(article_id) is not None:
-            continue
-        number = len(library) + len(added) + 1
-        if parsed:
-            article = unpack(parsed, article_id, number, Path(name))
-        else:
-            article = build(text, name, number, set(), tuple(meta))  # type: ignore[arg-type]
-        article.id, article.added = article_id, added_at
-        added.append(article)
+    added = [article async for article in stored_additions(store, library)]
     return removed, added
 
 
@@ -451,13 +471,18 @@ def unpack(parsed: str, article_id: str, number: int, path: Path) -> Article:
 
 async def apply_stored(store: Store, library: Library) -> int:
     """Bring the articles added and removed so far into a library that has no indexes yet
-    (at start-up, before the indexes are loaded or built); returns how many changed."""
-    removed, added = await stored_changes(store, library)
+    (at start-up, before the indexes are loaded or built); returns how many changed. Each
+    article joins the library as it is read (its texts go where the library keeps them), with
+    garbage collection paused meanwhile (see :func:`~bot.library.bulk_loading`)."""
+    removed = [i for i in await store.removed_articles() if library.get(i) is not None]
     for article_id in removed:
         library.remove(article_id)
-    for article in added:
-        library.add(article)
-    return len(removed) + len(added)
+    changed = len(removed)
+    with bulk_loading():
+        async for article in stored_additions(store, library):
+            library.add(article)
+            changed += 1
+    return changed
 
 
 class Librarian:
@@ -545,7 +570,7 @@ class Librarian:
         return Added(article, new=True)
 
     async def _stored_ids(self) -> set[str]:
-        return {row[0] for row in await self.store.added_articles()}
+        return set(await self.store.added_ids())
 
     async def _join(self, article: Article) -> None:
         """Onto the shelf: in the library and its indexes, quotable at once."""
@@ -572,10 +597,14 @@ class Librarian:
         changes = await self.store.library_changes()
         if changes == self._synced:
             return 0
-        removed, added = await stored_changes(self.store, self.library)
+        removed = [
+            i for i in await self.store.removed_articles() if self.library.get(i) is not None
+        ]
         for article_id in removed:
             await self._leave(article_id)
-        for article in added:
+        added = 0
+        async for article in stored_additions(self.store, self.library):  # one at a time
             await self._join(article)
+            added += 1
         self._synced = changes  # only once all of them are in: a failure is tried again
-        return len(removed) + len(added)
+        return len(removed) + added

@@ -12,16 +12,23 @@ what the furniture reader finds.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import os
 import re
+import tempfile
+import threading
 import tomllib
+import weakref
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -36,6 +43,9 @@ from bot.text import normalise, number, sentence_spans, word_count, words
 
 CATALOG_NAME = "catalog.toml"
 ARTICLE_SUFFIXES = (".txt", ".md", ".muse")
+# Characters of paragraph text a library keeps in memory; past that (about 40,000 paragraphs)
+# every article's texts go to a file of the library's (:class:`TextFile`), read when needed.
+TEXTS_IN_MEMORY = 24_000_000
 _CATALOG_KEYS = {
     "id", "file", "title", "publication", "author", "date", "standfirst", "language", "url",
 }  # fmt: skip
@@ -124,6 +134,154 @@ class Paragraph:
         return (Paragraph, (self.number, self.text, self.sentences))
 
 
+# The slots' own setters: a paragraph is made without the check Paragraph.__setattr__ makes.
+_SET_NUMBER = Paragraph.__dict__["number"].__set__
+_SET_TEXT = Paragraph.__dict__["text"].__set__
+_SET_SPANS = Paragraph.__dict__["_spans"].__set__
+
+
+class TextFile:
+    """Paragraph texts out of the process's memory: a file they are written to once, in UTF-8,
+    and read back with ``os.pread`` when one is needed (the kernel's page cache is no part of
+    the process's memory, as a mapped file's touched pages would be).
+
+    The file has no name: it is made unlinked (``O_TMPFILE``) in ``folder``, so it is gone
+    when the process ends, however it ends, and no other process, nor a later start, can
+    read or trust it. It only grows: what was written is never written over, so the bytes an
+    article was given are its texts as long as the article exists; an article removed leaves
+    its bytes unread until the process ends, one added again is written anew. Only the process
+    that made it writes to it; a process forked from it reads what was written before the fork
+    (``pread`` has no shared position, so reading from threads and processes is safe)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        place = folder if folder is not None and folder.is_dir() else None  # else the system's
+        self._fd = _unnamed_file(place)
+        # Closed when the last article reading it is gone, or when the process ends.
+        self._closed = weakref.finalize(self, os.close, self._fd)
+        self.size = 0  # bytes written so far
+        self.pid = os.getpid()
+        self._lock = threading.Lock()
+
+    def append(self, data: bytes) -> int:
+        """Write ``data`` at the end; returns where it begins."""
+        if os.getpid() != self.pid:
+            raise RuntimeError("a library's text file is written only by the process that made it")
+        with self._lock:
+            start = self.size
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(self._fd, view, start + len(data) - len(view))
+                view = view[written:]
+            self.size += len(data)
+        return start
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes from ``start`` to ``end``, as written."""
+        data = os.pread(self._fd, end - start, start)
+        while len(data) < end - start:  # a short read: rare, but allowed
+            more = os.pread(self._fd, end - start - len(data), start + len(data))
+            if not more:
+                raise LibraryError(f"the library's text file lost bytes {start}-{end}")
+            data += more
+        return data
+
+    def close(self) -> None:
+        self._closed()
+
+
+def _unnamed_file(folder: Path | None) -> int:
+    """A file of no name in ``folder`` (the system's temporary folder if None), for reading
+    and writing: ``O_TMPFILE`` where the system has it, else made and unlinked at once."""
+    where = str(folder) if folder is not None else tempfile.gettempdir()
+    with contextlib.suppress(AttributeError, OSError):  # no O_TMPFILE here, or not on this disk
+        return os.open(where, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fd, name = tempfile.mkstemp(prefix="library-texts-", dir=where)
+    os.unlink(name)
+    return fd
+
+
+class StoredParagraphs(Sequence[Paragraph]):
+    """An article's paragraphs whose texts are in a :class:`TextFile`: a list of them as far
+    as a reader can tell (a paragraph, a slice, every one in order, equal to a list of the
+    same paragraphs), but its memory is a few numbers a paragraph. A paragraph is made when
+    asked for, its text read then; iterating reads the article's texts in one read."""
+
+    __slots__ = ("_ends", "_file", "_marks", "_spans", "_start")
+
+    def __init__(self, file: TextFile, paragraphs: Sequence[Paragraph]) -> None:
+        encoded = [p.text.encode() for p in paragraphs]
+        ends, marks = array("Q", [0]), array("Q", [0])
+        spans = bytearray()
+        for para, data in zip(paragraphs, encoded, strict=True):
+            ends.append(ends[-1] + len(data))
+            spans += para._spans or b""  # none for a paragraph that is one sentence
+            marks.append(len(spans))
+        self._file = file
+        self._start = file.append(b"".join(encoded))
+        self._ends, self._marks, self._spans = ends, marks, bytes(spans)
+
+    def _texts(self, first: int, last: int) -> list[str]:
+        """The texts of paragraphs ``first`` to ``last`` (exclusive), in one read."""
+        ends = self._ends[first : last + 1].tolist()
+        base = ends[0]
+        data = self._file.read(self._start + base, self._start + ends[-1])
+        if base:
+            ends = [end - base for end in ends]
+        # Each decoded alone: a text of Latin letters stays a string of one byte a letter,
+        # whatever characters the others have.
+        return [data[a:b].decode() for a, b in pairwise(ends)]
+
+    def _paragraphs(self, first: int, texts: list[str]) -> list[Paragraph]:
+        """Paragraphs ``first`` on (0-based), made of their ``texts``."""
+        marks = self._marks[first : first + len(texts) + 1].tolist()
+        spans, new = self._spans, object.__new__
+        made = []
+        for n, text, (a, b) in zip(
+            range(first + 1, first + len(texts) + 1), texts, pairwise(marks), strict=True
+        ):
+            para = new(Paragraph)
+            _SET_NUMBER(para, n)
+            _SET_TEXT(para, text)
+            _SET_SPANS(para, spans[a:b] if b > a else None)
+            made.append(para)
+        return made
+
+    def texts(self) -> list[str]:
+        return self._texts(0, len(self))
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            first, last, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return self._paragraphs(first, self._texts(first, last)) if first < last else []
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("paragraph index out of range")
+        return self._paragraphs(index, self._texts(index, index + 1))[0]
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        return iter(self[:])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} paragraphs, texts in a file>"
+
+    def __reduce__(self) -> tuple[type[list], tuple[list[Paragraph]]]:
+        return (list, (list(self),))  # pickled (for another process) as the plain list
+
+
 @dataclass
 class Article:
     """An article with the metadata its text states; empty strings where it states nothing."""
@@ -136,7 +294,8 @@ class Article:
     author: str = ""
     date: date | None = None
     standfirst: str = ""
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    # A list, or (in a large library) :class:`StoredParagraphs`, whose texts are in a file.
+    paragraphs: Sequence[Paragraph] = field(default_factory=list)
     dropped: list[tuple[int, str, str]] = field(default_factory=list)
     added: float = 0.0  # when it was added to the library (0 for the folder's articles)
     language: str = ""  # ISO 639-1 code, where the source declares it ("" otherwise)
@@ -157,7 +316,26 @@ class Article:
 
     def texts(self) -> list[str]:
         """Every paragraph's text, in order, in one read (for building indexes in bulk)."""
+        if isinstance(self.paragraphs, StoredParagraphs):
+            return self.paragraphs.texts()
         return [p.text for p in self.paragraphs]
+
+    @property
+    def characters(self) -> int:
+        """Characters in the body (counted once while its texts are in memory)."""
+        counted = self.__dict__.get("_characters")
+        if counted is None or counted[0] is not self.paragraphs:
+            counted = (self.paragraphs, sum(len(t) for t in self.texts()))
+            self.__dict__["_characters"] = counted
+        return int(counted[1])
+
+    def store_texts(self, file: TextFile) -> None:
+        """Move the paragraphs' texts into ``file`` (nothing changes for a reader)."""
+        if isinstance(self.paragraphs, StoredParagraphs):
+            return
+        characters = self.characters
+        self.paragraphs = StoredParagraphs(file, self.paragraphs)
+        self.__dict__["_characters"] = (self.paragraphs, characters)
 
     @property
     def fingerprints(self) -> set[str]:
@@ -182,6 +360,23 @@ class Article:
             yield Passage(self.id, para.number, para.text)
 
 
+@contextlib.contextmanager
+def bulk_loading() -> Iterator[None]:
+    """Garbage collection paused while a library is read in bulk (an article's objects are
+    freed as it is stored, and a collection meanwhile would walk the whole library again and
+    again), then one collection, and what is left frozen: kept out of every later full
+    collection (``gc.freeze``), as the indexes are once built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+        gc.freeze()
+
+
 def fingerprint(paragraphs: Iterable[str]) -> str:
     """Same words in the same order, whatever the spacing, quotes or case: same fingerprint.
     The one definition, so the folder's articles and added ones can be compared."""
@@ -191,19 +386,52 @@ def fingerprint(paragraphs: Iterable[str]) -> str:
 
 @dataclass
 class Library:
-    """The articles of one deployment, in catalog order."""
+    """The articles of one deployment, in catalog order.
+
+    A small library keeps its paragraphs' texts in memory. Once they pass ``in_memory``
+    characters, every article's texts are written to a :class:`TextFile` in ``texts_folder``
+    (the system's temporary folder if None) and read from there when needed, and so are the
+    texts of every article added after."""
 
     articles: list[Article]
     folder: Path
+    texts_folder: Path | None = None
+    in_memory: int | None = None  # TEXTS_IN_MEMORY if None
 
     def __post_init__(self) -> None:
         self._by_id = {a.id: a for a in self.articles}
+        self._file: TextFile | None = None
+        self._characters = 0  # of the texts still in memory
+        for article in self.articles:
+            self._count(article)
+
+    @property
+    def texts_file(self) -> TextFile | None:
+        """Where the texts are, once they are out of memory."""
+        return self._file
+
+    def _count(self, article: Article) -> None:
+        """Texts into the file, if the library keeps them there (or must from now on)."""
+        if isinstance(article.paragraphs, StoredParagraphs):
+            return
+        if self._file is None:
+            self._characters += article.characters
+            limit = TEXTS_IN_MEMORY if self.in_memory is None else self.in_memory
+            if self._characters <= limit:
+                return
+        if self._file is None or self._file.pid != os.getpid():  # a forked process: its own
+            self._file = TextFile(self.texts_folder)
+        for other in self.articles:
+            other.store_texts(self._file)
+        article.store_texts(self._file)
+        self._characters = 0
 
     def add(self, article: Article) -> None:
         """Add an article at the end of the library."""
         if article.id in self._by_id:
             raise LibraryError(f"an article with id {article.id!r} is already in the library")
         article.number = len(self.articles) + 1
+        self._count(article)
         self.articles.append(article)
         self._by_id[article.id] = article
 
@@ -211,6 +439,8 @@ class Library:
         """Take an article out; the ones after it move up a number."""
         article = self._by_id.pop(article_id)
         self.articles.remove(article)
+        if self._file is None and not isinstance(article.paragraphs, StoredParagraphs):
+            self._characters -= article.characters
         for n, other in enumerate(self.articles, start=1):
             other.number = n
         return article

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import pickle
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.library import LibraryError, Paragraph, format_date, load_library
+from bot.library import (
+    Library,
+    LibraryError,
+    Paragraph,
+    StoredParagraphs,
+    article_from_text,
+    format_date,
+    load_library,
+)
 from bot.text import normalise, sentence_spans
+from bot.worker import FORKS
 from tests.conftest import SEEDS
 
 
@@ -332,3 +346,164 @@ def test_an_articles_texts_are_its_paragraphs_texts_in_order(library):
         assert article.texts() == [
             article.passage(n).text for n in range(1, len(article.paragraphs) + 1)
         ]
+
+
+# --- a large library: its texts in a file -------------------------------------------------
+
+
+def _aside(folder: Path, in_memory: int = 0) -> Library:
+    """The seeds as a library whose texts pass ``in_memory`` characters: kept in a file."""
+    return Library(load_library(SEEDS).articles, SEEDS, texts_folder=folder, in_memory=in_memory)
+
+
+def test_a_large_librarys_texts_are_read_from_a_file_as_they_were(library, tmp_path):
+    aside = _aside(tmp_path)
+    assert aside.texts_file is not None
+    assert library.texts_file is None
+    assert aside.texts_file.size == sum(
+        len(p.text.encode()) for a in library.articles for p in a.paragraphs
+    )
+    for kept, article in zip(library.articles, aside.articles, strict=True):
+        assert isinstance(article.paragraphs, StoredParagraphs)
+        assert article.paragraphs == kept.paragraphs
+        assert kept.paragraphs == article.paragraphs
+        assert list(article.paragraphs) == kept.paragraphs
+        assert article.texts() == kept.texts()
+        assert article.characters == kept.characters == sum(map(len, kept.texts()))
+        assert article.paragraphs[1:4] == kept.paragraphs[1:4]
+        assert article.paragraphs[::2] == kept.paragraphs[::2]
+        assert article.paragraphs[-1] == kept.paragraphs[-1]
+        assert article.paragraphs[5:2] == []
+        with pytest.raises(IndexError):
+            article.paragraphs[len(kept.paragraphs)]
+        assert article.words == kept.words
+        assert article.fingerprints == kept.fingerprints
+        for para in kept.paragraphs:
+            stored = article.paragraphs[para.number - 1]
+            assert (stored.number, stored.text, stored.sentences) == (
+                para.number, para.text, para.sentences,
+            )  # fmt: skip
+            assert stored == para
+            assert hash(stored) == hash(para)
+            for ref in _refs(kept.id, para):
+                assert aside.resolve(ref) == library.resolve(ref), ref
+    assert list(tmp_path.iterdir()) == []  # the file has no name: nothing outlives the process
+
+
+def _refs(article_id: str, para: Paragraph) -> list[str]:
+    count = len(para.sentences)
+    refs = [f"{article_id} ¶{para.number}", f"{article_id} ¶{para.number}.{count}"]
+    return refs + ([f"{article_id} ¶{para.number}.1-{count}"] if count > 1 else [])
+
+
+def test_a_library_growing_past_the_limit_moves_every_text_to_the_file(library, tmp_path):
+    first, *others = load_library(SEEDS).articles
+    grown = Library([first], SEEDS, texts_folder=tmp_path, in_memory=first.characters)
+    assert grown.texts_file is None  # at the limit, still in memory
+    for article in others:
+        grown.add(article)
+    assert grown.texts_file is not None
+    assert all(isinstance(a.paragraphs, StoredParagraphs) for a in grown.articles)
+    assert [a.texts() for a in grown.articles] == [a.texts() for a in library.articles]
+
+
+def test_a_removed_articles_text_is_never_served_for_another(library, tmp_path):
+    aside = _aside(tmp_path)
+    gone = aside.remove("putin-v-prigozhin")
+    size = aside.texts_file.size
+    other = article_from_text(
+        "A new article\n\nIts only paragraph, with words of its own. And a second sentence.\n",
+        Path("new.txt"),
+        len(aside) + 1,
+        {"id": "putin-v-prigozhin"},
+    )
+    aside.add(other)
+    assert aside.texts_file.size > size  # written anew: the removed one's bytes are not reused
+    assert aside.resolve("putin-v-prigozhin ¶1").text == (
+        "Its only paragraph, with words of its own. And a second sentence."
+    )
+    assert aside.resolve("putin-v-prigozhin ¶1.2").text == "And a second sentence."
+    assert aside.resolve("putin-v-prigozhin ¶2") is None
+    assert gone.texts() == library.get("putin-v-prigozhin").texts()  # its own, still
+
+
+def test_a_text_file_that_lost_bytes_is_never_read_as_text(tmp_path):
+    aside = _aside(tmp_path)
+    article = aside.articles[-1]
+    os.ftruncate(aside.texts_file._fd, aside.texts_file.size - 10)
+    with pytest.raises(LibraryError, match="lost bytes"):
+        article.texts()
+    assert aside.articles[0].paragraphs[0].text  # what is still there reads as written
+
+
+def test_a_stored_article_pickles_as_the_plain_article(library, tmp_path):
+    aside = _aside(tmp_path)
+    article = pickle.loads(pickle.dumps(aside.get("pro-putin-left")))
+    assert isinstance(article.paragraphs, list)
+    assert article.paragraphs == library.get("pro-putin-left").paragraphs
+
+
+def _read_in_fork(aside: Library, out: Any) -> None:
+    first = aside.get("putin-v-prigozhin")
+    text = "Forked\n\nA paragraph added in the fork, with words of its own. And a second.\n"
+    again = article_from_text(text, Path("f.txt"), 9)
+    aside.add(again)  # into a file of the fork's own: the parent's is only read here
+    out.send(([a.texts() for a in aside.articles[:-1]], first.passage(2, 1).text, again.texts()))
+
+
+@pytest.mark.skipif(not FORKS, reason="this system does not fork")
+def test_texts_are_read_in_a_forked_process_and_never_written_by_it(library, tmp_path):
+    aside = _aside(tmp_path)
+    size = aside.texts_file.size
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_read_in_fork, args=(aside, send))
+    child.start()
+    send.close()  # the child's only: if it fails, receiving ends at once
+    assert receive.poll(60)
+    texts, sentence, added = receive.recv()
+    child.join(30)
+    assert child.exitcode == 0
+    assert texts == [a.texts() for a in library.articles]
+    assert sentence == library.get("putin-v-prigozhin").passage(2, 1).text
+    assert added == ["A paragraph added in the fork, with words of its own. And a second."]
+    assert aside.texts_file.size == size
+    assert [a.texts() for a in aside.articles] == texts  # the parent's file as it was
+
+
+def test_the_texts_are_read_from_threads_at_once(library, tmp_path):
+    aside = _aside(tmp_path)
+    wanted = [a.texts() for a in library.articles]
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: [a.texts() for a in aside.articles], range(40)))
+    assert all(f == wanted for f in found)
+
+
+async def test_a_restart_reads_added_articles_one_by_one_into_the_file(library, tmp_path):
+    from bot.commands import Commands
+    from bot.ingest import Librarian, apply_stored
+    from bot.storage import Store
+
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        librarian = Librarian(store, Commands(load_library(SEEDS)).shelf)
+        texts = []
+        for n in range(40):  # more than are read from the database at once
+            body = (
+                f"Workers' Liberty\n\nSolidarity with strike number {n}\n\n"
+                f"The strike at depot {n} entered its third week. The drivers show no sign of "
+                f"going back.\n\nThe {n} pickets stood firm.\n"
+            )
+            added = await librarian.add(body.encode(), f"a{n}.txt")
+            texts.append(added.article.texts())
+        folder = tmp_path / "data"
+        folder.mkdir()
+        again = load_library(SEEDS)
+        again.texts_folder, again.in_memory = folder, sum(a.characters for a in library.articles)
+        assert await apply_stored(store, again) == 40
+        assert again.texts_file is not None
+        assert [a.texts() for a in again.articles] == [a.texts() for a in library.articles] + texts
+        assert [a.number for a in again.articles] == list(range(1, 46))
+        assert list(folder.iterdir()) == []
+    finally:
+        await store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from bot.storage.core import (
     StoreCore,
@@ -22,6 +23,33 @@ class Articles(StoreCore):
             self._db.execute(
                 "SELECT id, name, text, title, publication, author, date, added_at, parsed "
                 "FROM library_articles ORDER BY added_at, id"
+            ) as cursor,
+        ):
+            return [tuple(r) for r in await cursor.fetchall()]
+
+    async def added_ids(self) -> list[str]:
+        """The ids of the added articles, oldest first (no text read)."""
+        async with (
+            self._lock,
+            self._db.execute("SELECT id FROM library_articles ORDER BY added_at, id") as cursor,
+        ):
+            return [str(r[0]) for r in await cursor.fetchall()]
+
+    async def added_rows(
+        self, ids: Sequence[str]
+    ) -> list[tuple[str, str, str, str, str, str, str, float, str]]:
+        """The rows :meth:`added_articles` gives of these ids, oldest first, but with the text
+        left out ("") where the parsed form is kept: what a restart needs, a few at a time."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT id, name, CASE WHEN parsed = '' THEN text ELSE '' END, title, "
+                "publication, author, date, added_at, parsed FROM library_articles "
+                f"WHERE id IN ({marks}) ORDER BY added_at, id",
+                tuple(ids),
             ) as cursor,
         ):
             return [tuple(r) for r in await cursor.fetchall()]
