@@ -305,13 +305,13 @@ class TermIndex:
         for sentence in entry.sentences:
             if terms.isdisjoint(sentence.terms):
                 continue
-            found = _WORD.findall(sentence.text)
-            lowered = [w.lower().replace("\u2019", "'") for w in found]
-            for index in range(1, len(found)):  # the sentence's first word aside
+            written = _WORD.findall(sentence.text)
+            lowered = [w.lower().replace("\u2019", "'") for w in written]
+            for index in range(1, len(written)):  # the sentence's first word aside
                 term = spelled.get(lowered[index].removesuffix("'s"))
                 if term is not None:
                     inside[term] += 1
-                    upper[term] += found[index][:1].isupper()
+                    upper[term] += written[index][:1].isupper()
                     verbs[term] += english and lowered[index - 1] in _BEFORE_A_VERB
         self._capitals[article_id] = (frozenset(terms), upper, inside, verbs)
         return upper, inside, verbs
