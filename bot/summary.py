@@ -39,6 +39,7 @@ PARAGRAPH_END = 0.03  # and a little for a paragraph's last
 HISTORY = 0.4  # share of sentences told in the past above which an article is a history
 KEY_SUBJECTS = 3  # key terms whose place as a sentence's subject counts
 SUBJECT = 0.1  # stance added for a key term as the sentence's subject
+CLOSING_PARAGRAPHS = 2  # a text's conclusion, when it has more than twice as many
 ANSWER = 0.1  # bonus for the author's answer to the question just asked
 THESIS_WORDS = 15  # a claim made general in this many words or fewer states a thesis
 THESIS = 0.1  # what it adds ("Democracy means equality.", "Any peace is only a truce…")
@@ -190,7 +191,15 @@ def _importance(
         # The author's answer to the question just asked ("We think that it can.") is theirs.
         argues = np.where(answers, 1.0, argues) + np.where(answers, ANSWER, 0.0)
     last = max((s.position for s in sentences), default=0) or 1
-    place = np.array([_place(s.position / last) for s in sentences])
+    # The conclusion is the last paragraphs (not the last sixth of a long speech's sentences,
+    # its thanks and pledges), or, in a text of few paragraphs, its last sentences.
+    paragraphs = sorted({s.paragraph for s in sentences})
+    final = (
+        set(paragraphs[-CLOSING_PARAGRAPHS:]) if len(paragraphs) > 2 * CLOSING_PARAGRAPHS else None
+    )
+    place = np.array(
+        [_place(s.position / last, final is not None and s.paragraph in final) for s in sentences]
+    )
     # The article's closing sentences draw it together; a paragraph's last one often does too.
     place += np.array([CLOSING if s.position >= last - 1 else 0.0 for s in sentences])
     ends = [k + 1 == len(sentences) or sentences[k + 1].paragraph != s.paragraph
@@ -211,9 +220,10 @@ def subject(text: str, language: str) -> list[str]:
     return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
 
 
-def _place(where: float) -> float:
-    """A bonus for the opening and, more, for the conclusion (``where`` from 0 to 1)."""
-    if where >= 0.85:
+def _place(where: float, closing: bool | None = None) -> float:
+    """A bonus for the opening and, more, for the conclusion (``where`` from 0 to 1; or
+    ``closing``, when the conclusion is known by its paragraphs)."""
+    if (where >= 0.85) if closing is None else closing:
         return PLACE[1]
     return PLACE[0] if where <= 0.1 else 0.0
 
