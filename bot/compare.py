@@ -10,7 +10,8 @@ passing; its position is the passage of one to three sentences that says most ab
 where the article states its own line: a passage is weighed by how much it is about the topic
 (the share of its sentences that name it: a list naming it thrice, "war, peace, war again", is
 not thrice as much about it) and by its stance, so a view it reports in order to answer gives
-way to its own.
+way to its own. For several topics asked at once ("Russia and Putin"), the passage is one
+sentence: a run naming one topic, then the other, is not a line on them.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ STANCE_WEIGHT = 1.0
 PHRASE = 1.0  # for a topic of several words, what it counts that a passage has the phrase
 ORDER = "Most about it first (mentions per thousand words)."
 WINDOW = 3  # a position is at most this many consecutive sentences
+SEVERAL_WINDOW = 1  # and for several topics asked at once
 MIN_PAIR_WORDS = 6
 
 
@@ -122,11 +124,12 @@ def _topic_by_language(terms: TermIndex, topic: str) -> dict[str, tuple[set[str]
     return {language: topic_terms(terms, topic, language) for language in terms.language_set()}
 
 
-def _windows(sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """Runs of one to WINDOW consecutive sentences within a paragraph: (first, last) indices."""
+def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int, int]]:
+    """Runs of one to ``window`` consecutive sentences within a paragraph: (first, last)
+    indices."""
     runs = []
     for i, sentence in enumerate(sentences):
-        for j in range(i, min(i + WINDOW, len(sentences))):
+        for j in range(i, min(i + window, len(sentences))):
             if sentences[j].paragraph != sentence.paragraph:
                 break
             runs.append((i, j))
@@ -139,6 +142,7 @@ def position(
     matched: set[str],
     stems: set[str] | None = None,
     groups: list[set[str]] | None = None,
+    window: int = WINDOW,
 ) -> Position | None:
     """The passage of an article that says most about the matched terms; ``stems`` are the
     words to bold (by default, every matched term)."""
@@ -148,7 +152,7 @@ def position(
     argues: dict[int, float] = {}
     said: dict[str, list[str]] = {}
     best: tuple[float, int, int] | None = None
-    for first, last in _windows(sentences):
+    for first, last in _windows(sentences, window):
         mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
         if not mentions:
             continue
@@ -241,7 +245,15 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     passing = [a for a in terms.library.articles if 0 < mentions[a.id] < MIN_MENTIONS]
     # Then the articles that name it once: shown, marked so, rather than hidden.
     chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
-    positions = [p for a in chosen if (p := position(terms, a, *by_language[terms.languages[a]]))]
+    # Several topics asked at once ("Russia and Putin"): any of them puts a sentence on the
+    # topic, so a run of sentences naming one or the other would outweigh the sentence that
+    # states the article's line on them; the passage is that one sentence.
+    window = SEVERAL_WINDOW if _several(terms, topic) else WINDOW
+    positions = [
+        p
+        for a in chosen
+        if (p := position(terms, a, *by_language[terms.languages[a]], window=window))
+    ]
     shown = {p.article.id for p in positions if p.mentions >= MIN_MENTIONS}
     addressed = set(addressing) | {a.id for a in passing}
     silent = [a for a in terms.library.articles if a.id not in addressed]
@@ -253,6 +265,11 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
         silent,
         passing,
     )
+
+
+def _several(terms: TermIndex, topic: str) -> bool:
+    """Whether a topic names several things, each a topic of its own ("Russia and Putin")."""
+    return any(len(content_words(topic, language)) > 1 for language in terms.language_set())
 
 
 def _phrase(terms: TermIndex, topic: str) -> tuple[str, list[set[str]]] | None:

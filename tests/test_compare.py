@@ -206,3 +206,18 @@ def test_a_list_naming_the_topic_gives_way_to_the_articles_claim_about_it(terms)
     ]
     assert "war, peace, war again" not in position.passage.text  # ¶6: the cycle, named in passing
     assert "peace" in position.passage.text.casefold()
+
+
+def test_several_topics_asked_at_once_show_each_articles_sentence_on_them(terms):
+    """From the reader's judgement: /compare Russia and Putin showed runs of sentences that
+    name Russia or Putin in turn; each article's passage is now the one sentence that states
+    its line on them."""
+    shown = {p.article.id: p.passage for p in compare_topic(terms, "Russia and Putin").positions}
+    assert shown["putin-v-prigozhin"].text == (
+        "Choosing between Putin and Wagner’s Prigozhin is like choosing between Stalin and Pol Pot."
+    )
+    assert shown["trumps-world-order"].text.startswith(
+        "For Russian president Vladimir Putin, like his predecessors"
+    )
+    # one sentence each (a whole paragraph only where the paragraph is one sentence)
+    assert all(p.sentences is None or p.sentences[0] == p.sentences[1] for p in shown.values())
