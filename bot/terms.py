@@ -139,6 +139,7 @@ class ArticleTerms:
 
 
 KEY_CANDIDATES = 64  # the likeliest key terms, whose writing is read in one pass
+FORMS_READ = 50  # a term's uses read to tell how an article writes it
 KEY_TERMS = 8  # key terms found at once (a shorter list is their first few)
 
 # English words after which comes a verb, not a noun ("to organise", "we must negotiate").
@@ -289,7 +290,9 @@ class TermIndex:
     ) -> tuple[Counter[str], Counter[str], Counter[str]]:
         """How an article writes some of its terms (``wanted``; all if None): how often within
         sentences, how often of those with a capital, and how often after a word only a verb
-        follows ("to", "must"). Read in the sentences that have them, and kept."""
+        follows ("to", "must"). Read in the sentences that have them, up to a term's first
+        FORMS_READ uses within sentences (a book's commonest words are not read thousands of
+        times over to tell the same share), and kept."""
         covered, *found = self._capitals.get(article_id, (frozenset(), None, None, None))
         if wanted is not None and wanted <= covered:
             return found  # type: ignore[return-value]
@@ -302,17 +305,24 @@ class TermIndex:
         inside: Counter[str] = Counter()
         verbs: Counter[str] = Counter()
         english = language == "en"
+        needed = set(terms)  # a term's first FORMS_READ uses tell how it is written
         for sentence in entry.sentences:
-            if terms.isdisjoint(sentence.terms):
+            if needed.isdisjoint(sentence.terms):
+                if not needed:
+                    break
                 continue
             written = _WORD.findall(sentence.text)
-            lowered = [w.lower().replace("\u2019", "'") for w in written]
+            lowered = _WORD.findall(sentence.text.lower())  # (a word holds no ’)
+            if len(lowered) != len(written):  # a letter whose lower case is two
+                lowered = [w.lower() for w in written]
             for index in range(1, len(written)):  # the sentence's first word aside
                 term = spelled.get(lowered[index].removesuffix("'s"))
-                if term is not None:
+                if term is not None and inside[term] < FORMS_READ:
                     inside[term] += 1
                     upper[term] += written[index][:1].isupper()
                     verbs[term] += english and lowered[index - 1] in _BEFORE_A_VERB
+                    if inside[term] == FORMS_READ:
+                        needed.discard(term)
         self._capitals[article_id] = (frozenset(terms), upper, inside, verbs)
         return upper, inside, verbs
 
