@@ -64,8 +64,9 @@ def read_queries(data: Path) -> list[dict]:
         return [json.loads(line) for line in lines]
 
 
-def tier_rows(data: Path, size: int, queries: list[dict]) -> list[tuple[int, Path, int]]:
-    """The tier's passages as (pid, file, where its line begins), shuffled with a fixed seed
+def tier_rows(data: Path, size: int, queries: list[dict]) -> list[tuple[int, Path, int, int]]:
+    """The tier's passages as (pid, file, where its line begins, its length), shuffled with a
+    fixed seed
     (see the docstring); their texts are read one by one as the library is built, so the
     benchmark never holds the tier's texts beside the library's."""
     gold = {q["gt_pid"] for q in queries}
@@ -75,7 +76,7 @@ def tier_rows(data: Path, size: int, queries: list[dict]) -> list[tuple[int, Pat
     rng = random.Random(SEED)
     wanted = gold | set(rng.sample(others, min(len(others), size - len(gold))))
     del others
-    found: dict[int, tuple[Path, int]] = {}
+    found: dict[int, tuple[Path, int, int]] = {}
     for name in ("passages.tsv", "distractors.tsv"):
         if len(found) >= size:
             break
@@ -88,14 +89,14 @@ def tier_rows(data: Path, size: int, queries: list[dict]) -> list[tuple[int, Pat
                     if len(found) >= size:
                         break
                 if pid in wanted or name == "distractors.tsv":
-                    found[pid] = (path, at)
+                    found[pid] = (path, at, len(line))
                 at += len(line)
     rows = [(pid, *found[pid]) for pid in sorted(found)]
     random.Random(SEED).shuffle(rows)  # the same order as the shuffled (pid, text) rows were
     return rows
 
 
-def tier_library(rows: list[tuple[int, Path, int]], wanted: set[int], texts: Path):
+def tier_library(rows: list[tuple[int, Path, int, int]], wanted: set[int], texts: Path):
     """The rows as a library of articles of PER_ARTICLE paragraphs, built as the bot builds
     its own at a start (:func:`bot.ingest.apply_stored`): article by article, each into the
     library (whose texts go to a file in ``texts`` once large) as it is read; and where each
@@ -105,16 +106,15 @@ def tier_library(rows: list[tuple[int, Path, int]], wanted: set[int], texts: Pat
     from bot.text import sentence_spans
 
     library, where = Library([], DATA, texts_folder=texts), {}
-    files = {path: path.open("rb") for path in {path for _, path, _ in rows}}
+    files = {path: path.open("rb") for path in {row[1] for row in rows}}
     with bulk_loading():
         for start in range(0, len(rows), PER_ARTICLE):
             number = len(library) + 1
             article = Article(f"a{number}", number, DATA, f"Article {number}")
             paragraphs = []
-            for pid, path, at in rows[start : start + PER_ARTICLE]:
-                file = files[path]
-                file.seek(at)
-                text = file.readline().decode().rstrip("\n").split("\t", 2)[2]
+            for pid, path, at, size in rows[start : start + PER_ARTICLE]:
+                line = os.pread(files[path].fileno(), size, at).decode()
+                text = line.rstrip("\n").split("\t", 2)[2]
                 paragraphs.append(Paragraph(len(paragraphs) + 1, text, sentence_spans(text)))
                 if pid in wanted:
                     where[pid] = (article.id, len(paragraphs))

@@ -200,13 +200,19 @@ def _unnamed_file(folder: Path | None) -> int:
     return fd
 
 
+# Paragraphs of StoredParagraphs read one by one lately: a search shows, highlights and cites
+# the few it found, each read again in turn.
+_RECENT: dict[tuple[TextFile, int], Paragraph] = {}
+_RECENT_SIZE = 256
+
+
 class StoredParagraphs(Sequence[Paragraph]):
     """An article's paragraphs whose texts are in a :class:`TextFile`: a list of them as far
     as a reader can tell (a paragraph, a slice, every one in order, equal to a list of the
     same paragraphs), but its memory is a few numbers a paragraph. A paragraph is made when
     asked for, its text read then; iterating reads the article's texts in one read."""
 
-    __slots__ = ("_ends", "_file", "_marks", "_spans", "_start")
+    __slots__ = ("_ends", "_file", "_marks", "_numbers", "_spans", "_start")
 
     def __init__(self, file: TextFile, paragraphs: Sequence[Paragraph]) -> None:
         encoded = [p.text.encode() for p in paragraphs]
@@ -216,6 +222,8 @@ class StoredParagraphs(Sequence[Paragraph]):
             ends.append(ends[-1] + len(data))
             spans += para._spans or b""  # none for a paragraph that is one sentence
             marks.append(len(spans))
+        numbers = [p.number for p in paragraphs]
+        self._numbers = None if numbers == list(range(1, len(numbers) + 1)) else numbers
         self._file = file
         self._start = file.append(b"".join(encoded))
         self._ends, self._marks, self._spans = ends, marks, bytes(spans)
@@ -234,10 +242,11 @@ class StoredParagraphs(Sequence[Paragraph]):
     def _paragraphs(self, first: int, texts: list[str]) -> list[Paragraph]:
         """Paragraphs ``first`` on (0-based), made of their ``texts``."""
         marks = self._marks[first : first + len(texts) + 1].tolist()
+        numbers = self._numbers or range(1, len(self) + 1)
         spans, new = self._spans, object.__new__
         made = []
         for n, text, (a, b) in zip(
-            range(first + 1, first + len(texts) + 1), texts, pairwise(marks), strict=True
+            numbers[first : first + len(texts)], texts, pairwise(marks), strict=True
         ):
             para = new(Paragraph)
             _SET_NUMBER(para, n)
@@ -245,6 +254,23 @@ class StoredParagraphs(Sequence[Paragraph]):
             _SET_SPANS(para, spans[a:b] if b > a else None)
             made.append(para)
         return made
+
+    def _one(self, index: int) -> Paragraph:
+        """Paragraph ``index`` (0-based): its text alone read, unless it was just read."""
+        start = self._start + self._ends[index]
+        key = (self._file, start)  # the file only grows: these bytes are this paragraph's
+        para = _RECENT.get(key)
+        if para is None:
+            text = self._file.read(start, self._start + self._ends[index + 1]).decode()
+            a, b = self._marks[index], self._marks[index + 1]
+            para = object.__new__(Paragraph)
+            _SET_NUMBER(para, self._numbers[index] if self._numbers else index + 1)
+            _SET_TEXT(para, text)
+            _SET_SPANS(para, self._spans[a:b] if b > a else None)
+            if len(_RECENT) >= _RECENT_SIZE:
+                _RECENT.clear()
+            _RECENT[key] = para
+        return para
 
     def texts(self) -> list[str]:
         return self._texts(0, len(self))
@@ -263,7 +289,7 @@ class StoredParagraphs(Sequence[Paragraph]):
             index += size
         if not 0 <= index < size:
             raise IndexError("paragraph index out of range")
-        return self._paragraphs(index, self._texts(index, index + 1))[0]
+        return self._one(index)
 
     def __iter__(self) -> Iterator[Paragraph]:
         return iter(self[:])

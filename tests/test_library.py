@@ -19,6 +19,7 @@ from bot.library import (
     LibraryError,
     Paragraph,
     StoredParagraphs,
+    TextFile,
     article_from_text,
     format_date,
     load_library,
@@ -507,3 +508,14 @@ async def test_a_restart_reads_added_articles_one_by_one_into_the_file(library, 
         assert list(folder.iterdir()) == []
     finally:
         await store.close()
+
+
+def test_a_stored_paragraph_keeps_its_own_number(tmp_path):
+    article = load_library(SEEDS).get("putin-v-prigozhin")
+    article.paragraphs = [Paragraph(n * 2, p.text, p.sentences) for n, p in enumerate(article.paragraphs, 1)]  # fmt: skip
+    kept = list(article.paragraphs)
+    article.store_texts(TextFile(tmp_path))
+    assert isinstance(article.paragraphs, StoredParagraphs)
+    assert [p.number for p in article.paragraphs] == [2 * n for n in range(1, len(kept) + 1)]
+    assert article.paragraphs[2] == kept[2]
+    assert article.paragraphs == kept
