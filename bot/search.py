@@ -50,6 +50,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol, TypeVar, overload
 
@@ -137,6 +139,24 @@ class _Unit:
     last: int
     words: tuple[str, ...]
     joined: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Runs:
+    """A paragraph's words and its runs of sentences (see :meth:`FuzzyIndex._runs`)."""
+
+    article: Article
+    paragraph: int
+    words: list[str]
+    bounds: list[int]  # where each sentence's words begin in ``words``, and where they end
+    spans: list[tuple[int, int]]  # each run's first and last sentence (0-based), in order
+
+    def words_of(self, first: int, last: int) -> tuple[str, ...]:
+        return tuple(self.words[self.bounds[first] : self.bounds[last + 1]])
+
+    def unit(self, first: int, last: int) -> _Unit:
+        found = self.words_of(first, last)
+        return _Unit(self.article, self.paragraph, first + 1, last + 1, found, " ".join(found))
 
 
 # --- words of a paragraph, fast ------------------------------------------------------------
@@ -309,6 +329,17 @@ def _folded(written: str | bytes) -> tuple[str, ...]:
         head, rest = elided
         return (head, _NUMBER_NAMES.get(rest, rest))
     return (_NUMBER_NAMES.get(norm, norm),)
+
+
+def _count(text: str) -> int:
+    """How many words :func:`fast_words` makes of ``text`` (without folding most of them)."""
+    prepared = _prepared(text)
+    if prepared is None:
+        return len(fast_words(text))
+    tokens = _split(prepared)
+    if b"'" not in prepared:  # a written word is one word, but for an elision
+        return len(tokens)
+    return sum(len(_folded(token)) if b"'" in token else 1 for token in tokens)
 
 
 def fast_words(text: str) -> list[str]:
@@ -531,8 +562,8 @@ class FuzzyIndex:
         for article in articles:
             self._articles.append(article)
             self._article_starts.append(paragraph)
-            for para in article.paragraphs:
-                pending.append(para.text)
+            for text in article.texts():  # in one read, where the texts are in a file
+                pending.append(text)
                 if len(pending) == _CHUNK:
                     flush()
             paragraph += len(article.paragraphs)
@@ -588,7 +619,7 @@ class FuzzyIndex:
         self._removed: set[int] = set()
         self._dirty = False
         self._credit_cache: dict[str, dict[str, float]] = {}
-        self._unit_cache: dict[int, list[_Unit]] = {}
+        self._run_cache: dict[int, _Runs] = {}
         self._refresh()
 
     def _refresh(self) -> None:
@@ -665,8 +696,8 @@ class FuzzyIndex:
         the way words were folded (an index of older words is rebuilt)."""
         digest = hashlib.sha256(f"words {WORDS_VERSION} index 3\n".encode())
         for article in library.articles:
-            size = sum(len(p.text) for p in article.paragraphs)  # cheap: no word counting
-            digest.update(f"{article.id}:{len(article.paragraphs)}:{size}\n".encode())
+            # (characters: counted once, not read again from a file of texts)
+            digest.update(f"{article.id}:{len(article.paragraphs)}:{article.characters}\n".encode())
         return digest.hexdigest()
 
     def save(self, path: Path) -> None:
@@ -779,6 +810,14 @@ class FuzzyIndex:
             arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(3)]
         return arrays[which]
 
+    def _positions(self) -> np.ndarray:
+        """An int32 array of -1 for every word of the index, kept between searches (its user
+        puts the -1s back); one per thread, as :meth:`_scratch`."""
+        table = getattr(_SCRATCH, "positions", None)
+        if table is None or len(table) < len(self._words):
+            table = _SCRATCH.positions = np.full(len(self._words) + 1024, -1, dtype=np.int32)
+        return table
+
     def _idf(self, word: str) -> float:
         return math.log((self._count + 1) / (int(self._df[self._word_id[word]]) + 1)) + 1
 
@@ -817,7 +856,6 @@ class FuzzyIndex:
         credits = [self._credits(w) for w in query_words]
         weights = [self._weight(w, c) for w, c in zip(query_words, credits, strict=True)]
         total = sum(weights)
-        size = len(self._seq_starts) - 1
         # Stage 1: paragraphs by the rarity of the query words they hold. Small and very
         # common words only count later, unless the query has nothing else.
         content = [i for i, w in enumerate(query_words) if w not in STOPWORDS and credits[i]]
@@ -830,42 +868,150 @@ class FuzzyIndex:
             or content
             or [i for i, c in enumerate(credits) if c]
         )
+        found = {
+            i: [(self._ids(self._word_id[w]), value) for w, value in credits[i].items()]
+            for i in useful
+        }
+        scope = self._by_article.get(article_id) if article_id is not None else None
+        # A query whose rare words are few (a short quotation of common words) leaves many
+        # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
+        first = max(_FIRST, 2 * limit)
+        candidates, chosen = self._every_paragraph(useful, found, weights, first, scope)
+        # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
+        second_size = self._second
+        if len(candidates) > second_size:
+            pairs = self._pairs(candidates, query_words, credits, weights)
+            second = chosen / max(total, 1e-9) + _PAIR * pairs
+            candidates = _best(candidates, second, len(candidates))
+        # Stage 3: the sentence runs of those paragraphs, by local coverage and alignment,
+        # second_size paragraphs at a time, so that a longer list begins with the shorter one
+        # (the pages of inline answers never overlap).
+        joined_query = " ".join(query_words)
+        lookup: dict[str, list[tuple[int, float]]] = {}
+        for i, credit in enumerate(credits):
+            for word, value in credit.items():
+                lookup.setdefault(word, []).append((i, value))
+        by_id = {self._word_id[word]: found for word, found in lookup.items()}
+        matches: list[Match] = []
+        best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
+        shortlist = candidates.tolist()
+        for start in range(0, len(shortlist), second_size):
+            best: dict[int, tuple[float, float, int, tuple[int, int]]] = {}
+            want = max(limit, 2) - len(matches)  # the runner-up tells if the best is clear
+            kept: list[float] = []  # the best scores of the block so far, best first
+            for index in shortlist[start : start + second_size]:
+                # A unit scores at most 60 coverage + 40 (alignment at best): units that
+                # cannot beat what is found already are not aligned (same results, faster).
+                # The whole paragraph is one of its units and covers most: when it cannot
+                # reach the block's best ``want``, no unit can, and none is even read.
+                if len(kept) >= want:
+                    whole = self._coverage(self._held(index).tolist(), weights, by_id)
+                    if 0.6 * 100 * (whole / total) + 0.4 * 100 < kept[want - 1]:
+                        continue
+                runs = self._runs(index)
+                units = sorted(
+                    (
+                        (0.6 * 100 * (covered / total) + 0.4 * 100, n, span)
+                        for n, (span, covered) in enumerate(
+                            zip(runs.spans, _covered(runs, weights, lookup), strict=True)
+                        )
+                    ),
+                    key=lambda item: (-item[0], item[1]),
+                )
+                if units and len(kept) >= want and units[0][0] < kept[want - 1]:
+                    continue  # this paragraph cannot reach the block's best ``want``
+                for bound, _, span in units:
+                    if index in best and bound < best[index][0]:
+                        break
+                    # What the unit must score to matter: this paragraph's best so far, or
+                    # the block's best ``want``. Its coverage is at most its bound's, so its
+                    # alignment must reach the rest (rapidfuzz stops early below it).
+                    needed = max(
+                        best[index][0] if index in best else 0.0,
+                        kept[want - 1] if len(kept) >= want else 0.0,
+                    )
+                    cutoff = (needed - (bound - 0.4 * 100)) / 0.4 - 0.01
+                    unit_words = runs.words_of(*span)
+                    aligned = _aligned_words(joined_query, unit_words, " ".join(unit_words), cutoff)
+                    if aligned is None:
+                        continue  # it cannot reach ``needed``
+                    lo, hi, align = aligned
+                    local = self._coverage(unit_words[lo:hi], weights, lookup) / total
+                    score = 0.6 * 100 * local + 0.4 * align
+                    # Among equal scores, the unit with fewer unmatched words is the tighter
+                    # quote.
+                    precision = len(query_words) / max(len(unit_words), len(query_words))
+                    if index not in best or (score, precision) > best[index][:2]:
+                        best[index] = (score, precision, -index, span)
+                if index in best:
+                    kept = sorted([*kept, best[index][0]], reverse=True)
+            ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
+            best_scores += [s for s, *_ in ranked_block[: max(limit, 2) - len(best_scores)]]
+            matches += [
+                self._match(self._runs(-minus).unit(*span), score, joined_query, credits)
+                for score, _, minus, span in ranked_block[: limit - len(matches)]
+            ]
+            if len(matches) >= limit and len(best_scores) >= 2:
+                break
+        if matches:  # only the best can be the quote, when no other comes close
+            top, runner_up = (round(x, 1) for x in [*best_scores, 0.0][:2])
+            clear = len(best_scores) < 2 or top - runner_up >= MARGIN
+            matches = [replace(matches[0], clear=clear)] + [
+                replace(m, clear=False) for m in matches[1:]
+            ]
+        return matches
+
+    def _add_word(
+        self, scores: np.ndarray, found: list[tuple[np.ndarray, float]], weight: float
+    ) -> None:
+        """Add one query word's weight to the scores of the paragraphs holding it (``found``:
+        the paragraphs of each library word it may stand for, and its credit)."""
+        if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
+            ids, value = found[0]
+            # numpy's quickest scatter-add, given a float32 (a Python float makes it cast
+            # and crawl) and indexes of the machine's size (a quarter quicker, even with the
+            # copy); the same sums as an indexed add
+            np.add.at(scores, ids.astype(np.intp), np.float32(weight * value))
+            return
+        # Several spellings of one query word: each paragraph earns its best, once (the
+        # best is written last; a paragraph listed twice is added to once).
+        size = len(scores)
+        best_credit = self._scratch(size)
+        dense = sum(len(ids) for ids, _ in found) >= size // 8  # many: every paragraph
+        every = None if dense else np.concatenate([ids for ids, _ in found]).astype(np.intp)
+        try:
+            for ids, value in sorted(found, key=lambda f: f[1]):
+                best_credit[ids] = value
+            if every is None:
+                scores += weight * best_credit
+            else:
+                scores[every] += weight * best_credit[every]
+        finally:
+            if every is None:
+                best_credit.fill(0.0)
+            else:
+                best_credit[every] = 0.0
+
+    def _every_paragraph(
+        self,
+        useful: list[int],
+        found: dict[int, list[tuple[np.ndarray, float]]],
+        weights: list[float],
+        first: int,
+        scope: range | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Stage 1 over every paragraph: the best ``first`` (or more, see :meth:`search`) by
+        the rarity of the query words they hold, best first, and their scores."""
+        size = len(self._seq_starts) - 1
         scores, ranked = self._scratch(size, 1), self._scratch(size, 2)
         if getattr(_SCRATCH, "dirty", False):  # a search before stopped half way
             scores.fill(0.0)
         _SCRATCH.dirty = True
         for i in useful:
-            found = [(self._ids(self._word_id[w]), value) for w, value in credits[i].items()]
-            if len(found) == 1:  # a paragraph holds a word once: plain vectorised adds
-                ids, value = found[0]
-                # numpy's quickest scatter-add, given a float32 (a Python float makes it cast
-                # and crawl); the same sums as an indexed add
-                np.add.at(scores, ids, np.float32(weights[i] * value))
-                continue
-            # Several spellings of one query word: each paragraph earns its best, once (the
-            # best is written last; a paragraph listed twice is added to once).
-            best_credit = self._scratch(size)
-            dense = sum(len(ids) for ids, _ in found) >= size // 8  # many: every paragraph
-            every = None if dense else np.concatenate([ids for ids, _ in found]).astype(np.intp)
-            try:
-                for ids, value in sorted(found, key=lambda f: f[1]):
-                    best_credit[ids] = value
-                if every is None:
-                    scores += weights[i] * best_credit
-                else:
-                    scores[every] += weights[i] * best_credit[every]
-            finally:
-                if every is None:
-                    best_credit.fill(0.0)
-                else:
-                    best_credit[every] = 0.0
-        scope = self._by_article.get(article_id) if article_id is not None else None
+            self._add_word(scores, found[i], weights[i])
         if self._dead is not None:
             scores[self._dead] = 0.0
         np.multiply(scores, self._norm, out=ranked)
-        # A query whose rare words are few (a short quotation of common words) leaves many
-        # paragraphs holding all of them: every one goes on to stage 2, up to _WIDE.
-        first = max(_FIRST, 2 * limit)
         if scope is not None:
             inside = np.zeros(size, dtype=bool)
             inside[scope.start : scope.stop] = True
@@ -895,92 +1041,10 @@ class FuzzyIndex:
             if len(candidates) < first:
                 candidates = np.flatnonzero(ranked)  # every paragraph that scored at all
         candidates = _best(candidates, ranked[candidates], first)
+        chosen = ranked[candidates]
         scores.fill(0.0)  # zeros again for the next search (ranked is written over whole)
         _SCRATCH.dirty = False
-        # Stage 2: the query's word pairs in order, in the paragraphs' word sequences.
-        second_size = self._second
-        if len(candidates) > second_size:
-            pairs = self._pairs(candidates, query_words, credits, weights)
-            second = ranked[candidates] / max(total, 1e-9) + _PAIR * pairs
-            candidates = _best(candidates, second, len(candidates))
-        # Stage 3: the sentence runs of those paragraphs, by local coverage and alignment,
-        # second_size paragraphs at a time, so that a longer list begins with the shorter one
-        # (the pages of inline answers never overlap).
-        joined_query = " ".join(query_words)
-        lookup: dict[str, list[tuple[int, float]]] = {}
-        for i, credit in enumerate(credits):
-            for word, value in credit.items():
-                lookup.setdefault(word, []).append((i, value))
-        by_id = {self._word_id[word]: found for word, found in lookup.items()}
-        matches: list[Match] = []
-        best_scores: list[float] = []  # the best paragraphs' scores, the runner-up's too
-        shortlist = candidates.tolist()
-        for start in range(0, len(shortlist), second_size):
-            best: dict[int, tuple[float, float, int, _Unit]] = {}
-            want = max(limit, 2) - len(matches)  # the runner-up tells if the best is clear
-            kept: list[float] = []  # the best scores of the block so far, best first
-            for index in shortlist[start : start + second_size]:
-                # A unit scores at most 60 coverage + 40 (alignment at best): units that
-                # cannot beat what is found already are not aligned (same results, faster).
-                # The whole paragraph is one of its units and covers most: when it cannot
-                # reach the block's best ``want``, no unit can, and none is even read.
-                if len(kept) >= want:
-                    whole = self._coverage(self._held(index).tolist(), weights, by_id)
-                    if 0.6 * 100 * (whole / total) + 0.4 * 100 < kept[want - 1]:
-                        continue
-                units = sorted(
-                    (
-                        (
-                            0.6 * 100 * (self._coverage(u.words, weights, lookup) / total)
-                            + 0.4 * 100,
-                            n,
-                            u,
-                        )
-                        for n, u in enumerate(self._units(index))
-                    ),
-                    key=lambda item: (-item[0], item[1]),
-                )
-                if units and len(kept) >= want and units[0][0] < kept[want - 1]:
-                    continue  # this paragraph cannot reach the block's best ``want``
-                for bound, _, unit in units:
-                    if index in best and bound < best[index][0]:
-                        break
-                    # What the unit must score to matter: this paragraph's best so far, or
-                    # the block's best ``want``. Its coverage is at most its bound's, so its
-                    # alignment must reach the rest (rapidfuzz stops early below it).
-                    needed = max(
-                        best[index][0] if index in best else 0.0,
-                        kept[want - 1] if len(kept) >= want else 0.0,
-                    )
-                    cutoff = (needed - (bound - 0.4 * 100)) / 0.4 - 0.01
-                    aligned = _aligned_words(joined_query, unit.words, unit.joined, cutoff)
-                    if aligned is None:
-                        continue  # it cannot reach ``needed``
-                    lo, hi, align = aligned
-                    local = self._coverage(unit.words[lo:hi], weights, lookup) / total
-                    score = 0.6 * 100 * local + 0.4 * align
-                    # Among equal scores, the unit with fewer unmatched words is the tighter
-                    # quote.
-                    precision = len(query_words) / max(len(unit.words), len(query_words))
-                    if index not in best or (score, precision) > best[index][:2]:
-                        best[index] = (score, precision, -index, unit)
-                if index in best:
-                    kept = sorted([*kept, best[index][0]], reverse=True)
-            ranked_block = sorted(best.values(), key=lambda item: item[:3], reverse=True)
-            best_scores += [s for s, *_ in ranked_block[: max(limit, 2) - len(best_scores)]]
-            matches += [
-                self._match(unit, score, joined_query, credits)
-                for score, _, _, unit in ranked_block[: limit - len(matches)]
-            ]
-            if len(matches) >= limit and len(best_scores) >= 2:
-                break
-        if matches:  # only the best can be the quote, when no other comes close
-            top, runner_up = (round(x, 1) for x in [*best_scores, 0.0][:2])
-            clear = len(best_scores) < 2 or top - runner_up >= MARGIN
-            matches = [replace(matches[0], clear=clear)] + [
-                replace(m, clear=False) for m in matches[1:]
-            ]
-        return matches
+        return candidates, chosen
 
     def _pairs(
         self,
@@ -1000,8 +1064,8 @@ class FuzzyIndex:
                 where.setdefault(self._word_id[word], i)
         if not where:
             return np.zeros(len(candidates), dtype=np.float32)
-        known = np.array(sorted(where), dtype=np.uint32)
-        position = np.array([where[w] for w in known.tolist()], dtype=np.int64)
+        known = np.array(sorted(where), dtype=np.intp)
+        position = np.array([where[w] for w in known.tolist()], dtype=np.int32)
         pair_weight = np.array(
             [min(weights[i], weights[i + 1]) for i in range(count - 1)] + [0.0, 0.0]
         )
@@ -1011,8 +1075,14 @@ class FuzzyIndex:
         label = np.repeat(np.arange(len(candidates)), lengths)
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         tokens = self._tokens(offsets + np.arange(total))
-        at = np.minimum(np.searchsorted(known, tokens), len(known) - 1)
-        q = np.where(known[at] == tokens, position[at], -1)
+        # Each word's place in the query (-1: not a query word), read from a table of every
+        # word, set for the query's words and put back after (quicker than a search).
+        table = self._positions()
+        table[known] = position
+        try:
+            q = table[tokens].astype(np.int64)
+        finally:
+            table[known] = -1
         found = np.zeros(len(candidates), dtype=np.float64)
         for gap, step, share in ((1, 1, 1.0), (2, 1, 0.5), (1, 2, 0.5)):
             a, b = q[:-gap], q[gap:]
@@ -1115,33 +1185,50 @@ class FuzzyIndex:
 
     def _units(self, index: int) -> list[_Unit]:
         """The runs of one to three sentences of a paragraph, and the whole paragraph."""
-        cached = self._unit_cache.get(index)
+        runs = self._runs(index)
+        return [runs.unit(first, last) for first, last in runs.spans]
+
+    def _runs(self, index: int) -> _Runs:
+        """A paragraph's words and where its sentences' words begin and end, and its runs of
+        one to three sentences and the whole paragraph (those that hold words)."""
+        cached = self._run_cache.get(index)
         if cached is not None:
             return cached
         article, number = self._paragraph(index)
         para = article.paragraphs[number - 1]
-        # Sentences end at white space, so no word straddles two: each is read alone.
-        every: list[str] = []
-        bounds = [0]  # where each sentence's words begin in ``every``, and where they end
-        for start, end in para.sentences:
-            every += fast_words(para.text[start:end])
+        # Sentences end at white space, so no word straddles two: the paragraph's words (kept
+        # in the index) are its sentences' words one after the other, and only where each
+        # sentence's words end is read from the text (by counting them, without folding).
+        # Should the counts not add up, the sentences are read word by word instead.
+        text, sentences = para.text, para.sentences
+        held = self._held(index).tolist()
+        every = (
+            list(itemgetter(*held)(self._words))
+            if len(held) > 1
+            else [self._words[i] for i in held]
+        )
+        bounds = [0]
+        if sentences == ((0, len(text)),):
             bounds.append(len(every))
-        count = len(para.sentences)
+        else:
+            for start, end in sentences:
+                bounds.append(bounds[-1] + _count(text[start:end]))
+        if bounds[-1] != len(every):
+            every, bounds = [], [0]
+            for start, end in sentences:
+                every += fast_words(text[start:end])
+                bounds.append(len(every))
+        count = len(sentences)
         runs = {
             (f, min(f + size, count) - 1) for f in range(count) for size in range(1, _WINDOW + 1)
         }
         runs.add((0, count - 1))
-        units = []
-        for first, last in sorted(runs):
-            unit_words = tuple(every[bounds[first] : bounds[last + 1]])
-            if unit_words:
-                units.append(
-                    _Unit(article, number, first + 1, last + 1, unit_words, " ".join(unit_words))
-                )
-        if len(self._unit_cache) > 4096:
-            self._unit_cache.clear()
-        self._unit_cache[index] = units
-        return units
+        spans = [(first, last) for first, last in sorted(runs) if bounds[first] < bounds[last + 1]]
+        found = _Runs(article, number, every, bounds, spans)
+        if len(self._run_cache) > 4096:
+            self._run_cache.clear()
+        self._run_cache[index] = found
+        return found
 
     def _shown(self, unit: _Unit) -> tuple[str, int, int, int]:
         """The passage a unit is shown as: the whole paragraph if short, else its sentences."""
@@ -1197,6 +1284,37 @@ def _read_saved(path: Path) -> dict[str, np.ndarray]:
                 raise ValueError(f"{path}: damaged")  # as np.load would find it
             arrays[info.filename[: -len(".npy")]] = array.reshape(shape)
     return arrays
+
+
+def _covered(
+    runs: _Runs, weights: list[float], lookup: dict[str, list[tuple[int, float]]]
+) -> list[float]:
+    """The coverage (:meth:`FuzzyIndex._coverage`) of each run of a paragraph, the query words
+    found in each sentence looked up once: a run's best for a query word is the best of its
+    sentences'."""
+    found: list[dict[int, float]] = []  # by sentence: each query word's best credit
+    for start, end in pairwise(runs.bounds):
+        best: dict[int, float] = {}
+        for word in lookup.keys() & set(runs.words[start:end]):
+            for i, value in lookup[word]:
+                if value > best.get(i, 0.0):
+                    best[i] = value
+        found.append(best)
+    covered = []
+    for first, last in runs.spans:
+        if first == last:
+            best = found[first]
+        else:
+            best = {}
+            for sentence in found[first : last + 1]:
+                for i, value in sentence.items():
+                    if value > best.get(i, 0.0):
+                        best[i] = value
+        total = 0.0
+        for i in sorted(best):  # in the query's order, as FuzzyIndex._coverage
+            total += weights[i] * best[i]
+        covered.append(total)
+    return covered
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:

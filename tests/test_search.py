@@ -389,3 +389,33 @@ def test_two_words_run_together_are_found_as_the_text_writes_them(index):
     [best, *_] = index.search("teh wrold is revertng to multipolarity and interimperialist rivalry")
     assert best.passage.ref == "pro-putin-left ¶1.3"
     assert best.is_hit  # presented as the quote, not only offered as a candidate
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | _LONG_AND_RARE, max_size=40).map("".join))
+def test_the_words_of_a_text_are_counted_as_they_are_read(text):
+    from bot.search import _count
+
+    assert _count(text) == len(fast_words(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(_PIECES | _LONG_AND_RARE | st.sampled_from([". ", "! ", "? ", ".' ", " 'Tis"]),
+                 max_size=30).map("".join),
+        min_size=1, max_size=4,
+    )
+)  # fmt: skip
+def test_the_sentence_runs_aligned_are_the_sentences_read_word_by_word(texts):
+    """Stage 3 takes a paragraph's words from the index and only counts each sentence's:
+    its runs of sentences hold exactly the words of those sentences read alone."""
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
+    index = FuzzyIndex(Library([article], Path(".")))
+    for n, para in enumerate(article.paragraphs):
+        sentences = [fast_words(para.text[a:b]) for a, b in para.sentences]
+        for unit in index._units(n):
+            run = [w for s in sentences[unit.first - 1 : unit.last] for w in s]
+            assert list(unit.words) == run
+            assert unit.joined == " ".join(run)
