@@ -146,9 +146,20 @@ def word_count(text: str) -> int:
 # Sentence boundaries: terminal punctuation, optional closing quotes or brackets, white space,
 # then something that can open a sentence. Abbreviations are checked separately.
 _BOUNDARY = re.compile(
-    r"""[.!?\u2026]+['"\u2019\u201d)\]]*"""  # the end of a sentence and its closing marks
-    r"""(?=\s+['"\u2018\u201c(\[]*[A-Z0-9\u00c0-\u024f])""",  # space, then a capital or digit
+    r"""[.!?\u2026\u061f\u06d4\u0964\u0965]+['"\u2019\u201d\u00bb)\]]*"""  # an end, its marks
+    r"""(?=\s+['"\u2018\u201c\u00ab\u201e(\[\u2014-]*(?P<next>\w))"""  # space, then a word
+    r"""|[\u3002\uff01\uff1f]+[\u300d\u300f\uff09]*(?=(?P<cjk>\w))""",  # 。！？ need no space
 )
+_LATIN = re.compile(r"[A-Z0-9\u00c0-\u024f]")
+
+
+def _opens_sentence(char: str) -> bool:
+    """Whether a word starting with ``char`` may open a sentence: a capital or a digit in any
+    script (Cyrillic, Greek as well as Latin), a Latin letter with a mark (as before), or a
+    letter of a script without capitals (Arabic, Hebrew, Devanagari, Chinese)."""
+    return bool(_LATIN.match(char)) or char.isupper() or char.isdigit() or not char.islower()
+
+
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "cf",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -176,6 +187,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         first_mark = m.start()
+        if m["next"] is not None and not _opens_sentence(m["next"]):
+            continue
         if _is_abbreviation(text, first_mark) and m.end() - m.start() == 1:
             continue
         spans.append((start, m.end()))

@@ -107,3 +107,19 @@ def test_an_elided_article_is_a_word_of_its_own():
         "l", "etat", "dell", "italia", "qu", "aujourd'hui", "russia's", "don't",
     ]  # fmt: skip
     assert [text[w.start : w.end] for w in found][:4] == ["L", "État", "dell", "Italia"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Война — это не случайность. Пока существует капитализм, мир лишь передышка.", 2),
+        ("Ἡ πόλις. Ὁ δῆμος.", 2),
+        ("الحرب ليست صدفة. إنها نتيجة الإمبريالية؟ نعم.", 3),
+        ("战争不是偶然的。它来自帝国主义。", 2),
+        ("He wrote «Non.» Then left.", 2),
+        ("He said no. then left.", 1),  # a small letter after a full stop opens no sentence
+        ("The U.S. policy. The end", 2),
+    ],
+)
+def test_sentences_in_every_script(text, sentences):
+    assert len(sentence_spans(text)) == sentences
