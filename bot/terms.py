@@ -349,13 +349,14 @@ class TermIndex:
         entry = self.articles[article_id]
         idf_floor = 0.1 if self.size > 1 else 1.0  # a lone article: frequency alone
         scores: dict[str, float] = {}
+        idf = {term: self.idf(term) for term in entry.counts}  # each term's, worked out once
         for term, count in entry.counts.items():
             if count >= 2:
-                scores[term] = count * max(self.idf(term), idf_floor)
+                scores[term] = count * max(idf[term], idf_floor)
         # Two-word terms that recur ("working class") stand for their words.
         for (first, second), count in entry.bigrams.items():
             if count >= 2 and first != second:
-                score = 1.5 * count * max((self.idf(first) + self.idf(second)) / 2, idf_floor)
+                score = 1.5 * count * max((idf[first] + idf[second]) / 2, idf_floor)
                 scores[f"{first} {second}"] = score
         chosen: list[str] = []
         covered: set[str] = set()
