@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 from bot.language import DEFAULT
 from bot.library import Article, Passage
 from bot.stance import stance
+from bot.summary import argument_scores
 from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
 from bot.text import fold, normalise, words
 
@@ -143,15 +144,19 @@ def position(
     stems: set[str] | None = None,
     groups: list[set[str]] | None = None,
     window: int = WINDOW,
+    settle: bool = False,
 ) -> Position | None:
     """The passage of an article that says most about the matched terms; ``stems`` are the
-    words to bold (by default, every matched term)."""
+    words to bold (by default, every matched term). ``settle``: of passages that weigh the
+    same, the one whose sentence on the topic the article's argument ranks highest (else the
+    first)."""
     entry = terms.articles[article_id]
     sentences = entry.sentences
     language = terms.languages.get(article_id, DEFAULT)
     argues: dict[int, float] = {}
     said: dict[str, list[str]] = {}
     best: tuple[float, int, int] | None = None
+    tied: list[tuple[int, int]] = []
     for first, last in _windows(sentences, window):
         mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
         if not mentions:
@@ -179,9 +184,24 @@ def position(
             )
         if best is None or score > best[0] + 1e-9:
             best = (score, first, last)
+            tied = [(first, last)]
+        elif score > best[0] - 1e-9:
+            tied.append((first, last))
     if best is None:
         return None
     _, first, last = best
+    if settle and len(tied) > 1:
+        # Passages that weigh the same: the one whose sentence on the topic the article's
+        # argument ranks highest (as its summary does; ranked only when there is a tie).
+        ranks = argument_scores(terms, article_id)
+        first, last = max(
+            tied,
+            key=lambda run: max(
+                ranks.get(sentences[k].position, 0.0)
+                for k in range(run[0], run[1] + 1)
+                if any(sentences[k].terms[t] for t in matched)
+            ),
+        )
     para = sentences[first].paragraph
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
     mentions = sum(entry.counts[t] for t in matched)
@@ -252,7 +272,7 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     positions = [
         p
         for a in chosen
-        if (p := position(terms, a, *by_language[terms.languages[a]], window=window))
+        if (p := position(terms, a, *by_language[terms.languages[a]], window=window, settle=True))
     ]
     shown = {p.article.id for p in positions if p.mentions >= MIN_MENTIONS}
     addressed = set(addressing) | {a.id for a in passing}
@@ -325,8 +345,12 @@ def _compare_phrase(
     passing = [a for a in terms.library.articles if a.id in found and a.id not in addressed]
     silent = [a for a in terms.library.articles if a.id not in found]
     chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
+    # The articles shown: passages that weigh the same settled by the article's argument.
+    settled = {
+        a: position(terms, a, matched, groups=groups, settle=True) or found[a] for a in chosen
+    }
     positions = [
-        replace(found[a], mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
+        replace(settled[a], mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
         for a in chosen
     ]
     shown = {p.article.id for p in positions if p.article.id in addressed}

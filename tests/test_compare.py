@@ -219,5 +219,9 @@ def test_several_topics_asked_at_once_show_each_articles_sentence_on_them(terms)
     assert shown["trumps-world-order"].text.startswith(
         "For Russian president Vladimir Putin, like his predecessors"
     )
+    # three of progressive-bloc's sentences weigh the same: the one its argument ranks highest
+    assert shown["progressive-bloc"].text == (
+        "The Russian state became more important than workers’ struggle."
+    )
     # one sentence each (a whole paragraph only where the paragraph is one sentence)
     assert all(p.sentences is None or p.sentences[0] == p.sentences[1] for p in shown.values())
