@@ -18,14 +18,14 @@ from pathlib import Path
 
 from bot import logs
 from bot.backup import backup, restore
-from bot.check import run_checks
+from bot.check import NOBODY, run_checks
 from bot.commands import Commands
 from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
 from bot.history import HistoryError, import_history
 from bot.ingest import SUFFIXES, IngestError, Librarian
 from bot.library import Library, LibraryError, load_library
-from bot.lock import AlreadyRunning, InstanceLock
+from bot.lock import AlreadyRunning, InstanceLock, is_running
 from bot.search import FuzzyIndex
 from bot.storage import StorageError, Store
 from bot.writable import NotWritable, explain, is_disk_trouble
@@ -236,7 +236,13 @@ async def _check(config: Config) -> int:
     for finding in findings:
         print(finding.line())
     failed = [f for f in findings if not f.ok]
-    print(f"{len(failed)} problem(s) found." if failed else "Ready to run.")
+    running = any(f.item == "instance" and f.ok and f.detail != NOBODY for f in findings)
+    print(
+        f"{len(failed)} problem(s) found." if failed
+        else "All in order, and a bot is running on this database already: stop it before "
+        "another `run`." if running
+        else "Ready to run."
+    )  # fmt: skip
     return 1 if failed else 0
 
 
@@ -252,6 +258,13 @@ def _health(config: Config) -> int:
         return 1
     if age > HEALTHY_WITHIN:
         print(f"unhealthy: last heartbeat {age:.0f} s ago ({beat})")
+        return 1
+    try:
+        running = is_running(Path(config.database))
+    except OSError:
+        running = "unknown"  # the heartbeat alone decides
+    if running is None:  # a recent heartbeat, but the bot that wrote it has stopped
+        print(f"unhealthy: no bot is running on {config.database} (last heartbeat {age:.0f} s ago)")
         return 1
     print(f"healthy: last heartbeat {age:.0f} s ago")
     return 0

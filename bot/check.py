@@ -9,6 +9,7 @@ layer and is passed in). The command exits non-zero when any check fails, saying
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import time
@@ -35,6 +36,9 @@ class Finding:
         return f"{'ok  ' if self.ok else 'FAIL'}  {self.item}: {self.detail}"
 
 
+NOBODY = "no bot is running on this database"
+
+
 class TokenUnchecked(Exception):
     """Telegram could not be reached: the token is neither confirmed nor refused."""
 
@@ -46,7 +50,11 @@ def check_database(database: Path) -> Finding:
     rather than at the bot's first message. Every descriptor and connection is closed on
     return, so :func:`~bot.lock.is_running` may follow."""
     if not database.exists():
-        folder = next(p for p in database.absolute().parents if p.is_dir())
+        existing = next(p for p in database.absolute().parents if p.exists())
+        if not existing.is_dir():  # "/etc/passwd/bot.sqlite3": a file where a folder must be
+            return Finding(False, "database", explain(database, NotADirectoryError(
+                errno.ENOTDIR, "Not a directory", str(existing))))  # fmt: skip
+        folder = existing
         try:
             probe_folder(folder)  # `run` creates the folders below it and the file
         except OSError as exc:
@@ -121,11 +129,33 @@ def _check_contents(database: Path, db: sqlite3.Connection) -> Finding:
 
 
 def check_library(config: Config) -> Finding:
+    """The library folder loads; with the articles added to the database and those removed
+    from it, what the bot will serve."""
     try:
         library = load_library(config.library)
     except LibraryError as exc:
         return Finding(False, "library", str(exc))
-    return Finding(True, "library", f"{len(library)} articles in {config.library}")
+    added, removed = _library_changes(config.database, {a.id for a in library.articles})
+    served = len(library) - removed + added
+    said = f"{len(library)} articles in {config.library}"
+    if added or removed:
+        said = f"{served} articles: {said}, {added} added and {removed} of them removed"
+    return Finding(True, "library", said)
+
+
+def _library_changes(database: Path, folder_ids: set[str]) -> tuple[int, int]:
+    """(articles added, folder articles removed) as the database records them; (0, 0) when
+    there is no database yet or it cannot be read (the database check says why)."""
+    if not database.exists():
+        return 0, 0
+    try:
+        uri = f"{database.absolute().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as db:
+            added = db.execute("SELECT count(*) FROM library_articles").fetchone()[0]
+            gone = {r[0] for r in db.execute("SELECT id FROM library_removed")}
+    except (OSError, sqlite3.Error):
+        return 0, 0
+    return int(added), len(gone & folder_ids)
 
 
 async def run_checks(
@@ -143,7 +173,7 @@ async def run_checks(
     except OSError as exc:
         findings.append(Finding(False, "instance", explain(config.database, exc)))
     else:
-        findings.append(Finding(True, "instance", running or "no bot is running on this database"))
+        findings.append(Finding(True, "instance", running or NOBODY))
     if not config.token:
         findings.append(Finding(False, "token", "none set: put it in $TELEGRAM_BOT_TOKEN"))
     else:

@@ -145,12 +145,28 @@ def _os_words(path: Path, error: OSError) -> str | None:
             "the disk failed to read or write (input/output error) — check the disk "
             "(`dmesg`, `smartctl`), then run `python -m bot check`"
         )
+    if code == errno.ENOTDIR or (code == errno.EEXIST and path.exists() and not path.is_dir()):
+        file = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+        return (
+            f"{file} is a file, not a folder — set storage.database to a path in a folder "
+            "(e.g. data/bot.sqlite3)"
+        )
+    if code == errno.EISDIR:
+        return (
+            "it is a folder — storage.database names the database file itself, e.g. "
+            f"{path / 'bot.sqlite3'}"
+        )
     if code == errno.ENOENT:
         folder = _missing_folder(path, error)
         if folder:
             return (
                 f"the folder {folder} does not exist — create it (`mkdir -p {folder}`), or set "
                 "storage.database to a path in a folder that exists"
+            )
+        if path.is_dir():  # it exists, yet a file cannot be made in it (/proc, /sys)
+            return (
+                "files cannot be made in this folder (a system folder such as /proc?) — set "
+                "storage.database to a path in an ordinary folder"
             )
         return "no such file — check the path"
     return None

@@ -178,3 +178,33 @@ def test_a_missing_database_in_a_folder_it_may_not_write_fails():
         assert f"FAIL  database: {folder}: permission denied to " in result.stdout, result.stdout
         assert "Traceback" not in result.stdout + result.stderr
         assert not (folder / "data").exists()  # the check makes nothing
+
+
+async def test_the_library_line_counts_what_the_bot_will_serve(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    store = await Store.open(database)
+    await store.save_article("an-added-one", "a.txt", "Text.", "f1", ("A", "", "", ""), None)
+    await store.delete_article("pro-putin-left")  # a folder article, hidden
+    await store.close()
+    config = Config(token=Secret(TOKEN), database=database, library=SEEDS)
+    found = lines(await run_checks(config, username))
+    assert found["library"] == (
+        True,
+        f"5 articles: 5 articles in {SEEDS}, 1 added and 1 of them removed",
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("file/bot.sqlite3", "is a file, not a folder — set storage.database to a path in a folder"),
+        ("folder", "it is a folder — storage.database names the database file itself, e.g. "),
+    ],
+)  # fmt: skip
+async def test_a_database_path_through_a_file_or_at_a_folder_is_named(tmp_path, where, said):
+    (tmp_path / "file").write_text("not a folder")
+    (tmp_path / "folder").mkdir()
+    config = Config(token=Secret(TOKEN), database=tmp_path / where, library=SEEDS)
+    ok, detail = lines(await run_checks(config, username))["database"]
+    assert not ok
+    assert said in detail

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from tests.auxil.botapi import BotAPIStandIn
 from tests.conftest import TOKEN
@@ -21,13 +22,15 @@ def env(**extra: str) -> dict[str, str]:
     return {**base, **extra}
 
 
-def run_bot(*args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, stdin: str = "", cwd: Path | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=tempfile.mkdtemp(),  # a folder without config.toml, where data/ may be made
+        cwd=cwd or tempfile.mkdtemp(),  # by default a folder without config.toml
         env=env(**extra),
         timeout=60,
         check=False,
@@ -165,11 +168,20 @@ async def test_a_second_instance_on_the_same_database_refuses_to_start(tmp_path)
         assert second.returncode == 2
         assert "error: another instance is using" in refusal.decode()
         assert "pid" in refusal.decode()
+        checked = await asyncio.to_thread(run_bot, "check", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN,
+                                          TELEGRAM_API_BASE_URL=base_url)  # fmt: skip
+        assert checked.stdout.strip().endswith(
+            "All in order, and a bot is running on this database already: stop it before "
+            "another `run`."
+        )
     finally:
         first.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(first.communicate(), 30)
         await api.stop()
     assert first.returncode == 0
+    stopped = await asyncio.to_thread(run_bot, "health", cwd=tmp_path)
+    assert stopped.returncode == 1  # at once, though its last heartbeat is seconds old
+    assert stopped.stdout.startswith("unhealthy: no bot is running on ")
     lines = stderr.decode().splitlines()
     events = [json.loads(line) for line in lines]  # structured: one JSON object per line
     assert any(e["message"].startswith("Started as @ReadingGroupBot") for e in events)
