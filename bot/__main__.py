@@ -287,14 +287,20 @@ def _restore(config: Config, source: Path) -> int:
 async def _import(config: Config, path: Path, chat_id: int, bot_id: int | None) -> int:
     store = await Store.open(config.database)
     try:
-        result = await import_history(store, path, chat_id, bot_id)
+        result = await import_history(store, path, chat_id, bot_id, keep_days=config.retention_days)
     finally:
         await store.close()
+    there = result.messages - result.added - result.skipped - result.too_old
     print(
         f"{path}: {result.messages} messages; {result.added} added to the log of chat {chat_id}, "
-        f"{result.messages - result.added - result.skipped} already there, "
-        f"{result.skipped} service or empty messages skipped."
+        f"{there} already there, {result.skipped} service or empty messages skipped."
     )
+    if result.too_old:
+        print(
+            f"{result.too_old} older than {config.retention_days} days were left out: the log "
+            "keeps messages that long (discussion.retention_days). Raise it and import again "
+            "to keep them."
+        )
     return 0
 
 

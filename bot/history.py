@@ -10,6 +10,7 @@ ones, so importing twice, or importing a stretch the bot already logged, changes
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Imported:
     messages: int  # messages in the export
     added: int  # new rows in the log
     skipped: int  # service messages and empty ones
+    too_old: int = 0  # older than the log keeps messages (retention): left out
 
 
 def flatten(text: object) -> str:
@@ -81,6 +83,12 @@ def read_export(
         raise HistoryError(
             f"{path}: no 'messages' list; export one chat's history as JSON from Telegram Desktop"
         )
+    own = bot_api_id(data)
+    if own is not None and own != chat_id:
+        raise HistoryError(
+            f"{path}: this export is of chat {own} (“{str(data.get('name', ''))[:60]}”), not "
+            f"{chat_id}; the bot knows a group by its Bot API id: --chat {own}"
+        )
     rows: list[tuple[LoggedMessage, int]] = []
     skipped = 0
     for index, message in enumerate(data["messages"]):
@@ -119,11 +127,32 @@ def read_export(
     return rows, skipped
 
 
+def bot_api_id(export: dict) -> int | None:
+    """The Bot API id of the chat an export is of: Telegram Desktop writes a supergroup's or
+    channel's id without its ``-100`` and a basic group's without its ``-``."""
+    found = export.get("id")
+    if not isinstance(found, int) or isinstance(found, bool):
+        return None
+    kind = str(export.get("type", ""))
+    if kind.endswith(("supergroup", "channel")):
+        return int(f"-100{abs(found)}")
+    if kind == "private_group":
+        return -abs(found)
+    return found
+
+
 async def import_history(
-    store: Store, path: Path, chat_id: int, bot_id: int | None = None
+    store: Store, path: Path, chat_id: int, bot_id: int | None = None, *, keep_days: int = 0
 ) -> Imported:
-    """Add an export's messages to the log; idempotent."""
+    """Add an export's messages to the log; idempotent. ``keep_days``: how long the log keeps
+    messages (``discussion.retention_days``); older ones are left out rather than added and
+    deleted at the next start (0: all are added)."""
     rows, skipped = read_export(path, chat_id, bot_id)
+    too_old = 0
+    if keep_days:
+        since = int(time.time()) - keep_days * 86_400
+        kept = [(m, e) for m, e in rows if m.date >= since]
+        too_old, rows = len(rows) - len(kept), kept
     added = 0
     for message, edited in rows:
         if await store.log_message(message):
@@ -131,4 +160,4 @@ async def import_history(
             if edited:
                 await store.mark_edited(message.chat_id, message.message_id, edited)
     await store.commit()
-    return Imported(len(rows) + skipped, added, skipped)
+    return Imported(len(rows) + skipped + too_old, added, skipped, too_old)

@@ -66,7 +66,8 @@ async def test_a_bad_export_is_named_with_what_is_wrong(tmp_path, content, expec
 
 def test_the_command_line_import_twice_changes_nothing(tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text(f'[storage]\ndatabase = "{tmp_path / "db.sqlite3"}"\n', encoding="utf-8")
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "db.sqlite3"}"\n'
+                      '[discussion]\nretention_days = 36500\n', encoding="utf-8")  # fmt: skip
     command = [sys.executable, "-m", "bot", "import-history", str(EXPORT), "--chat", str(CHAT), "--config", str(config)]  # fmt: skip
     first = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
     second = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
@@ -77,3 +78,24 @@ def test_the_command_line_import_twice_changes_nothing(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "bot", "import-history", "--chat", "1"], capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
     assert missing.returncode == 2
     assert "needs the export file and --chat" in missing.stderr
+
+
+def test_an_import_leaves_out_what_the_log_would_delete_and_says_so(tmp_path):
+    config = tmp_path / "config.toml"  # the default retention: 365 days; the export is of 2025
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "db.sqlite3"}"\n', encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "import-history", str(EXPORT), "--chat", str(CHAT), "--config", str(config)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "0 added to the log of chat -1001987654321, 0 already there" in done.stdout
+    assert "4 older than 365 days were left out" in done.stdout
+    assert "discussion.retention_days" in done.stdout
+
+
+async def test_an_import_into_another_chat_than_the_exports_is_refused(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        with pytest.raises(HistoryError, match=r"this export is of chat -1001987654321 \(“Left reading group”\), not 1987654321; .* --chat -1001987654321"):  # fmt: skip
+            await import_history(store, EXPORT, 1987654321)
+        assert await store.count_messages(1987654321) == 0
+    finally:
+        await store.close()
