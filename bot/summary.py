@@ -271,9 +271,8 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
     article = entry.article
     sentences = entry.sentences
     # Someone else's words (a paragraph-long quotation of Putin, say) are not the argument.
-    quoted = {p.number for p in article.paragraphs if _is_quotation(p.text)}
-    # nor is a translator's or an editor's note
-    quoted |= {p.number for p in article.paragraphs if _NOTE.search(p.text)}
+    # nor is a translator's or an editor's note (the paragraphs read in one pass)
+    quoted = {p.number for p in article.paragraphs if _is_quotation(p.text) or _NOTE.search(p.text)}
     language = terms.languages.get(article_id, "en")
     answers = _answers(sentences, language)
     # What could be chosen: enough said, not a question, not someone else's words, and not a
