@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.lock import AlreadyRunning, InstanceLock
 from bot.storage import MIGRATIONS, StorageError
+from bot.storage.core import private_file
 from bot.writable import explain, is_disk_trouble
 
 
@@ -49,6 +50,7 @@ def backup(database: Path, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # the members' words: for the owner's eyes, as the database is
     source = _connect(database)
     try:
         copy = sqlite3.connect(partial)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
 
 import pytest
 
@@ -121,3 +123,16 @@ async def test_restore_over_a_damaged_database_keeps_its_bytes_and_into_none_kee
     fresh = tmp_path / "new" / "bot.sqlite3"
     assert restore(good, fresh) is None  # nothing was there: nothing to keep
     assert not fresh.with_name(fresh.name + ".before-restore").exists()
+
+
+async def test_the_database_and_its_backup_are_readable_by_their_owner_only(tmp_path):
+    old = os.umask(0o022)  # a usual umask, under which new files are readable by all
+    try:
+        database = tmp_path / "bot.sqlite3"
+        await (await Store.open(database)).close()
+        copy = tmp_path / "backups" / "bot.sqlite3"
+        backup(database, copy)
+    finally:
+        os.umask(old)
+    for made in (database, copy):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o600, made

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +42,16 @@ def _vacuum(path: Path) -> None:
         connection.execute("VACUUM")
     finally:
         connection.close()
+
+
+def private_file(path: Path) -> None:
+    """Make ``path`` an empty file only its owner may read and write, if there is none yet:
+    the discussion log holds members' words, so a new database (and a backup: SQLite gives its
+    -wal and -shm files the database's mode) is not left readable by every user of the
+    machine, whatever the umask. An existing file keeps the mode its operator gave it. Any
+    other trouble (a read-only folder) is left for SQLite to meet and the caller to explain."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class StoreCore:
@@ -78,6 +89,7 @@ class StoreCore:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except Exception as exc:  # sqlite3 raises its own types; say which file
