@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config
-from bot.library import LibraryError, load_library
+from bot.library import ARTICLE_SUFFIXES, CATALOG_NAME, LibraryError, load_library
 from bot.lock import is_running
 from bot.storage import MIGRATIONS
 from bot.writable import explain, probe_folder
@@ -140,7 +140,25 @@ def check_library(config: Config) -> Finding:
     said = f"{len(library)} articles in {config.library}"
     if added or removed:
         said = f"{served} articles: {said}, {added} added and {removed} of them removed"
+    if left := _left_out(Path(config.library)):
+        shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+        said += (
+            f"; not read from the folder ({'/'.join(ARTICLE_SUFFIXES)} are): {shown}; add such "
+            "files with `python -m bot add`"
+        )
     return Finding(True, "library", said)
+
+
+def _left_out(folder: Path) -> list[str]:
+    """Files in the library folder that it does not load (a PDF, an EPUB, a web page)."""
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name != CATALOG_NAME
+        and p.suffix.lower() not in ARTICLE_SUFFIXES
+    )
 
 
 def _library_changes(database: Path, folder_ids: set[str]) -> tuple[int, int]:

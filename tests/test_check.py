@@ -208,3 +208,20 @@ async def test_a_database_path_through_a_file_or_at_a_folder_is_named(tmp_path, 
     ok, detail = lines(await run_checks(config, username))["database"]
     assert not ok
     assert said in detail
+
+
+async def test_files_in_the_library_folder_it_does_not_read_are_named(tmp_path):
+    import shutil
+
+    folder = tmp_path / "lib"
+    shutil.copytree(SEEDS, folder)
+    (folder / "war.pdf").write_bytes(b"%PDF-1.4 a book")
+    (folder / "page.html").write_text("<p>a page</p>")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    config = Config(token=Secret(TOKEN), database=tmp_path / "bot.sqlite3", library=folder)
+    ok, said = lines(await run_checks(config, username))["library"]
+    assert ok
+    assert said == (
+        f"5 articles in {folder}; not read from the folder (.txt/.md/.muse are): page.html, "
+        "war.pdf; add such files with `python -m bot add`"
+    )
