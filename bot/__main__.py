@@ -22,6 +22,7 @@ from bot.check import NOBODY, run_checks
 from bot.commands import Commands
 from bot.config import TOKEN_ENV, TOKEN_HELP, Config, ConfigError, load_config
 from bot.console import run_console
+from bot.dropped import describe_dropped
 from bot.history import HistoryError, import_history
 from bot.ingest import SUFFIXES, IngestError, Librarian
 from bot.library import Library, LibraryError, load_library
@@ -35,6 +36,7 @@ log = logging.getLogger("bot")
 # and only while its database takes writes; so a bot that stopped storing is unhealthy within
 # a minute.
 HEALTHY_WITHIN = 50.0
+CLEAR = "\r\033[K"  # back to the start of the terminal line, and clear it
 
 
 def setup_logging(config: Config) -> None:
@@ -117,10 +119,12 @@ async def _add(config: Config, files: list[Path | str]) -> int:
     try:
         librarian = Librarian(store, commands.shelf, config.allow_networks)
         await librarian.sync()
+        progress = len(files) > 1 and sys.stderr.isatty()  # a bar on a terminal, not in a log
         for number, path in enumerate(files, start=1):
-            if len(files) > 1:
+            if progress:
                 done = int(30 * number / len(files))
                 sys.stderr.write(f"\r[{'#' * done}{' ' * (30 - done)}] {number}/{len(files)}")
+                sys.stderr.flush()
             try:
                 if isinstance(path, str):
                     result = await librarian.add_link(path)
@@ -129,14 +133,17 @@ async def _add(config: Config, files: list[Path | str]) -> int:
                     result = await librarian.add(data, path.name)
             except IngestError as exc:
                 refused += 1
-                sys.stderr.write(f"\rrefused: {exc}\n")
+                sys.stderr.write(f"{CLEAR if progress else ''}refused: {exc}\n")
                 continue
+            if progress:
+                sys.stderr.write(CLEAR)  # the bar's line, before a result takes it
             if result.new:
                 added += 1
                 article = result.article
+                left = describe_dropped(article)
                 print(
                     f"added {article.id}: {article.title} ({article.words:,} words, "
-                    f"{len(article.paragraphs)} ¶)"
+                    f"{len(article.paragraphs)} ¶)" + (f"; left out: {left}" if left else "")
                 )
             else:
                 present += 1
@@ -144,8 +151,8 @@ async def _add(config: Config, files: list[Path | str]) -> int:
                 print(f"already there: {shown} is {result.article.id}")
     finally:
         await store.close()
-    if len(files) > 1:
-        sys.stderr.write("\n")
+    if progress:
+        sys.stderr.write(CLEAR)
     print(f"{added} added, {present} already in the library, {refused} refused.")
     return 0 if not refused else 1
 

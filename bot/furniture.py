@@ -211,6 +211,7 @@ def split_article(
     *,
     title_page: bool = True,
     known: tuple[str, ...] = (),
+    titled: str = "",
 ) -> Split:
     """Separate an article's body from its furniture and read the metadata the text states.
 
@@ -218,6 +219,9 @@ def split_article(
     ``title_page`` false, the source's own header already stated the title (front matter, Muse
     directives): the blocks above the body are then not read as masthead, title and standfirst;
     only those repeating one of the ``known`` values (title, subtitle, author) are left out.
+    ``titled``: the title stated elsewhere (a catalog entry, a book's metadata): a short first
+    paragraph that ends in a full stop is then taken for the title only if it is that title,
+    never for a book's opening sentence.
     """
     split = Split(body=[])
     kept: list[tuple[int, str]] = []  # (first line number, paragraph text)
@@ -257,7 +261,13 @@ def split_article(
     header: list[tuple[int, str]] = []
     while kept and not _is_prose(kept[0][1]) and len(header) < 6:
         header.append(kept.pop(0))
-    if not header and kept and word_count(kept[0][1]) <= 25 and len(kept) > 1:
+    if (
+        not header
+        and kept
+        and word_count(kept[0][1]) <= 25
+        and len(kept) > 1
+        and (not titled or normalise(kept[0][1]).rstrip(".") == normalise(titled).rstrip("."))
+    ):
         header.append(kept.pop(0))  # a one-line title that happens to end in a full stop
     _read_header(header, split)
     split.body = [text for _, text in kept]

@@ -682,6 +682,7 @@ def article_from_text(
         plain.breaks,
         title_page=not header_read,
         known=(source.title, source.standfirst, source.author),
+        titled=(entry or {}).get("title", ""),
     )
     found_title = source.title or split.title
     found_standfirst = source.standfirst if header_read else split.standfirst
