@@ -209,6 +209,18 @@ def position(
     return Position(entry.article, passage, mentions, _highlights(passage.text, bold, language))
 
 
+def _meet(sentences: list[Sentence], groups: list[set[str]]) -> bool:
+    """Whether an article has a passage (a window of :func:`position`) holding a term of each
+    group: where a topic of several words is taken up."""
+    for first, last in _windows(sentences):
+        if all(
+            any(sentences[k].terms[t] for k in range(first, last + 1) for t in group)
+            for group in groups
+        ):
+            return True
+    return False
+
+
 def _as_phrase(
     sentence: Sentence, groups: list[set[str]], language: str, said: dict[str, list[str]]
 ) -> bool:
@@ -335,23 +347,19 @@ def _compare_phrase(
     matched = set().union(*groups)
     # Only where the words meet in one passage is the topic taken up; elsewhere they are
     # words that happen to be in the same article.
-    found = {
-        a: p
-        for a in mentions
-        if (p := position(terms, a, matched, groups=groups)) is not None
-    }  # fmt: skip
+    # (Whether they meet is read from the words alone; the passages, with their stance, only
+    # for the articles shown: a common pair of words meets in thousands of speeches.)
+    found = {a for a in mentions if _meet(terms.articles[a].sentences, groups)}
     addressing = [a for a in addressing if a in found]
     addressed = set(addressing)
     passing = [a for a in terms.library.articles if a.id in found and a.id not in addressed]
     silent = [a for a in terms.library.articles if a.id not in found]
     chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
     # The articles shown: passages that weigh the same settled by the article's argument.
-    settled = {
-        a: position(terms, a, matched, groups=groups, settle=True) or found[a] for a in chosen
-    }
     positions = [
-        replace(settled[a], mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
+        replace(p, mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
         for a in chosen
+        if (p := position(terms, a, matched, groups=groups, settle=True)) is not None
     ]
     shown = {p.article.id for p in positions if p.article.id in addressed}
     wording = [" ".join(content_words(topic, language))]
