@@ -30,6 +30,7 @@ from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from bot.dates import format_date as format_date
@@ -633,7 +634,11 @@ def _catalog_date(value: object, where: str) -> date | str | None:
 
 
 def _slug(title: str, taken: set[str]) -> str:
-    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title).replace("'", ""))[:5])[:34]
+    """An id from a title's first words, in ASCII whatever its script ("La Commune et l'État"
+    is la-commune-et-l-etat, "Война и мир рабочих" voyna-i-mir-rabochikh): an id is typed in
+    commands and carried in links, which take ASCII only."""
+    plain = anyascii(normalise(title)).casefold().replace("'", "")
+    base = "-".join(re.findall(r"[a-z0-9]+", plain)[:5])[:34]
     base = base.strip("-") or "article"
     slug, n = base, 2
     while slug in taken:

@@ -519,3 +519,19 @@ def test_a_stored_paragraph_keeps_its_own_number(tmp_path):
     assert [p.number for p in article.paragraphs] == [2 * n for n in range(1, len(kept) + 1)]
     assert article.paragraphs[2] == kept[2]
     assert article.paragraphs == kept
+
+
+@pytest.mark.parametrize(
+    ("title", "made"),
+    [
+        ("Война и мир рабочих", "voyna-i-mir-rabochikh"),
+        ("Der Anfang: Über die Räte", "der-anfang-uber-die-rate"),
+        ("Trump’s World Order—and Putin’s?", "trumps-world-order-and-putins"),
+    ],
+)
+def test_an_articles_id_is_made_from_its_title_in_any_script(tmp_path, title, made):
+    path = tmp_path / "a.txt"
+    body = "The text of the article runs on for a sentence or two, as an article's text does here."
+    article = article_from_text(f"{title}\n\n{body}\n\n{body}", path, 1)
+    assert article.title == title
+    assert article.id == made
