@@ -25,7 +25,11 @@ def test_the_example_config_loads_and_documents_every_key(tmp_path):
     assert not config.token
     text = example.read_text(encoding="utf-8")
     for key in ("token", "api_base_url", "admins", "database", "path", "timezone", "log_level"):
-        assert f"\n{key} = " in text, key
+        assert f"\n{key} = " in text or f"\n# {key} = " in text, key
+    copied = tmp_path / "elsewhere.toml"  # a copy in another folder still finds the seeds
+    copied.write_text(text, encoding="utf-8")
+    assert load_config(copied, env={}).library == config.library
+    assert (config.library / "catalog.toml").is_file()
 
 
 def test_file_values_and_relative_paths(tmp_path):
