@@ -446,12 +446,14 @@ class Library:
             limit = TEXTS_IN_MEMORY if self.in_memory is None else self.in_memory
             if self._characters <= limit:
                 return
-        if self._file is None or self._file.pid != os.getpid():  # a forked process: its own
+        if self._file is None:  # past the limit now: every text so far into the file
             self._file = TextFile(self.texts_folder)
-        for other in self.articles:
-            other.store_texts(self._file)
+            for other in self.articles:
+                other.store_texts(self._file)
+            self._characters = 0
+        elif self._file.pid != os.getpid():  # a forked process writes to a file of its own
+            self._file = TextFile(self.texts_folder)
         article.store_texts(self._file)
-        self._characters = 0
 
     def add(self, article: Article) -> None:
         """Add an article at the end of the library."""
