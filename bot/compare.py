@@ -212,12 +212,19 @@ def position(
 def _meet(sentences: list[Sentence], groups: list[set[str]]) -> bool:
     """Whether an article has a passage (a window of :func:`position`) holding a term of each
     group: where a topic of several words is taken up."""
-    for first, last in _windows(sentences):
-        if all(
-            any(sentences[k].terms[t] for k in range(first, last + 1) for t in group)
-            for group in groups
-        ):
-            return True
+    full = (1 << len(groups)) - 1
+    masks = [
+        sum(1 << g for g, group in enumerate(groups) if not group.isdisjoint(s.terms))
+        for s in sentences
+    ]  # which of the words each sentence has
+    for i, sentence in enumerate(sentences):
+        held = 0
+        for j in range(i, min(i + WINDOW, len(sentences))):
+            if sentences[j].paragraph != sentence.paragraph:
+                break
+            held |= masks[j]
+            if held == full:
+                return True
     return False
 
 
