@@ -1,0 +1,204 @@
+"""Building the index from a library, and articles added to it or removed from it."""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+
+from bot.library import Article
+from bot.search.arrays import _FAR, _Arrays
+from bot.search.typos import _typo_keys
+from bot.search.words import _BREAK, _Reader, fast_words
+
+_CHUNK = 1 << 13  # paragraphs read, and their postings sorted, together while building
+# Paragraphs kept by stage 2 for stage 3 (alignment): 12, and more in a larger library, where
+# more paragraphs share a quotation's words and order (20 from a million paragraphs on).
+_SECOND, _SECOND_LARGE = 12, 20
+_K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
+
+
+class _Build(_Arrays):
+    """The building of the index and its changes (see :class:`~bot.search.index.FuzzyIndex`)."""
+
+    def _build(self, articles: list[Article]) -> None:
+        # Words are numbered as met, which depends only on the library; what the search
+        # ranks never depends on the numbers (ties go by words and paragraphs). Paragraphs
+        # are read _CHUNK at a time (see words._Reader).
+        reader = _Reader(sum(len(article.paragraphs) for article in articles))
+        # Every paragraph's words in order, one after the other, two bytes a word: a word
+        # numbered past _FAR (met after that many others, so rare) is _FAR there, and its
+        # number is kept beside, by position (see arrays._Arrays._tokens).
+        sequence = array("H")
+        far_at, far = array("q"), array("I")
+        lengths = array("I")
+        # Each chunk's paragraphs by word, one chunk after another in one array (its memory
+        # is given back as the chunks are placed, from the last: see below), and for each
+        # chunk where it begins there and how many paragraphs each word has in it.
+        placed = array("I")
+        chunks: list[tuple[int, np.ndarray]] = []
+        pending: list[str] = []
+
+        def flush() -> None:
+            if not pending:
+                return
+            first = len(lengths)
+            ids = reader.read(pending)
+            pending.clear()
+            elided = ids < 0
+            if elided.any():  # "l'état": two words for one written form
+                pairs = np.array([reader.elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
+                counts = np.where(elided, 2, 1)
+                where = (np.cumsum(counts) - counts)[elided]
+                ids = np.repeat(ids, counts)
+                ids[where], ids[where + 1] = pairs[:, 0], pairs[:, 1]
+            ends = np.flatnonzero(ids == _BREAK)
+            sizes = np.diff(ends, prepend=-1) - 1
+            ids = ids[ids != _BREAK]
+            rare = np.flatnonzero(ids >= _FAR)
+            far_at.frombytes((rare + len(sequence)).astype(np.int64).tobytes())
+            far.frombytes(ids[rare].astype(np.uint32).tobytes())
+            sequence.frombytes(np.minimum(ids, _FAR).astype(np.uint16).tobytes())
+            lengths.frombytes(sizes.astype(np.uint32).tobytes())
+            paragraphs = np.repeat(np.arange(first, first + len(sizes), dtype=np.uint64), sizes)
+            keys = (ids.astype(np.uint64) << np.uint64(32)) | paragraphs
+            del ids, paragraphs
+            keys.sort()  # by word, then paragraph; each pair once
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+            chunk_counts = np.bincount((keys >> np.uint64(32)).astype(np.int64))
+            chunks.append((len(placed), chunk_counts))
+            placed.frombytes((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
+
+        paragraph = 0
+        self._articles = []
+        self._article_starts = []
+        self._by_article = {}
+        for article in articles:
+            self._articles.append(article)
+            self._article_starts.append(paragraph)
+            for text in article.texts():  # in one read, where the texts are in a file
+                pending.append(text)
+                if len(pending) == _CHUNK:
+                    flush()
+            paragraph += len(article.paragraphs)
+            self._by_article[article.id] = range(self._article_starts[-1], paragraph)
+        flush()
+        self._words = reader.vocabulary
+        counts = np.zeros(len(self._words), dtype=np.int64)
+        for _, chunk_counts in chunks:
+            counts[: len(chunk_counts)] += chunk_counts
+        self._offsets = np.zeros(len(self._words) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._offsets[1:])
+        self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
+        # From the last chunk to the first, each placed at the end of what is left of its
+        # words' postings, then cut off ``placed``, which gives its memory back at once: the
+        # postings never take twice their size, even for a moment.
+        filled = self._offsets[1:].copy()  # where what is left of each word's postings ends
+        while chunks:
+            begin, chunk_counts = chunks.pop()
+            paragraphs = np.frombuffer(placed, dtype=np.uint32)[begin:].copy()
+            del placed[begin:]
+            size = len(chunk_counts)
+            filled[:size] -= chunk_counts
+            word = np.repeat(np.arange(size), chunk_counts)
+            starts = np.zeros(size, dtype=np.int64)
+            np.cumsum(chunk_counts[:-1], out=starts[1:])
+            self._postings[filled[word] + np.arange(len(paragraphs)) - starts[word]] = paragraphs
+            del paragraphs, word
+        self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
+        self._seq = np.frombuffer(sequence, dtype=np.uint16)  # no copy
+        self._far_at = np.frombuffer(far_at, dtype=np.int64)
+        self._far = np.frombuffer(far, dtype=np.uint32)
+        self._finish(typo_index=True)
+
+    def _finish(self, *, typo_index: bool) -> None:
+        """What follows from the arrays: the word lookup, weights, and (unless loaded with
+        the rest) the typo index."""
+        self._word_id = {w: i for i, w in enumerate(self._words)}
+        if typo_index:
+            keys, ids = array("I"), array("I")
+            for i, word in enumerate(self._words):
+                if len(word) >= 2 and not word.isdigit():
+                    found = _typo_keys(word)
+                    keys.extend(found)
+                    ids.extend([i] * len(found))
+            key_array = np.frombuffer(keys, dtype=np.uint32)
+            order = np.argsort(key_array, kind="stable")
+            self._typo_keys = key_array[order]
+            self._typo_words = np.frombuffer(ids, dtype=np.uint32)[order]
+        self._df = np.diff(self._offsets)
+        self._extra = {}  # postings of paragraphs added since the build
+        self._extra_typos = {}
+        self._removed = set()
+        self._dirty = False
+        self._credit_cache = {}
+        self._run_cache = {}
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Weights that depend on the live paragraphs: their count and lengths."""
+        lengths = np.diff(self._seq_starts).astype(np.float32)
+        live = np.ones(len(lengths), dtype=bool)
+        if self._removed:
+            live[np.fromiter(self._removed, dtype=np.int64)] = False
+        self._count = max(int(live.sum()), 1)
+        average = float(lengths[live].mean()) if live.any() else 1.0
+        norm = (_K1 + 1) / (1 + _K1 * (1 - _B + _B * lengths / max(average, 1.0)))
+        self._norm = np.where(live, norm, 0).astype(np.float32)
+        self._dead = np.flatnonzero(~live) if self._removed else None
+        self._max_idf = math.log(self._count + 1) + 1
+        self._common = max(50, self._count // 10)  # words in more paragraphs only rescore
+        growth = min(max(math.log10(self._count / 100_000), 0.0), 1.0)  # 0 to 100k, 1 from 1M
+        self._second = _SECOND + round((_SECOND_LARGE - _SECOND) * growth)
+
+    # --- changes -----------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> None:
+        """Make an article quotable at once (merged into the arrays when next saved)."""
+        start = len(self._seq_starts) - 1
+        self._articles.append(article)
+        self._article_starts.append(start)
+        sequences, lengths = [], []
+        df = list(self._df)
+        for offset, para in enumerate(article.paragraphs):
+            ids = []
+            for word in fast_words(para.text):
+                if word not in self._word_id:
+                    self._word_id[word] = len(self._words)
+                    self._words.append(word)
+                    df.append(0)
+                    if len(word) >= 2 and not word.isdigit():
+                        for key in _typo_keys(word):
+                            self._extra_typos.setdefault(key, []).append(self._word_id[word])
+                ids.append(self._word_id[word])
+            for i in sorted(set(ids)):
+                self._extra.setdefault(i, array("I")).append(start + offset)
+                df[i] += 1
+            sequences.extend(ids)
+            lengths.append(len(ids))
+        self._df = np.array(df, dtype=np.int64)
+        ids_added = np.array(sequences, dtype=np.int64)
+        rare = np.flatnonzero(ids_added >= _FAR)
+        self._far_at = np.concatenate((self._far_at, rare + len(self._seq)))
+        self._far = np.concatenate((self._far, ids_added[rare].astype(np.uint32)))
+        self._seq = np.concatenate((self._seq, np.minimum(ids_added, _FAR).astype(np.uint16)))
+        ends = self._seq_starts[-1] + np.cumsum(np.array(lengths, dtype=np.int64))
+        self._seq_starts = np.concatenate((self._seq_starts, ends))
+        self._by_article[article.id] = range(start, start + len(article.paragraphs))
+        self._dirty = True
+        self._refresh()
+        self._credit_cache.clear()  # new words: typos may now mean them
+
+    def remove_article(self, article_id: str) -> None:
+        """Take an article's passages out of every search."""
+        span = self._by_article.pop(article_id, range(0))
+        if span:  # its words are that much rarer now, as in a fresh build
+            held = [np.unique(self._held(i)) for i in span]
+            self._df = self._df.copy()
+            np.subtract.at(self._df, np.concatenate(held).astype(np.int64), 1)
+        self._removed.update(span)
+        self._dirty = True
+        self._refresh()
+        self._credit_cache.clear()  # words only it held stand for nothing now

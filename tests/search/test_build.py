@@ -1,0 +1,101 @@
+"""Building the index (bot/search/build.py): every paragraph's words and postings, and
+articles added or removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.library import Article, Library, Paragraph
+from bot.search import FuzzyIndex, fast_words
+from bot.text import sentence_spans
+from tests.search.test_index import MISREMEMBERED
+from tests.search.test_words import _LONG_AND_RARE, _PIECES
+
+
+def test_a_loaded_index_takes_new_articles(tmp_path):
+    from bot.library import article_from_text, load_library
+    from tests.conftest import SEEDS
+
+    library = load_library(SEEDS)
+    path = tmp_path / "quote-index.npz"
+    FuzzyIndex(library).save(path)
+    loaded = FuzzyIndex.load(path, library)
+    article = article_from_text(
+        "Notes\n\nThe war in Ukraine and the class war are not the same war at all, comrades.",
+        tmp_path / "notes.txt", 6,
+    )  # fmt: skip
+    library.add(article)
+    loaded.add_article(article)
+    [best, *_] = loaded.search("the class war is not the same war")
+    assert best.passage.article_id == "notes"
+    [old, *_] = loaded.search("no war but the class war")
+    assert old.passage.ref == "putin-v-prigozhin ¶19"
+
+
+def test_a_library_whose_last_paragraphs_have_no_words_is_indexed():
+    """Found by the property test below: paragraphs read together that hold no word at all
+    ("* * *" closing a library) stopped the index being built."""
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(1, "* * *", ((0, 5),)), Paragraph(2, "—", ((0, 1),))]
+    index = FuzzyIndex(Library([article], Path(".")))
+    assert index.search("any peace is only a truce") == []
+
+
+def test_words_kept_beside_the_sequences_answer_as_the_others(
+    library, index, tmp_path, monkeypatch
+):
+    """A word numbered past 65,534 (a library of more words than that) is kept beside the
+    two-byte word sequences: with the bar lowered to 40 words, most are, and every paragraph,
+    answer, save and load is the same."""
+    import bot.search.arrays
+    import bot.search.build
+
+    expected = {q: [(m.passage.ref, m.score) for m in index.search(q)] for q, _ in MISREMEMBERED}
+    for module in (bot.search.arrays, bot.search.build):  # where it is read
+        monkeypatch.setattr(module, "_FAR", 40)
+    far = FuzzyIndex(library)
+    assert len(far._far) > 1000
+    every = [(a, p) for a in library.articles for p in a.paragraphs]
+    for n, (_, para) in enumerate(every):
+        assert [far._words[i] for i in far._held(n).tolist()] == fast_words(para.text)
+    path = tmp_path / "far.npz"
+    far.save(path)
+    loaded = FuzzyIndex.load(path, library)
+    for query, _ in MISREMEMBERED:
+        assert [(m.passage.ref, m.score) for m in far.search(query)] == expected[query]
+        assert [(m.passage.ref, m.score) for m in loaded.search(query)] == expected[query]
+    from bot.library import article_from_text
+
+    article = article_from_text(
+        "Notes\n\nThe zeppelin war in Ukraine and the class war are not the same war at all.",
+        tmp_path / "notes.txt", 6,
+    )  # fmt: skip
+    loaded.add_article(article)
+    [best, *_] = loaded.search("the zeppelin war is not the same war")
+    assert best.passage.article_id == "notes"
+    loaded.remove_article("notes")
+    assert all(m.passage.article_id != "notes" for m in loaded.search("zeppelin war"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_PIECES | _LONG_AND_RARE, max_size=20).map("".join), max_size=6))
+def test_the_index_holds_every_paragraph_word_for_word_as_the_query_reads_it(texts):
+    """Building reads many paragraphs at once (numpy, not word by word): each paragraph's
+    words in the index are still exactly those a query reads in its text."""
+    import bot.search.build
+
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
+    chunk, bot.search.build._CHUNK = bot.search.build._CHUNK, 2  # read two paragraphs at a time
+    try:
+        index = FuzzyIndex(Library([article], Path(".")))
+    finally:
+        bot.search.build._CHUNK = chunk
+    for n, text in enumerate(texts):
+        assert [index._words[i] for i in index._held(n).tolist()] == fast_words(text)
+    for i, word in enumerate(index._words):  # and each word lists the paragraphs holding it
+        holding = [n for n, text in enumerate(texts) if word in fast_words(text)]
+        assert index._ids(i).tolist() == holding
