@@ -27,6 +27,7 @@ async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path):
     database, copy = tmp_path / "bot.sqlite3", tmp_path / "backups" / "copy.sqlite3"
     store = await Store.open(database)
     written = 0
+    committed = asyncio.Event()  # some rows are in the file: the copy cannot be empty
 
     async def write() -> None:
         nonlocal written
@@ -35,10 +36,11 @@ async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path):
             written += 1
             if written % 100 == 0:
                 await store.commit()
+                committed.set()
                 await asyncio.sleep(0)
 
     writer = asyncio.create_task(write())
-    await asyncio.sleep(0.05)
+    await committed.wait()  # an event, not a sleep: a loaded machine may take longer
     await asyncio.to_thread(backup, database, copy)
     await writer
     await store.close()
