@@ -54,10 +54,11 @@ from bot.worker import Worker
 log = logging.getLogger(__name__)
 PURGE_EVERY = 3600.0  # seconds between retention sweeps
 INDEX_FILE = "quote-index.npz"  # beside the database
-# A library this small has its term index counted before the bot takes its first update (about
-# a second per million words); a larger one is counted while /quote already answers, and
-# /summary, /compare, /next and /today wait for it (bot.commands.TERMS_WAIT) meanwhile.
-SMALL_LIBRARY_WORDS = 2_000_000
+# A library this small (about two million words) has its term index counted before the bot
+# takes its first update (about a second per million words); a larger one is counted while
+# /quote already answers, and /summary, /compare, /next and /today wait for it
+# (bot.commands.TERMS_WAIT) meanwhile. Told by characters, known without reading the texts.
+SMALL_LIBRARY_CHARACTERS = 12_000_000
 LIBRARY_SYNC = 10.0  # seconds between looks for articles added from the command line
 
 
@@ -329,7 +330,7 @@ async def run(config: Config, library: Library, *, webhook: bool = False) -> Non
             await asyncio.to_thread(index.save, saved)
         commands = Commands(library, index, defer_terms=True)  # /quote answers at once
         application = build_application(config, commands, store)
-        if sum(a.words for a in library.articles) <= SMALL_LIBRARY_WORDS:
+        if sum(a.characters for a in library.articles) <= SMALL_LIBRARY_CHARACTERS:
             await commands.shelf.warm_up()  # a second or two: ready before the first update
         warm_up = asyncio.create_task(commands.shelf.warm_up(), name="term-index")
         intake = Intake(
