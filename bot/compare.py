@@ -213,16 +213,20 @@ def _meet(sentences: list[Sentence], groups: list[set[str]]) -> bool:
     """Whether an article has a passage (a window of :func:`position`) holding a term of each
     group: where a topic of several words is taken up."""
     full = (1 << len(groups)) - 1
-    masks = [
-        sum(1 << g for g, group in enumerate(groups) if not group.isdisjoint(s.terms))
-        for s in sentences
-    ]  # which of the words each sentence has
-    for i, sentence in enumerate(sentences):
-        held = 0
+    every = set().union(*groups)
+    # Which of the words each sentence has, for the sentences that have any (most have none:
+    # one set operation tells them).
+    masks = {
+        i: sum(1 << g for g, group in enumerate(groups) if not group.isdisjoint(found))
+        for i, s in enumerate(sentences)
+        if (found := every.intersection(s.terms))
+    }
+    for i in masks:
+        held, paragraph = 0, sentences[i].paragraph
         for j in range(i, min(i + WINDOW, len(sentences))):
-            if sentences[j].paragraph != sentence.paragraph:
+            if sentences[j].paragraph != paragraph:
                 break
-            held |= masks[j]
+            held |= masks.get(j, 0)
             if held == full:
                 return True
     return False
@@ -336,7 +340,12 @@ def _compare_phrase(
     as a phrase first, each one's passage holding every word."""
     mentions: Counter[str] = Counter()
     phrase: Counter[str] = Counter()
-    for article_id, entry in terms.articles.items():
+    # Only the articles holding a word of every group (read from the postings, not from every
+    # article: a library of ten thousand speeches, most of which hold none of them).
+    holding = [set().union(*(terms.postings.get(t, {}).keys() for t in group)) for group in groups]
+    candidates = sorted(set.intersection(*holding)) if holding else []
+    for article_id in candidates:
+        entry = terms.articles[article_id]
         if terms.languages.get(article_id) != language:
             continue
         counts = [sum(entry.counts[t] for t in group) for group in groups]
@@ -356,7 +365,11 @@ def _compare_phrase(
     # words that happen to be in the same article.
     # (Whether they meet is read from the words alone; the passages, with their stance, only
     # for the articles shown: a common pair of words meets in thousands of speeches.)
-    found = {a for a in mentions if _meet(terms.articles[a].sentences, groups)}
+    # (Two words used as a phrase meet in its clause; three need the windows read.)
+    pair = len(groups) == 2
+    found = {
+        a for a in mentions if (pair and phrase[a]) or _meet(terms.articles[a].sentences, groups)
+    }
     addressing = [a for a in addressing if a in found]
     addressed = set(addressing)
     passing = [a for a in terms.library.articles if a.id in found and a.id not in addressed]
