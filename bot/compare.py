@@ -455,7 +455,11 @@ def alike(terms: TermIndex, first: str, second: str, first_id: str, second_id: s
         language = terms.languages.get(article_id, DEFAULT)
         return Counter(term_of(w, language) for w in content_words(text, language))
 
-    one, two = stems(first, first_id), stems(second, second_id)
+    return cosine(terms, stems(first, first_id), stems(second, second_id))
+
+
+def cosine(terms: TermIndex, one: Counter[str], two: Counter[str]) -> float:
+    """How alike two bags of terms are, each weighted by its rarity in the library."""
 
     def weight(term: str) -> float:
         return terms.idf(term) + 0.5

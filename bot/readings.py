@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.compare import MIN_MENTIONS, Position, compare_topic, topic_terms
+from bot.compare import MIN_MENTIONS, Position, compare_topic, cosine, topic_terms
 from bot.library import Article, Library, format_date
 from bot.reply import Reply, bold, code, italic, reference
 from bot.summary import SUBJECT, WORDS_PER_MINUTE, argument_scores, subject, summarise
@@ -197,7 +197,7 @@ def another_line(terms: TermIndex, reading: Reading) -> tuple[str, Position] | N
             line = _argued(terms, other)
             if line is None:
                 continue
-            differ = 1.0 - _cosine(terms, mine, _around(terms, other.article.id, matched))
+            differ = 1.0 - cosine(terms, mine, _around(terms, other.article.id, matched))
             engaged = other.mentions * 1000 / max(other.article.words, 1)
             score = emphasis * min(1.0, engaged / ENGAGED) * differ
             if best is None or score > best.score + 1e-9:
@@ -217,19 +217,6 @@ def _around(
         if any(sentence.terms[t] for t in matched):
             found.update({t: n for t, n in sentence.terms.items() if t not in matched})
     return found
-
-
-def _cosine(terms: TermIndex, one: Counter[str], two: Counter[str]) -> float:
-    """How alike two bags of terms are, each weighted by its rarity in the library."""
-
-    def weight(term: str) -> float:
-        return terms.idf(term) + 0.5
-
-    dot = sum(one[t] * two[t] * weight(t) ** 2 for t in one.keys() & two.keys())
-    norm = math.sqrt(sum((n * weight(t)) ** 2 for t, n in one.items())) * math.sqrt(
-        sum((n * weight(t)) ** 2 for t, n in two.items())
-    )
-    return dot / norm if norm else 0.0
 
 
 def _argued(terms: TermIndex, position: Position) -> Position | None:
