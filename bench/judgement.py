@@ -175,18 +175,23 @@ def _table(rows: list[Row]) -> None:
     )
 
 
-def _fresh(path: Path) -> None:
-    """The fresh reader's judgement: every text and topic held out, measured as they come."""
-    rows, shown = measure(path)
-    print(f"\n## The fresh reader's judgement ({path.name}; never tuned on)\n")
-    if rows:
-        _table(rows)
+def _shown(shown: list[tuple[str, str, bool]]) -> None:
+    """How many (topic, article) pairs /compare shows the article's own line for, and which."""
     right = sum(1 for s in shown if s[2])
     print(
         f"\n/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs."
     )
     for topic, article_id, ok in shown:
         print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
+
+
+def _fresh(path: Path) -> None:
+    """The fresh reader's judgement: every text and topic held out, measured as they come."""
+    rows, shown = measure(path)
+    print(f"\n## The fresh reader's judgement ({path.name}; never tuned on)\n")
+    if rows:
+        _table(rows)
+    _shown(shown)
     table = tomllib.loads(path.read_text(encoding="utf-8")).get("another_line", [])
     if table:
         library, _, _ = judged_library(corpus=False, path=path)
@@ -210,12 +215,7 @@ def main() -> None:
     if held:
         print("\nHeld out (judged before the bot's output on them was seen; not tuned on):\n")
         _table(held)
-    right = sum(1 for s in shown if s[2])
-    print(
-        f"\n/compare shows the article's own line: {right} of {len(shown)} (topic, article) pairs."
-    )
-    for topic, article_id, ok in shown:
-        print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
+    _shown(shown)
     table = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8")).get("another_line", [])
     judged = {t["topic"].casefold() for t in _topics()}
     held = [

@@ -429,14 +429,7 @@ class Commands:
         if not matches or not matches[0].is_hit:
             return self._no_match(reply, matches, scope, query)
         best = matches[0]
-        article = self.library.get(best.passage.article_id)
-        assert article is not None
-        reply.add(*highlighted(best.passage.text, best.highlights), quote=True)
-        named = quotes.cited(self.library, best.passage, best.highlights)
-        reply.add(*citation(article, named))
-        if quotes.quoted_by_the_author(self.library, named):
-            reply.add(quotes.SOMEONE_ELSES)
-        reply.opens_thread, reply.refs, reply.pulled = True, [named.ref], [named.ref]
+        reply = quotes.quote_reply(self.library, best.passage, best.highlights, reply)
 
         def elsewhere(words_: str) -> str | None:
             found = self.index.search(words_, limit=1)

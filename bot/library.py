@@ -263,11 +263,7 @@ class StoredParagraphs(Sequence[Paragraph]):
         para = _RECENT.get(key)
         if para is None:
             text = self._file.read(start, self._start + self._ends[index + 1]).decode()
-            a, b = self._marks[index], self._marks[index + 1]
-            para = object.__new__(Paragraph)
-            _SET_NUMBER(para, self._numbers[index] if self._numbers else index + 1)
-            _SET_TEXT(para, text)
-            _SET_SPANS(para, self._spans[a:b] if b > a else None)
+            [para] = self._paragraphs(index, [text])
             if len(_RECENT) >= _RECENT_SIZE:
                 _RECENT.clear()
             _RECENT[key] = para

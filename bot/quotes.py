@@ -89,12 +89,15 @@ QUOTED_SPEECH = 40  # characters within quotation marks past which they quote sp
 
 
 def quote_reply(
-    library: Library, passage: Passage, spans: tuple[tuple[int, int], ...] = ()
+    library: Library,
+    passage: Passage,
+    spans: tuple[tuple[int, int], ...] = (),
+    reply: Reply | None = None,
 ) -> Reply:
-    """A passage with its citation, as a post that opens a thread."""
+    """A passage with its citation, as a post that opens a thread (added to ``reply``)."""
     article = library.get(passage.article_id)
     assert article is not None
-    reply = Reply().add(*highlighted(passage.text, spans), quote=True)
+    reply = (reply or Reply()).add(*highlighted(passage.text, spans), quote=True)
     named = cited(library, passage, spans)
     reply.add(*citation(article, named))
     if quoted_by_the_author(library, named):

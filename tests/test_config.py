@@ -100,6 +100,12 @@ def test_missing_config_file_is_named(tmp_path):
         load_config(tmp_path / "nowhere.toml", env={})
 
 
+def refused(tmp_path: Path, body: str, message: str) -> None:
+    """A config file of ``body`` is refused, and the error says ``message``."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(write(tmp_path, body), env={})
+
+
 def test_webhook_and_log_settings_are_checked_with_their_key(tmp_path):
     for body, message in [
         ("[webhook]\nport = 70000\n", "key 'webhook.port' = 70000 should be 1 to 65535"),
@@ -107,10 +113,7 @@ def test_webhook_and_log_settings_are_checked_with_their_key(tmp_path):
         ('[webhook]\nurl = "ftp://x"\n', "key 'webhook.url' = 'ftp://x'"),
         ('[bot]\nlog_format = "xml"\n', "key 'bot.log_format' = 'xml' should be one of text, json"),
     ]:
-        path = tmp_path / "c.toml"
-        path.write_text(body, encoding="utf-8")
-        with pytest.raises(ConfigError, match=re.escape(message)):
-            load_config(path, env={})
+        refused(tmp_path, body, message)
     config = load_config(None, env={"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/u",
                                     "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"})  # fmt: skip
     assert config.webhook_url == "https://bot.example.org/u"
@@ -127,10 +130,7 @@ def test_reader_settings_are_checked_with_their_key(tmp_path):
         ("[reader]\nmax_age = 5\n", "key 'reader.max_age' = 5 should be 60 seconds or more"),
         ('[reader]\nport = "8081"\n', "key 'reader.port' = '8081' should be a port number"),
     ]:
-        path = tmp_path / "c.toml"
-        path.write_text(body, encoding="utf-8")
-        with pytest.raises(ConfigError, match=re.escape(message)):
-            load_config(path, env={})
+        refused(tmp_path, body, message)
     path = tmp_path / "c.toml"
     path.write_text('[reader]\nurl = "https://bot.example.org/reader/"\napp_name = "read"\n')
     config = load_config(path, env={})
