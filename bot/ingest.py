@@ -430,10 +430,15 @@ async def stored_additions(store: Store, library: Library) -> AsyncIterator[Arti
             yield article
 
 
+async def stored_removals(store: Store, library: Library) -> list[str]:
+    """The ids of the articles the database says were removed and the library still has."""
+    return [i for i in await store.removed_articles() if library.get(i) is not None]
+
+
 async def stored_changes(store: Store, library: Library) -> tuple[list[str], list[Article]]:
     """What the database says and the library does not yet show: the ids of articles removed,
     and the articles added (see :func:`stored_additions`)."""
-    removed = [i for i in await store.removed_articles() if library.get(i) is not None]
+    removed = await stored_removals(store, library)
     added = [article async for article in stored_additions(store, library)]
     return removed, added
 
@@ -474,7 +479,7 @@ async def apply_stored(store: Store, library: Library) -> int:
     (at start-up, before the indexes are loaded or built); returns how many changed. Each
     article joins the library as it is read (its texts go where the library keeps them), with
     garbage collection paused meanwhile (see :func:`~bot.library.bulk_loading`)."""
-    removed = [i for i in await store.removed_articles() if library.get(i) is not None]
+    removed = await stored_removals(store, library)
     for article_id in removed:
         library.remove(article_id)
     changed = len(removed)
@@ -597,9 +602,7 @@ class Librarian:
         changes = await self.store.library_changes()
         if changes == self._synced:
             return 0
-        removed = [
-            i for i in await self.store.removed_articles() if self.library.get(i) is not None
-        ]
+        removed = await stored_removals(self.store, self.library)
         for article_id in removed:
             await self._leave(article_id)
         added = 0
