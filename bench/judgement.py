@@ -1,10 +1,13 @@
 """Summaries and comparisons against a reader's judgement (tests/data/judgement.toml).
 
-    .venv/bin/python bench/judgement.py [--fresh PATH]
+    .venv/bin/python bench/judgement.py [--fresh PATH] [--no-fresh] [--held-out PATH]
 
 The second judgement, tests/data/judgement-fresh.toml (same format, written by a fresh reader
-who never saw the bot's output, after the code was final), is measured too when it exists,
-and reported apart: its texts and topics were never tuned on.
+who never saw the bot's output), is measured too when it exists, and reported apart. Both are
+now development sets: the summaries were chosen by measuring on them. The held-out judgement
+(tests/data/judgement-fresh2.toml, a third reader's) is read only when named with
+``--held-out PATH``, never by default and never through ``--fresh``: it is to be measured once,
+by the lead engineer, after the code is final.
 
 The judgement was written by a careful reader who never saw the bot's output: for each text,
 the sentences that state its own argument, and those a summary must not present as it (a view
@@ -36,6 +39,7 @@ from bot.text import normalise  # noqa: E402
 
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
 FRESH = ROOT / "tests" / "data" / "judgement-fresh.toml"
+HELD_OUT = "judgement-fresh2.toml"  # read only through --held-out: see the module's docstring
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -185,10 +189,10 @@ def _shown(shown: list[tuple[str, str, bool]]) -> None:
         print(f"  {'✓' if ok else '✗'} {topic}: {article_id}")
 
 
-def _fresh(path: Path) -> None:
-    """The fresh reader's judgement: every text and topic held out, measured as they come."""
+def _fresh(path: Path, title: str = "The fresh reader's judgement") -> None:
+    """Another reader's judgement: every text and topic reported apart, measured as they come."""
     rows, shown = measure(path)
-    print(f"\n## The fresh reader's judgement ({path.name}; never tuned on)\n")
+    print(f"\n## {title} ({path.name})\n")
     if rows:
         _table(rows)
     _shown(shown)
@@ -208,7 +212,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fresh", type=Path, default=FRESH, help="the fresh reader's judgement")
     parser.add_argument("--no-fresh", action="store_true", help="measure the first one only")
+    parser.add_argument(
+        "--held-out", type=Path, default=None, metavar="PATH",
+        help=f"the held-out judgement ({HELD_OUT}); read only when named here",
+    )  # fmt: skip
     options = parser.parse_args()
+    if options.fresh.name == HELD_OUT:
+        parser.error(f"{HELD_OUT} is the held-out judgement: name it with --held-out only")
     rows, shown = measure()
     _table([r for r in rows if not r[6]])
     held = [r for r in rows if r[6]]
@@ -244,6 +254,8 @@ def main() -> None:
         print(f"  {'✓' if ok else '✗'} {seed}: on {topic}, {other} ({ref})")
     if not options.no_fresh and options.fresh.exists():
         _fresh(options.fresh)
+    if options.held_out is not None:
+        _fresh(options.held_out, "The held-out judgement (measured once, never tuned on)")
 
 
 def _topics() -> list[dict]:
