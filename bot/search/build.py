@@ -12,7 +12,8 @@ from bot.search.arrays import _FAR, _Arrays
 from bot.search.typos import _typo_keys
 from bot.search.words import _BREAK, _Reader, fast_words
 
-_CHUNK = 1 << 13  # paragraphs read, and their postings sorted, together while building
+_CHUNK = 1 << 13  # paragraphs whose new words are numbered together while building
+_PIECE = 1 << 11  # paragraphs read, and their postings sorted, together (in a cache)
 # Paragraphs kept by stage 2 for stage 3 (alignment): 12, and more in a larger library, where
 # more paragraphs share a quotation's words and order (20 from a million paragraphs on).
 _SECOND, _SECOND_LARGE = 12, 20
@@ -25,50 +26,74 @@ class _Build(_Arrays):
     def _build(self, articles: list[Article]) -> None:
         # Words are numbered as met, which depends only on the library; what the search
         # ranks never depends on the numbers (ties go by words and paragraphs). Paragraphs
-        # are read _CHUNK at a time (see words._Reader).
-        reader = _Reader(sum(len(article.paragraphs) for article in articles))
+        # are read _CHUNK at a time (see words._Reader), in pieces of _PIECE.
+        reader = _Reader()
         # Every paragraph's words in order, one after the other, two bytes a word: a word
         # numbered past _FAR (met after that many others, so rare) is _FAR there, and its
         # number is kept beside, by position (see arrays._Arrays._tokens).
         sequence = array("H")
         far_at, far = array("q"), array("I")
         lengths = array("I")
-        # Each chunk's paragraphs by word, one chunk after another in one array (its memory
-        # is given back as the chunks are placed, from the last: see below), and for each
-        # chunk where it begins there and how many paragraphs each word has in it.
+        # Each piece's paragraphs by word, one piece after another in one array (its memory
+        # is given back as the pieces are placed, from the last: see below), and for each
+        # piece where it begins there, its words and how many paragraphs each has in it.
         placed = array("I")
-        chunks: list[tuple[int, np.ndarray]] = []
+        pieces: list[tuple[int, np.ndarray, np.ndarray]] = []
+        counts = np.zeros(0, dtype=np.int64)  # paragraphs holding each word
         pending: list[str] = []
 
-        def flush() -> None:
-            if not pending:
-                return
+        def take(ids: np.ndarray) -> None:
+            """One piece of whole paragraphs: each one's word numbers, then _BREAK."""
+            nonlocal counts
             first = len(lengths)
-            ids = reader.read(pending)
-            pending.clear()
             elided = ids < 0
             if elided.any():  # "l'état": two words for one written form
                 pairs = np.array([reader.elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
-                counts = np.where(elided, 2, 1)
-                where = (np.cumsum(counts) - counts)[elided]
-                ids = np.repeat(ids, counts)
+                repeats = np.where(elided, 2, 1)
+                where = (np.cumsum(repeats) - repeats)[elided]
+                ids = np.repeat(ids, repeats)
                 ids[where], ids[where + 1] = pairs[:, 0], pairs[:, 1]
-            ends = np.flatnonzero(ids == _BREAK)
-            sizes = np.diff(ends, prepend=-1) - 1
-            ids = ids[ids != _BREAK]
-            rare = np.flatnonzero(ids >= _FAR)
-            far_at.frombytes((rare + len(sequence)).astype(np.int64).tobytes())
-            far.frombytes(ids[rare].astype(np.uint32).tobytes())
-            sequence.frombytes(np.minimum(ids, _FAR).astype(np.uint16).tobytes())
+            ends = ids == _BREAK
+            sizes = np.diff(np.flatnonzero(ends), prepend=-1) - 1
+            ids = ids[~ends]
+            if len(reader.vocabulary) > _FAR:
+                rare = np.flatnonzero(ids >= _FAR)
+                far_at.frombytes((rare + len(sequence)).astype(np.int64).tobytes())
+                far.frombytes(ids[rare].astype(np.uint32).tobytes())
+                sequence.frombytes(np.minimum(ids, _FAR).astype(np.uint16).tobytes())
+            else:
+                sequence.frombytes(ids.astype(np.uint16).tobytes())
             lengths.frombytes(sizes.astype(np.uint32).tobytes())
-            paragraphs = np.repeat(np.arange(first, first + len(sizes), dtype=np.uint64), sizes)
-            keys = (ids.astype(np.uint64) << np.uint64(32)) | paragraphs
-            del ids, paragraphs
-            keys.sort()  # by word, then paragraph; each pair once
-            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
-            chunk_counts = np.bincount((keys >> np.uint64(32)).astype(np.int64))
-            chunks.append((len(placed), chunk_counts))
-            placed.frombytes((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32).tobytes())
+            # Each (word, paragraph) once, by word then paragraph: one integer sorted.
+            bits = max(len(sizes) - 1, 1).bit_length()
+            wide = len(reader.vocabulary) << bits >= 1 << 32
+            kind = np.uint64 if wide else np.uint32
+            keys: np.ndarray = np.repeat(np.arange(len(sizes), dtype=kind), sizes)
+            ids = ids.astype(kind)
+            np.left_shift(ids, bits, out=ids)
+            np.bitwise_or(keys, ids, out=keys)
+            del ids
+            keys.sort()
+            if len(keys):
+                keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            words = np.right_shift(keys, bits)
+            starts = np.flatnonzero(np.concatenate(([len(keys) > 0], words[1:] != words[:-1])))
+            held = words[starts].astype(np.int64)
+            size = np.diff(starts, append=len(keys))
+            if len(counts) < len(reader.vocabulary):
+                more = np.zeros(len(reader.vocabulary) - len(counts), dtype=np.int64)
+                counts = np.concatenate((counts, more))
+            counts[held] += size
+            pieces.append((len(placed), held.astype(np.uint32), size.astype(np.uint32)))
+            np.bitwise_and(keys, (1 << bits) - 1, out=keys)  # the paragraph, in the piece
+            np.add(keys, first, out=keys)
+            placed.frombytes(keys.astype(np.uint32, copy=False).tobytes())
+
+        def flush() -> None:
+            if pending:
+                for ids in reader.read(pending, _PIECE):
+                    take(ids)
+                pending.clear()
 
         paragraph = 0
         self._articles = []
@@ -85,27 +110,24 @@ class _Build(_Arrays):
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
         flush()
         self._words = reader.vocabulary
-        counts = np.zeros(len(self._words), dtype=np.int64)
-        for _, chunk_counts in chunks:
-            counts[: len(chunk_counts)] += chunk_counts
+        if len(counts) < len(self._words):
+            counts = np.concatenate((counts, np.zeros(len(self._words) - len(counts), np.int64)))
         self._offsets = np.zeros(len(self._words) + 1, dtype=np.int64)
         np.cumsum(counts, out=self._offsets[1:])
         self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
-        # From the last chunk to the first, each placed at the end of what is left of its
+        # From the last piece to the first, each placed at the end of what is left of its
         # words' postings, then cut off ``placed``, which gives its memory back at once: the
         # postings never take twice their size, even for a moment.
         filled = self._offsets[1:].copy()  # where what is left of each word's postings ends
-        while chunks:
-            begin, chunk_counts = chunks.pop()
+        while pieces:
+            begin, held, size = pieces.pop()
             paragraphs = np.frombuffer(placed, dtype=np.uint32)[begin:].copy()
             del placed[begin:]
-            size = len(chunk_counts)
-            filled[:size] -= chunk_counts
-            word = np.repeat(np.arange(size), chunk_counts)
-            starts = np.zeros(size, dtype=np.int64)
-            np.cumsum(chunk_counts[:-1], out=starts[1:])
-            self._postings[filled[word] + np.arange(len(paragraphs)) - starts[word]] = paragraphs
-            del paragraphs, word
+            filled[held] -= size
+            starts = np.cumsum(size, dtype=np.int64) - size
+            where = np.repeat(filled[held] - starts, size) + np.arange(len(paragraphs))
+            self._postings[where] = paragraphs
+            del paragraphs, where
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
         self._seq = np.frombuffer(sequence, dtype=np.uint16)  # no copy

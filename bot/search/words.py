@@ -93,20 +93,25 @@ def _char_classes() -> np.ndarray:
     return table
 
 
+_AFTER = " " * (2 * _PACKED)  # after the text: every word's bytes are read as 8-byte integers
+
+
 def _chunk_bytes(texts: list[str]) -> bytes | list[int]:
     """``texts`` (without \\x01) prepared as :func:`_prepared` prepares each, joined by \\x01
-    (a word of its own, each paragraph's end); or the positions of the texts it cannot
-    prepare so (combining marks, characters past the first plane), to be read alone."""
-    joined = " \x01 ".join(texts) + " \x01"
+    (a word of its own, each paragraph's end), with a space before and spaces after; or the
+    positions of the texts it cannot prepare so (combining marks, characters past the first
+    plane), to be read alone."""
+    parts = [" " + texts[0], *texts[1:]] if texts else [""]
+    parts[-1] += " \x01" + _AFTER  # (two short strings made longer, not the whole text)
+    joined = " \x01 ".join(parts)
     data = joined.encode()
     if joined.isascii():
         return data
     buf = np.frombuffer(data, dtype=np.uint8)
     lead = np.flatnonzero(buf >= 0xC0)  # the first byte of each character past ASCII
-    padded = np.concatenate((buf, np.zeros(3, dtype=np.uint8)))
     first = buf[lead].astype(np.int64)
-    second = padded[lead + 1].astype(np.int64) & 0x3F
-    third = padded[lead + 2].astype(np.int64) & 0x3F
+    second = buf[lead + 1].astype(np.int64) & 0x3F  # (the spaces after: never past the end)
+    third = buf[lead + 2].astype(np.int64) & 0x3F
     three = first >= 0xE0
     code = np.where(
         three, ((first & 0x0F) << 12) | (second << 6) | third, ((first & 0x1F) << 6) | second
@@ -114,8 +119,8 @@ def _chunk_bytes(texts: list[str]) -> bytes | list[int]:
     kind = _char_classes()[np.minimum(code, 0xFFFF)]
     kind[first >= 0xF0] = 3
     if (kind == 3).any():
-        ends = np.flatnonzero(buf == 1)  # each text's \x01
-        return sorted(set(np.searchsorted(ends, lead[kind == 3]).tolist()))
+        ends_at = np.flatnonzero(buf == 1)  # each text's \x01
+        return sorted(set(np.searchsorted(ends_at, lead[kind == 3]).tolist()))
     out = buf.copy()
     blank, apostrophe = kind == 2, kind == 1
     out[lead[blank]] = 32
@@ -130,44 +135,124 @@ def _chunk_bytes(texts: list[str]) -> bytes | list[int]:
     return out[keep].tobytes()
 
 
-_BLANK_TABLE = np.frombuffer(_BLANK, dtype=np.uint8)
+_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+# _BLANK after ASCII letters are lowered: both in one translation.
+_LOWER_BLANK = bytes(_BLANK[c + 32 if 65 <= c <= 90 else c] for c in range(256))
 
 
-def _blanked_array(data: bytes) -> np.ndarray:
-    """:func:`_blanked` in numpy, with _PACKED zero bytes after the text (for :func:`_packed`)."""
-    buf = np.frombuffer(data.lower().translate(_BLANK) + bytes(_PACKED), dtype=np.uint8).copy()
-    apostrophe = buf == ord("'")
-    if apostrophe.any():  # it joins letters only: blank it next to a space or another one
-        letter = (buf != 32) & (buf != 0) & ~apostrophe
-        joins = apostrophe.copy()
-        joins[1:] &= letter[:-1]
-        joins[0] = False
-        joins[:-1] &= letter[1:]
-        buf[apostrophe & ~joins] = 32
-    return buf
+def _blanked_buffer(data: bytes) -> tuple[bytes, np.ndarray]:
+    """Prepared text (:func:`_chunk_bytes`) as :func:`_blanked` makes it, but with every byte
+    where it was (an apostrophe that joins no letters made a space, as :func:`_blanked`
+    drops it), and in numpy."""
+    text = data.translate(_LOWER_BLANK)
+    buf = np.frombuffer(text, dtype=np.uint8)
+    if b"'" in text:  # it joins letters only: blank it next to a space or another one
+        apostrophes = np.flatnonzero(buf == 39)  # never first or last: spaces are
+        before, after = buf[apostrophes - 1], buf[apostrophes + 1]
+        joins = (before != 32) & (before != 39) & (after != 32) & (after != 39)
+        if not joins.all():
+            buf = buf.copy()
+            buf[apostrophes[~joins]] = 32
+    return text, buf
 
 
 def _token_bounds(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the words of blanked text (:func:`_blanked_array`) start and end: the runs of
-    bytes other than spaces (and the zeros after it), exactly the words of ``split()``."""
-    word = (buf != 32) & (buf != 0)
-    edges = np.flatnonzero(word[1:] != word[:-1]) + 1
-    if len(word) and word[0]:
-        edges = np.concatenate(([0], edges))
-    return edges[::2], edges[1::2]
+    """Where the words of blanked text (:func:`_blanked_buffer`) start, and how long each
+    is: the runs of bytes other than spaces, exactly the words of ``split()``."""
+    word = buf != 32
+    edges = np.flatnonzero(word[1:] != word[:-1])  # the text begins and ends with a space
+    return edges[::2] + 1, edges[1::2] - edges[::2]
 
 
-def _packed(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Each word of at most :data:`_PACKED` bytes as two 64-bit integers holding its bytes
-    (text has no zero bytes, so two words are equal exactly when their integers are); ``buf``
-    ends with _PACKED zero bytes."""
-    # Eight bytes read as one integer at every offset of the text (little-endian: a word's
-    # first byte is the lowest), then those past the word's end cleared.
+def _packed(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each word as one 64-bit integer (little-endian: the word's first
+    byte is the lowest), the bytes past its end cleared (text has no zero bytes, so two words
+    of up to 8 bytes are equal exactly when their integers are)."""
     every = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
-    mask = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
-    high = every[starts] & mask[np.minimum(lengths, 8)]
-    low = every[starts + 8] & mask[np.clip(lengths - 8, 0, 8)]
-    return high, low
+    return every[starts] & np.take(_MASKS, lengths, mode="clip")
+
+
+class _Forms:
+    """A hash table of written forms of up to 8 bytes (``wide``: 16), each one or two 64-bit
+    integers (:func:`_packed`: a form's first 8 bytes, and the next 8), to the number
+    :meth:`_Reader.identify` gave it: open addressing, a few slots probed one after the
+    other, grown to stay at most half full. A slot is a row of the form's integers and its
+    number, so that a word is looked up by one row read; numpy looks up every word of a
+    chunk at once. The forms met most often when first met are placed first, so that most
+    words are found in their first slot. A form not found is new (or found its slots taken,
+    rare: it is then looked up again in Python, and offered to the table again)."""
+
+    _PROBES = 4
+
+    def __init__(self, *, wide: bool) -> None:
+        self._bits = 12
+        self._width = 3 if wide else 2
+        # (0, ...) is no form: a word's first byte is never zero.
+        self._table = np.zeros((1 << self._bits, self._width), dtype=np.uint64)
+        self._seen = np.zeros(1 << self._bits, dtype=np.int64)  # its words when first met
+        self._count = 0  # forms placed
+
+    def _slot(self, high: np.ndarray, low: np.ndarray | None) -> np.ndarray:
+        mixed = high if low is None else high ^ (low * np.uint64(0xC2B2AE3D27D4EB4F))
+        slot = (mixed * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - self._bits)
+        return slot.view(np.int64)
+
+    def find(self, high: np.ndarray, low: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The number of each form (``low`` None: a table of forms of up to 8 bytes), and
+        where none was found."""
+        slot = self._slot(high, low)
+        rows = np.take(self._table, slot, axis=0)
+        found = rows[:, 0] == high
+        if low is not None:
+            found &= rows[:, 1] == low
+        numbers = rows[:, -1].view(np.int64).copy()
+        missed = np.flatnonzero(~found)
+        for probe in range(1, self._PROBES):
+            if not len(missed):
+                break
+            tried = np.take(self._table, (slot[missed] + probe) & ((1 << self._bits) - 1), axis=0)
+            hit = tried[:, 0] == high[missed]
+            if low is not None:
+                hit &= tried[:, 1] == low[missed]
+            numbers[missed[hit]] = tried[hit, -1].view(np.int64)
+            missed = missed[~hit]
+        return numbers, missed
+
+    def add(self, high: np.ndarray, low: np.ndarray, numbers: np.ndarray, seen: np.ndarray) -> None:
+        """New forms (each once) and how many of their words were just met, into the table
+        where one of their slots is free."""
+        if not len(high):
+            return
+        new = np.empty((len(high), self._width), dtype=np.uint64)
+        new[:, 0] = high
+        if self._width == 3:
+            new[:, 1] = low
+        new[:, -1] = numbers.view(np.uint64)
+        if 2 * (self._count + len(new)) > len(self._table):  # grown, and every form again
+            kept = self._table[:, 0] != 0
+            new = np.concatenate((self._table[kept], new))
+            seen = np.concatenate((self._seen[kept], seen))
+            while 2 * (self._count + len(high)) > (1 << self._bits):
+                self._bits += 1
+            self._table = np.zeros((1 << self._bits, self._width), dtype=np.uint64)
+            self._seen = np.zeros(1 << self._bits, dtype=np.int64)
+            self._count = 0
+        order = np.argsort(-seen, kind="stable")  # the commonest first
+        new, seen = new[order], seen[order]
+        slot = self._slot(new[:, 0], new[:, 1] if self._width == 3 else None)
+        for probe in range(self._PROBES):
+            if not len(new):
+                break
+            tried = (slot + probe) & ((1 << self._bits) - 1)
+            free = np.flatnonzero(self._table[tried, 0] == 0)
+            _, first = np.unique(tried[free], return_index=True)  # one form a slot, the commonest
+            placed = free[first]
+            self._table[tried[placed]] = new[placed]
+            self._seen[tried[placed]] = seen[placed]
+            self._count += len(placed)
+            left = np.ones(len(new), dtype=bool)
+            left[placed] = False
+            new, slot, seen = new[left], slot[left], seen[left]
 
 
 def _written(text: str) -> list[str] | list[bytes]:
@@ -207,6 +292,29 @@ def fast_words(text: str) -> list[str]:
 _BREAK = 1 << 40  # the end of a paragraph, among word numbers
 
 
+class _Piece:
+    """One run of paragraphs read by numpy (:meth:`_Reader._look_up`): their words' numbers,
+    and those not found yet (numbered when their whole run is read: :meth:`_Reader._settle`)."""
+
+    __slots__ = (
+        "beyond",
+        "ids",
+        "lengths",
+        "missed",
+        "missed_high",
+        "missed_low",
+        "starts",
+        "text",
+    )
+
+    def __init__(
+        self, text: bytes, starts: np.ndarray, lengths: np.ndarray, ids: np.ndarray
+    ) -> None:
+        self.text, self.starts, self.lengths, self.ids = text, starts, lengths, ids
+        self.missed = self.beyond = np.empty(0, dtype=np.int64)
+        self.missed_high = self.missed_low = np.empty(0, dtype=np.uint64)
+
+
 class _Reader:
     """Numbers the words of many paragraphs at once, with few Python objects per word.
 
@@ -214,24 +322,25 @@ class _Reader:
     (:func:`_char_classes`) and blanked or made apostrophes as :func:`_prepared` does, in
     numpy; words are the runs of bytes left (:func:`_token_bounds`), each of up to _PACKED
     bytes packed into two integers (:func:`_packed`) and looked up in a hash table of the
-    written forms met so far. Only a form new to the table is looked up in Python, once per
-    chunk; a longer one, and the rare paragraph numpy does not read (combining marks, a
-    character past the first plane), word by word. The ids are exactly those word-by-word
-    reading gives (tests hold the two to the same words)."""
+    written forms met so far (:class:`_Forms`: one for forms of up to 8 bytes, one for the
+    longer). Only a form new to the table is looked up in Python, once per chunk; a longer
+    one, and the rare paragraph numpy does not read (combining marks, a character past the
+    first plane), word by word. The ids are exactly those word-by-word reading gives (tests
+    hold the two to the same words).
 
-    def __init__(self, paragraphs: int) -> None:
+    New words are numbered as met: in each run of a chunk that numpy reads, those of its new
+    forms of up to _PACKED bytes in the forms' byte order, then those of the longer ones in
+    the text's order; a paragraph read alone, word by word. A chunk is looked up in pieces
+    (a cache holds a piece's arrays), its new forms numbered once it is all read."""
+
+    def __init__(self, paragraphs: int = 0) -> None:
         self.vocabulary: list[str] = []
         self.known: dict[str, int] = {}
         # A written form: its word's number, or -k-1 for the k-th elision ("l'état": two).
         self.written: dict[str | bytes, int] = {_END: _BREAK}
         self.elisions: list[tuple[int, ...]] = []
-        # At least four slots a paragraph, from 65,536 to a million (a library has fewer
-        # written forms than that, so most find their slot free).
-        self._bits = min(max((4 * paragraphs).bit_length(), 16), 20)
-        slots = 1 << self._bits
-        self._high = np.zeros(slots, dtype=np.uint64)  # (0, 0) is no word: an empty slot
-        self._low = np.zeros(slots, dtype=np.uint64)
-        self._id = np.zeros(slots, dtype=np.int64)
+        # Forms of up to 8 bytes, and of 9 to 16.
+        self._short, self._long = _Forms(wide=False), _Forms(wide=True)
 
     def identify(self, token: str | bytes) -> int:
         """The number of a written form, numbering its words if new."""
@@ -258,69 +367,103 @@ class _Reader:
             self.elisions.append(tuple(ids))
         return self.written[token]
 
-    def read(self, texts: list[str]) -> np.ndarray:
-        """The numbers of the words of ``texts``, each text's followed by _BREAK."""
+    def read(self, texts: list[str], piece: int | None = None) -> list[np.ndarray]:
+        """The numbers of the words of ``texts``, each text's followed by _BREAK: one array
+        after another, each of whole texts (at most ``piece`` of them), in order."""
         texts = [t.replace("\x01", " ") if "\x01" in t else t for t in texts]
-        data = _chunk_bytes(texts)
-        if isinstance(data, bytes):
-            return self._numbers(data)
-        runs: list[np.ndarray] = []  # around the paragraphs numpy does not read
-        start = 0
-        for alone in [*data, len(texts)]:
-            if start < alone:
-                part = _chunk_bytes(texts[start:alone])
-                assert isinstance(part, bytes)  # every text of it is read by numpy
-                runs.append(self._numbers(part))
-            if alone < len(texts):
-                runs.append(self._one(texts[alone]))
-            start = alone + 1
-        return np.concatenate(runs) if runs else np.empty(0, dtype=np.int64)
+        piece = piece or max(len(texts), 1)
+        out: list[np.ndarray] = []
+        run: list[_Piece] = []  # read by numpy since the last paragraph read alone
+        for begin in range(0, len(texts), piece):
+            part = texts[begin : begin + piece]
+            data = _chunk_bytes(part)
+            if isinstance(data, bytes):
+                run.append(self._look_up(data))
+                continue
+            start = 0
+            for alone in [*data, len(part)]:
+                if start < alone:
+                    readable = _chunk_bytes(part[start:alone])
+                    assert isinstance(readable, bytes)  # every text of it is read by numpy
+                    run.append(self._look_up(readable))
+                if alone < len(part):
+                    out += self._settle(run)
+                    run = []
+                    out.append(self._one(part[alone]))
+                start = alone + 1
+        out += self._settle(run)
+        return out
 
     def _one(self, text: str) -> np.ndarray:
         prepared = _prepared(text)
         tokens = _WORD.findall(text) if prepared is None else _split(prepared)
         return np.array([*map(self.identify, tokens), _BREAK], dtype=np.int64)
 
-    def _numbers(self, data: bytes) -> np.ndarray:
-        buf = _blanked_array(data)
-        starts, ends = _token_bounds(buf)
-        lengths = ends - starts
-        ids = np.empty(len(starts), dtype=np.int64)
-        todo = np.ones(len(starts), dtype=bool)
-        short = np.flatnonzero(lengths <= _PACKED)
-        if len(short):
-            high, low = _packed(buf, starts[short], lengths[short])
-            slot = (
-                (high ^ (low * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
-            ) >> np.uint64(64 - self._bits)
-            slot = slot.astype(np.int64)
-            hit = (self._high[slot] == high) & (self._low[slot] == low)
-            ids[short[hit]] = self._id[slot[hit]]
-            todo[short[hit]] = False
-            miss = np.flatnonzero(~hit)
-            if len(miss):
-                key = np.stack((high[miss], low[miss]), axis=1).view(np.dtype((np.void, 16)))[:, 0]
-                _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-                forms = miss[first]
-                numbers = np.array(
-                    [
-                        self.identify(buf[a:b].tobytes())
-                        for a, b in zip(
-                            starts[short[forms]].tolist(), ends[short[forms]].tolist(), strict=True
-                        )
-                    ],
-                    dtype=np.int64,
-                )
-                ids[short[miss]] = numbers[inverse.reshape(-1)]
-                todo[short[miss]] = False
-                # Into the table, where a form's slot is free (a form that finds its slot
-                # taken is looked up again in the next chunk: rare, and only a cost).
-                new_slot = slot[forms]
-                _, once = np.unique(new_slot, return_index=True)
-                free = once[(self._high[new_slot[once]] == 0) & (self._low[new_slot[once]] == 0)]
-                self._high[new_slot[free]] = high[forms[free]]
-                self._low[new_slot[free]] = low[forms[free]]
-                self._id[new_slot[free]] = numbers[free]
-        for i in np.flatnonzero(todo).tolist():  # words longer than _PACKED bytes
-            ids[i] = self.identify(buf[starts[i] : ends[i]].tobytes())
-        return ids
+    def _look_up(self, data: bytes) -> _Piece:
+        """The words of prepared texts (:func:`_chunk_bytes`) looked up in the tables."""
+        text, buf = _blanked_buffer(data)
+        starts, lengths = _token_bounds(buf)
+        high = _packed(buf, starts, lengths)
+        ids, missed = self._short.find(high, None)
+        found = _Piece(text, starts, lengths, ids)
+        longer = lengths > 8
+        longest = np.flatnonzero(longer)
+        if not len(longest):
+            found.missed, found.missed_high = missed, high[missed]
+            found.missed_low = np.zeros(len(missed), dtype=np.uint64)
+            return found
+        missed = missed[~longer[missed]]  # the longer ones are looked up in the other table
+        beyond = lengths[longest] > _PACKED
+        found.beyond = longest[beyond]  # read in Python
+        middle = longest[~beyond]
+        every = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+        low = every[starts[middle] + 8] & np.take(_MASKS, lengths[middle] - 8, mode="clip")
+        middle_ids, middle_missed = self._long.find(high[middle], low)
+        ids[middle] = middle_ids
+        found.missed = np.concatenate((missed, middle[middle_missed]))
+        found.missed_high = high[found.missed]
+        found.missed_low = np.concatenate(
+            (np.zeros(len(missed), dtype=np.uint64), low[middle_missed])
+        )
+        return found
+
+    def _settle(self, run: list[_Piece]) -> list[np.ndarray]:
+        """The numbers of a run's words: its forms not found numbered, once for each (see
+        the class), and into the tables."""
+        missed = [p for p in run if len(p.missed)]
+        if missed:
+            high = np.concatenate([p.missed_high for p in missed])
+            low = np.concatenate([p.missed_low for p in missed])
+            key = np.stack((high, low), axis=1).view(np.dtype((np.void, 16)))[:, 0]
+            _, first, inverse, seen = np.unique(
+                key, return_index=True, return_inverse=True, return_counts=True
+            )
+            sizes = [len(p.missed) for p in missed]
+            which = np.repeat(np.arange(len(missed)), sizes)[first].tolist()
+            at = np.concatenate([p.missed for p in missed])[first]
+            numbers = np.array(
+                [
+                    self.identify(_word_bytes(missed[w], i))
+                    for w, i in zip(which, at.tolist(), strict=True)
+                ],
+                dtype=np.int64,
+            )
+            inverse = inverse.reshape(-1)
+            begin = 0
+            for p, size in zip(missed, sizes, strict=True):
+                p.ids[p.missed] = numbers[inverse[begin : begin + size]]
+                begin += size
+            high, low = high[first], low[first]
+            short = low == 0  # (a form of up to 8 bytes: its next 8 are none)
+            self._short.add(high[short], low[short], numbers[short], seen[short])
+            self._long.add(high[~short], low[~short], numbers[~short], seen[~short])
+        for p in run:  # words longer than _PACKED bytes
+            for i in p.beyond.tolist():
+                p.ids[i] = self.identify(_word_bytes(p, i))
+        return [p.ids for p in run]
+
+
+def _word_bytes(piece: _Piece, i: int) -> bytes:
+    """The bytes of word ``i`` of a piece."""
+    start = int(piece.starts[i])
+    return piece.text[start : start + int(piece.lengths[i])]
