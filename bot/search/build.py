@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import mmap
 from array import array
 
 import numpy as np
@@ -20,6 +21,39 @@ _SECOND, _SECOND_LARGE = 12, 20
 _K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
 
 
+class _Mapped:
+    """Numbers of one type, appended array after array, in memory mapped for them alone
+    (anonymous and private): pages not yet written take no memory, and pages cut off the end
+    are given back at once (``madvise``), whatever the allocator does with its heap."""
+
+    def __init__(self, dtype: type, room: int) -> None:
+        self.dtype = np.dtype(dtype)
+        self.size = 0
+        self._map = mmap.mmap(-1, max(room, 1) * self.dtype.itemsize, flags=mmap.MAP_PRIVATE)
+        self._array = np.frombuffer(self._map, dtype=self.dtype)
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self.size + len(values)
+        if end > len(self._array):  # more than foreseen (never expected): twice the room
+            grown = _Mapped(self.dtype.type, max(end, 2 * len(self._array)))
+            grown.extend(self.view())
+            self._map, self._array = grown._map, grown._array
+        self._array[self.size : end] = values
+        self.size = end
+
+    def view(self) -> np.ndarray:
+        return self._array[: self.size]
+
+    def cut(self, begin: int) -> None:
+        """Everything from ``begin`` on forgotten, its pages given back."""
+        page = mmap.PAGESIZE
+        start = -(-begin * self.dtype.itemsize // page) * page
+        end = min(-(-self.size * self.dtype.itemsize // page) * page, len(self._map))
+        if end > start:
+            self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+        self.size = begin
+
+
 class _Build(_Arrays):
     """The building of the index and its changes (see :class:`~bot.search.index.FuzzyIndex`)."""
 
@@ -31,13 +65,15 @@ class _Build(_Arrays):
         # Every paragraph's words in order, one after the other, two bytes a word: a word
         # numbered past _FAR (met after that many others, so rare) is _FAR there, and its
         # number is kept beside, by position (see arrays._Arrays._tokens).
-        sequence = array("H")
+        # A paragraph of n characters has at most n / 2 + 1 words: room for that many.
+        room = sum(article.characters // 2 + len(article.paragraphs) for article in articles)
+        sequence = _Mapped(np.uint16, room)
         far_at, far = array("q"), array("I")
         lengths = array("I")
         # Each piece's paragraphs by word, one piece after another in one array (its memory
         # is given back as the pieces are placed, from the last: see below), and for each
         # piece where it begins there, its words and how many paragraphs each has in it.
-        placed = array("I")
+        placed = _Mapped(np.uint32, room)
         pieces: list[tuple[int, np.ndarray, np.ndarray]] = []
         counts = np.zeros(0, dtype=np.int64)  # paragraphs holding each word
         pending: list[str] = []
@@ -58,11 +94,11 @@ class _Build(_Arrays):
             ids = ids[~ends]
             if len(reader.vocabulary) > _FAR:
                 rare = np.flatnonzero(ids >= _FAR)
-                far_at.frombytes((rare + len(sequence)).astype(np.int64).tobytes())
+                far_at.frombytes((rare + sequence.size).astype(np.int64).tobytes())
                 far.frombytes(ids[rare].astype(np.uint32).tobytes())
-                sequence.frombytes(np.minimum(ids, _FAR).astype(np.uint16).tobytes())
+                sequence.extend(np.minimum(ids, _FAR))
             else:
-                sequence.frombytes(ids.astype(np.uint16).tobytes())
+                sequence.extend(ids)
             lengths.frombytes(sizes.astype(np.uint32).tobytes())
             # Each (word, paragraph) once, by word then paragraph: one integer sorted.
             bits = max(len(sizes) - 1, 1).bit_length()
@@ -84,10 +120,10 @@ class _Build(_Arrays):
                 more = np.zeros(len(reader.vocabulary) - len(counts), dtype=np.int64)
                 counts = np.concatenate((counts, more))
             counts[held] += size
-            pieces.append((len(placed), held.astype(np.uint32), size.astype(np.uint32)))
+            pieces.append((placed.size, held.astype(np.uint32), size.astype(np.uint32)))
             np.bitwise_and(keys, (1 << bits) - 1, out=keys)  # the paragraph, in the piece
             np.add(keys, first, out=keys)
-            placed.frombytes(keys.astype(np.uint32, copy=False).tobytes())
+            placed.extend(keys)
 
         def flush() -> None:
             if pending:
@@ -121,8 +157,8 @@ class _Build(_Arrays):
         filled = self._offsets[1:].copy()  # where what is left of each word's postings ends
         while pieces:
             begin, held, size = pieces.pop()
-            paragraphs = np.frombuffer(placed, dtype=np.uint32)[begin:].copy()
-            del placed[begin:]
+            paragraphs = placed.view()[begin:].copy()
+            placed.cut(begin)
             filled[held] -= size
             starts = np.cumsum(size, dtype=np.int64) - size
             where = np.repeat(filled[held] - starts, size) + np.arange(len(paragraphs))
@@ -130,7 +166,7 @@ class _Build(_Arrays):
             del paragraphs, where
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
-        self._seq = np.frombuffer(sequence, dtype=np.uint16)  # no copy
+        self._seq = sequence.view()  # no copy
         self._far_at = np.frombuffer(far_at, dtype=np.int64)
         self._far = np.frombuffer(far, dtype=np.uint32)
         self._finish(typo_index=True)
