@@ -16,21 +16,29 @@ sentence: a run naming one topic, then the other, is not a line on them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
+import weakref
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.language import DEFAULT
 from bot.library import Article, Passage
-from bot.stance import stance
+from bot.stance import Context, is_question
 from bot.summary import argument_scores
-from bot.terms import Sentence, TermIndex, content_words, term_of, term_parts
-from bot.text import fold, normalise, words
+from bot.terms import ArticleTerms, Sentence, TermIndex, content_words, term_of, term_parts
+from bot.text import fold, normalise
+from bot.text import words as text_words
+
+_T = TypeVar("_T")
 
 MIN_MENTIONS = 2  # an article that names a topic once has not addressed it (shown as such)
 DIFFER_AMONG = 6  # shared topics weighed for where two articles differ most
@@ -69,6 +77,9 @@ class TopicComparison:
     more: int  # articles that address the topic beyond those shown
     silent: list[Article]  # articles that do not address it (all of them, in library order)
     in_passing: list[Article]  # the articles that name it once (shown after the others)
+    # a phrase's: the articles that have its words only apart, never together in a sentence
+    # (among ``silent``: they do not take it up)
+    scattered: list[Article] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,37 +103,305 @@ def topic_terms(terms: TermIndex, topic: str, language: str = DEFAULT) -> tuple[
     A term matches by the same stem or as a compound containing it ("imperialist" finds
     "imperialism" and "anti-imperialist"); a word the library does not have is matched to the
     words of the library's articles in that language, as typed without accents or within a
-    small edit of it ("imperalism")."""
+    small edit of it ("imperalism"). (Which of those terms' words are the topic's sense, and
+    the derived forms of a name, are :func:`_resolve`'s.)"""
     found: set[str] = set()
     stems: set[str] = set()
-    known = terms.vocabulary.get(language, {})
-    vocabulary: list[str] | None = None
-    acronyms = {w.casefold() for w in re.findall(r"\b[A-ZА-Я]{2,6}\b", topic)}
+    acronyms = _acronyms(topic)
     for word in content_words(topic, language):
-        term = term_of(word, language)
-        whole = term.replace("-", "")
-        if "-" in term and whole in terms.parts:  # "multi-polarity": as "multipolarity" is
-            parts = [whole]
-        else:
-            parts = [p for p in term_parts(term) if p in terms.parts]
-        if not parts and fold(word) in known:
-            parts = term_parts(known[fold(word)])
-        if not parts and len(word) >= 4 and word.casefold() not in acronyms:
-            # A misspelling, but never an acronym: NATO is not "nation".
-            vocabulary = vocabulary or list(known)
-            close = process.extract(
-                fold(word), vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
-            )
-            parts = [p for w, _, _ in close for p in term_parts(known[w])]
-        for part in parts:
-            found.update(terms.parts[part])
-            stems.add(part)
+        more, parts = _word_terms(terms, word, language, acronyms)
+        found |= more
+        stems |= parts
     return found, stems
 
 
-def _topic_by_language(terms: TermIndex, topic: str) -> dict[str, tuple[set[str], set[str]]]:
-    """The topic's matched terms and stems in each language of the library."""
-    return {language: topic_terms(terms, topic, language) for language in terms.language_set()}
+def _acronyms(topic: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"\b[A-ZА-Я]{2,6}\b", topic)}
+
+
+def _word_terms(
+    terms: TermIndex, word: str, language: str, acronyms: set[str]
+) -> tuple[set[str], set[str]]:
+    """One word of a topic: the library's terms it matches, and the stems they share with it."""
+    known = terms.vocabulary.get(language, {})
+    term = term_of(word, language)
+    whole = term.replace("-", "")
+    if "-" in term and whole in terms.parts:  # "multi-polarity": as "multipolarity" is
+        parts = [whole]
+    else:
+        parts = [p for p in term_parts(term) if p in terms.parts]
+    if not parts and fold(word) in known:
+        parts = term_parts(known[fold(word)])
+    if not parts and len(word) >= 4 and word.casefold() not in acronyms:
+        # A misspelling, but never an acronym: NATO is not "nation".
+        close = process.extract(
+            fold(word), list(known), scorer=fuzz.ratio, score_cutoff=85, limit=3
+        )
+        parts = [p for w, _, _ in close for p in term_parts(known[w])]
+    found: set[str] = set()
+    for part in parts:
+        found.update(terms.parts.get(part, ()))
+    return found, set(parts)
+
+
+# --- which of a stem's words are the topic's sense -------------------------------------------
+#
+# Snowball stems "progressive" as "progress", "nationalism" as "nation", "socialism" as
+# "social": one stem, words of different senses. A topic word counts the words of its stem
+# that are of its kind: an "-ive" adjective only its own ("progressive", "progressives"), an
+# "-ism"/"-ist" word only its family ("socialism", "socialist", "anti-socialist"), and a plain
+# word none of those ("nation" is not "nationalist"). A name is the exception: its derived
+# forms are its own ("Stalin": "Stalinist", "Stalinism", "neo-Stalinised"), found by the stems
+# that begin with it and end as a derivation does. "Left" and "right" count only in their
+# political sense ("the left", "the neo-Stalinised left", "left-wing"; not "he had left", "the
+# right to strike"). English only: the other languages' stems are taken as they come.
+_KINDS = (
+    ("ism", re.compile(r"[a-z]{4,}?(?<!s)(?:ism|isms|ist|ists|istic|istics)")),
+    ("ive", re.compile(r"[a-z]{3,}ives?")),
+)
+_NAME_ENDINGS = frozenset(
+    ("", "s", "i", "n", "an", "ian", "ean", "ese", "is", "iz", "ism", "ist", "it")
+)
+_NAME_SHARE = 0.5  # a word capitalised within sentences at least this often is a name
+_POLITICAL = {
+    "left": frozenset(("leftist", "leftists", "leftism")),
+    "right": frozenset(("rightist", "rightists")),
+}
+_NOT_POLITICAL = frozenset(("over", "hand", "handed", "behind", "overs", "most", "side"))
+# "left" after these is a verb ("he had left", "who left"); before these, a verb or a
+# direction ("left the city", "left behind", "the right to strike")
+_BEFORE_A_VERB = frozenset(
+    "had has have having was were is are be been being he she it they we i you who which and"
+    " then just already never not also get got gets".split()
+)
+_AFTER_A_VERB = frozenset(
+    "the a an his her their its it them him me us our my your this that these those behind"
+    " over out off alone for home office to of hand side".split()
+)
+_DETERMINERS = frozenset(("the", "our", "this", "whose"))
+_WORDS = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One word of a topic as matched in one language: the library's terms its mentions are
+    among and the stems to bold; and, when not every word of those terms is the topic's sense,
+    the words that are (``forms``, matched in the text) and, for "left" and "right", the
+    political sense asked of each use (``political``)."""
+
+    terms: frozenset[str]
+    stems: frozenset[str]
+    forms: re.Pattern[str] | None = None
+    political: str | None = None
+    name: bool = False  # a name ("Stalin", "United" of "the United States")
+
+    @property
+    def exact(self) -> bool:
+        """Whether every use of its terms is a mention (counted from the index alone)."""
+        return self.forms is None
+
+
+def _resolve(terms: TermIndex, topic: str, language: str) -> list[_Word]:
+    """Each content word of a topic, as matched in ``language`` (see the notes above)."""
+    acronyms = _acronyms(topic)
+    capitals = {normalise(w) for w in _WORDS.findall(topic) if w[:1].isupper()}
+    resolved = []
+    for word in content_words(topic, language):
+        found, stems = _word_terms(terms, word, language, acronyms)
+        if language != "en" or not found or word.casefold() in acronyms:
+            resolved.append(_Word(frozenset(found), frozenset(stems), name=word in capitals))
+        else:
+            resolved.append(_sense(terms, word, found, stems, word in capitals))
+    return resolved
+
+
+def _kind(word: str) -> str:
+    return next((kind for kind, pattern in _KINDS if pattern.fullmatch(word)), "")
+
+
+def _sense(terms: TermIndex, word: str, found: set[str], stems: set[str], typed: bool) -> _Word:
+    """An English topic word's terms, narrowed to its sense or widened to a name's forms."""
+    language = "en"
+    if word in _POLITICAL:
+        more = {term_of(w, language) for w in _POLITICAL[word]}
+        for stem_ in more:
+            found |= terms.parts.get(stem_, set())
+        compounds = {
+            form
+            for term in found
+            for form in _forms_of(terms, language).get(term, ())
+            if "-" in form and not _NOT_POLITICAL.intersection(form.split("-"))
+        }
+        return _Word(
+            frozenset(found),
+            frozenset(stems | more),
+            _pattern({word} | _POLITICAL[word] | compounds),
+            word,
+        )
+    kind = _kind(word)
+    base = re.sub(r"(?:ism|isms|ist|ists|istic|istics)$", "", word) if kind == "ism" else word
+    if _is_name(terms, base, language, typed):
+        # a name's derived forms are its own: "Stalinist", "Stalinism", "neo-Stalinised"
+        for stem_ in _derived(terms, base, language):
+            found |= terms.parts.get(stem_, set())
+            stems = stems | {stem_}
+        return _Word(frozenset(found), frozenset(stems), name=True)
+    accepted: set[str] = set()
+    narrowed = False
+    for term in found:
+        for form in _forms_of(terms, language).get(term, ()):
+            parts = [p for p in form.split("-") if term_of(p, language) in stems]
+            judged = parts or [form]  # "multi-polarity" for "multipolarity": as one word
+            for part in judged:
+                if _kind(part.replace("-", "")) == kind:
+                    accepted.add(part)
+                else:
+                    narrowed = True
+    if not narrowed:
+        return _Word(frozenset(found), frozenset(stems))
+    return _Word(frozenset(found), frozenset(stems), _pattern(accepted))
+
+
+def _pattern(forms: set[str]) -> re.Pattern[str]:
+    """The words ``forms`` in a text, whole (a part of a hyphenated compound is whole too),
+    in any case; a pattern that finds nothing when there are none."""
+    if not forms:
+        return re.compile(r"(?!x)x")
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
+
+
+def _is_name(terms: TermIndex, word: str, language: str, typed: bool) -> bool:
+    """Whether a word is a name: capitalised within the sentences of the article that uses it
+    most (or, when the library has it nowhere, as typed)."""
+    term = term_of(word, language)
+    postings = terms.postings.get(term)
+    if not postings:
+        return typed
+    article_id = max(postings, key=lambda a: (postings[a], a))
+    return terms.capitalised(article_id, term) >= _NAME_SHARE
+
+
+_CACHE: weakref.WeakKeyDictionary[TermIndex, dict[object, object]] = weakref.WeakKeyDictionary()
+
+
+def _cached(terms: TermIndex, key: object, make: Callable[[], _T]) -> _T:
+    """What ``make`` makes of the library, kept until an article is added or removed."""
+    kept = _CACHE.setdefault(terms, {})
+    if kept.get("version") != terms.version:
+        kept.clear()
+        kept["version"] = terms.version
+    if key not in kept:
+        kept[key] = make()
+    return kept[key]  # type: ignore[return-value]
+
+
+def _forms_of(terms: TermIndex, language: str) -> dict[str, list[str]]:
+    """Each term of ``language``'s articles and the words (folded) counted as it."""
+
+    def make() -> dict[str, list[str]]:
+        forms: dict[str, list[str]] = {}
+        for word, term in terms.vocabulary.get(language, {}).items():
+            forms.setdefault(term, []).append(word)
+        return forms
+
+    return _cached(terms, ("forms", language), make)
+
+
+def _derived(terms: TermIndex, name: str, language: str) -> set[str]:
+    """The stems of a name's derived forms: those beginning with the name's stem (or the name)
+    and ending as a derivation does ("stalinis" for "Stalinised", "marxism" for "Marxist")."""
+    stems = _cached(terms, "parts", lambda: sorted(terms.parts))
+    found = set()
+    for prefix in {term_of(name, language), fold(name)}:
+        for stem_ in itertools.islice(stems, bisect.bisect_left(stems, prefix), None):
+            if not stem_.startswith(prefix):
+                break
+            if stem_[len(prefix) :] in _NAME_ENDINGS:
+                found.add(stem_)
+    return found
+
+
+def _political(text: str, start: int, end: int) -> bool:
+    """Whether "left" (or "right") at ``text[start:end]`` is the political one: "the left",
+    "some of the wider left", "the neo-Stalinised left", not "he had left the city"."""
+    if text[start - 1 : start] == "-":  # "far-left", "centre-left"
+        return True
+    after = _WORDS.match(text, end + 1) if text[end : end + 1] == "-" else None
+    if after is not None:  # "left-wing", not "left-over"
+        return after[0].casefold() not in _NOT_POLITICAL
+    following = _WORDS.search(text, end)
+    if following is not None and following[0].casefold() in _AFTER_A_VERB:
+        return False
+    before = [w.casefold() for w in _WORDS.findall(text[max(0, start - 80) : start])][-3:]
+    if not before or before[-1] in _BEFORE_A_VERB:
+        return False
+    # a determiner, and between it and "left" only what describes it ("the wider left")
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in _DETERMINERS:
+            return not _BEFORE_A_VERB.intersection(before[i + 1 :])
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _occurrences(text: str, word: _Word) -> tuple[tuple[int, int], ...]:
+    """The spans of a narrowed topic word's mentions in a text."""
+    assert word.forms is not None
+    found = []
+    for m in word.forms.finditer(text):
+        political = word.political and m[0].casefold() == word.political
+        if political and not _political(text, m.start(), m.end()):
+            continue
+        found.append((m.start(), m.end()))
+    return tuple(found)
+
+
+def _said(sentence: Sentence, word: _Word) -> int:
+    """How many times a sentence mentions a topic word."""
+    if word.forms is None:
+        return sum(sentence.terms[t] for t in word.terms)
+    if not any(t in sentence.terms for t in word.terms):
+        return 0
+    return len(_occurrences(sentence.text, word))
+
+
+def _mentions(terms: TermIndex, word: _Word, language: str) -> Counter[str]:
+    """How many times each article of ``language`` mentions a topic word."""
+    found: Counter[str] = Counter()
+    if word.forms is None:
+        for term in word.terms:
+            for article_id, count in terms.postings.get(term, {}).items():
+                if terms.languages.get(article_id) == language:
+                    found[article_id] += count
+        return found
+    holding = set().union(*(terms.postings.get(t, {}).keys() for t in word.terms))
+    for article_id in holding:
+        if terms.languages.get(article_id) == language:
+            count = sum(_said(s, word) for s in terms.articles[article_id].sentences)
+            if count:
+                found[article_id] = count
+    return found
+
+
+def _wording(terms: TermIndex, words: list[_Word], language: str, wording: Counter[str]) -> None:
+    """Add the words the topic was matched as, with how often each is used."""
+    for word in words:
+        if word.forms is None:
+            for term in word.terms:
+                used = sum(
+                    n for a, n in terms.postings.get(term, {}).items()
+                    if terms.languages.get(a) == language
+                )  # fmt: skip
+                if used:
+                    wording[terms.show(term)] += used
+        else:
+            for article_id in set().union(*(terms.postings.get(t, {}) for t in word.terms)):
+                if terms.languages.get(article_id) != language:
+                    continue
+                for s in terms.articles[article_id].sentences:
+                    if any(t in s.terms for t in word.terms):
+                        for a, b in _occurrences(s.text, word):
+                            wording[s.text[a:b].casefold()] += 1
 
 
 def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int, int]]:
@@ -137,56 +416,94 @@ def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int,
     return runs
 
 
+def _windows_around(sentences: list[Sentence], k: int, window: int) -> list[tuple[int, int]]:
+    """The runs of :func:`_windows` that hold sentence ``k``."""
+    paragraph = sentences[k].paragraph
+    runs = []
+    for first in range(max(0, k - window + 1), k + 1):
+        if sentences[first].paragraph != paragraph:
+            continue
+        for last in range(k, min(first + window, len(sentences))):
+            if sentences[last].paragraph != paragraph:
+                break
+            runs.append((first, last))
+    return runs
+
+
 def position(
     terms: TermIndex,
     article_id: str,
-    matched: set[str],
-    stems: set[str] | None = None,
-    groups: list[set[str]] | None = None,
+    words: list[_Word],
+    mentions: int,
+    groups: list[_Word] | None = None,
     window: int = WINDOW,
     settle: bool = False,
 ) -> Position | None:
-    """The passage of an article that says most about the matched terms; ``stems`` are the
-    words to bold (by default, every matched term). ``settle``: of passages that weigh the
+    """The passage of an article that says most about a topic's words, with ``mentions`` (the
+    article's, counted as the topic counts them). ``groups``: a phrase's words, which the
+    passage must hold together in one of its sentences. ``settle``: of passages that weigh the
     same, the one whose sentence on the topic the article's argument ranks highest (else the
     first)."""
     entry = terms.articles[article_id]
     sentences = entry.sentences
     language = terms.languages.get(article_id, DEFAULT)
-    argues: dict[int, float] = {}
-    said: dict[str, list[str]] = {}
+    counts = [sum(_said(s, w) for w in words) for s in sentences]
+    if not any(counts):
+        return None
+    phrase = tuple(groups or ())
+    together = [
+        not phrase or (bool(counts[k]) and _together(s, phrase, language))
+        for k, s in enumerate(sentences)
+    ]
+    # Stance toward where it states its own line rather than a view it reports to answer,
+    # read with the sentences before (bot/stance.py).
+    context = Context([s.text for s in sentences], language)
+    phrased: dict[int, bool] = {}
+    asks = {k: is_question(sentences[k].text) for k, n in enumerate(counts) if n}
+
+    def asked(k: int) -> bool:
+        if k not in asks:
+            asks[k] = is_question(sentences[k].text)
+        return asks[k]
+
+    def answered(k: int, last: int) -> bool:
+        """A question the passage answers in its next sentence ("But why do the neo-Stalinists
+        see this as a desirable future…? Because…")."""
+        return k < last and asked(k) and not asked(k + 1)
+
+    hits = [k for k, n in enumerate(counts) if n]
+    runs = sorted({run for k in hits for run in _windows_around(sentences, k, window)})
     best: tuple[float, int, int] | None = None
     tied: list[tuple[int, int]] = []
-    for first, last in _windows(sentences, window):
-        mentions = sum(sentences[k].terms[t] for k in range(first, last + 1) for t in matched)
-        if not mentions:
-            continue
-        if groups and not all(
-            any(sentences[k].terms[t] for k in range(first, last + 1) for t in group)
-            for group in groups
-        ):
-            continue  # a topic of several words: its passage holds each of them
-        # How much the passage stays on the topic, and stance toward where it states its own
-        # line rather than a view it reports to answer (bot/stance.py).
-        size = last - first + 1
-        for k in range(first, last + 1):
-            if k not in argues:
-                argues[k] = stance(sentences[k].text, language)
-        own = min(argues[k] for k in range(first, last + 1))
-        on_topic = sum(
-            1 for k in range(first, last + 1) if any(sentences[k].terms[t] for t in matched)
-        )
-        score = MENTIONS_WEIGHT * _topical(mentions, on_topic, size) + STANCE_WEIGHT * own
-        if groups and len(groups) > 1:
-            # A topic of several words: the passage that uses them as a phrase first.
-            score += PHRASE * any(
-                _as_phrase(sentences[k], groups, language, said) for k in range(first, last + 1)
-            )
-        if best is None or score > best[0] + 1e-9:
-            best = (score, first, last)
-            tied = [(first, last)]
-        elif score > best[0] - 1e-9:
-            tied.append((first, last))
+    # A question it leaves unanswered is not where an article states its line: its mentions
+    # do not count for the passage (unless the article names the topic only in questions).
+    for strict in (True, False):
+        for first, last in runs:
+            run = range(first, last + 1)
+            if not any(together[k] for k in run):
+                continue  # a phrase: its passage holds its words together in a sentence
+            live = [k for k in run if not (strict and asked(k) and not answered(k, last))]
+            said = sum(counts[k] for k in live)
+            if not said:
+                continue
+            size = last - first + 1
+            # an answered question is no view reported: it weighs as its answer does
+            own = min(context.stance(k) for k in run if not answered(k, last))
+            on_topic = sum(1 for k in live if counts[k])
+            score = MENTIONS_WEIGHT * _topical(said, on_topic, size) + STANCE_WEIGHT * own
+            if len(phrase) > 1:
+                # A topic of several words: the passage that uses them as a phrase first.
+                for k in run:
+                    if together[k] and k not in phrased:
+                        phrased[k] = bool(_phrase_in(sentences[k].text, phrase, language))
+                score += PHRASE * any(phrased.get(k, False) for k in run)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, first, last)
+                tied = [(first, last)]
+            elif score > best[0] - 1e-9:
+                tied.append((first, last))
+        if best is not None:
+            break
     if best is None:
         return None
     _, first, last = best
@@ -199,50 +516,43 @@ def position(
             key=lambda run: max(
                 ranks.get(sentences[k].position, 0.0)
                 for k in range(run[0], run[1] + 1)
-                if any(sentences[k].terms[t] for t in matched)
+                if counts[k]
             ),
         )
     para = sentences[first].paragraph
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
-    mentions = sum(entry.counts[t] for t in matched)
-    bold = stems if stems is not None else matched
-    return Position(entry.article, passage, mentions, _highlights(passage.text, bold, language))
+    return Position(entry.article, passage, mentions, _highlights(passage.text, words, language))
 
 
-def _meet(sentences: list[Sentence], groups: list[set[str]]) -> bool:
-    """Whether an article has a passage (a window of :func:`position`) holding a term of each
-    group: where a topic of several words is taken up."""
-    full = (1 << len(groups)) - 1
-    every = set().union(*groups)
-    # Which of the words each sentence has, for the sentences that have any (most have none:
-    # one set operation tells them).
-    masks = {
-        i: sum(1 << g for g, group in enumerate(groups) if not group.isdisjoint(found))
-        for i, s in enumerate(sentences)
-        if (found := every.intersection(s.terms))
-    }
-    for i in masks:
-        held, paragraph = 0, sentences[i].paragraph
-        for j in range(i, min(i + WINDOW, len(sentences))):
-            if sentences[j].paragraph != paragraph:
-                break
-            held |= masks.get(j, 0)
-            if held == full:
-                return True
-    return False
+_CLAUSE = re.compile(r"[,;:()\[\]\"“”«»!?…]|\s[\u2013\u2014-]\s|\u2014")
 
 
-def _as_phrase(
-    sentence: Sentence, groups: list[set[str]], language: str, said: dict[str, list[str]]
-) -> bool:
-    """Whether a sentence has a topic's words side by side, in order ("class war")."""
-    if sentence.text not in said:
-        said[sentence.text] = [term_of(w, language) for w in content_words(sentence.text, language)]
-    stems = said[sentence.text]
-    return any(
-        all(stems[i + j] in group for j, group in enumerate(groups))
-        for i in range(len(stems) - len(groups) + 1)
-    )
+def _holds(token: str, word: _Word, language: str) -> bool:
+    if word.forms is not None:
+        return bool(word.forms.fullmatch(token))
+    return term_of(token, language) in word.terms
+
+
+@lru_cache(maxsize=65536)
+def _phrase_in(text: str, groups: tuple[_Word, ...], language: str) -> int:
+    """How many times a sentence has a phrase's words side by side, in order, within a clause
+    ("class war"; "socialism in one country", its little words aside)."""
+    uses = 0
+    for clause in _CLAUSE.split(text):
+        tokens = content_words(clause, language)
+        for i in range(len(tokens) - len(groups) + 1):
+            uses += all(_holds(tokens[i + j], g, language) for j, g in enumerate(groups))
+    return uses
+
+
+def _together(sentence: Sentence, groups: tuple[_Word, ...], language: str) -> bool:
+    """Whether a sentence takes a phrase up: it has every word of it, and, where the phrase is
+    a name ("the United States", "the Middle East"), the name itself ("European states … the
+    United Nations" is not the United States; "the working class … this war" is of class
+    war)."""
+    if not all(_said(sentence, g) for g in groups):
+        return False
+    return not any(g.name for g in groups) or bool(_phrase_in(sentence.text, groups, language))
 
 
 def _topical(mentions: int, on_topic: int, size: int) -> float:
@@ -254,17 +564,24 @@ def _topical(mentions: int, on_topic: int, size: int) -> float:
     )
 
 
-def _highlights(text: str, stems: set[str], language: str = DEFAULT) -> tuple[tuple[int, int], ...]:
-    """Spans of the words of ``text`` whose stem in ``language`` is one of ``stems``
-    (compounds split: each word of "anti-imperialist" is stemmed on its own)."""
-    spans = [(w.start, w.end) for w in words(text)]
+def _highlights(
+    text: str, words: list[_Word], language: str = DEFAULT
+) -> tuple[tuple[int, int], ...]:
+    """Spans of the topic's mentions in ``text``: the words whose stem in ``language`` is one of
+    the topic's (compounds split: each word of "anti-imperialist" is stemmed on its own), and
+    a narrowed word's own uses."""
+    stems = set().union(*(w.stems for w in words if w.forms is None))
+    spans = [(w.start, w.end) for w in text_words(text)]
     found = [(a, b) for a, b in spans if term_of(normalise(text[a:b]), language) in stems]
     # A compound written with a hyphen ("multi-polarity") for a topic written as one word.
     for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)+", text):
         joined = term_of(normalise(m[0]).replace("-", ""), language)
         if joined in stems and not any(m.start() <= a < m.end() for a, _ in found):
             found.append((m.start(), m.end()))
-    return tuple(sorted(found))
+    for word in words:
+        if word.forms is not None:
+            found += [s for s in _occurrences(text, word) if s not in found]
+    return tuple(sorted(set(found)))
 
 
 def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:
@@ -272,15 +589,13 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     phrase = _phrase(terms, topic)
     if phrase is not None:
         return _compare_phrase(terms, topic, phrase[0], phrase[1], limit)
-    by_language = _topic_by_language(terms, topic)
+    by_language = {language: _resolve(terms, topic, language) for language in terms.language_set()}
     mentions: Counter[str] = Counter()
     wording: Counter[str] = Counter()
-    for language, (matched, _) in by_language.items():
-        for term in matched:
-            for article_id, count in terms.postings[term].items():
-                if terms.languages.get(article_id) == language:
-                    mentions[article_id] += count
-                    wording[terms.show(term)] += count
+    for language, words in by_language.items():
+        for word in words:
+            mentions.update(_mentions(terms, word, language))
+        _wording(terms, words, language, wording)
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     # Most about it first: mentions per thousand words, then more mentions (ORDER says so).
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
@@ -295,7 +610,11 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     positions = [
         p
         for a in chosen
-        if (p := position(terms, a, *by_language[terms.languages[a]], window=window, settle=True))
+        if (
+            p := position(
+                terms, a, by_language[terms.languages[a]], mentions[a], window=window, settle=True
+            )
+        )
     ]
     shown = {p.article.id for p in positions if p.mentions >= MIN_MENTIONS}
     addressed = set(addressing) | {a.id for a in passing}
@@ -310,80 +629,120 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     )
 
 
+def topic_position(terms: TermIndex, topic: str, article_id: str) -> Position | None:
+    """One article's position on a one-word topic, as :func:`compare_topic` shows it: the same
+    mentions, the same passage (``/compare a | b`` sets two articles side by side by it)."""
+    language = terms.languages.get(article_id, DEFAULT)
+    words = _resolve(terms, topic, language)
+    said = sum(_said(s, w) for s in terms.articles[article_id].sentences for w in words)
+    if not said:
+        return None
+    return position(terms, article_id, words, said, settle=True)
+
+
 def _several(terms: TermIndex, topic: str) -> bool:
     """Whether a topic names several things, each a topic of its own ("Russia and Putin")."""
     return any(len(content_words(topic, language)) > 1 for language in terms.language_set())
 
 
-def _phrase(terms: TermIndex, topic: str) -> tuple[str, list[set[str]]] | None:
-    """A topic of several words typed side by side ("class war", not "war and peace"): its
-    language and, for each word, the library's terms it matches; None otherwise."""
-    typed = re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", topic)
-    for language in sorted(terms.language_set()):
+# Words that join several topics typed at once ("war and peace", "Russia, Putin"), in the
+# bot's languages; a topic of several words without one is a phrase ("socialism in one
+# country", "the United States").
+_JOINS = re.compile(
+    r"[,;/&+]|(?<!\w)(?:and|or|vs\.?|versus|et|ou|und|oder|y|o|e|и|или)(?!\w)", re.IGNORECASE
+)
+
+
+def _phrase(terms: TermIndex, topic: str) -> tuple[str, list[_Word]] | None:
+    """A topic of several words typed as one ("class war", "socialism in one country", not
+    "war and peace"): its language and each content word as matched in it; None otherwise.
+    The language is the first of the library's where every word is matched and some article
+    has them all (else where most are matched: no article takes it up)."""
+    if _JOINS.search(topic):
+        return None
+    candidates = []
+    for language in terms.language_set():
         wanted = content_words(topic, language)
-        if len(wanted) < 2 or len(wanted) != len(typed):
+        if len(wanted) < 2:
             continue
-        groups = [topic_terms(terms, word, language)[0] for word in wanted]
-        if all(groups) and any(
-            all(any(entry.counts[t] for t in group) for group in groups)
-            for article_id, entry in terms.articles.items()
-            if terms.languages.get(article_id) == language
+        groups = _resolve(terms, topic, language)
+        if all(g.terms for g in groups) and any(
+            all(any(entry.counts[t] for t in g.terms) for g in groups)
+            for article_id, entry in _holding(terms, groups, language)
         ):
             return language, groups
-    return None
+        candidates.append((-sum(bool(g.terms) for g in groups), language, groups))
+    if not candidates:
+        return None
+    _, language, groups = min(candidates, key=lambda c: (c[0], c[1]))
+    return language, groups
+
+
+def _holding(
+    terms: TermIndex, groups: list[_Word], language: str
+) -> list[tuple[str, ArticleTerms]]:
+    """The articles of ``language`` holding a term of each group (from the postings)."""
+    holding = [set().union(*(terms.postings.get(t, {}).keys() for t in g.terms)) for g in groups]
+    found = sorted(set.intersection(*holding)) if holding else []
+    return [(a, terms.articles[a]) for a in found if terms.languages.get(a) == language]
+
+
+def _as_typed(topic: str, language: str) -> str:
+    """A phrase as typed, without the little words before and after it ("united states")."""
+    typed = [w.casefold() for w in _WORDS.findall(topic)]
+    wanted = set(content_words(topic, language))
+    kept = [i for i, w in enumerate(typed) if normalise(w) in wanted]
+    return " ".join(typed[kept[0] : kept[-1] + 1]) if kept else " ".join(typed)
 
 
 def _compare_phrase(
-    terms: TermIndex, topic: str, language: str, groups: list[set[str]], limit: int
+    terms: TermIndex, topic: str, language: str, groups: list[_Word], limit: int
 ) -> TopicComparison:
-    """/compare of several words: the articles that take up all of them, those that use them
-    as a phrase first, each one's passage holding every word."""
+    """/compare of a phrase: the articles that hold its words together in a sentence, those
+    using the phrase itself first, each one's passage holding them. A mention is a use of
+    the phrase, or a sentence holding its words together otherwise; an article that has
+    its words only apart (in different sentences) is not taken to address it (``scattered``)."""
     mentions: Counter[str] = Counter()
     phrase: Counter[str] = Counter()
-    # Only the articles holding a word of every group (read from the postings, not from every
-    # article: a library of ten thousand speeches, most of which hold none of them).
-    holding = [set().union(*(terms.postings.get(t, {}).keys() for t in group)) for group in groups]
-    candidates = sorted(set.intersection(*holding)) if holding else []
-    for article_id in candidates:
-        entry = terms.articles[article_id]
-        if terms.languages.get(article_id) != language:
+    scattered: list[str] = []
+    words = tuple(groups)
+    for article_id, entry in _holding(terms, groups, language):
+        # the sentences holding every word, read for whether they are together
+        uses = [
+            _phrase_in(s.text, words, language)
+            for s in entry.sentences
+            if _together(s, words, language)
+        ]
+        if not uses:
+            if all(any(_said(s, g) for s in entry.sentences) for g in groups):
+                scattered.append(article_id)  # each of its words, but apart
             continue
-        counts = [sum(entry.counts[t] for t in group) for group in groups]
-        if min(counts):
-            mentions[article_id] = min(counts)
-            phrase[article_id] = sum(
-                entry.bigrams[(a, b)]
-                for first, second in itertools.pairwise(groups)
-                for a in first
-                for b in second
-            )
-    addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS or phrase[a]]
+        mentions[article_id] = sum(max(1, n) for n in uses)
+        phrase[article_id] = sum(uses)
+    addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     addressing.sort(key=lambda a: (-phrase[a], -mentions[a] / words_in[a], -mentions[a], a))
-    matched = set().union(*groups)
-    # Only where the words meet in one passage is the topic taken up; elsewhere they are
-    # words that happen to be in the same article.
-    # (Whether they meet is read from the words alone; the passages, with their stance, only
-    # for the articles shown: a common pair of words meets in thousands of speeches.)
-    # (Two words used as a phrase meet in its clause; three need the windows read.)
-    pair = len(groups) == 2
-    found = {
-        a for a in mentions if (pair and phrase[a]) or _meet(terms.articles[a].sentences, groups)
-    }
-    addressing = [a for a in addressing if a in found]
     addressed = set(addressing)
-    passing = [a for a in terms.library.articles if a.id in found and a.id not in addressed]
-    silent = [a for a in terms.library.articles if a.id not in found]
+    passing = [a for a in terms.library.articles if a.id in mentions and a.id not in addressed]
+    silent = [a for a in terms.library.articles if a.id not in mentions]
     chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
     # The articles shown: passages that weigh the same settled by the article's argument.
     positions = [
-        replace(p, mentions=max(mentions[a], MIN_MENTIONS) if a in addressed else 1)
+        p
         for a in chosen
-        if (p := position(terms, a, matched, groups=groups, settle=True)) is not None
+        if (p := position(terms, a, groups, mentions[a], groups=groups, settle=True)) is not None
     ]
     shown = {p.article.id for p in positions if p.article.id in addressed}
-    wording = [" ".join(content_words(topic, language))]
-    return TopicComparison(topic, wording, positions, len(addressing) - len(shown), silent, passing)
+    apart = set(scattered)
+    return TopicComparison(
+        topic,
+        [_as_typed(topic, language)],
+        positions,
+        len(addressing) - len(shown),
+        silent,
+        passing,
+        [a for a in terms.library.articles if a.id in apart],
+    )
 
 
 def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
@@ -430,12 +789,14 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
     on_topic: tuple[Position | None, Position | None] = (None, None)
     least = math.inf
     for term in both:
-        pair = (position(terms, first_id, {term}), position(terms, second_id, {term}))
+        # each one's passage and mentions as /compare of the topic shows them
+        topic = terms.show(term)
+        pair = (topic_position(terms, topic, first_id), topic_position(terms, topic, second_id))
         if pair[0] is None or pair[1] is None:
             continue
         similar = alike(terms, pair[0].passage.text, pair[1].passage.text, first_id, second_id)
         if similar < least - 1e-9:
-            main, on_topic, least = term, pair, similar
+            main, on_topic, least = topic, pair, similar
     return PairComparison(
         a.article,
         b.article,
@@ -443,7 +804,7 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
         [terms.show(t) for t in only(a.counts, b.counts)[:6]],
         [terms.show(t) for t in only(b.counts, a.counts)[:6]],
         _closest(terms, a.sentences, b.sentences),
-        terms.show(main) if main else None,
+        main,
         on_topic,
     )
 

@@ -21,6 +21,7 @@ imports.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -617,3 +618,72 @@ def stance(text: str, language: str = "en") -> float:
     if found.points_back:
         score -= 0.25
     return max(0.0, min(1.0, score))
+
+
+# A sentence that goes on with the one before it: it points back ("This position…", "Such
+# ideas…") or opens with an "it" that is the thing just named ("It is a worldview that…"), not
+# the "it" of a claim made general ("It is clear that…", "It is time…").
+_GOES_ON = {
+    "en": re.compile(
+        r"^(?:and |so )?(?:this|these|that|those|such|in this|in that)\b"
+        r"|^(?:and |so )?it (?:is|was|has|had|became|meant|means|remains)"
+        r" (?!clear|time|high time|true|important|evident|necessary|not|only|no |now|our|up to)"
+    )
+}
+# A sentence that answers what came before: "But Russia was an imperialist power in its own
+# right" after "Many looked to Russia…". ("In fact", "in reality", "indeed" are claims' cues
+# already: counted once.)
+_ANSWERS = {"en": re.compile(r"^(?:but|yet|however|on the contrary|in contrast|rather|instead)\b")}
+ANSWER = 0.15  # what a sentence answering a view reported just before adds to its stance
+REPORTED = 0.45  # what a sentence going on with a view reported loses (a report's cue)
+ANSWERED_WITHIN = 2  # an answer answers a view reported in one of the sentences just before
+
+
+class Context:
+    """An article's sentences, in order, each read with the ones before it: a sentence that
+    goes on with a view the author reports ("But there is another tradition where…" — "This
+    position is historically associated with…" — "It is a worldview that…") is that view too,
+    and one that answers it ("Many looked to Russia…" — "But Russia was an imperialist power
+    in its own right") states the author's line. The sentences are read as asked (each once),
+    so an article's few passages on a topic cost a few readings, not the whole article's.
+    /compare weighs passages by it; :func:`stance` reads a sentence alone."""
+
+    def __init__(self, texts: Sequence[str], language: str = "en") -> None:
+        self.texts = texts
+        self.language = language
+        self._reported: dict[int, bool] = {}
+
+    def _goes_on(self, index: int) -> bool:
+        goes_on = _GOES_ON.get(self.language)
+        lowered = self.texts[index].strip().lower().replace("’", "'")
+        return index > 0 and goes_on is not None and bool(goes_on.match(lowered))
+
+    def reported(self, index: int) -> bool:
+        """Whether a sentence reports a view, or goes on with one reported before it."""
+        start = index  # back to where the run of sentences going on from one another starts
+        while start not in self._reported and self._goes_on(start) and not self._reports(start):
+            start -= 1
+        for i in range(start, index + 1):
+            if i not in self._reported:
+                self._reported[i] = self._reports(i) or (
+                    self._goes_on(i) and self._reported.get(i - 1, False)
+                )
+        return self._reported[index]
+
+    def _reports(self, index: int) -> bool:
+        return reports(self.texts[index], self.language)
+
+    def stance(self, index: int) -> float:
+        """A sentence's :func:`stance`, read with the sentences before it."""
+        alone = stance(self.texts[index], self.language)
+        if self.reported(index):
+            if self._reports(index):
+                return alone
+            return max(0.0, alone - REPORTED)  # going on with the view reported
+        answers = _ANSWERS.get(self.language)
+        lowered = self.texts[index].strip().lower().replace("’", "'")
+        if answers is not None and answers.match(lowered):
+            before = range(max(0, index - ANSWERED_WITHIN), index)
+            if any(self.reported(i) for i in before):
+                return min(1.0, alone + ANSWER)
+        return alone

@@ -81,3 +81,40 @@ def test_an_aside_a_hedge_and_a_word_held_up_in_quotation_marks_are_not_claims()
     # someone else's word, quoted to be disowned
     assert reports("NATO’s advance into the region is “beneficial”, while BRICS is dangerous.")
     assert not reports("Any “peace” is only a truce between two wars.")
+
+
+def test_a_sentence_going_on_with_a_reported_view_is_that_view_and_its_answer_is_the_authors():
+    """progressive-bloc ¶2-¶3: "But there is another tradition…" (a view reported), then "This
+    position is historically associated with…" and "It is a worldview that…" go on with it;
+    ¶7-¶8: "Many looked to Russia…", then "But Russia was an imperialist power in its own
+    right" answers it."""
+    from bot.stance import Context
+
+    texts = [
+        "The revolutionary socialist tradition has always combined a commitment to workers’"
+        " revolution with opposition to imperialism.",
+        "But there is another tradition where the key divide is between imperialist nations and"
+        " those that oppose them, often dubbed “progressive”.",
+        "This position is historically associated with the official Communist Parties that"
+        " supported Russia during the Cold War.",
+        "It is a worldview that first arose in 1920s Russia as a rising bureaucracy headed by"
+        " Stalin took over the Communist Party.",
+        "Lenin and Trotsky had looked to international struggle by workers as the basis for"
+        " socialism.",
+        "Many looked to Russia or its allies as the only force that could act as a counterweight"
+        " to the US and its Western imperialist allies.",
+        "But Russia was an imperialist power in its own right, dominating Eastern Europe and the"
+        " oppressed nations within the USSR.",
+    ]
+    context = Context(texts)
+    assert [context.reported(i) for i in range(len(texts))] == [
+        False, True, True, True, False, True, False,
+    ]  # fmt: skip
+    # going on with a reported view, a sentence weighs as little as the report
+    assert context.stance(2) <= stance(texts[2])
+    assert context.stance(3) < stance(texts[3])
+    assert context.stance(4) == stance(texts[4])  # a new start
+    # the answer outweighs what it answers and its own reading alone
+    assert context.stance(6) > stance(texts[6]) > context.stance(5)
+    # the first sentence has nothing before it to go on with
+    assert context.stance(0) == stance(texts[0])
