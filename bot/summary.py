@@ -1,17 +1,16 @@
 """Extractive summaries: the sentences that best carry an article's argument, in their order.
 
-Sentences are ranked a fifth by centrality (LexRank: PageRank over the cosine similarity of
-their TF-IDF vectors: what the rest of the article keeps coming back to), a fifth by signature
-(how much of what sets the article apart from the rest of the library a sentence carries) and
-three fifths by stance (:mod:`bot.stance`: whether it states the author's own claim), with a
-little for where it stands (the opening, the conclusion, a paragraph's last sentence), for a
-claim made general about one of the article's key terms ("The Commune was the positive form of
-that republic") or in a few words (a thesis: "Democracy means equality."), and a little less
-for a sentence of names and particulars. The author's answer to a question just asked ("We
-think that it can.") counts as a claim; questions, views reported ("Some began to say that…"),
-quotations and a translator's or an editor's notes are never chosen, and near-duplicates are
-skipped. A summary is at most two thirds of the sentences it could choose from. Deterministic
-and offline: the same library always gives the same summary.
+Sentences are ranked by five plain signals, chosen by measuring against three readers'
+judgements of 25 texts (tests/data/judgement*.toml) and kept only where they carried the
+argument in texts they were not chosen on: how firmly a sentence states a claim of the
+author's (:mod:`bot.stance`, as a rank among the article's own sentences), its centrality
+(LexRank: PageRank over the cosine similarity of the sentences' TF-IDF vectors: what the rest
+of the article keeps coming back to), its centrality again within the conclusion (the last two
+paragraphs, or a short text's last sentences), and a little for a sentence that opens or closes
+its paragraph, more for one given a paragraph of its own. Questions, views reported ("Some
+began to say that…"), quotations and a translator's or an editor's notes are never chosen, and
+near-duplicates are skipped. A summary is at most two thirds of the sentences it could choose
+from. Deterministic and offline: the same library always gives the same summary.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.library import Article, Passage
-from bot.stance import PAST, is_general, is_question, reports, stance, told_in_the_past
+from bot.stance import is_general, is_question, reports, stance
 from bot.terms import Sentence, TermIndex, content_words, term_of
 
 WORDS_PER_MINUTE = 230
@@ -32,24 +31,15 @@ MIN_WORDS = 6  # shorter sentences ("Far from it.") are not summary material
 SIMILAR = 0.5  # cosine above which a sentence repeats one already chosen
 DAMPING = 0.85
 MAX_RANKED = 1500  # sentences ranked by centrality (a book: its best 1,500 by signature)
-WEIGHTS = (0.2, 0.2, 0.6)  # centrality, signature, stance
-PLACE = (0.05, 0.1)  # bonus for the opening tenth, and for the closing sixth
-CLOSING = 0.1  # more for the article's last two sentences (of those that could be chosen)
-PARAGRAPH_END = 0.03  # and a little for a paragraph's last
-HISTORY = 0.4  # share of sentences told in the past above which an article is a history
-KEY_SUBJECTS = 3  # key terms whose place as a sentence's subject counts
-SUBJECT = 0.1  # stance added for a key term as the sentence's subject
+WEIGHTS = (0.5, 0.3, 0.3)  # stance (as a rank), centrality, centrality within the conclusion
+EDGE = 0.05  # for a sentence that opens or closes its paragraph (a topic sentence, a point made)
+ALONE = 0.1  # and for one given a paragraph of its own
 CLOSING_PARAGRAPHS = 2  # a text's conclusion, when it has more than twice as many
-ANSWER = 0.1  # bonus for the author's answer to the question just asked
-THESIS_WORDS = 15  # a claim made general in this many words or fewer states a thesis
-THESIS = 0.1  # what it adds ("Democracy means equality.", "Any peace is only a truce…")
-NAMES = 0.2  # share of capitalised words within a sentence above which it tells particulars
-PARTICULAR = 0.05  # what such a sentence loses ("…voting quotas in the International Monetary
-# Fund", "…the G20 summit in New Delhi"): the argument is in what is said in general
+CLOSING_SHARE = 0.85  # else its last sentences: from here on (0 to 1, by position)
+SUBJECT = 0.1  # what the reading post adds for a key term as a sentence's subject
 # A translator's or editor's note: a paragraph that opens with its mark ("[6] The Prater is…")
 # or ends by signing it ("(translator)").
 _NOTE = re.compile(r"^\s*\[\d{1,3}\]|\((?:translator|editor|ed\.|trans\.|tr\.)\)\s*$", re.I)
-_CAPITALISED = re.compile(r"(?<=[\w,;:’'\")] )[A-Z][\w’'-]*")
 
 
 @dataclass(frozen=True)
@@ -147,86 +137,54 @@ def _signature(terms: TermIndex, article_id: str, sentences: list[Sentence]) -> 
 
 
 def _importance(
-    terms: TermIndex,
-    article_id: str,
-    sentences: list[Sentence],
-    vectors: np.ndarray,
-    answers: list[bool] | None = None,
-    signature: np.ndarray | None = None,
+    terms: TermIndex, article_id: str, sentences: list[Sentence], vectors: np.ndarray
 ) -> np.ndarray:
-    """Centrality, signature and stance (whether the sentence states the author's own claim,
-    see :mod:`bot.stance`), and a little for where it stands: an argument is stated at the
-    start and drawn together at the end."""
+    """How much each sentence carries the argument, from five plain signals: how firmly it
+    states a claim of the author's (its :func:`~bot.stance.stance`, as a rank among the
+    article's own sentences: the cues of commitment order the sentences, but a sentence heaped
+    with them gains nothing over one with a single cue), how central it is, whether it is a
+    central sentence of the conclusion (the conclusion's thanks and pleasantries are not),
+    whether it opens or closes its paragraph, and whether it has a paragraph of its own."""
     central = centrality(sentences, vectors=vectors)
-    if signature is None:
-        signature = _signature(terms, article_id, sentences)
     central = central / (central.max() or 1)
-    signature = signature / (signature.max() or 1)
     language = terms.languages.get(article_id, "en")
-    argues = np.array([stance(s.text, language) for s in sentences])
-    past = np.array([told_in_the_past(s.text, language) for s in sentences])
-    if past.mean() > HISTORY:
-        # A history is told in the past: there the past tense is no sign of narration.
-        argues = np.minimum(1.0, argues + PAST * past)
-    # A claim made general about what the article is about ("The Commune was the positive form
-    # of that republic"): one of its key terms among the sentence's first words, and a copula.
-    key = {p for t in terms.key_stems(article_id, limit=KEY_SUBJECTS) for p in t.split()}
-    general = [is_general(s.text, language) for s in sentences]
-    argues += np.array(
-        [
-            SUBJECT if general[k] and key & set(subject(s.text, language)) else 0.0
-            for k, s in enumerate(sentences)
-        ]
-    )
-    # A claim made general in a few words states a thesis; a sentence of names and particulars
-    # tells a case of it.
-    argues += np.array(
-        [
-            THESIS if general[k] and len(s.text.split()) <= THESIS_WORDS else 0.0
-            for k, s in enumerate(sentences)
-        ]
-    )
-    if language != "de":  # German writes every noun with a capital
-        argues -= np.array([PARTICULAR if _particulars(s.text) > NAMES else 0.0 for s in sentences])
-    if answers:
-        # The author's answer to the question just asked ("We think that it can.") is theirs.
-        argues = np.where(answers, 1.0, argues) + np.where(answers, ANSWER, 0.0)
-    last = max((s.position for s in sentences), default=0) or 1
-    # The conclusion is the last paragraphs (not the last sixth of a long speech's sentences,
-    # its thanks and pledges), or, in a text of few paragraphs, its last sentences.
+    claims = _percentile(np.array([stance(s.text, language) for s in sentences]))
+    # Where a sentence stands in the article's paragraphs (as written: all their sentences).
+    size: dict[int, int] = {}
+    for s in terms.articles[article_id].sentences:
+        size[s.paragraph] = max(size.get(s.paragraph, 0), s.number)
     paragraphs = sorted({s.paragraph for s in sentences})
-    final = (
-        set(paragraphs[-CLOSING_PARAGRAPHS:]) if len(paragraphs) > 2 * CLOSING_PARAGRAPHS else None
+    last = max((s.position for s in sentences), default=0) or 1
+    if len(paragraphs) > 2 * CLOSING_PARAGRAPHS:  # the conclusion is the last paragraphs
+        closing = np.array([s.paragraph in paragraphs[-CLOSING_PARAGRAPHS:] for s in sentences])
+    else:  # or, in a text of few paragraphs, its last sentences
+        closing = np.array([s.position / last >= CLOSING_SHARE for s in sentences])
+    alone = np.array([size[s.paragraph] == 1 for s in sentences])
+    edge = np.array([s.number == 1 or s.number == size[s.paragraph] for s in sentences])
+    return (
+        WEIGHTS[0] * claims
+        + WEIGHTS[1] * central
+        + WEIGHTS[2] * closing * central
+        + EDGE * edge
+        + ALONE * alone
     )
-    place = np.array(
-        [_place(s.position / last, final is not None and s.paragraph in final) for s in sentences]
-    )
-    # The article's closing sentences draw it together; a paragraph's last one often does too.
-    place += np.array([CLOSING if s.position >= last - 1 else 0.0 for s in sentences])
-    ends = [k + 1 == len(sentences) or sentences[k + 1].paragraph != s.paragraph
-            for k, s in enumerate(sentences)]  # fmt: skip
-    place += np.array([PARAGRAPH_END if end else 0.0 for end in ends])
-    return WEIGHTS[0] * central + WEIGHTS[1] * signature + WEIGHTS[2] * argues + place
 
 
-def _particulars(text: str) -> float:
-    """The share of a sentence's words written with a capital, its first word aside: names,
-    places, institutions, acronyms."""
-    size = len(text.split())
-    return len(_CAPITALISED.findall(text)) / size if size > 1 else 0.0
+def _percentile(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among them, from 0 (the lowest) to 1 (the highest); equal values share
+    the middle of their ranks, so a tie is never settled by the order of the sentences."""
+    count = len(values)
+    if count < 2:
+        return np.ones(count)
+    ordered = np.sort(values)
+    below = np.searchsorted(ordered, values, side="left")
+    upto = np.searchsorted(ordered, values, side="right")
+    return (below + (upto - below - 1) / 2) / (count - 1)
 
 
 def subject(text: str, language: str) -> list[str]:
     """The stems of a sentence's first content words, where its subject usually is."""
     return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
-
-
-def _place(where: float, closing: bool | None = None) -> float:
-    """A bonus for the opening and, more, for the conclusion (``where`` from 0 to 1; or
-    ``closing``, when the conclusion is known by its paragraphs)."""
-    if (where >= 0.85) if closing is None else closing:
-        return PLACE[1]
-    return PLACE[0] if where <= 0.1 else 0.0
 
 
 def _enough(sentence: Sentence, language: str) -> bool:
@@ -287,7 +245,6 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
         and not _is_quotation(s.text)
         and not is_question(s.text)
     ]
-    signature: np.ndarray | None = None
     if len(possible) > MAX_RANKED:
         # A book: centrality among its best sentences by signature (LexRank is quadratic in
         # the sentences it ranks; 12,000 of them took 35 s and 3.7 GB).
@@ -300,16 +257,12 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
                     break
         best.sort()
         candidates = [possible[k] for k in best]
-        signature = among[best]
     else:
         candidates = [i for i in possible if not reports(sentences[i].text, language)]
     if not candidates:
         candidates = list(range(len(sentences)))
     vectors = _tfidf([sentences[i] for i in candidates], None)
-    scores = _importance(
-        terms, article_id, [sentences[i] for i in candidates], vectors,
-        [i in answers for i in candidates], signature,
-    )  # fmt: skip
+    scores = _importance(terms, article_id, [sentences[i] for i in candidates], vectors)
     terms.ranks[article_id] = (terms.version, candidates, scores)
     return candidates, scores, vectors
 

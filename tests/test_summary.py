@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.judgement import CORPUS, carried, judged_library, measure
+from bench.judgement import CORPUS, FRESH, carried, judged_library, measure
 from bot.summary import summarise, summary_length
 from bot.terms import TermIndex
 from bot.text import normalise
@@ -69,28 +69,44 @@ def test_a_quotation_of_someone_else_is_not_the_articles_argument(terms):
 
 
 def test_summaries_carry_what_a_reader_names_as_each_seeds_argument():
-    """Against tests/data/judgement.toml, written by a reader who never saw the bot's output."""
+    """Against tests/data/judgement.toml, written by a reader who never saw the bot's output:
+    every seed's long summary carries four of its argument sentences and every short one but
+    one carries two. The one is pro-putin-left, a text of a single paragraph, where only how
+    firmly and how centrally a sentence argues can speak: its short summary carries one (the
+    old mix carried two, by weighing claims made general, which cost texts nobody tuned on)."""
     library, judged, _ = judged_library(corpus=False)
     terms = TermIndex(library)
+    short_of = []
     for item in judged:
         short = [p.text for p in summarise(terms, item.article_id).passages]
         long = [p.text for p in summarise(terms, item.article_id, long=True).passages]
-        assert carried(item.argument, short) >= 2, (item.article_id, short)
+        if carried(item.argument, short) < 2:
+            short_of.append(item.article_id)
+        assert carried(item.argument, short) >= 1, (item.article_id, short)
         assert carried(item.argument, long) >= 4, (item.article_id, long)
         assert carried(item.not_argument, short + long) == 0, (item.article_id, short, long)
+    assert set(short_of) <= {"pro-putin-left"}, short_of
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
-def test_every_judged_text_gets_its_argument_in_both_summaries():
-    """The 14 texts the summaries were tuned on: two argument sentences in the short summary,
-    four in the long one (5 of 14 before stance was weighed, 8 before its second round). The
-    held-out texts are measured by bench/judgement.py, not held to it here."""
+def test_judged_texts_get_their_argument_in_both_summaries_tuned_on_or_not():
+    """Two argument sentences in the short summary and four in the long one, against both
+    readers' judgements (the 19 texts of judgement.toml, the 6 of judgement-fresh.toml). The
+    ranking is five general signals, not cues fitted to the first 14 texts: it meets the bar on
+    12 of those 14 (the old hand-weighted mix met it on all 14), and on 5 of the 6 texts of the
+    second reader, who never saw the bot (the old mix: 1 of 6). The floors are today's figures;
+    a text carrying a line its reader rejects is counted, not excused."""
     rows, _ = measure()
     tuned = [r for r in rows if not r[6]]
     assert len(tuned) == 14
-    missed = [r for r in tuned if r[2] < 2 or r[3] < 4]
-    assert not missed, missed
-    assert sum(r[4] + r[5] for r in tuned) <= 1, tuned  # views rejected, shown as the argument
+    assert sum(r[2] >= 2 and r[3] >= 4 for r in tuned) >= 12, tuned
+    assert not any(r[4] or r[5] for r in tuned), tuned  # views rejected, shown as the argument
+    fresh, _ = measure(FRESH)
+    assert len(fresh) == 6
+    assert sum(r[2] >= 2 and r[3] >= 4 for r in fresh) >= 5, fresh
+    assert sum(r[2] for r in fresh) >= 16, fresh  # of 56 (the old mix: 10)
+    assert sum(r[3] for r in fresh) >= 22, fresh  # of 56 (the old mix: 17)
+    assert sum(1 for r in fresh if r[4] or r[5]) <= 1, fresh
 
 
 def test_summary_is_deterministic(library):
@@ -139,7 +155,7 @@ def test_key_terms_name_things_and_ideas_not_what_is_done_or_judged(terms):
     assert {"globalisation", "prigozhin", "coup"} <= every
 
 
-def test_a_short_general_claim_and_the_answer_to_the_authors_own_question_are_chosen(tmp_path):
+def test_a_short_general_claim_is_chosen_and_a_question_never(tmp_path):
     from bot.library import load_library
 
     (tmp_path / "a.txt").write_text(
@@ -154,7 +170,6 @@ def test_a_short_general_claim_and_the_answer_to_the_authors_own_question_are_ch
     summary = summarise(TermIndex(library), library.articles[0].id)
     texts = [p.text for p in summary.passages]
     assert "Democracy means equality." in texts
-    assert "We think that it can." in texts
     assert not any(t.endswith("?") for t in texts)
 
 
@@ -216,3 +231,33 @@ def test_a_translators_note_is_not_the_argument_and_a_short_thesis_is(tmp_path):
     assert "The general strike is the workers' own weapon." in texts
     assert "Only the workers themselves can end the rule of the owners." in texts
     assert not any("Prater" in t or "police cannot" in t for t in texts)
+
+
+def test_a_speech_is_summed_up_by_its_closing_claim_not_its_closing_courtesies(tmp_path):
+    """The conclusion weighs by how central its sentences are: the claim it ends on is chosen,
+    the blessing and the greeting are not (the old mix took a closing sentence for closing)."""
+    from bot.library import load_library
+
+    (tmp_path / "a.txt").write_text(
+        "Statement by the President of the islands\n\n"
+        "I bring warm greetings from the people of our islands to this Assembly, and I "
+        "congratulate the President on his election.\n\n"
+        "The sea is rising around our islands every year. The rising sea destroys our homes and "
+        "our fields. The world must act on the rising sea now, before our islands are lost.\n\n"
+        "Our people have lived on these islands for many centuries. Our fishermen go out to the "
+        "sea each morning in their boats. The rising sea now reaches the houses of the "
+        "fishermen.\n\n"
+        "The rich nations, whose factories warm the world, must pay for the damage the rising "
+        "sea has done to our islands.\n\n"
+        "Only a world that acts together can stop the rising sea and save the islands. In "
+        "closing, I share our traditional blessing of health, peace and prosperity with every "
+        "delegation here.\n",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path)
+    terms = TermIndex(library)
+    short = [p.text for p in summarise(terms, library.articles[0].id).passages]
+    long = [p.text for p in summarise(terms, library.articles[0].id, long=True).passages]
+    assert "Only a world that acts together can stop the rising sea and save the islands." in short
+    assert not any("blessing" in t for t in short + long)
+    assert not any("greetings" in t for t in short)
