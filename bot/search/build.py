@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import mmap
 from array import array
+from collections.abc import Iterator
+from itertools import pairwise
 
 import numpy as np
 
-from bot.library import Article
+from bot.library import Article, StoredParagraphs
 from bot.search.arrays import _FAR, _Arrays
 from bot.search.typos import _typo_keys
 from bot.search.words import _BREAK, _Reader, fast_words
@@ -19,6 +21,48 @@ _PIECE = 1 << 11  # paragraphs read, and their postings sorted, together (in a c
 # more paragraphs share a quotation's words and order (20 from a million paragraphs on).
 _SECOND, _SECOND_LARGE = 12, 20
 _K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.3)
+
+
+_READ = 1 << 20  # bytes of texts read from a library's file at once, at most (but an article's)
+
+
+def _texts(articles: list[Article]) -> Iterator[bytes]:
+    """Every paragraph's text in UTF-8, \\x01 made a space, article after article. Texts in a
+    file (:class:`~bot.library.StoredParagraphs`) are read as they were written, the texts
+    of many articles at once, and never decoded."""
+    span: list[tuple[StoredParagraphs, list[int]]] = []  # articles stored one after another
+    for article in articles:
+        stored = article.paragraphs
+        if not isinstance(stored, StoredParagraphs):
+            yield from _read(span)
+            span = []
+            for text in article.texts():
+                data = text.encode()
+                yield data.replace(b"\x01", b" ") if b"\x01" in data else data
+            continue
+        ends = [stored._start + end for end in stored._ends.tolist()]
+        if span and (
+            span[0][0]._file is not stored._file
+            or span[-1][1][-1] != ends[0]
+            or ends[-1] - span[0][1][0] > _READ
+        ):
+            yield from _read(span)
+            span = []
+        span.append((stored, ends))
+    yield from _read(span)
+
+
+def _read(span: list[tuple[StoredParagraphs, list[int]]]) -> Iterator[bytes]:
+    """The texts of articles stored one after another in a file, in one read."""
+    if not span:
+        return
+    start = span[0][1][0]
+    data = span[0][0]._file.read(start, span[-1][1][-1])
+    if b"\x01" in data:
+        data = data.replace(b"\x01", b" ")
+    for _, ends in span:
+        for begin, end in pairwise(ends):
+            yield data[begin - start : end - start]
 
 
 class _Mapped:
@@ -76,7 +120,7 @@ class _Build(_Arrays):
         placed = _Mapped(np.uint32, room)
         pieces: list[tuple[int, np.ndarray, np.ndarray]] = []
         counts = np.zeros(0, dtype=np.int64)  # paragraphs holding each word
-        pending: list[str] = []
+        pending: list[bytes] = []
 
         def take(ids: np.ndarray) -> None:
             """One piece of whole paragraphs: each one's word numbers, then _BREAK."""
@@ -138,12 +182,12 @@ class _Build(_Arrays):
         for article in articles:
             self._articles.append(article)
             self._article_starts.append(paragraph)
-            for text in article.texts():  # in one read, where the texts are in a file
-                pending.append(text)
-                if len(pending) == _CHUNK:
-                    flush()
             paragraph += len(article.paragraphs)
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
+        for text in _texts(articles):
+            pending.append(text)
+            if len(pending) == _CHUNK:
+                flush()
         flush()
         self._words = reader.vocabulary
         if len(counts) < len(self._words):

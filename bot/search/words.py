@@ -93,19 +93,19 @@ def _char_classes() -> np.ndarray:
     return table
 
 
-_AFTER = " " * (2 * _PACKED)  # after the text: every word's bytes are read as 8-byte integers
+# After the text: its last paragraph's end, then spaces (every word is read 8 bytes at a time).
+_AFTER = b" \x01" + b" " * (2 * _PACKED)
 
 
-def _chunk_bytes(texts: list[str]) -> bytes | list[int]:
-    """``texts`` (without \\x01) prepared as :func:`_prepared` prepares each, joined by \\x01
-    (a word of its own, each paragraph's end), with a space before and spaces after; or the
-    positions of the texts it cannot prepare so (combining marks, characters past the first
-    plane), to be read alone."""
-    parts = [" " + texts[0], *texts[1:]] if texts else [""]
-    parts[-1] += " \x01" + _AFTER  # (two short strings made longer, not the whole text)
-    joined = " \x01 ".join(parts)
-    data = joined.encode()
-    if joined.isascii():
+def _chunk_bytes(texts: list[bytes]) -> bytes | list[int]:
+    """``texts`` (in UTF-8, without \\x01) prepared as :func:`_prepared` prepares each, joined
+    by \\x01 (a word of its own, each paragraph's end), with a space before and spaces after;
+    or the positions of the texts it cannot prepare so (combining marks, characters past the
+    first plane), to be read alone."""
+    parts = [b" " + texts[0], *texts[1:]] if texts else [b""]
+    parts[-1] += _AFTER  # (two short texts copied, not the whole chunk)
+    data = b" \x01 ".join(parts)
+    if data.isascii():
         return data
     buf = np.frombuffer(data, dtype=np.uint8)
     lead = np.flatnonzero(buf >= 0xC0)  # the first byte of each character past ASCII
@@ -367,10 +367,10 @@ class _Reader:
             self.elisions.append(tuple(ids))
         return self.written[token]
 
-    def read(self, texts: list[str], piece: int | None = None) -> list[np.ndarray]:
-        """The numbers of the words of ``texts``, each text's followed by _BREAK: one array
-        after another, each of whole texts (at most ``piece`` of them), in order."""
-        texts = [t.replace("\x01", " ") if "\x01" in t else t for t in texts]
+    def read(self, texts: list[bytes], piece: int | None = None) -> list[np.ndarray]:
+        """The numbers of the words of ``texts`` (in UTF-8, \\x01 made a space), each text's
+        followed by _BREAK: one array after another, each of whole texts (at most ``piece``
+        of them), in order."""
         piece = piece or max(len(texts), 1)
         out: list[np.ndarray] = []
         run: list[_Piece] = []  # read by numpy since the last paragraph read alone
@@ -389,7 +389,7 @@ class _Reader:
                 if alone < len(part):
                     out += self._settle(run)
                     run = []
-                    out.append(self._one(part[alone]))
+                    out.append(self._one(part[alone].decode()))
                 start = alone + 1
         out += self._settle(run)
         return out

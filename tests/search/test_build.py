@@ -99,3 +99,43 @@ def test_the_index_holds_every_paragraph_word_for_word_as_the_query_reads_it(tex
     for i, word in enumerate(index._words):  # and each word lists the paragraphs holding it
         holding = [n for n, text in enumerate(texts) if word in fast_words(text)]
         assert index._ids(i).tolist() == holding
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.lists(_PIECES | _LONG_AND_RARE, max_size=12).map("".join), max_size=4),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_index_is_the_same_from_a_file_and_in_pieces_of_any_size(bodies):
+    """A large library's texts are read from its file as they were written (many articles
+    at once, never decoded), and a chunk is read in pieces whose new words are numbered
+    together: the same index, array for array, as from the texts in memory read whole."""
+    import bot.search.build
+    from bot.search.store import SAVED
+
+    def index(in_memory: int | None, piece: int) -> FuzzyIndex:
+        articles = []
+        for number, texts in enumerate(bodies, 1):
+            article = Article(f"a{number}", number, Path("."), f"A{number}")
+            article.paragraphs = [
+                Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)
+            ]
+            articles.append(article)
+        library = Library(articles, Path("."), in_memory=in_memory)
+        assert (library.texts_file is not None) == (in_memory == 0 and any(map(any, bodies)))
+        saved = bot.search.build._CHUNK, bot.search.build._PIECE, bot.search.build._READ
+        # Chunks, pieces and reads across articles.
+        bot.search.build._CHUNK, bot.search.build._PIECE, bot.search.build._READ = 5, piece, 40
+        try:
+            return FuzzyIndex(library)
+        finally:
+            bot.search.build._CHUNK, bot.search.build._PIECE, bot.search.build._READ = saved
+
+    whole = index(None, 5)
+    for other in (index(None, 2), index(0, 2), index(0, 1)):
+        assert other._words == whole._words
+        for name in SAVED:
+            assert getattr(other, f"_{name}").tolist() == getattr(whole, f"_{name}").tolist()
