@@ -128,11 +128,12 @@ def _chunk_bytes(texts: list[bytes]) -> bytes | list[int]:
     out[lead[blank & three] + 2] = 32
     if not apostrophe.any():
         return out.tobytes()
-    out[lead[apostrophe]] = ord("'")
-    keep = np.ones(len(out), dtype=bool)  # an apostrophe is one byte, as ASCII's
-    keep[lead[apostrophe] + 1] = False
-    keep[lead[apostrophe & three] + 2] = False
-    return out[keep].tobytes()
+    # An apostrophe is one byte, as ASCII's: the text between them joined by "'".
+    at = lead[apostrophe]
+    after = at + np.where(three[apostrophe], 3, 2)
+    view = out.data
+    bounds = zip([0, *after.tolist()], [*at.tolist(), len(out)], strict=True)
+    return b"'".join([view[a:b] for a, b in bounds])
 
 
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
@@ -176,8 +177,8 @@ class _Forms:
     """A hash table of written forms of up to 8 bytes (``wide``: 16), each one or two 64-bit
     integers (:func:`_packed`: a form's first 8 bytes, and the next 8), to the number
     :meth:`_Reader.identify` gave it: open addressing, a few slots probed one after the
-    other, grown to stay at most half full. A slot is a row of the form's integers and its
-    number, so that a word is looked up by one row read; numpy looks up every word of a
+    other, grown to stay at most half full. A slot is a record of the form's integers and its
+    number, so that a word is looked up by one record read; numpy looks up every word of a
     chunk at once. The forms met most often when first met are placed first, so that most
     words are found in their first slot. A form not found is new (or found its slots taken,
     rare: it is then looked up again in Python, and offered to the table again)."""
@@ -186,9 +187,11 @@ class _Forms:
 
     def __init__(self, *, wide: bool) -> None:
         self._bits = 12
-        self._width = 3 if wide else 2
-        # (0, ...) is no form: a word's first byte is never zero.
-        self._table = np.zeros((1 << self._bits, self._width), dtype=np.uint64)
+        self._wide = wide
+        fields = [("high", "<u8"), ("low", "<u8")] if wide else [("high", "<u8")]
+        self._record = np.dtype([*fields, ("number", "<i8")])
+        # A high of 0 is no form: a word's first byte is never zero.
+        self._table = np.zeros(1 << self._bits, dtype=self._record)
         self._seen = np.zeros(1 << self._bits, dtype=np.int64)  # its words when first met
         self._count = 0  # forms placed
 
@@ -197,24 +200,28 @@ class _Forms:
         slot = (mixed * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - self._bits)
         return slot.view(np.int64)
 
-    def find(self, high: np.ndarray, low: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def find(
+        self, high: np.ndarray, low: np.ndarray | None, others: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The number of each form (``low`` None: a table of forms of up to 8 bytes), and
-        where none was found."""
+        where none was found (but ``others``, not forms of this table)."""
         slot = self._slot(high, low)
-        rows = np.take(self._table, slot, axis=0)
-        found = rows[:, 0] == high
+        found = self._table.take(slot)
+        numbers = found["number"]
+        missing = found["high"] != high
         if low is not None:
-            found &= rows[:, 1] == low
-        numbers = rows[:, -1].view(np.int64).copy()
-        missed = np.flatnonzero(~found)
+            missing |= found["low"] != low
+        if others is not None:
+            missing &= ~others
+        missed = np.flatnonzero(missing)
         for probe in range(1, self._PROBES):
             if not len(missed):
                 break
-            tried = np.take(self._table, (slot[missed] + probe) & ((1 << self._bits) - 1), axis=0)
-            hit = tried[:, 0] == high[missed]
+            tried = self._table.take((slot[missed] + probe) & ((1 << self._bits) - 1))
+            hit = tried["high"] == high[missed]
             if low is not None:
-                hit &= tried[:, 1] == low[missed]
-            numbers[missed[hit]] = tried[hit, -1].view(np.int64)
+                hit &= tried["low"] == low[missed]
+            numbers[missed[hit]] = tried["number"][hit]
             missed = missed[~hit]
         return numbers, missed
 
@@ -223,28 +230,27 @@ class _Forms:
         where one of their slots is free."""
         if not len(high):
             return
-        new = np.empty((len(high), self._width), dtype=np.uint64)
-        new[:, 0] = high
-        if self._width == 3:
-            new[:, 1] = low
-        new[:, -1] = numbers.view(np.uint64)
+        new = np.zeros(len(high), dtype=self._record)
+        new["high"], new["number"] = high, numbers
+        if self._wide:
+            new["low"] = low
         if 2 * (self._count + len(new)) > len(self._table):  # grown, and every form again
-            kept = self._table[:, 0] != 0
+            kept = self._table["high"] != 0
             new = np.concatenate((self._table[kept], new))
             seen = np.concatenate((self._seen[kept], seen))
             while 2 * (self._count + len(high)) > (1 << self._bits):
                 self._bits += 1
-            self._table = np.zeros((1 << self._bits, self._width), dtype=np.uint64)
+            self._table = np.zeros(1 << self._bits, dtype=self._record)
             self._seen = np.zeros(1 << self._bits, dtype=np.int64)
             self._count = 0
         order = np.argsort(-seen, kind="stable")  # the commonest first
         new, seen = new[order], seen[order]
-        slot = self._slot(new[:, 0], new[:, 1] if self._width == 3 else None)
+        slot = self._slot(new["high"], new["low"] if self._wide else None)
         for probe in range(self._PROBES):
             if not len(new):
                 break
             tried = (slot + probe) & ((1 << self._bits) - 1)
-            free = np.flatnonzero(self._table[tried, 0] == 0)
+            free = np.flatnonzero(self._table["high"][tried] == 0)
             _, first = np.unique(tried[free], return_index=True)  # one form a slot, the commonest
             placed = free[first]
             self._table[tried[placed]] = new[placed]
@@ -404,15 +410,14 @@ class _Reader:
         text, buf = _blanked_buffer(data)
         starts, lengths = _token_bounds(buf)
         high = _packed(buf, starts, lengths)
-        ids, missed = self._short.find(high, None)
+        longer = lengths > 8  # looked up in the other table
+        ids, missed = self._short.find(high, None, longer)
         found = _Piece(text, starts, lengths, ids)
-        longer = lengths > 8
         longest = np.flatnonzero(longer)
         if not len(longest):
             found.missed, found.missed_high = missed, high[missed]
             found.missed_low = np.zeros(len(missed), dtype=np.uint64)
             return found
-        missed = missed[~longer[missed]]  # the longer ones are looked up in the other table
         beyond = lengths[longest] > _PACKED
         found.beyond = longest[beyond]  # read in Python
         middle = longest[~beyond]

@@ -139,3 +139,18 @@ def test_the_index_is_the_same_from_a_file_and_in_pieces_of_any_size(bodies):
         assert other._words == whole._words
         for name in SAVED:
             assert getattr(other, f"_{name}").tolist() == getattr(whole, f"_{name}").tolist()
+
+
+def test_every_apostrophe_and_blank_past_ascii_reads_as_the_query_reads_it():
+    """Characters past ASCII made apostrophes (of two bytes and of three) or blanked by the
+    build, many paragraphs at once: each paragraph's words are those a query reads."""
+    texts = [
+        "l\u00b4\u00e9tat don\u02bct qu\u2019il \u2018peoples\u2019 dell\u02bbarte",
+        "\u201cwar\u201d \u2014 peace\u2026 \u00abpain\u00bb \u2032x y\u201b \u201akz",
+        "plain ascii, then \u00e9t\u00e9\u2019s \u00a0gap\u2009and\u2014dash",
+    ]
+    article = Article("a", 1, Path("."), "A")
+    article.paragraphs = [Paragraph(n, t, sentence_spans(t)) for n, t in enumerate(texts, 1)]
+    index = FuzzyIndex(Library([article], Path(".")))
+    for n, text in enumerate(texts):
+        assert [index._words[i] for i in index._held(n).tolist()] == fast_words(text)
