@@ -92,7 +92,7 @@ class FuzzyIndex(_Build, _Query):
         one set per thread, as searches may run side by side."""
         arrays = getattr(_SCRATCH, "arrays", None)
         if arrays is None or len(arrays[0]) != size:
-            arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(3)]
+            arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(2)]
         return arrays[which]
 
     def _positions(self) -> np.ndarray:
@@ -229,24 +229,17 @@ class FuzzyIndex(_Build, _Query):
             # copy); the same sums as an indexed add
             np.add.at(scores, ids.astype(np.intp), np.float32(weight * value))
             return
-        # Several spellings of one query word: each paragraph earns its best, once (the
-        # best is written last; a paragraph listed twice is added to once).
-        size = len(scores)
-        best_credit = self._scratch(size)
-        dense = sum(len(ids) for ids, _ in found) >= size // 8  # many: every paragraph
-        every = None if dense else np.concatenate([ids for ids, _ in found]).astype(np.intp)
-        try:
-            for ids, value in sorted(found, key=lambda f: f[1]):
-                best_credit[ids] = value
-            if every is None:
-                scores += weight * best_credit
-            else:
-                scores[every] += weight * best_credit[every]
-        finally:
-            if every is None:
-                best_credit.fill(0.0)
-            else:
-                best_credit[every] = 0.0
+        # Several spellings of one query word: each paragraph earns its best, once. The
+        # spellings go best first, each adding to the paragraphs that no better one holds
+        # (the same sums as taking each paragraph's best: its one addition is that best).
+        step = np.float32(weight)
+        done: list[np.ndarray] = []
+        for ids, value in sorted(found, key=lambda f: -f[1]):
+            fresh = ids
+            for better in done:
+                fresh = _without(fresh, better)
+            np.add.at(scores, fresh.astype(np.intp), step * np.float32(value))
+            done.append(ids)
 
     def _every_paragraph(
         self,
@@ -259,7 +252,7 @@ class FuzzyIndex(_Build, _Query):
         """Stage 1 over every paragraph: the best ``first`` (or more, see :meth:`search`) by
         the rarity of the query words they hold, best first, and their scores."""
         size = len(self._seq_starts) - 1
-        scores, ranked = self._scratch(size, 1), self._scratch(size, 2)
+        scores, ranked = self._scratch(size, 0), self._scratch(size, 1)
         if getattr(_SCRATCH, "dirty", False):  # a search before stopped half way
             scores.fill(0.0)
         _SCRATCH.dirty = True
@@ -432,6 +425,27 @@ class FuzzyIndex(_Build, _Query):
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
         return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
+
+
+def _without(ids: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The paragraphs of ``ids`` that ``other`` does not hold (both sorted, each unique)."""
+    if not len(ids) or not len(other):
+        return ids
+    if len(ids) <= len(other) and (32 * len(ids) < len(other) or len(ids) < 4096):
+        # a few: each looked for in ``other``
+        at = np.searchsorted(other, ids)
+        np.minimum(at, len(other) - 1, out=at)
+        return ids[other[at] != ids]
+    if len(other) < len(ids) and (32 * len(other) < len(ids) or len(other) < 4096):
+        # ``other`` a few: each looked for in ``ids``
+        at = np.searchsorted(ids, other)
+        inside = at < len(ids)
+        at, other = at[inside], other[inside]
+        keep = np.ones(len(ids), dtype=bool)
+        keep[at[ids[at] == other]] = False
+        return ids[keep]
+    # both many: a table of the paragraphs ``other`` holds
+    return ids[np.isin(ids, other, assume_unique=True, invert=True, kind="table")]
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:

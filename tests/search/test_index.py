@@ -121,3 +121,24 @@ def test_two_passages_that_fit_as_well_are_candidates_not_the_quote(tmp_path):
     assert not first.is_hit  # the bot offers both instead of choosing one
     [alone, *_] = index.search("everyone went home to sleep after the meeting")
     assert alone.is_hit
+
+
+def test_a_word_of_several_spellings_counts_once_per_paragraph_at_its_best(index):
+    """A paragraph holding "imperialist" and "imperialists" earns the query word's weight once,
+    at the better spelling's credit: the same sums as a paragraph-by-paragraph best, whatever
+    the sizes of the spellings' paragraph lists (a few against many, many against many)."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    size = 50_000
+    for sizes in [(3, 40_000), (40_000, 3), (20_000, 30_000), (5, 7, 9), (1, 0, 25_000)]:
+        found = [
+            (np.sort(rng.choice(size, n, replace=False)).astype(np.uint32), credit)
+            for n, credit in zip(sizes, [0.9, 1.0, 0.72], strict=False)
+        ]
+        scores = np.zeros(size, dtype=np.float32)
+        index._add_word(scores, found, 1.7)
+        best = np.zeros(size, dtype=np.float32)
+        for ids, credit in found:
+            best[ids] = np.maximum(best[ids], np.float32(credit))
+        assert np.array_equal(scores, np.float32(1.7) * best), sizes
