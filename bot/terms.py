@@ -9,17 +9,22 @@ by that language's Snowball stemmer, so a German article's key terms are not "de
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+import unicodedata
+from array import array
+from collections import Counter, _count_elements, defaultdict  # type: ignore[attr-defined]
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import numpy as np
+
 from bot.language import DEFAULT, language_of, stem
-from bot.library import Article, Library
+from bot.library import Article, Library, Paragraph
 from bot.stopwords import generic, stopwords
-from bot.text import fold_word, normalise, split_elision
+from bot.text import _TRANSLATION, fold_word, normalise, split_elision
 
 # Words, with hyphenated compounds ("neo-Stalinist") kept whole; dashes between words are not
 # hyphens, so they are turned into spaces first.
@@ -115,27 +120,150 @@ def term_parts(term: str) -> list[str]:
     return parts if len(parts) == 1 else [*parts, "".join(parts)]
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of an article with its place and its term counts."""
+    """One sentence of an article with its place and its term counts. Its text is not kept
+    but cut from its paragraph when asked (:attr:`text`): a library's sentences would be a
+    second copy of its texts, and a large library's texts are in a file (bot/library.py)."""
 
-    article_id: str
-    paragraph: int
-    number: int  # within the paragraph, 1-based
-    text: str
+    __slots__ = ("_place", "number", "position", "terms")
+
+    def __init__(self, place: _Place, number: int, terms: Counter[str], position: int) -> None:
+        _SET["_place"](self, place)
+        _SET["number"](self, number)  # within the paragraph, 1-based
+        _SET["terms"](self, terms)
+        _SET["position"](self, position)  # within the article, 0-based
+
+    number: int
     terms: Counter[str]
-    position: int  # within the article, 0-based
+    position: int
+    _place: _Place
+
+    @property
+    def article_id(self) -> str:
+        return self._place.article.id
+
+    @property
+    def paragraph(self) -> int:
+        """The paragraph's number."""
+        return self._place.number
+
+    @property
+    def text(self) -> str:
+        place = self._place
+        start, end = place.spans[2 * self.number - 2 : 2 * self.number]
+        return place.article.paragraphs[place.index].text[start:end]
+
+    def _key(self) -> tuple[str, int, int, str, Counter[str], int]:
+        return (self.article_id, self.paragraph, self.number, self.text, self.terms, self.position)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Sentence cannot be changed ({name!r})")
+
+    def __repr__(self) -> str:
+        return (
+            f"Sentence(article_id={self.article_id!r}, paragraph={self.paragraph!r}, "
+            f"number={self.number!r}, text={self.text!r}, terms={self.terms!r}, "
+            f"position={self.position!r})"
+        )
 
 
-@dataclass
+_SET = {name: getattr(Sentence, name).__set__ for name in Sentence.__slots__}
+_SET_PLACE, _SET_NUMBER, _SET_POSITION, _SET_TERMS = (_SET[n] for n in Sentence.__slots__)
+_NEW = object.__new__
+_NEW_COUNTER = dict.__new__  # a Counter made without its __init__ (filled at once after)
+_NO_PAIRS = np.zeros(0, dtype=np.uint64)
+
+
+class _Place:
+    """Where a paragraph's sentences are: its article, its index among the article's
+    paragraphs, its number and its sentences' spans (start, end, start, end...), shared by
+    the paragraph's sentences."""
+
+    __slots__ = ("article", "index", "number", "spans")
+
+    def __init__(self, article: Article, index: int, number: int, spans: array[int]) -> None:
+        self.article, self.index, self.number, self.spans = article, index, number, spans
+
+
+class _Pairs(Mapping[tuple[str, str], int]):
+    """An article's two-word terms (consecutive terms of a clause) and how often each is
+    used, as a Counter reads them (0 for one it does not have), in a few bytes a pair: each
+    pair a number made of its terms' ids (:class:`_Ids`), in order, beside its count."""
+
+    __slots__ = ("_codes", "_counts", "_ids")
+
+    def __init__(self, ids: _Ids, codes: np.ndarray) -> None:
+        """``codes``: each use of a pair, as ``first << 32 | second``, in any order."""
+        unique, counts = np.unique(codes, return_counts=True)
+        self._ids = ids
+        self._codes = array("Q", unique.astype(np.uint64).tobytes())
+        self._counts = array("I", counts.astype(np.uint32).tobytes())
+
+    @classmethod
+    def counted(cls, ids: _Ids, pairs: Counter[tuple[str, str]]) -> _Pairs:
+        codes = [ids[a] << 32 | ids[b] for (a, b), n in pairs.items() for _ in range(n)]
+        return cls(ids, np.array(codes, dtype=np.uint64))
+
+    def __getitem__(self, pair: tuple[str, str]) -> int:
+        first, second = (self._ids.get(term) for term in pair)
+        if first is None or second is None:
+            return 0
+        code = first << 32 | second
+        index = bisect.bisect_left(self._codes, code)
+        if index < len(self._codes) and self._codes[index] == code:
+            return self._counts[index]
+        return 0
+
+    def __contains__(self, pair: object) -> bool:
+        return isinstance(pair, tuple) and len(pair) == 2 and self[pair] > 0
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        names = self._ids.names
+        return ((names[c >> 32], names[c & 0xFFFFFFFF]) for c in self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], int]]:  # type: ignore[override]
+        return zip(self, self._counts, strict=True)
+
+    def total(self) -> int:
+        return sum(self._counts)
+
+
+class _Ids(dict[str, int]):
+    """A number for each term (given when first asked for), for packing pairs of them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        for mark in _MARKS:  # ids 0 and 1: no term's
+            self[mark]
+
+    def __missing__(self, term: str) -> int:
+        found = self[term] = len(self.names)
+        self.names.append(term)
+        return found
+
+
 class ArticleTerms:
     """An article's sentences and term counts."""
 
-    article: Article
-    words: int = 0
-    sentences: list[Sentence] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
+    __slots__ = ("article", "bigrams", "counts", "sentences", "words")
+
+    def __init__(self, article: Article, words: int = 0) -> None:
+        self.article = article
+        self.words = words
+        self.sentences: list[Sentence] = []
+        self.counts: Counter[str] = Counter()
+        self.bigrams: Mapping[tuple[str, str], int] = {}
 
 
 KEY_CANDIDATES = 64  # the likeliest key terms, whose writing is read in one pass
@@ -166,6 +294,60 @@ def article_language(article: Article) -> str:
     return language_of("\n\n".join(sample), declared=getattr(article, "language", None))
 
 
+# What normalise() replaces, char by char (its table), and the dashes content_words() reads as
+# spaces before it.
+_REPLACED = sorted((chr(code), into) for code, into in _TRANSLATION.items())
+
+
+def _normalised(text: str) -> str:
+    """``normalise(text.translate(_DASHES))`` as far as its words go (:data:`_WORD`): the
+    same letters, apostrophes and hyphens; white space not collapsed. Each character it
+    replaces is looked for first (most texts have few of them): faster than translate()."""
+    for dash in "\u2013\u2014\u2015":
+        if dash in text:
+            text = text.replace(dash, " ")
+    text = unicodedata.normalize("NFKC", text)
+    for char, into in _REPLACED:
+        if char in text:
+            text = text.replace(char, into)  # (none is replaced into another)
+    return text.casefold()
+
+
+# Marks put between a sentence's clauses and between sentences, so an article is normalised
+# and split into words at once; no text holds them (one that does is read the slow way).
+_CLAUSE_MARK = "\x00"
+_SENTENCE_MARK = "\x01"
+_MARKS = (_CLAUSE_MARK, _SENTENCE_MARK)
+_WORD_OR_MARK = re.compile(_WORD.pattern + "|[" + _CLAUSE_MARK + _SENTENCE_MARK + "]")
+# Characters normalised at once (a book's text is read in pieces, so no one call holds the
+# interpreter long).
+_CHUNK = 20_000
+
+
+class _Words(dict[str, "tuple[str, str, str] | None"]):
+    """A language's words as read from normalised text, each looked at once: the content word
+    it is (as :func:`content_words` keeps it), its term and its folded form; None for a
+    stopword or a short word."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+        self.ignored = stopwords(language)
+        for mark in _MARKS:  # a mark read as a term of its own, to be told apart
+            self[mark] = ("", mark, "")
+
+    def __missing__(self, token: str) -> tuple[str, str, str] | None:
+        word = token.removesuffix("'s")
+        elided = split_elision(word)
+        if elided:
+            word = elided[1]
+        found = None
+        if len(word) >= 3 and word not in self.ignored:
+            found = (word, term_of(word, self.language), fold_word(word))
+        self[token] = found
+        return found
+
+
 class TermIndex:
     """Term counts for every article of a library, and the wording each stem is shown in."""
 
@@ -178,7 +360,8 @@ class TermIndex:
         # of "anti-imperi"), so topics are found without scanning every article.
         self.postings: dict[str, dict[str, int]] = defaultdict(dict)
         self.parts: dict[str, set[str]] = defaultdict(set)
-        self._surface: dict[str, Counter[str]] = defaultdict(Counter)
+        # (the same table as _surface_in's while the library has one language)
+        self._surface: dict[str, Counter[str]] | None = None
         # the same per language: an English article's "social" is not shown as Italian "sociale"
         self._surface_in: dict[str, dict[str, Counter[str]]] = defaultdict(
             lambda: defaultdict(Counter)
@@ -196,18 +379,23 @@ class TermIndex:
         # each summarised article's ranking (bot/summary.py), with the version it was made at
         self.ranks: dict[str, tuple[int, list[int], Any]] = {}
         self._keys: dict[str, tuple[int, int, list[str]]] = {}  # version, limit, stems
+        self._known: dict[str, _Words] = {}  # each language's words, read once (the build's)
+        self._ids = _Ids()  # a number for each term (for packing pairs of them)
         for article in library.articles:
             self.add_article(article)
+        self._known.clear()  # a word of an article added later is read again
 
     def add_article(self, article: Article) -> None:
         """Count an article's terms (one added to the library while the bot runs, too)."""
         self.languages[article.id] = article_language(article)
         entry = self._add(article)
         self.articles[article.id] = entry
-        for term, count in entry.counts.items():
-            self.postings[term][article.id] = count
+        postings, parts = self.postings, self.parts
+        for term in [t for t in entry.counts if t not in postings]:  # new to the library
             for part in term_parts(term):
-                self.parts[part].add(term)
+                parts[part].add(term)
+        for term, count in entry.counts.items():
+            postings[term][article.id] = count
         self.total_terms += entry.counts.total()
         self.size = len(self.articles)
         self.version += 1
@@ -234,32 +422,169 @@ class TermIndex:
         return sorted(set(self.languages.values()))
 
     def _add(self, article: Article) -> ArticleTerms:
+        """An article's sentences and counts. Its text is normalised and split into words a
+        few thousand characters at a time (clauses and sentences marked by characters no text
+        holds), each distinct word read once per language (:class:`_Words`): what
+        :meth:`_add_slowly` does sentence by sentence and clause by clause, with the same
+        counts in the same order."""
+        paragraphs = list(article.paragraphs)  # (a large library's: its texts in one read)
+        if any(_CLAUSE_MARK in p.text or _SENTENCE_MARK in p.text for p in paragraphs):
+            return self._add_slowly(article, paragraphs)  # the marks would be read as text
+        entry = ArticleTerms(article, article.words)
+        language = self.languages[article.id]
+        known = self._words_in(language)
+        seen: Counter[str] = Counter()  # every word as read, in order of first use
+        sentences = entry.sentences
+        places: list[_Place] = []
+        marked: list[str] = []
+        pairs: list[np.ndarray] = []
+        size = 0
+        for index, para in enumerate(paragraphs):
+            text, spans = para.text, para.sentences
+            place = _Place(article, index, para.number, array("I", itertools.chain(*spans)))
+            for start, end in spans:
+                places.append(place)
+                marked.append(text[start:end])
+                size += end - start
+            if size >= _CHUNK or index == len(paragraphs) - 1:
+                pairs.append(self._read(marked, places, known, seen, entry.counts, sentences))
+                marked, places, size = [], [], 0
+        entry.bigrams = _Pairs(self._ids, np.concatenate(pairs) if pairs else _NO_PAIRS)
+        # How the article writes each term, and each folded word's term: in order of first
+        # use, as word by word; a folded word's term is its last use's.
+        surface_all, surface = self._surfaces(language)
+        folds: dict[str, str] = {}
+        differ = False
+        for mark in _MARKS:
+            seen.pop(mark, None)
+        for token, count in seen.items():
+            found = known[token]
+            if found is None:
+                continue
+            word, term, folded = found
+            surface[term][word] += count
+            if surface_all is not surface:
+                surface_all[term][word] += count
+            if folds.setdefault(folded, term) != term:
+                differ = True
+        if differ:  # two words of one folding with terms of their own: the last one's
+            for said in sentences:
+                for token in _WORD.findall(_normalised(said.text)):
+                    found = known[token]
+                    if found is not None:
+                        folds[found[2]] = found[1]
+        self.wordings.update(folds)
+        self.vocabulary[language].update(folds)
+        self.document_frequency.update(entry.counts.keys())
+        return entry
+
+    def _read(
+        self,
+        marked: list[str],
+        places: list[_Place],
+        known: _Words,
+        seen: Counter[str],
+        counts: Counter[str],
+        sentences: list[Sentence],
+    ) -> np.ndarray:
+        """Count the words of some sentences; the pairs of terms their clauses have, as
+        codes (:class:`_Pairs`)."""
+        # Clauses and sentences marked, then normalised and split into words at once:
+        # normalise() maps each character on its own but for NFKC's composition, which no
+        # mark takes part in, so the words between two marks are those of the clause alone.
+        joined = _CLAUSES.sub(_CLAUSE_MARK, _SENTENCE_MARK.join(marked)) + _SENTENCE_MARK
+        tokens = _WORD_OR_MARK.findall(_normalised(joined))
+        _count_elements(seen, tokens)
+        # each word's term, the marks kept (a mark is its own term: see _Words)
+        read = [w[1] for w in map(known.__getitem__, tokens) if w is not None]
+        if read.count(_SENTENCE_MARK) != len(places):  # (cannot be: no character
+            raise ValueError("a sentence mark in a normalised text")  # normalises to one)
+        position = len(sentences)
+        number = 0
+        last = None
+        start = 0
+        find = read.index
+        for place in places:
+            number = number + 1 if place is last else 1
+            last = place
+            end = find(_SENTENCE_MARK, start)
+            terms = _NEW_COUNTER(Counter)
+            _count_elements(terms, read[start:end])
+            if _CLAUSE_MARK in terms:
+                del terms[_CLAUSE_MARK]
+            sentence = _NEW(Sentence)
+            _SET_PLACE(sentence, place)
+            _SET_NUMBER(sentence, number)
+            _SET_TERMS(sentence, terms)
+            _SET_POSITION(sentence, position)
+            sentences.append(sentence)
+            position += 1
+            start = end + 1
+        _count_elements(counts, read)
+        for mark in _MARKS:
+            counts.pop(mark, None)
+        # Two-word terms only within a clause: "to commerce, to navigation" is no term.
+        ids = self._ids
+        numbers = np.fromiter(map(ids.__getitem__, read), dtype=np.uint64, count=len(read))
+        term = numbers > 1  # (the marks are ids 0 and 1)
+        within = term[1:] & term[:-1]
+        return ((numbers[:-1] << np.uint64(32)) | numbers[1:])[within]
+
+    def _surfaces(self, language: str) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+        """How the library writes each term, and how its articles in ``language`` do: one
+        table while the library has one language (they are the same), two once it has more."""
+        surface = self._surface_in[language]
+        if self._surface is None:
+            self._surface = surface
+        elif self._surface is not surface and any(
+            table is self._surface for table in self._surface_in.values()
+        ):  # a second language: the library's own table from now on
+            copied: dict[str, Counter[str]] = defaultdict(Counter)
+            for term, forms in self._surface.items():
+                copied[term] = Counter(forms)
+            self._surface = copied
+        return self._surface, surface
+
+    def _words_in(self, language: str) -> _Words:
+        known = self._known.get(language)
+        if known is None:
+            known = self._known[language] = _Words(language)
+        return known
+
+    def _add_slowly(self, article: Article, paragraphs: list[Paragraph]) -> ArticleTerms:
+        """:meth:`_add` sentence by sentence and clause by clause (for a text holding one of
+        the characters that method marks clauses and sentences with)."""
         entry = ArticleTerms(article, article.words)
         language = self.languages[article.id]
         vocabulary = self.vocabulary[language]
-        surface = self._surface_in[language]
+        surface_all, surface = self._surfaces(language)
+        bigrams: Counter[tuple[str, str]] = Counter()
         position = 0
-        for para in article.paragraphs:
+        for index, para in enumerate(paragraphs):
+            place = _Place(
+                article, index, para.number, array("I", itertools.chain(*para.sentences))
+            )
             for number, (start, end) in enumerate(para.sentences, start=1):
                 text = para.text[start:end]
                 found: list[str] = []
                 stems: list[str] = []
-                # Two-word terms only within a clause: "to commerce, to navigation" is no term.
                 for clause in _CLAUSES.split(text):
                     words = content_words(clause, language)
                     clause_stems = [term_of(w, language) for w in words]
-                    entry.bigrams.update(itertools.pairwise(clause_stems))
+                    bigrams.update(itertools.pairwise(clause_stems))
                     found += words
                     stems += clause_stems
                 for word, term in zip(found, stems, strict=True):
-                    self._surface[term][word] += 1
                     surface[term][word] += 1
+                    if surface_all is not surface:
+                        surface_all[term][word] += 1
                     folded = fold_word(word)
                     self.wordings[folded] = vocabulary[folded] = term
-                sentence = Sentence(article.id, para.number, number, text, Counter(stems), position)
+                sentence = Sentence(place, number, Counter(stems), position)
                 entry.sentences.append(sentence)
                 entry.counts.update(sentence.terms)
                 position += 1
+        entry.bigrams = _Pairs.counted(self._ids, bigrams)
         self.document_frequency.update(entry.counts.keys())
         return entry
 
@@ -270,7 +595,7 @@ class TermIndex:
     def show(self, term: str, language: str | None = None) -> str:
         """The commonest wording of a term (in ``language``'s articles, if given)."""
         forms = self._surface_in[language].get(term) if language else None
-        forms = forms or self._surface.get(term)
+        forms = forms or (self._surface or {}).get(term)
         return forms.most_common(1)[0][0] if forms else term
 
     def capitalised(self, article_id: str, term: str) -> float:
