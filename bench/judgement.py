@@ -52,28 +52,35 @@ class Judged:
 
 
 def corpus_text(file: str, doc: str, paragraphs: int | None) -> str:
-    lines: list[str] = []
+    """One document of a corpus file (its first ``paragraphs`` non-empty lines, if given)."""
+    return corpus_texts(file, {doc: paragraphs})[doc]
+
+
+def corpus_texts(file: str, wanted: dict[str, int | None]) -> dict[str, str]:
+    """Several documents of one corpus file, read in one pass that stops once all are found
+    (each document: ``@@DOC`` header line -> its first N non-empty lines, or all of them)."""
+    found: dict[str, list[str]] = {}
     with lzma.open(CORPUS / file, "rt", encoding="utf-8") as source:
-        inside = False
+        lines: list[str] | None = None
+        limit: int | None = None
         for line in source:
             line = line.rstrip("\n")
             if line.startswith("@@DOC "):
-                if inside:
+                if lines is not None and len(found) == len(wanted):
                     break
-                inside = line == doc
+                lines = found.setdefault(line, []) if line in wanted and line not in found else None
+                limit = wanted.get(line)
                 continue
-            if inside and line.strip():
+            if lines is not None and line.strip() and not (limit and len(lines) >= limit):
                 lines.append(line.strip())
-                if paragraphs and len(lines) >= paragraphs:
-                    break
-    return "\n\n".join(lines)
+    return {doc: "\n\n".join(found.get(doc, [])) for doc in wanted}
 
 
 def another_lines(library: Library, terms: TermIndex, table: list[dict]) -> list[tuple]:
     """For each seed's reading post (the whole seed, as a five-minute plan reads it): the
     "Another line" topic, the other article, its passage, and whether a careful reader accepts
     them (tests/data/judgement.toml, [[another_line]])."""
-    results = []
+    results: list[tuple[str, str | None, str | None, str | None, bool]] = []
     for reading in plan_readings(library, [], 5):
         if library.get(reading.article_id) is None or reading.parts > 1:
             continue
@@ -102,6 +109,11 @@ def judged_library(
     judgement of each."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     library = load_library(ROOT / "seeds")
+    wanted: dict[str, dict[str, int | None]] = {}
+    for entry in data["summary"]:
+        if corpus and entry["source"] != "seeds":
+            wanted.setdefault(entry["file"], {})[entry["doc"]] = entry.get("paragraphs")
+    texts = {(f, doc): t for f, docs in wanted.items() for doc, t in corpus_texts(f, docs).items()}
     judged = []
     for entry in data["summary"]:
         if entry["source"] == "seeds":
@@ -109,7 +121,7 @@ def judged_library(
         elif not corpus:
             continue
         else:
-            text = corpus_text(entry["file"], entry["doc"], entry.get("paragraphs"))
+            text = texts[(entry["file"], entry["doc"])]
             title = entry["doc"].split("\t", 1)[-1]
             article = article_from_text(
                 f"{title}\n\n{text}", Path(entry["doc_id"].replace("/", "-") + ".txt"),
@@ -221,14 +233,14 @@ def main() -> None:
         parser.error(f"{HELD_OUT} is the held-out judgement: name it with --held-out only")
     rows, shown = measure()
     _table([r for r in rows if not r[6]])
-    held = [r for r in rows if r[6]]
-    if held:
-        print("\nHeld out (judged before the bot's output on them was seen; not tuned on):\n")
-        _table(held)
+    later = [r for r in rows if r[6]]
+    if later:
+        print("\nJudged later (before the bot's output on them was seen; tuned on since):\n")
+        _table(later)
     _shown(shown)
     table = tomllib.loads(JUDGEMENT.read_text(encoding="utf-8")).get("another_line", [])
     judged = {t["topic"].casefold() for t in _topics()}
-    held = [
+    others = [
         {"topic": entry["words"][0], "lines": entry["lines"]}
         for entry in table
         if entry["topic"].casefold() not in judged
@@ -237,12 +249,12 @@ def main() -> None:
     terms = TermIndex(library)
     pairs = [
         (entry["topic"], article_id, _shows(terms, entry["topic"], article_id, lines))
-        for entry in held
+        for entry in others
         for article_id, lines in entry["lines"].items()
     ]
     print(
         "On the reading-post table's other topics"
-        f" ({', '.join(e['topic'] for e in held)}; written before /compare's passages were"
+        f" ({', '.join(e['topic'] for e in others)}; written before /compare's passages were"
         f" changed): {sum(p[2] for p in pairs)} of {len(pairs)}."
     )
     lines = another_lines(library, terms, table)
