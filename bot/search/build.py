@@ -12,7 +12,7 @@ import numpy as np
 
 from bot.library import Article, StoredParagraphs
 from bot.search.arrays import _FAR, _Arrays
-from bot.search.typos import _typo_keys
+from bot.search.typos import _typo_index, _typo_keys
 from bot.search.words import _BREAK, _Reader, fast_words
 
 _CHUNK = 1 << 13  # paragraphs whose new words are numbered together while building
@@ -220,16 +220,7 @@ class _Build(_Arrays):
         the rest) the typo index."""
         self._word_id = {w: i for i, w in enumerate(self._words)}
         if typo_index:
-            keys, ids = array("I"), array("I")
-            for i, word in enumerate(self._words):
-                if len(word) >= 2 and not word.isdigit():
-                    found = _typo_keys(word)
-                    keys.extend(found)
-                    ids.extend([i] * len(found))
-            key_array = np.frombuffer(keys, dtype=np.uint32)
-            order = np.argsort(key_array, kind="stable")
-            self._typo_keys = key_array[order]
-            self._typo_words = np.frombuffer(ids, dtype=np.uint32)[order]
+            self._typo_keys, self._typo_words = _typo_index(self._words)
         self._df = np.diff(self._offsets)
         self._extra = {}  # postings of paragraphs added since the build
         self._extra_typos = {}

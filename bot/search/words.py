@@ -80,16 +80,13 @@ _PACKED = 16  # written words up to this many bytes are told apart by numpy, as 
 def _char_classes() -> np.ndarray:
     """For each character of the first plane past ASCII, what :func:`_prepared` makes of it:
     0 kept (a letter or digit), 1 an apostrophe, 2 blanked, 3 not read by numpy (a combining
-    mark, or a surrogate)."""
+    mark, or a surrogate). (Each pattern is one character: matched over all of them at once.)"""
     table = np.zeros(0x10000, dtype=np.uint8)
-    for code in range(0x80, 0x10000):
-        char = chr(code)
-        if 0xD800 <= code < 0xE000 or _HAS_MARK.match(char):
-            table[code] = 3
-        elif _TO_APOSTROPHE.match(char):
-            table[code] = 1
-        elif _PUNCTUATION.match(char):
-            table[code] = 2
+    every = "".join(map(chr, range(0x10000)))
+    for kind, pattern in ((2, _PUNCTUATION), (1, _TO_APOSTROPHE), (3, _HAS_MARK)):
+        table[[match.start() for match in pattern.finditer(every)]] = kind
+    table[0xD800:0xE000] = 3
+    table[:0x80] = 0
     return table
 
 

@@ -154,3 +154,26 @@ def test_every_apostrophe_and_blank_past_ascii_reads_as_the_query_reads_it():
     index = FuzzyIndex(Library([article], Path(".")))
     for n, text in enumerate(texts):
         assert [index._words[i] for i in index._held(n).tolist()] == fast_words(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="aabbcz1é\u0301ßx", max_size=9), max_size=30))
+def test_the_typo_index_built_many_words_at_once_is_the_one_word_by_word(words):
+    """The typo index is built in numpy, the ASCII words by length (runs of one letter give
+    one form with a letter less): the same keys and words as word by word."""
+    import zlib
+
+    import numpy as np
+
+    from bot.search.typos import _crc_rows, _typo_index, _typo_keys
+
+    pairs = sorted(
+        (key, i)
+        for i, word in enumerate(words)
+        if len(word) >= 2 and not word.isdigit()
+        for key in _typo_keys(word)
+    )
+    keys, ids = _typo_index(words)
+    assert list(zip(keys.tolist(), ids.tolist(), strict=True)) == pairs
+    rows = np.frombuffer(b"peacewar!!", dtype=np.uint8).reshape(2, 5)
+    assert _crc_rows(rows).tolist() == [zlib.crc32(b"peace"), zlib.crc32(b"war!!")]
