@@ -22,10 +22,10 @@ import math
 import re
 import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -186,19 +186,21 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 class _Word:
     """One word of a topic as matched in one language: the library's terms its mentions are
     among and the stems to bold; and, when not every word of those terms is the topic's sense,
-    the words that are (``forms``, matched in the text) and, for "left" and "right", the
-    political sense asked of each use (``political``)."""
+    the words that are not (``rejected``, lower case, found in the text: "progress" for
+    "progressive") or, for "left" and "right", the word whose every use is asked whether it
+    is the political one (``political``)."""
 
     terms: frozenset[str]
     stems: frozenset[str]
-    forms: re.Pattern[str] | None = None
+    rejected: tuple[str, ...] | None = None
     political: str | None = None
     name: bool = False  # a name ("Stalin", "United" of "the United States")
+    typed: str = ""
 
     @property
     def exact(self) -> bool:
         """Whether every use of its terms is a mention (counted from the index alone)."""
-        return self.forms is None
+        return self.rejected is None
 
 
 def _resolve(terms: TermIndex, topic: str, language: str) -> list[_Word]:
@@ -209,7 +211,8 @@ def _resolve(terms: TermIndex, topic: str, language: str) -> list[_Word]:
     for word in content_words(topic, language):
         found, stems = _word_terms(terms, word, language, acronyms)
         if language != "en" or not found or word.casefold() in acronyms:
-            resolved.append(_Word(frozenset(found), frozenset(stems), name=word in capitals))
+            name = word in capitals
+            resolved.append(_Word(frozenset(found), frozenset(stems), name=name, typed=word))
         else:
             resolved.append(_sense(terms, word, found, stems, word in capitals))
     return resolved
@@ -226,18 +229,8 @@ def _sense(terms: TermIndex, word: str, found: set[str], stems: set[str], typed:
         more = {term_of(w, language) for w in _POLITICAL[word]}
         for stem_ in more:
             found |= terms.parts.get(stem_, set())
-        compounds = {
-            form
-            for term in found
-            for form in _forms_of(terms, language).get(term, ())
-            if "-" in form and not _NOT_POLITICAL.intersection(form.split("-"))
-        }
-        return _Word(
-            frozenset(found),
-            frozenset(stems | more),
-            _pattern({word} | _POLITICAL[word] | compounds),
-            word,
-        )
+        # each use of the word itself is asked whether it is the political one
+        return _Word(frozenset(found), frozenset(stems | more), (word,), word, typed=word)
     kind = _kind(word)
     base = re.sub(r"(?:ism|isms|ist|ists|istic|istics)$", "", word) if kind == "ism" else word
     if _is_name(terms, base, language, typed):
@@ -245,30 +238,17 @@ def _sense(terms: TermIndex, word: str, found: set[str], stems: set[str], typed:
         for stem_ in _derived(terms, base, language):
             found |= terms.parts.get(stem_, set())
             stems = stems | {stem_}
-        return _Word(frozenset(found), frozenset(stems), name=True)
-    accepted: set[str] = set()
-    narrowed = False
+        return _Word(frozenset(found), frozenset(stems), name=True, typed=word)
+    rejected: set[str] = set()
     for term in found:
         for form in _forms_of(terms, language).get(term, ()):
             parts = [p for p in form.split("-") if term_of(p, language) in stems]
             judged = parts or [form]  # "multi-polarity" for "multipolarity": as one word
-            for part in judged:
-                if _kind(part.replace("-", "")) == kind:
-                    accepted.add(part)
-                else:
-                    narrowed = True
-    if not narrowed:
-        return _Word(frozenset(found), frozenset(stems))
-    return _Word(frozenset(found), frozenset(stems), _pattern(accepted))
-
-
-def _pattern(forms: set[str]) -> re.Pattern[str]:
-    """The words ``forms`` in a text, whole (a part of a hyphenated compound is whole too),
-    in any case; a pattern that finds nothing when there are none."""
-    if not forms:
-        return re.compile(r"(?!x)x")
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
-    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
+            rejected.update(p for p in judged if _kind(p.replace("-", "")) != kind)
+    if not rejected:
+        return _Word(frozenset(found), frozenset(stems), typed=word)
+    ordered = tuple(sorted(rejected, key=lambda f: (-len(f), f)))
+    return _Word(frozenset(found), frozenset(stems), ordered, typed=word)
 
 
 def _is_name(terms: TermIndex, word: str, language: str, typed: bool) -> bool:
@@ -344,64 +324,75 @@ def _political(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _occurrences(text: str, word: _Word) -> tuple[tuple[int, int], ...]:
-    """The spans of a narrowed topic word's mentions in a text."""
-    assert word.forms is not None
-    found = []
-    for m in word.forms.finditer(text):
-        political = word.political and m[0].casefold() == word.political
-        if political and not _political(text, m.start(), m.end()):
-            continue
-        found.append((m.start(), m.end()))
+def _rejected_in(text: str, word: _Word) -> tuple[tuple[int, int], ...]:
+    """The spans of a narrowed topic word's terms in a text that are not its sense: its
+    rejected words, whole (a part of a hyphenated compound is whole too), in any case."""
+    assert word.rejected is not None
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer
+        lowered = "".join(c.lower()[:1] or c for c in text)
+    found: list[tuple[int, int]] = []
+    for form in word.rejected:
+        start = lowered.find(form)
+        while start >= 0:
+            end = start + len(form)
+            whole = not (start and lowered[start - 1].isalpha()) and not (
+                end < len(lowered) and lowered[end].isalpha()
+            )
+            other = whole and not any(a <= start < b for a, b in found)
+            if other and not (word.political and _political(text, start, end)):
+                found.append((start, end))
+            start = lowered.find(form, end)
     return tuple(found)
 
 
 def _said(sentence: Sentence, word: _Word) -> int:
-    """How many times a sentence mentions a topic word."""
-    if word.forms is None:
-        return sum(sentence.terms[t] for t in word.terms)
-    if not any(t in sentence.terms for t in word.terms):
+    """How many times a sentence mentions a topic word: its terms' uses, less (for a narrowed
+    word) those that are not its sense."""
+    counts = sentence.terms
+    if word.terms.isdisjoint(counts):
         return 0
-    return len(_occurrences(sentence.text, word))
+    used = sum(counts[t] for t in counts.keys() & word.terms)
+    if word.rejected is None:
+        return used
+    return used - len(_rejected_in(sentence.text, word))
 
 
 def _mentions(terms: TermIndex, word: _Word, language: str) -> Counter[str]:
-    """How many times each article of ``language`` mentions a topic word."""
+    """How many times each article of ``language`` mentions a topic word: its terms' counts,
+    less (for a narrowed word) the uses that are not its sense, read in the sentences that
+    have its terms."""
     found: Counter[str] = Counter()
-    if word.forms is None:
-        for term in word.terms:
-            for article_id, count in terms.postings.get(term, {}).items():
-                if terms.languages.get(article_id) == language:
-                    found[article_id] += count
-        return found
-    holding = set().union(*(terms.postings.get(t, {}).keys() for t in word.terms))
-    for article_id in holding:
-        if terms.languages.get(article_id) == language:
-            count = sum(_said(s, word) for s in terms.articles[article_id].sentences)
-            if count:
-                found[article_id] = count
+    for term in word.terms:
+        for article_id, count in terms.postings.get(term, {}).items():
+            if terms.languages.get(article_id) == language:
+                found[article_id] += count
+    if word.rejected is not None:
+        for article_id in list(found):
+            for sentence in terms.articles[article_id].sentences:
+                if not word.terms.isdisjoint(sentence.terms):
+                    found[article_id] -= len(_rejected_in(sentence.text, word))
+            if found[article_id] <= 0:
+                del found[article_id]
     return found
 
 
-def _wording(terms: TermIndex, words: list[_Word], language: str, wording: Counter[str]) -> None:
-    """Add the words the topic was matched as, with how often each is used."""
-    for word in words:
-        if word.forms is None:
-            for term in word.terms:
-                used = sum(
-                    n for a, n in terms.postings.get(term, {}).items()
-                    if terms.languages.get(a) == language
-                )  # fmt: skip
-                if used:
-                    wording[terms.show(term)] += used
-        else:
-            for article_id in set().union(*(terms.postings.get(t, {}) for t in word.terms)):
-                if terms.languages.get(article_id) != language:
-                    continue
-                for s in terms.articles[article_id].sentences:
-                    if any(t in s.terms for t in word.terms):
-                        for a, b in _occurrences(s.text, word):
-                            wording[s.text[a:b].casefold()] += 1
+def _wording(
+    terms: TermIndex, word: _Word, language: str, wording: Counter[str], said: Counter[str]
+) -> None:
+    """Add the words the topic was matched as, with how often each is used (a narrowed word
+    as typed: its stem's commonest wording may be the other sense's)."""
+    if word.rejected is not None:
+        if said:
+            wording[word.typed] += sum(said.values())
+        return
+    for term in word.terms:
+        used = sum(
+            n for a, n in terms.postings.get(term, {}).items()
+            if terms.languages.get(a) == language
+        )  # fmt: skip
+        if used:
+            wording[terms.show(term)] += used
 
 
 def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int, int]]:
@@ -414,6 +405,28 @@ def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int,
                 break
             runs.append((i, j))
     return runs
+
+
+class _Texts(Sequence[str]):
+    """An article's sentences' texts, each cut from its paragraph when first asked for."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self._sentences = sentences
+        self._texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._sentences)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index not in self._texts:
+            self._texts[index] = self._sentences[index].text
+        return self._texts[index]
 
 
 def _windows_around(sentences: list[Sentence], k: int, window: int) -> list[tuple[int, int]]:
@@ -457,13 +470,14 @@ def position(
     ]
     # Stance toward where it states its own line rather than a view it reports to answer,
     # read with the sentences before (bot/stance.py).
-    context = Context([s.text for s in sentences], language)
+    texts = _Texts(sentences)
+    context = Context(texts, language)
     phrased: dict[int, bool] = {}
-    asks = {k: is_question(sentences[k].text) for k, n in enumerate(counts) if n}
+    asks: dict[int, bool] = {}
 
     def asked(k: int) -> bool:
         if k not in asks:
-            asks[k] = is_question(sentences[k].text)
+            asks[k] = is_question(texts[k])
         return asks[k]
 
     def answered(k: int, last: int) -> bool:
@@ -495,7 +509,7 @@ def position(
                 # A topic of several words: the passage that uses them as a phrase first.
                 for k in run:
                     if together[k] and k not in phrased:
-                        phrased[k] = bool(_phrase_in(sentences[k].text, phrase, language))
+                        phrased[k] = bool(_phrase_in(texts[k], phrase, language))
                 score += PHRASE * any(phrased.get(k, False) for k in run)
             if best is None or score > best[0] + 1e-9:
                 best = (score, first, last)
@@ -528,9 +542,14 @@ _CLAUSE = re.compile(r"[,;:()\[\]\"“”«»!?…]|\s[\u2013\u2014-]\s|\u2014")
 
 
 def _holds(token: str, word: _Word, language: str) -> bool:
-    if word.forms is not None:
-        return bool(word.forms.fullmatch(token))
-    return term_of(token, language) in word.terms
+    if term_of(token, language) not in word.terms:
+        return False
+    rejected = word.rejected
+    return (
+        word.political is not None
+        or rejected is None
+        or not any(part in rejected for part in [token, *token.split("-")])
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -570,7 +589,7 @@ def _highlights(
     """Spans of the topic's mentions in ``text``: the words whose stem in ``language`` is one of
     the topic's (compounds split: each word of "anti-imperialist" is stemmed on its own), and
     a narrowed word's own uses."""
-    stems = set().union(*(w.stems for w in words if w.forms is None))
+    stems = set().union(*(w.stems for w in words))
     spans = [(w.start, w.end) for w in text_words(text)]
     found = [(a, b) for a, b in spans if term_of(normalise(text[a:b]), language) in stems]
     # A compound written with a hyphen ("multi-polarity") for a topic written as one word.
@@ -579,8 +598,9 @@ def _highlights(
         if joined in stems and not any(m.start() <= a < m.end() for a, _ in found):
             found.append((m.start(), m.end()))
     for word in words:
-        if word.forms is not None:
-            found += [s for s in _occurrences(text, word) if s not in found]
+        if word.rejected is not None:  # a narrowed word's uses in the other sense
+            wrong = _rejected_in(text, word)
+            found = [(a, b) for a, b in found if not any(a <= x < b for x, _ in wrong)]
     return tuple(sorted(set(found)))
 
 
@@ -594,8 +614,9 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     wording: Counter[str] = Counter()
     for language, words in by_language.items():
         for word in words:
-            mentions.update(_mentions(terms, word, language))
-        _wording(terms, words, language, wording)
+            said = _mentions(terms, word, language)
+            mentions.update(said)
+            _wording(terms, word, language, wording, said)
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     # Most about it first: mentions per thousand words, then more mentions (ORDER says so).
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
@@ -706,15 +727,30 @@ def _compare_phrase(
     phrase: Counter[str] = Counter()
     scattered: list[str] = []
     words = tuple(groups)
+    pair = len(groups) == 2 and all(g.rejected is None for g in groups)
+    name = any(g.name for g in groups)
+    narrowed = any(g.rejected is not None for g in groups)
+    sets = [g.terms for g in groups]
+    every = frozenset().union(*sets)
     for article_id, entry in _holding(terms, groups, language):
-        # the sentences holding every word, read for whether they are together
-        uses = [
-            _phrase_in(s.text, words, language)
-            for s in entry.sentences
-            if _together(s, words, language)
-        ]
+        # Two words the index counts side by side in a clause (its bigrams): where they are
+        # not, no sentence need be read for the phrase (and a name is not there at all).
+        side_by_side = not pair or any(
+            entry.bigrams[(a, b)] for a in groups[0].terms for b in groups[1].terms
+        )
+        uses: list[int] = []
+        if side_by_side or not name:
+            for s in entry.sentences:
+                held = s.terms
+                if every.isdisjoint(held) or any(t.isdisjoint(held) for t in sets):
+                    continue  # (most sentences have none of the words: one set operation)
+                if narrowed and not all(_said(s, g) for g in groups):
+                    continue
+                n = _phrase_in(s.text, words, language) if side_by_side else 0
+                if n or not name:
+                    uses.append(n)
         if not uses:
-            if all(any(_said(s, g) for s in entry.sentences) for g in groups):
+            if not narrowed or all(any(_said(s, g) for s in entry.sentences) for g in groups):
                 scattered.append(article_id)  # each of its words, but apart
             continue
         mentions[article_id] = sum(max(1, n) for n in uses)
