@@ -141,8 +141,8 @@ def _importance(
 ) -> np.ndarray:
     """How much each sentence carries the argument, from five plain signals: how firmly it
     states a claim of the author's (its :func:`~bot.stance.stance`, as a rank among the
-    article's own sentences: the cues of commitment order the sentences, but a sentence heaped
-    with them gains nothing over one with a single cue), how central it is, whether it is a
+    article's own sentences: the cues of commitment order the sentences, but however many a
+    sentence has, it is one rank above the next), how central it is, whether it is a
     central sentence of the conclusion (the conclusion's thanks and pleasantries are not),
     whether it opens or closes its paragraph, and whether it has a paragraph of its own."""
     central = centrality(sentences, vectors=vectors)
