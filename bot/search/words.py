@@ -436,26 +436,31 @@ class _Reader:
         if missed:
             high = np.concatenate([p.missed_high for p in missed])
             low = np.concatenate([p.missed_low for p in missed])
-            key = np.stack((high, low), axis=1).view(np.dtype((np.void, 16)))[:, 0]
-            _, first, inverse, seen = np.unique(
-                key, return_index=True, return_inverse=True, return_counts=True
-            )
             sizes = [len(p.missed) for p in missed]
-            which = np.repeat(np.arange(len(missed)), sizes)[first].tolist()
-            at = np.concatenate([p.missed for p in missed])[first]
+            which = np.repeat(np.arange(len(missed)), sizes)
+            # The forms, each once (grouped by integer sorts), in their bytes' order (the
+            # integers little-endian: byte-swapped, they compare as the bytes do).
+            one, forms, seen = _groups(high, low)
+            order = np.lexsort((low[one].byteswap(), high[one].byteswap()))
+            one, seen = one[order], seen[order]
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            forms = rank[forms]
+            starts = np.concatenate([p.starts[p.missed] for p in missed])[one].tolist()
+            ends = np.concatenate([p.lengths[p.missed] for p in missed])[one] + starts
+            texts = [missed[w].text for w in which[one].tolist()]
             numbers = np.array(
                 [
-                    self.identify(_word_bytes(missed[w], i))
-                    for w, i in zip(which, at.tolist(), strict=True)
+                    self.identify(text[a:b])
+                    for text, a, b in zip(texts, starts, ends.tolist(), strict=True)
                 ],
                 dtype=np.int64,
             )
-            inverse = inverse.reshape(-1)
             begin = 0
             for p, size in zip(missed, sizes, strict=True):
-                p.ids[p.missed] = numbers[inverse[begin : begin + size]]
+                p.ids[p.missed] = numbers[forms[begin : begin + size]]
                 begin += size
-            high, low = high[first], low[first]
+            high, low = high[one], low[one]
             short = low == 0  # (a form of up to 8 bytes: its next 8 are none)
             self._short.add(high[short], low[short], numbers[short], seen[short])
             self._long.add(high[~short], low[~short], numbers[~short], seen[~short])
@@ -463,6 +468,40 @@ class _Reader:
             for i in p.beyond.tolist():
                 p.ids[i] = self.identify(_word_bytes(p, i))
         return [p.ids for p in run]
+
+
+def _groups(high: np.ndarray, low: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs of ``high`` and ``low``: where one of each is, the pair of each
+    element (numbered as the pairs are listed) and how many of each there are."""
+    short = low == 0
+    if short.all():  # (the first 8 bytes of forms of up to 8 bytes tell them apart)
+        return _unique(high)
+    one_short, of_short, seen_short = _unique(high[short])
+    longer = np.flatnonzero(~short)
+    key = np.stack((high[longer], low[longer]), axis=1).view(np.dtype((np.void, 16)))[:, 0]
+    _, one_long, of_long, seen_long = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    shorts = np.flatnonzero(short)
+    forms = np.empty(len(high), dtype=np.int64)
+    forms[shorts] = of_short
+    forms[longer] = of_long.reshape(-1) + len(one_short)
+    one = np.concatenate((shorts[one_short], longer[one_long]))
+    return one, forms, np.concatenate((seen_short, seen_long))
+
+
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_groups`, of one array of integers (sorted once: quicker than np.unique's
+    stable sort)."""
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.empty(len(values), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    forms = np.empty(len(values), dtype=np.int64)
+    forms[order] = np.cumsum(new) - 1
+    firsts = np.flatnonzero(new)
+    return order[firsts], forms, np.diff(firsts, append=len(values))
 
 
 def _word_bytes(piece: _Piece, i: int) -> bytes:
