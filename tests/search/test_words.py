@@ -66,3 +66,24 @@ def test_the_words_of_a_text_are_counted_as_they_are_read(text):
     from bot.search.words import _count
 
     assert _count(text) == len(fast_words(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abzé", min_size=1, max_size=16).filter(lambda t: len(t.encode()) <= 16),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_new_words_are_numbered_in_the_order_of_their_bytes(texts):
+    """The build numbers a chunk's new words in the order of their written forms' bytes
+    (forms of up to 8 bytes and of 9 to 16 together), whatever order they come in."""
+    from bot.search.words import _Reader
+
+    reader = _Reader()
+    tokens = [t.encode() for t in texts]
+    [ids] = reader.read([b" ".join(tokens)])
+    forms = sorted(set(tokens))
+    assert reader.vocabulary == [fast_words(form.decode())[0] for form in forms]
+    assert ids[:-1].tolist() == [forms.index(t) for t in tokens]
