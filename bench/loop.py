@@ -2,6 +2,7 @@
 on a large database.
 
     .venv/bin/python bench/loop.py [--articles 3000] [--messages 1000000] [--folder /tmp/loop-bench]
+        [--part one|terms|two|both] [--speeches 3000]
 
 Part 1, no chat waits on another: the seeds plus a 2 MB text (Kropotkin's works from
 ../shared/corpus/, read in place) as one article. Its /summary is timed, with the memory it adds
@@ -9,6 +10,13 @@ Part 1, no chat waits on another: the seeds plus a 2 MB text (Kropotkin's works 
 Telegram layer sends them, are timed on the event loop: idle, and while /summary of the book
 runs again and again in the worker's long thread. The baseline is the same work on the event
 loop's own thread, as before the worker: a /quote waits for the whole summary.
+
+Part "terms", the term index counted in the background after a start (as Shelf.warm_up does:
+a thread, beside the worker's): a library of N UN General Debate speeches (their first 8
+paragraphs each); /quote answers through the worker, timed idle and while the term index is
+built again and again in its thread; and the longest the build kept another thread waiting for
+the interpreter (a thread asking for it every millisecond: how late it got it), against the
+same probe with nothing else running (the machine's own noise).
 
 Part 2, periodic work: a database with N added articles and M logged messages. Timed: the
 10-second library sync when nothing changed (against reading every article, as it did), a
@@ -28,6 +36,7 @@ import shutil
 import sqlite3
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,9 +45,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.commands import Commands  # noqa: E402
 from bot.ingest import Librarian, stored_changes  # noqa: E402
-from bot.library import article_from_text, load_library  # noqa: E402
+from bot.library import Article, Library, Paragraph, article_from_text, load_library  # noqa: E402
 from bot.readings import plan_readings, split_article  # noqa: E402
 from bot.storage import LoggedMessage, Store  # noqa: E402
+from bot.terms import TermIndex  # noqa: E402
+from bot.text import sentence_spans  # noqa: E402
 from bot.worker import Worker  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -142,6 +153,127 @@ async def part_one() -> list[str]:
     ]
 
 
+def speeches(count: int) -> Library:
+    """The first ``count`` UN General Debate speeches, their first 8 paragraphs each."""
+    found: list[Article] = []
+    title, paragraphs = "", list[str]()
+
+    def add() -> None:
+        article = Article(f"s{len(found) + 1}", len(found) + 1, CORPUS, title)
+        article.paragraphs = [
+            Paragraph(n, text, tuple(sentence_spans(text)))
+            for n, text in enumerate(paragraphs[:8], 1)
+        ]
+        found.append(article)
+
+    with lzma.open(CORPUS / "un_general_debates_1946_2024.txt.xz", "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("@@DOC "):
+                if paragraphs:
+                    add()
+                    if len(found) == count:
+                        break
+                title, paragraphs = line[6:].partition("\t")[2], []
+            elif line:
+                paragraphs.append(line)
+    return Library(found, CORPUS)
+
+
+def waits_for_the_interpreter(seconds: float, busy: threading.Event | None = None) -> list[float]:
+    """How late a thread that asks for the interpreter every millisecond gets it (ms), for
+    ``seconds`` or while ``busy`` is set: the longest is the longest another thread held it."""
+    late = []
+    ends = time.perf_counter() + seconds
+    while time.perf_counter() < ends if busy is None else busy.is_set():
+        started = time.perf_counter()
+        time.sleep(0.001)
+        late.append((time.perf_counter() - started - 0.001) * 1000)
+    return late
+
+
+async def part_terms(count: int) -> list[str]:
+    rng = random.Random(7)
+    library = speeches(count)
+    started = time.perf_counter()
+    commands = Commands(library, defer_terms=True)  # as the bot starts: /quote at once
+    index_s = time.perf_counter() - started
+    sentences = [
+        p.text[a:b]
+        for article in rng.sample(library.articles, 200)
+        for p in article.paragraphs[:1]
+        for a, b in p.sentences[:1]
+    ]
+    asked = []
+    for text in sentences:  # misremembered: a word dropped, eight to twelve words
+        words = text.split()[: rng.randint(8, 12)]
+        if len(words) > 4:
+            del words[rng.randrange(len(words))]
+        asked.append(" ".join(words))
+    worker = Worker()  # (sets the interpreter's switch interval, as in the bot)
+
+    async def quotes() -> list[float]:
+        times = []
+        for text in asked:
+            started = time.perf_counter()
+            await worker.command("quote", commands.handle, "quote", text)
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    await quotes()  # warm
+    idle = await quotes()
+    building = threading.Event()
+    builds: list[tuple[float, float]] = []
+
+    def build() -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        TermIndex(Library(list(library.articles), library.folder))
+        builds.append((time.perf_counter() - wall, time.thread_time() - cpu))
+
+    async def build_while(done: asyncio.Event) -> None:
+        building.set()
+        while not done.is_set():
+            await asyncio.to_thread(build)
+        building.clear()
+
+    done = asyncio.Event()
+    running = asyncio.create_task(build_while(done))
+    await asyncio.sleep(0.5)
+    busy = await quotes()
+    done.set()
+    await running
+    # The probe alone, then beside one build (no quotes asked meanwhile).
+    alone = await asyncio.to_thread(waits_for_the_interpreter, 10.0)
+    building.set()
+    probe = asyncio.create_task(asyncio.to_thread(waits_for_the_interpreter, 0, building))
+    await asyncio.to_thread(build)
+    building.clear()
+    beside = await probe
+    worker.close()
+    wall, cpu = builds[-1]
+
+    def q(values: list[float], share: float) -> float:
+        return sorted(values)[int(share * (len(values) - 1))]
+
+    return [
+        f"Library: {count:,} speeches ({sum(len(a.paragraphs) for a in library.articles):,} "
+        f"paragraphs); quote index built in {index_s:.1f} s; the term index in {wall:.1f} s "
+        f"({cpu:.1f} s of its thread's CPU), {len(builds)} builds while the quotes ran.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| /quote p50 / p95, idle, through the worker | {statistics.median(idle):.1f} / "
+        f"{p95(idle):.1f} ms |",
+        f"| /quote p50 / p95 while the term index builds in its thread | "
+        f"{statistics.median(busy):.1f} / {p95(busy):.1f} ms |",
+        f"| ratio of the p95s | {p95(busy) / p95(idle):.2f} |",
+        f"| a thread's wait for the interpreter, p99 / longest, nothing else running | "
+        f"{q(alone, 0.99):.1f} / {max(alone):.1f} ms |",
+        f"| the same beside the build ({len(beside):,} waits) | {q(beside, 0.99):.1f} / "
+        f"{max(beside):.1f} ms |",
+    ]
+
+
 async def fill(folder: Path, articles: int, messages: int) -> Path:
     database = folder / "bot.sqlite3"
     store = await Store.open(database)
@@ -201,6 +333,7 @@ async def part_two(folder: Path, articles: int, messages: int) -> list[str]:
         ids += [a.id for a in library.articles if a.id not in ids]
         for article_id in ids:
             article = library.get(article_id)
+            assert article is not None
             article.__dict__.pop("sizes", None)
             split_article(article, 5)
 
@@ -278,7 +411,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--folder", default="/tmp/loop-bench")
-    parser.add_argument("--part", choices=["one", "two", "both"], default="both")
+    parser.add_argument("--part", choices=["one", "terms", "two", "both"], default="both")
+    parser.add_argument("--speeches", type=int, default=3000)
     options = parser.parse_args()
     folder = Path(options.folder)
     shutil.rmtree(folder, ignore_errors=True)
@@ -286,6 +420,9 @@ def main() -> None:
     lines = []
     if options.part in ("one", "both"):
         lines += ["### No chat waits on another", "", *asyncio.run(part_one()), ""]
+    if options.part in ("terms", "both"):
+        counted = asyncio.run(part_terms(options.speeches))
+        lines += ["### The term index counted beside /quote", "", *counted, ""]
     if options.part in ("two", "both"):
         periodic = asyncio.run(part_two(folder, options.articles, options.messages))
         lines += ["### Periodic work", "", *periodic]
