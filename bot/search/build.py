@@ -6,7 +6,6 @@ import math
 import mmap
 from array import array
 from collections.abc import Iterator
-from itertools import pairwise
 
 import numpy as np
 
@@ -26,19 +25,18 @@ _K1, _B = 1.2, 0.3  # BM25's saturation and length normalisation (gently: b = 0.
 _READ = 1 << 20  # bytes of texts read from a library's file at once, at most (but an article's)
 
 
-def _texts(articles: list[Article]) -> Iterator[bytes]:
-    """Every paragraph's text in UTF-8, \\x01 made a space, article after article. Texts in a
-    file (:class:`~bot.library.StoredParagraphs`) are read as they were written, the texts
-    of many articles at once, and never decoded."""
+def _texts(articles: list[Article]) -> Iterator[list[bytes]]:
+    """Every paragraph's text in UTF-8, \\x01 made a space, article after article, a list at
+    a time. Texts in a file (:class:`~bot.library.StoredParagraphs`) are read as they were
+    written, the texts of many articles at once, and never decoded."""
     span: list[tuple[StoredParagraphs, list[int]]] = []  # articles stored one after another
     for article in articles:
         stored = article.paragraphs
         if not isinstance(stored, StoredParagraphs):
-            yield from _read(span)
+            yield _read(span)
             span = []
-            for text in article.texts():
-                data = text.encode()
-                yield data.replace(b"\x01", b" ") if b"\x01" in data else data
+            encoded = [text.encode() for text in article.texts()]
+            yield [t.replace(b"\x01", b" ") if b"\x01" in t else t for t in encoded]
             continue
         ends = [stored._start + end for end in stored._ends.tolist()]
         if span and (
@@ -46,23 +44,30 @@ def _texts(articles: list[Article]) -> Iterator[bytes]:
             or span[-1][1][-1] != ends[0]
             or ends[-1] - span[0][1][0] > _READ
         ):
-            yield from _read(span)
+            yield _read(span)
             span = []
         span.append((stored, ends))
-    yield from _read(span)
+    yield _read(span)
 
 
-def _read(span: list[tuple[StoredParagraphs, list[int]]]) -> Iterator[bytes]:
+def _read(span: list[tuple[StoredParagraphs, list[int]]]) -> list[bytes]:
     """The texts of articles stored one after another in a file, in one read."""
     if not span:
-        return
+        return []
     start = span[0][1][0]
     data = span[0][0]._file.read(start, span[-1][1][-1])
     if b"\x01" in data:
         data = data.replace(b"\x01", b" ")
-    for _, ends in span:
-        for begin, end in pairwise(ends):
-            yield data[begin - start : end - start]
+    ends = [end - start for _, bounds in span for end in bounds[1:]]
+    return [data[a:b] for a, b in zip([0, *ends], ends, strict=False)]  # (the last start: none)
+
+
+def _changes(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins."""
+    changes = np.empty(len(values), dtype=bool)
+    changes[:1] = True
+    np.not_equal(values[1:], values[:-1], out=changes[1:])
+    return changes
 
 
 class _Mapped:
@@ -126,8 +131,8 @@ class _Build(_Arrays):
             """One piece of whole paragraphs: each one's word numbers, then _BREAK."""
             nonlocal counts
             first = len(lengths)
-            elided = ids < 0
-            if elided.any():  # "l'état": two words for one written form
+            if ids.min() < 0:  # "l'état": two words for one written form
+                elided = ids < 0
                 pairs = np.array([reader.elisions[-i - 1] for i in ids[elided].tolist()], np.int64)
                 repeats = np.where(elided, 2, 1)
                 where = (np.cumsum(repeats) - repeats)[elided]
@@ -154,10 +159,9 @@ class _Build(_Arrays):
             np.bitwise_or(keys, ids, out=keys)
             del ids
             keys.sort()
-            if len(keys):
-                keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            keys = keys[_changes(keys)]
             words = np.right_shift(keys, bits)
-            starts = np.flatnonzero(np.concatenate(([len(keys) > 0], words[1:] != words[:-1])))
+            starts = np.flatnonzero(_changes(words))
             held = words[starts].astype(np.int64)
             size = np.diff(starts, append=len(keys))
             if len(counts) < len(reader.vocabulary):
@@ -169,11 +173,10 @@ class _Build(_Arrays):
             np.add(keys, first, out=keys)
             placed.extend(keys)
 
-        def flush() -> None:
-            if pending:
-                for ids in reader.read(pending, _PIECE):
+        def flush(chunk: list[bytes]) -> None:
+            if chunk:
+                for ids in reader.read(chunk, _PIECE):
                     take(ids)
-                pending.clear()
 
         paragraph = 0
         self._articles = []
@@ -184,11 +187,12 @@ class _Build(_Arrays):
             self._article_starts.append(paragraph)
             paragraph += len(article.paragraphs)
             self._by_article[article.id] = range(self._article_starts[-1], paragraph)
-        for text in _texts(articles):
-            pending.append(text)
-            if len(pending) == _CHUNK:
-                flush()
-        flush()
+        for texts in _texts(articles):
+            pending += texts
+            while len(pending) >= _CHUNK:
+                flush(pending[:_CHUNK])
+                del pending[:_CHUNK]
+        flush(pending)
         self._words = reader.vocabulary
         if len(counts) < len(self._words):
             counts = np.concatenate((counts, np.zeros(len(self._words) - len(counts), np.int64)))

@@ -204,7 +204,7 @@ class _Forms:
         where none was found (but ``others``, not forms of this table)."""
         slot = self._slot(high, low)
         found = self._table.take(slot)
-        numbers = found["number"]
+        numbers = found["number"].copy()  # (read again and again: one after the other)
         missing = found["high"] != high
         if low is not None:
             missing |= found["low"] != low
