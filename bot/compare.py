@@ -134,9 +134,8 @@ def _word_terms(
         parts = term_parts(known[fold(word)])
     if not parts and len(word) >= 4 and word.casefold() not in acronyms:
         # A misspelling, but never an acronym: NATO is not "nation".
-        close = process.extract(
-            fold(word), list(known), scorer=fuzz.ratio, score_cutoff=85, limit=3
-        )
+        vocabulary = _cached(terms, ("vocabulary", language), lambda: list(known))
+        close = process.extract(fold(word), vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3)
         parts = [p for w, _, _ in close for p in term_parts(known[w])]
     found: set[str] = set()
     for part in parts:
@@ -258,8 +257,12 @@ def _is_name(terms: TermIndex, word: str, language: str, typed: bool) -> bool:
     postings = terms.postings.get(term)
     if not postings:
         return typed
-    article_id = max(postings, key=lambda a: (postings[a], a))
-    return terms.capitalised(article_id, term) >= _NAME_SHARE
+
+    def read() -> bool:
+        article_id = max(postings, key=lambda a: (postings[a], a))
+        return terms.capitalised(article_id, term) >= _NAME_SHARE
+
+    return _cached(terms, ("name", term), read)  # (read once: the article is read for it)
 
 
 _CACHE: weakref.WeakKeyDictionary[TermIndex, dict[object, object]] = weakref.WeakKeyDictionary()
@@ -350,7 +353,7 @@ def _said(sentence: Sentence, word: _Word) -> int:
     """How many times a sentence mentions a topic word: its terms' uses, less (for a narrowed
     word) those that are not its sense."""
     counts = sentence.terms
-    if word.terms.isdisjoint(counts):
+    if counts.keys().isdisjoint(word.terms):  # (iterates the smaller)
         return 0
     used = sum(counts[t] for t in counts.keys() & word.terms)
     if word.rejected is None:
@@ -360,18 +363,22 @@ def _said(sentence: Sentence, word: _Word) -> int:
 
 def _mentions(terms: TermIndex, word: _Word, language: str) -> Counter[str]:
     """How many times each article of ``language`` mentions a topic word: its terms' counts,
-    less (for a narrowed word) the uses that are not its sense, read in the sentences that
-    have its terms."""
+    less (for a narrowed word) the uses that are not its sense, found in its paragraphs."""
     found: Counter[str] = Counter()
     for term in word.terms:
         for article_id, count in terms.postings.get(term, {}).items():
             if terms.languages.get(article_id) == language:
                 found[article_id] += count
     if word.rejected is not None:
+        # A plain search first (a pattern that ignores case is many times slower): each word
+        # but its first letter, which may be a capital, as written or in capitals.
+        tails = {form[1:] for form in word.rejected}
+        tails |= {tail.upper() for tail in tails}
         for article_id in list(found):
-            for sentence in terms.articles[article_id].sentences:
-                if not word.terms.isdisjoint(sentence.terms):
-                    found[article_id] -= len(_rejected_in(sentence.text, word))
+            for paragraph in terms.articles[article_id].article.paragraphs:
+                text = paragraph.text
+                if any(tail in text for tail in tails):
+                    found[article_id] -= len(_rejected_in(text, word))
             if found[article_id] <= 0:
                 del found[article_id]
     return found
@@ -621,7 +628,7 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     # Most about it first: mentions per thousand words, then more mentions (ORDER says so).
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))
-    passing = [a for a in terms.library.articles if 0 < mentions[a.id] < MIN_MENTIONS]
+    passing = [a for a in terms.library.articles if 0 < mentions.get(a.id, 0) < MIN_MENTIONS]
     # Then the articles that name it once: shown, marked so, rather than hidden.
     chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
     # Several topics asked at once ("Russia and Putin"): any of them puts a sentence on the
@@ -650,13 +657,17 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     )
 
 
-def topic_position(terms: TermIndex, topic: str, article_id: str) -> Position | None:
+def topic_position(
+    terms: TermIndex, topic: str, article_id: str, words: list[_Word] | None = None
+) -> Position | None:
     """One article's position on a one-word topic, as :func:`compare_topic` shows it: the same
-    mentions, the same passage (``/compare a | b`` sets two articles side by side by it)."""
+    mentions, the same passage (``/compare a | b`` sets two articles side by side by it).
+    ``words``: the topic as resolved in the article's language, if already known."""
     language = terms.languages.get(article_id, DEFAULT)
-    words = _resolve(terms, topic, language)
+    if words is None:
+        words = _resolve(terms, topic, language)
     said = sum(_said(s, w) for s in terms.articles[article_id].sentences for w in words)
-    if not said:
+    if said <= 0:
         return None
     return position(terms, article_id, words, said, settle=True)
 
@@ -741,8 +752,8 @@ def _compare_phrase(
         uses: list[int] = []
         if side_by_side or not name:
             for s in entry.sentences:
-                held = s.terms
-                if every.isdisjoint(held) or any(t.isdisjoint(held) for t in sets):
+                held = s.terms.keys()  # (a view: isdisjoint iterates the smaller)
+                if held.isdisjoint(every) or any(held.isdisjoint(t) for t in sets):
                     continue  # (most sentences have none of the words: one set operation)
                 if narrowed and not all(_said(s, g) for g in groups):
                     continue
@@ -827,7 +838,14 @@ def compare_articles(terms: TermIndex, first_id: str, second_id: str) -> PairCom
     for term in both:
         # each one's passage and mentions as /compare of the topic shows them
         topic = terms.show(term)
-        pair = (topic_position(terms, topic, first_id), topic_position(terms, topic, second_id))
+        resolved = {
+            language: _resolve(terms, topic, language)
+            for language in {terms.languages[first_id], terms.languages[second_id]}
+        }
+        pair = (
+            topic_position(terms, topic, first_id, resolved[terms.languages[first_id]]),
+            topic_position(terms, topic, second_id, resolved[terms.languages[second_id]]),
+        )
         if pair[0] is None or pair[1] is None:
             continue
         similar = alike(terms, pair[0].passage.text, pair[1].passage.text, first_id, second_id)
