@@ -349,3 +349,14 @@ def test_the_passage_shown_states_the_articles_own_line_not_the_view_it_answers(
     text = shown["progressive-bloc"].passage.text
     assert "This position" not in text
     assert text.startswith("But Russia was an imperialist power in its own right")
+
+
+def test_a_passage_does_not_end_on_a_question_the_article_answers_next(terms):
+    """/compare Stalinism showed pro-putin-left's "Unfortunately our neo-Stalinist chums…" (the
+    view it mocks), and then a passage ending on "But why do the neo-Stalinists see this as a
+    desirable future…?"; its answer, "Because like its original manifestation it is
+    pathologically counter-revolutionary and conservative", is its line."""
+    shown = _shown(compare_topic(terms, "Stalinism"))
+    text = shown["pro-putin-left"].passage.text
+    assert "chums" not in text
+    assert text.endswith("pathologically counter-revolutionary and conservative.")
