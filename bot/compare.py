@@ -387,11 +387,9 @@ def _mentions(terms: TermIndex, word: _Word, language: str) -> Counter[str]:
 def _wording(
     terms: TermIndex, word: _Word, language: str, wording: Counter[str], said: Counter[str]
 ) -> None:
-    """Add the words the topic was matched as, with how often each is used (a narrowed word
-    as typed: its stem's commonest wording may be the other sense's)."""
-    if word.rejected is not None:
-        if said:
-            wording[word.typed] += sum(said.values())
+    """Add the words the topic was matched as, with how often each is used (for a narrowed
+    word, a wording of the other sense, "progress" for "progressive", is shown as typed)."""
+    if not said:
         return
     for term in word.terms:
         used = sum(
@@ -399,7 +397,12 @@ def _wording(
             if terms.languages.get(a) == language
         )  # fmt: skip
         if used:
-            wording[terms.show(term)] += used
+            shown = terms.show(term)
+            if word.rejected is not None and any(
+                part in word.rejected for part in [shown, *shown.split("-")]
+            ):
+                shown = word.typed or shown
+            wording[shown] += used
 
 
 def _windows(sentences: list[Sentence], window: int = WINDOW) -> list[tuple[int, int]]:

@@ -283,6 +283,8 @@ def test_progressive_is_not_progress(terms):
     assert "no-peace-with-empire" not in shown
     assert "no-peace-with-empire" in {a.id for a in result.silent}
     assert shown["progressive-bloc"].mentions == 2  # “progressive” twice (the title aside)
+    assert result.wording == ["progressive"]  # "(as progressive)", never "(as progress)"
+    assert "anti-imperialist" in compare_topic(terms, "imperialism").wording  # its forms, named
     # and the other way round: "progress" is not the progressive bloc
     assert "progressive-bloc" not in _shown(compare_topic(terms, "progress"))
 
