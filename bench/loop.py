@@ -224,10 +224,11 @@ async def part_terms(count: int) -> list[str]:
     idle = await quotes()
     building = threading.Event()
     builds: list[tuple[float, float]] = []
+    kept: list[TermIndex] = []  # as the bot keeps its index (one dropped is freed at once)
 
     def build() -> None:
         wall, cpu = time.perf_counter(), time.thread_time()
-        TermIndex(Library(list(library.articles), library.folder))
+        kept.append(TermIndex(Library(list(library.articles), library.folder)))
         builds.append((time.perf_counter() - wall, time.thread_time() - cpu))
 
     async def build_while(done: asyncio.Event) -> None:
@@ -250,6 +251,7 @@ async def part_terms(count: int) -> list[str]:
     building.clear()
     beside = await probe
     worker.close()
+    kept.clear()
     wall, cpu = builds[-1]
 
     def q(values: list[float], share: float) -> float:

@@ -167,6 +167,9 @@ class Sentence:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Sentence cannot be changed ({name!r})")
 
+    def __reduce__(self) -> tuple[type[Sentence], tuple[_Place, int, Counter[str], int]]:
+        return (Sentence, (self._place, self.number, self.terms, self.position))
+
     def __repr__(self) -> str:
         return (
             f"Sentence(article_id={self.article_id!r}, paragraph={self.paragraph!r}, "

@@ -205,3 +205,16 @@ def test_an_article_removed_and_added_again_counts_as_before():
     assert after["parts"] == before["parts"]
     assert after["totals"] == before["totals"]
     assert after["counts"] == before["counts"][1:] + before["counts"][:1]
+
+
+def test_an_articles_terms_pickled_read_as_before():
+    import pickle
+
+    terms = TermIndex(_tricky_library())
+    for entry in terms.articles.values():
+        again = pickle.loads(pickle.dumps(entry))
+        assert [_sentence(s) for s in again.sentences] == [_sentence(s) for s in entry.sentences]
+        assert (again.counts, sorted(again.bigrams.items())) == (
+            entry.counts,
+            sorted(entry.bigrams.items()),
+        )
