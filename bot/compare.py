@@ -749,8 +749,11 @@ def _compare_phrase(
     for article_id, entry in _holding(terms, groups, language):
         # Two words the index counts side by side in a clause (its bigrams): where they are
         # not, no sentence need be read for the phrase (and a name is not there at all).
+        # (only the terms the article has: a common word's compounds are many)
         side_by_side = not pair or any(
-            entry.bigrams[(a, b)] for a in groups[0].terms for b in groups[1].terms
+            entry.bigrams[(a, b)]
+            for a in [t for t in groups[0].terms if t in entry.counts]
+            for b in [t for t in groups[1].terms if t in entry.counts]
         )
         uses: list[int] = []
         if side_by_side or not name:
