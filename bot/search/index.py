@@ -92,7 +92,7 @@ class FuzzyIndex(_Build, _Query):
         one set per thread, as searches may run side by side."""
         arrays = getattr(_SCRATCH, "arrays", None)
         if arrays is None or len(arrays[0]) != size:
-            arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(2)]
+            arrays = _SCRATCH.arrays = [np.zeros(size, dtype=np.float32) for _ in range(3)]
         return arrays[which]
 
     def _positions(self) -> np.ndarray:
@@ -229,17 +229,54 @@ class FuzzyIndex(_Build, _Query):
             # copy); the same sums as an indexed add
             np.add.at(scores, ids.astype(np.intp), np.float32(weight * value))
             return
-        # Several spellings of one query word: each paragraph earns its best, once. The
-        # spellings go best first, each adding to the paragraphs that no better one holds
-        # (the same sums as taking each paragraph's best: its one addition is that best).
+        # Several spellings of one query word: each paragraph earns its best, once (one
+        # addition of weight × its best credit, as for a single spelling).
         step = np.float32(weight)
-        done: list[np.ndarray] = []
-        for ids, value in sorted(found, key=lambda f: -f[1]):
-            fresh = ids
-            for better in done:
-                fresh = _without(fresh, better)
-            np.add.at(scores, fresh.astype(np.intp), step * np.float32(value))
-            done.append(ids)
+        found = [(ids, value) for ids, value in found if len(ids)]
+        if not found:
+            return
+        big = max(range(len(found)), key=lambda k: len(found[k][0]))
+        most, top = found[big]
+        rest = [f for k, f in enumerate(found) if k != big]
+        few = sum(len(ids) for ids, _ in rest)
+        if few > 4096 and 8 * few > len(most):  # spellings alike in size: every paragraph
+            self._add_best(scores, found, step)
+            return
+        # Mostly one spelling: the others' paragraphs, each at its best among them, looked
+        # for in the big one's; where theirs is better, the big one's addition is left out.
+        if rest:
+            ids = np.concatenate([ids for ids, _ in rest])
+            values = np.concatenate([np.full(len(ids), value) for ids, value in rest])
+            order = np.lexsort((-values, ids))
+            ids, values = ids[order], values[order]
+            first = np.ones(len(ids), dtype=bool)
+            first[1:] = ids[1:] != ids[:-1]
+            ids, values = ids[first], values[first]
+            at = np.minimum(np.searchsorted(most, ids), len(most) - 1)
+            held = most[at] == ids
+            better = values > top
+            mine = ~held | better
+            np.add.at(scores, ids[mine].astype(np.intp), step * values[mine].astype(np.float32))
+            if (held & better).any():
+                keep = np.ones(len(most), dtype=bool)
+                keep[at[held & better]] = False
+                most = most[keep]
+        np.add.at(scores, most.astype(np.intp), step * np.float32(top))
+
+    def _add_best(
+        self, scores: np.ndarray, found: list[tuple[np.ndarray, float]], step: np.float32
+    ) -> None:
+        """:meth:`_add_word` for spellings alike in size: each paragraph's best credit written
+        in a scratch array of every paragraph (the best written last), then added."""
+        size = len(scores)
+        best_credit = self._scratch(size, 2)
+        every = np.concatenate([ids for ids, _ in found]).astype(np.intp)
+        try:
+            for ids, value in sorted(found, key=lambda f: f[1]):
+                best_credit[ids] = value
+            scores[every] += step * best_credit[every]
+        finally:
+            best_credit[every] = 0.0
 
     def _every_paragraph(
         self,
@@ -425,27 +462,6 @@ class FuzzyIndex(_Build, _Query):
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
         return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
-
-
-def _without(ids: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """The paragraphs of ``ids`` that ``other`` does not hold (both sorted, each unique)."""
-    if not len(ids) or not len(other):
-        return ids
-    if len(ids) <= len(other) and (32 * len(ids) < len(other) or len(ids) < 4096):
-        # a few: each looked for in ``other``
-        at = np.searchsorted(other, ids)
-        np.minimum(at, len(other) - 1, out=at)
-        return ids[other[at] != ids]
-    if len(other) < len(ids) and (32 * len(other) < len(ids) or len(other) < 4096):
-        # ``other`` a few: each looked for in ``ids``
-        at = np.searchsorted(ids, other)
-        inside = at < len(ids)
-        at, other = at[inside], other[inside]
-        keep = np.ones(len(ids), dtype=bool)
-        keep[at[ids[at] == other]] = False
-        return ids[keep]
-    # both many: a table of the paragraphs ``other`` holds
-    return ids[np.isin(ids, other, assume_unique=True, invert=True, kind="table")]
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
