@@ -93,6 +93,13 @@ class _Mapped:
     def view(self) -> np.ndarray:
         return self._array[: self.size]
 
+    def fitted(self) -> np.ndarray:
+        """The numbers, the mapping cut to their size (no more room kept: nothing else may
+        be appended)."""
+        del self._array
+        self._map.resize(max(self.size * self.dtype.itemsize, 1))  # (mremap: no copy)
+        return np.frombuffer(self._map, dtype=self.dtype, count=self.size)
+
     def cut(self, begin: int) -> None:
         """Everything from ``begin`` on forgotten, its pages given back."""
         page = mmap.PAGESIZE
@@ -214,7 +221,7 @@ class _Build(_Arrays):
             del paragraphs, where
         self._seq_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(np.frombuffer(lengths, dtype=np.uint32), out=self._seq_starts[1:])
-        self._seq = sequence.view()  # no copy
+        self._seq = sequence.fitted()  # no copy
         self._far_at = np.frombuffer(far_at, dtype=np.int64)
         self._far = np.frombuffer(far, dtype=np.uint32)
         self._finish(typo_index=True)
