@@ -10,10 +10,12 @@ by that language's Snowball stemmer, so a German article's key terms are not "de
 from __future__ import annotations
 
 import bisect
+import collections
 import gc
 import itertools
 import math
 import re
+import threading
 import unicodedata
 from array import array
 from collections import Counter, _count_elements, defaultdict  # type: ignore[attr-defined]
@@ -150,9 +152,10 @@ class Sentence:
 
     @property
     def text(self) -> str:
-        place = self._place
-        start, end = place.spans[2 * self.number - 2 : 2 * self.number]
-        return place.article.paragraphs[place.index].text[start:end]
+        texts = self._place.texts
+        if texts is None:
+            texts = self._place.cut()
+        return texts[self.number - 1]
 
     def _key(self) -> tuple[str, int, int, str, Counter[str], int]:
         return (self.article_id, self.paragraph, self.number, self.text, self.terms, self.position)
@@ -188,12 +191,38 @@ _NO_PAIRS = np.zeros(0, dtype=np.uint64)
 class _Place:
     """Where a paragraph's sentences are: its article, its index among the article's
     paragraphs, its number and its sentences' spans (start, end, start, end...), shared by
-    the paragraph's sentences."""
+    the paragraph's sentences; and their texts, while the paragraph is among the last
+    :data:`_CUT_KEPT` whose sentences were read (a summary reads each sentence many times)."""
 
-    __slots__ = ("article", "index", "number", "spans")
+    __slots__ = ("article", "index", "number", "spans", "texts")
 
     def __init__(self, article: Article, index: int, number: int, spans: array[int]) -> None:
         self.article, self.index, self.number, self.spans = article, index, number, spans
+        self.texts: tuple[str, ...] | None = None
+
+    def cut(self) -> tuple[str, ...]:
+        """The sentences' texts, cut from the paragraph's (read from the file, for a large
+        library's), and kept a while."""
+        text, spans = self.article.paragraphs[self.index].text, self.spans
+        texts = tuple(text[spans[i] : spans[i + 1]] for i in range(0, len(spans), 2))
+        with _CUT_LOCK:
+            _CUT.append(self)
+            if len(_CUT) > _CUT_KEPT:
+                _CUT.popleft().texts = None
+        self.texts = texts
+        return texts
+
+    def __getstate__(self) -> tuple[Article, int, int, array[int]]:
+        return (self.article, self.index, self.number, self.spans)
+
+    def __setstate__(self, state: tuple[Article, int, int, array[int]]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
+
+# The paragraphs whose sentences' texts are kept cut, oldest first (a few megabytes).
+_CUT: collections.deque[_Place] = collections.deque()
+_CUT_KEPT = 20_000
+_CUT_LOCK = threading.Lock()
 
 
 class _Pairs(Mapping[tuple[str, str], int]):

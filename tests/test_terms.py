@@ -218,3 +218,13 @@ def test_an_articles_terms_pickled_read_as_before():
             entry.counts,
             sorted(entry.bigrams.items()),
         )
+
+
+def test_sentence_texts_read_again_after_their_paragraph_was_let_go(monkeypatch):
+    monkeypatch.setattr("bot.terms._CUT_KEPT", 2)  # two paragraphs' texts kept at a time
+    library = load_library(SEEDS)
+    terms = TermIndex(library)
+    for _ in range(2):
+        for article in library.articles:
+            texts = [para.text[a:b] for para in article.paragraphs for a, b in para.sentences]
+            assert [s.text for s in terms.articles[article.id].sentences] == texts
