@@ -321,12 +321,12 @@ class _Piece:
 class _Reader:
     """Numbers the words of many paragraphs at once, with few Python objects per word.
 
-    Their texts are joined and encoded once; characters outside ASCII are classed by a table
+    Their texts (in UTF-8) are joined once; characters outside ASCII are classed by a table
     (:func:`_char_classes`) and blanked or made apostrophes as :func:`_prepared` does, in
     numpy; words are the runs of bytes left (:func:`_token_bounds`), each of up to _PACKED
-    bytes packed into two integers (:func:`_packed`) and looked up in a hash table of the
-    written forms met so far (:class:`_Forms`: one for forms of up to 8 bytes, one for the
-    longer). Only a form new to the table is looked up in Python, once per chunk; a longer
+    bytes packed into one or two integers (:func:`_packed`) and looked up in a hash table of
+    the written forms met so far (:class:`_Forms`: one for forms of up to 8 bytes, one for 9
+    to 16). Only a form new to the tables is looked up in Python, once per chunk; a longer
     one, and the rare paragraph numpy does not read (combining marks, a character past the
     first plane), word by word. The ids are exactly those word-by-word reading gives (tests
     hold the two to the same words).
@@ -336,7 +336,7 @@ class _Reader:
     the text's order; a paragraph read alone, word by word. A chunk is looked up in pieces
     (a cache holds a piece's arrays), its new forms numbered once it is all read."""
 
-    def __init__(self, paragraphs: int = 0) -> None:
+    def __init__(self) -> None:
         self.vocabulary: list[str] = []
         self.known: dict[str, int] = {}
         # A written form: its word's number, or -k-1 for the k-th elision ("l'état": two).
