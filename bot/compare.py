@@ -17,6 +17,7 @@ sentence: a run naming one topic, then the other, is not a line on them.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 import re
@@ -361,27 +362,82 @@ def _said(sentence: Sentence, word: _Word) -> int:
     return used - len(_rejected_in(sentence.text, word))
 
 
-def _mentions(terms: TermIndex, word: _Word, language: str) -> Counter[str]:
+READ_ALL = 500  # a narrowed word's articles up to which each is read for its count
+
+
+def _mentions(
+    terms: TermIndex, word: _Word, language: str, pending: set[str] | None = None
+) -> Counter[str]:
     """How many times each article of ``language`` mentions a topic word: its terms' counts,
-    less (for a narrowed word) the uses that are not its sense, found in its paragraphs."""
+    less (for a narrowed word) the uses that are not its sense, found in its paragraphs. Where
+    a narrowed word's articles are more than READ_ALL and ``pending`` is given, they are not
+    read here: their counts are their terms' (at least their mentions) and their ids are added
+    to ``pending``, to be read as the ranking needs them (:func:`_rank`)."""
     found: Counter[str] = Counter()
     for term in word.terms:
         for article_id, count in terms.postings.get(term, {}).items():
             if terms.languages.get(article_id) == language:
                 found[article_id] += count
     if word.rejected is not None:
-        # A plain search first (a pattern that ignores case is many times slower): each word
-        # but its first letter, which may be a capital, as written or in capitals.
-        tails = {form[1:] for form in word.rejected}
-        tails |= {tail.upper() for tail in tails}
+        if pending is not None and len(found) > READ_ALL:
+            pending.update(found)
+            return found
         for article_id in list(found):
-            for paragraph in terms.articles[article_id].article.paragraphs:
-                text = paragraph.text
-                if any(tail in text for tail in tails):
-                    found[article_id] -= len(_rejected_in(text, word))
+            found[article_id] -= _rejected_count(terms, article_id, word)
             if found[article_id] <= 0:
                 del found[article_id]
     return found
+
+
+def _rejected_count(terms: TermIndex, article_id: str, word: _Word) -> int:
+    """How many of an article's uses of a narrowed word's terms are of the other sense."""
+    assert word.rejected is not None
+    # A plain search first (a pattern that ignores case is many times slower): each word
+    # but its first letter, which may be a capital, as written or in capitals.
+    tails = {form[1:] for form in word.rejected}
+    tails |= {tail.upper() for tail in tails}
+    count = 0
+    for paragraph in terms.articles[article_id].article.paragraphs:
+        text = paragraph.text
+        if any(tail in text for tail in tails):
+            count += len(_rejected_in(text, word))
+    return count
+
+
+def _rank(
+    terms: TermIndex,
+    mentions: Counter[str],
+    pending: set[str],
+    words: dict[str, list[_Word]],
+    limit: int,
+) -> None:
+    """Read the pending articles' counts (see :func:`_mentions`) in the order of what they may
+    be, most about the topic first, until the first ``limit`` are known: an article not read
+    can be no more about it than its terms' counts say, so once the ``limit``-th article read
+    is more about it than the next may be, the first ``limit`` are settled. The articles not
+    read keep their terms' counts (in a large library, how many address it is then at most
+    that many)."""
+
+    def density(article_id: str) -> float:
+        return mentions[article_id] / max(terms.articles[article_id].words, 1)
+
+    known: list[float] = []  # the ``limit`` highest densities known of articles addressing it
+    for article_id in sorted(mentions, key=lambda a: (-density(a), -mentions[a], a)):
+        if len(known) >= limit and density(article_id) < known[0]:
+            break
+        if article_id in pending:
+            pending.discard(article_id)
+            language = terms.languages.get(article_id, DEFAULT)
+            for word in words[language]:
+                if word.rejected is not None:
+                    mentions[article_id] -= _rejected_count(terms, article_id, word)
+            if mentions[article_id] <= 0:
+                del mentions[article_id]
+                continue
+        if mentions[article_id] >= MIN_MENTIONS:
+            heapq.heappush(known, density(article_id))
+            if len(known) > limit:
+                heapq.heappop(known)
 
 
 def _wording(
@@ -622,11 +678,14 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
     by_language = {language: _resolve(terms, topic, language) for language in terms.language_set()}
     mentions: Counter[str] = Counter()
     wording: Counter[str] = Counter()
+    pending: set[str] = set()  # a narrowed word's articles not yet read (a large library)
     for language, words in by_language.items():
         for word in words:
-            said = _mentions(terms, word, language)
+            said = _mentions(terms, word, language, pending)
             mentions.update(said)
             _wording(terms, word, language, wording, said)
+    if pending:
+        _rank(terms, mentions, pending, by_language, limit)
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     # Most about it first: mentions per thousand words, then more mentions (ORDER says so).
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
