@@ -177,3 +177,21 @@ def test_the_typo_index_built_many_words_at_once_is_the_one_word_by_word(words):
     assert list(zip(keys.tolist(), ids.tolist(), strict=True)) == pairs
     rows = np.frombuffer(b"peacewar!!", dtype=np.uint8).reshape(2, 5)
     assert _crc_rows(rows).tolist() == [zlib.crc32(b"peace"), zlib.crc32(b"war!!")]
+
+
+def test_the_build_s_mapped_arrays_grow_past_their_room_and_give_back_what_is_cut():
+    """The word sequences and the pieces' postings are kept in memory mapped for them, with
+    room for the most words the texts can hold: more than that still fits (the room grows),
+    and what is cut off the end is gone, its pages given back."""
+    import numpy as np
+
+    from bot.search.build import _Mapped
+
+    mapped = _Mapped(np.uint32, 3)
+    mapped.extend(np.arange(2))
+    mapped.extend(np.arange(2, 5000))  # past the room: grown
+    assert mapped.view().tolist() == list(range(5000))
+    mapped.cut(1500)
+    mapped.extend(np.arange(7))
+    assert mapped.view().tolist() == [*range(1500), *range(7)]
+    assert mapped.fitted().tolist() == [*range(1500), *range(7)]
