@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from collections.abc import Iterable
@@ -461,7 +462,11 @@ class FuzzyIndex(_Build, _Query):
     ) -> Match:
         _, number, first, last = self._shown(unit)
         passage = unit.article.passage(number, first or None, last or None)
-        return Match(passage, round(score, 1), highlight(passage.text, joined_query, credits))
+        return Match(
+            passage,
+            round(score, 1),
+            functools.partial(highlight, passage.text, joined_query, credits),
+        )
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:

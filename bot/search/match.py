@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.library import Article, Passage
@@ -26,14 +27,29 @@ STOPWORDS = frozenset(
 )
 
 
+Spans = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A passage found for a query, its score (0-100) and the spans of its text to bold."""
+    """A passage found for a query, its score (0-100) and the spans of its text to bold.
+
+    The spans are worked out when first asked for (given as a function of no arguments): a
+    search returns several matches, and a reply bolds only those it shows."""
 
     passage: Passage
     score: float
-    highlights: tuple[tuple[int, int], ...]
+    spans: Spans | Callable[[], Spans] = field(repr=False, compare=False)
     clear: bool = True  # no other passage scores within MARGIN of it
+
+    @property
+    def highlights(self) -> Spans:
+        """The spans of the passage's text to bold (worked out once)."""
+        spans = self.spans
+        if callable(spans):
+            spans = spans()
+            object.__setattr__(self, "spans", spans)  # kept: a frozen match, worked out once
+        return spans
 
     @property
     def is_hit(self) -> bool:
