@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.compare import compare_topic  # noqa: E402
-from bot.library import Library, article_from_text, load_library  # noqa: E402
+from bot.library import Library, LibraryError, article_from_text, load_library  # noqa: E402
 from bot.readings import another_line, plan_readings  # noqa: E402
 from bot.summary import summarise  # noqa: E402
 from bot.terms import TermIndex  # noqa: E402
@@ -123,10 +123,14 @@ def judged_library(
         else:
             text = texts[(entry["file"], entry["doc"])]
             title = entry["doc"].split("\t", 1)[-1]
-            article = article_from_text(
-                f"{title}\n\n{text}", Path(entry["doc_id"].replace("/", "-") + ".txt"),
-                len(library) + 1, {"title": title}, {a.id for a in library.articles},
-            )  # fmt: skip
+            try:
+                article = article_from_text(
+                    f"{title}\n\n{text}", Path(entry["doc_id"].replace("/", "-") + ".txt"),
+                    len(library) + 1, {"title": title}, {a.id for a in library.articles},
+                )  # fmt: skip
+            except LibraryError as error:  # the library refuses it: say so, count it a miss
+                print(f"NOT READ: {entry['doc_id']}: {error}")
+                continue
             library.add(article)
             article_id = article.id
         judged.append(
