@@ -50,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import rss_mib  # noqa: E402
+
 DATA = Path(os.environ.get("DATA", Path(tempfile.gettempdir()) / "quote-bench"))
 PER_ARTICLE = 50
 SEED = 7
@@ -236,14 +238,6 @@ class Pauses:
             self.longest = max(self.longest, time.perf_counter() - self._started)
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -260,7 +254,7 @@ def worker(options: argparse.Namespace) -> None:
     library, where = tier_library(rows, {q["gt_pid"] for q in queries}, saved.parent)
     del rows
     gc.collect()
-    library_s, library_mb = time.perf_counter() - started, rss_mb()
+    library_s, library_mb = time.perf_counter() - started, rss_mib()
     texts = library.texts_file
     out: dict = {
         "library_s": library_s,
@@ -270,7 +264,7 @@ def worker(options: argparse.Namespace) -> None:
     started = time.perf_counter()
     method = METHODS[options.method](library, saved if options.mode == "load" else None)
     out["ready_s"] = time.perf_counter() - started
-    out["ready_mb"] = rss_mb()
+    out["ready_mb"] = rss_mib()
     if options.mode == "build":
         method.save(saved)
     answers, seconds = [], []

@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import rss_mib  # noqa: E402
 from bot.library import load_library  # noqa: E402
 from tests.auxil.botapi import BotAPIStandIn  # noqa: E402
 
@@ -154,13 +155,6 @@ async def flooder(
             ledger.flood.add((chat, sent["message_id"]))
         bursts += 1
     return bursts
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def sample_memory(pid: int, samples: list[tuple[float, float]], started: float) -> None:

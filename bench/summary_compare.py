@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import rss_mib  # noqa: E402
 from bot.compare import compare_articles, compare_topic  # noqa: E402
 from bot.library import Article, Library, Paragraph  # noqa: E402
 from bot.summary import summarise  # noqa: E402
@@ -59,15 +60,6 @@ def article(number: int, title: str, paragraphs: list[str]) -> Article:
         Paragraph(n, text, tuple(sentence_spans(text))) for n, text in enumerate(paragraphs, 1)
     ]
     return result
-
-
-def resident_mib() -> float:
-    """The process's resident memory now (Linux), MiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def timed(label: str, calls: list[Callable[[], object]]) -> None:
@@ -109,12 +101,12 @@ def main() -> None:
     loaded = time.perf_counter() - started
     TermIndex(Library(speeches[:20], CORPUS))  # the language models and stemmers loaded
     gc.collect()
-    before = resident_mib()
+    before = rss_mib()
     started, cpu = time.perf_counter(), time.process_time()
     terms = TermIndex(library)
     built, cpu = time.perf_counter() - started, time.process_time() - cpu
     gc.collect()
-    held = resident_mib() - before
+    held = rss_mib() - before
     print(
         f"Compare library: {len(library):,} speeches, {words:,} words; loaded in {loaded:.1f} s, "
         f"term index built in {built:.1f} s ({cpu:.1f} s CPU), holding {held:,.0f} MiB.\n"

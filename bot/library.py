@@ -229,6 +229,16 @@ class StoredParagraphs(Sequence[Paragraph]):
         self._start = file.append(b"".join(encoded))
         self._ends, self._marks, self._spans = ends, marks, bytes(spans)
 
+    @property
+    def file(self) -> TextFile:
+        """The file the texts are in."""
+        return self._file
+
+    def bounds(self) -> list[int]:
+        """Where the paragraphs' texts begin and end in :attr:`file`, in bytes (UTF-8): the
+        first's start, then each one's end (one more than the paragraphs)."""
+        return [self._start + end for end in self._ends.tolist()]
+
     def _texts(self, first: int, last: int) -> list[str]:
         """The texts of paragraphs ``first`` to ``last`` (exclusive), in one read."""
         ends = self._ends[first : last + 1].tolist()

@@ -12,16 +12,23 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.compare import MIN_MENTIONS, Position, compare_topic, cosine, topic_terms
+from bot.compare import MIN_MENTIONS, Position, compare_topic, cosine
 from bot.library import Article, Library, format_date
 from bot.reply import Reply, bold, code, italic, reference
-from bot.summary import SUBJECT, WORDS_PER_MINUTE, argument_scores, subject, summarise
-from bot.terms import TermIndex, term_of
+from bot.summary import WORDS_PER_MINUTE, argument_scores, summarise
+from bot.terms import TermIndex, content_words, term_of
 from bot.text import normalise, word_count, words
+from bot.topics import topic_terms
 
 SLACK = 1.25  # a reading may run a quarter over the reading time before it is split
 TOPICS = 15  # the reading's commonest topics weighed for "Another line"
 ENGAGED = 10  # mentions per thousand words from which another article fully takes a topic up
+SUBJECT = 0.1  # what a key term as a sentence's subject adds to its rank on a topic
+
+
+def subject(text: str, language: str) -> list[str]:
+    """The stems of a sentence's first content words, where its subject usually is."""
+    return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
 
 
 @dataclass(frozen=True)

@@ -595,11 +595,6 @@ def reports(text: str, language: str = "en") -> bool:
     return found.reports > found.claims or (found.reports > 0 and found.claims == 0)
 
 
-def told_in_the_past(text: str, language: str = "en") -> bool:
-    """A sentence told in the past ("was", "had", "turned") with nothing in the present."""
-    return read(text, language).past
-
-
 def stance(text: str, language: str = "en") -> float:
     """How much a sentence reads as the author's own claim, from 0 (a question, a view
     reported, narration) to 1 (a claim with several cues of commitment)."""

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from bot.library import Article, Passage
 from bot.stance import is_general, is_question, reports, stance
-from bot.terms import Sentence, TermIndex, content_words, term_of
+from bot.terms import Sentence, TermIndex
 
 WORDS_PER_MINUTE = 230
 MIN_WORDS = 6  # shorter sentences ("Far from it.") are not summary material
@@ -36,7 +36,6 @@ EDGE = 0.05  # for a sentence that opens or closes its paragraph (a topic senten
 ALONE = 0.1  # and for one given a paragraph of its own
 CLOSING_PARAGRAPHS = 2  # a text's conclusion, when it has more than twice as many
 CLOSING_SHARE = 0.85  # else its last sentences: from here on (0 to 1, by position)
-SUBJECT = 0.1  # what the reading post adds for a key term as a sentence's subject
 # A translator's or editor's note: a paragraph that opens with its mark ("[6] The Prater is…")
 # or ends by signing it ("(translator)").
 _NOTE = re.compile(r"^\s*\[\d{1,3}\]|\((?:translator|editor|ed\.|trans\.|tr\.)\)\s*$", re.I)
@@ -180,11 +179,6 @@ def _percentile(values: np.ndarray) -> np.ndarray:
     below = np.searchsorted(ordered, values, side="left")
     upto = np.searchsorted(ordered, values, side="right")
     return (below + (upto - below - 1) / 2) / (count - 1)
-
-
-def subject(text: str, language: str) -> list[str]:
-    """The stems of a sentence's first content words, where its subject usually is."""
-    return [term_of(w, language) for w in content_words(" ".join(text.split()[:4]), language)]
 
 
 def _enough(sentence: Sentence, language: str) -> bool:

@@ -131,10 +131,10 @@ class Sentence:
     __slots__ = ("_place", "number", "position", "terms")
 
     def __init__(self, place: _Place, number: int, terms: Counter[str], position: int) -> None:
-        _SET["_place"](self, place)
-        _SET["number"](self, number)  # within the paragraph, 1-based
-        _SET["terms"](self, terms)
-        _SET["position"](self, position)  # within the article, 0-based
+        _SET_PLACE(self, place)
+        _SET_NUMBER(self, number)  # within the paragraph, 1-based
+        _SET_TERMS(self, terms)
+        _SET_POSITION(self, position)  # within the article, 0-based
 
     number: int
     terms: Counter[str]

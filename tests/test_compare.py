@@ -369,11 +369,11 @@ def test_a_large_librarys_narrowed_word_is_read_only_as_far_as_its_ranking_needs
 ):
     """In a large library a narrowed word's articles are read as the ranking needs them (the
     first articles shown are the same, with the same mentions, as when every one is read)."""
-    import bot.compare
+    import bot.topics
 
     topics = ("progressive", "the left", "socialism", "nation", "imperialism", "capitalism")
     every = {t: compare_topic(terms, t) for t in topics}
-    monkeypatch.setattr(bot.compare, "READ_ALL", 0)
+    monkeypatch.setattr(bot.topics, "READ_ALL", 0)
     for topic in topics:
         [first] = compare_topic(terms, topic, limit=1).positions  # read only until it is known
         best = every[topic].positions[0]

@@ -38,9 +38,9 @@ def _texts(articles: list[Article]) -> Iterator[list[bytes]]:
             encoded = [text.encode() for text in article.texts()]
             yield [t.replace(b"\x01", b" ") if b"\x01" in t else t for t in encoded]
             continue
-        ends = [stored._start + end for end in stored._ends.tolist()]
+        ends = stored.bounds()
         if span and (
-            span[0][0]._file is not stored._file
+            span[0][0].file is not stored.file
             or span[-1][1][-1] != ends[0]
             or ends[-1] - span[0][1][0] > _READ
         ):
@@ -55,7 +55,7 @@ def _read(span: list[tuple[StoredParagraphs, list[int]]]) -> list[bytes]:
     if not span:
         return []
     start = span[0][1][0]
-    data = span[0][0]._file.read(start, span[-1][1][-1])
+    data = span[0][0].file.read(start, span[-1][1][-1])
     if b"\x01" in data:
         data = data.replace(b"\x01", b" ")
     ends = [end - start for _, bounds in span for end in bounds[1:]]
