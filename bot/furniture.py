@@ -29,6 +29,8 @@ _CAPTION = re.compile(
     r"^(?:above|below|top|left|right|pictured|photo|picture|image|caption|credit|"
     r"illustration|main picture|inset)\s*(?:\([^)]*\))?\s*[:|-]"
 )
+_NAV = r"(?:previous|prev|next|contents|index|home|up)"
+_NAV_WORD = rf"(?:[«‹<←\"]+\s*)?{_NAV}(?:\s*[»›>→\"]+)?"
 _WIDGET = _any(
     r"^share (?:this|on)\b",
     r"^(?:no|\d+) comments?:?$",
@@ -41,6 +43,19 @@ _WIDGET = _any(
     r"^(?:back to |return to )?(?:the )?top(?: of (?:the )?page)?$",
     r"^last (?:updated|modified)\b.{0,30}$",
     r"^[^>›]{1,30}(?:\s+[>›]\s+[^>›]{1,30}){2,}$",  # a breadcrumb trail: Home > Archive > Lenin
+    # A page's links to the next and previous pages: "« Previous | Contents | Next »", "Next »"
+    # (a word alone, "Contents", may be a heading).
+    rf"^{_NAV_WORD}(?:\s*[|·•/]\s*{_NAV_WORD})+$",
+    rf"^(?:[«‹<←\"]+\s*{_NAV}(?:\s*[»›>→\"]+)?|{_NAV}\s*[»›>→\"]+)$",
+)
+# Page numbers of a printed or paged text ("Page 12", "Page 3 of 40", "- 12 -") and copyright
+# lines ("© 2024 Marxists Internet Archive. All rights reserved.", "Copyright (c) 2019 The Author").
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014])$"
+)
+_COPYRIGHT = re.compile(
+    r"^(?:(?:copyright\s*)?(?:©|\(c\)\s*\d{4})|copyright\b.*\ball rights reserved\b|"
+    r"all rights reserved\.?$)"
 )
 # Appeals: one strong phrase is enough in a short paragraph.
 _APPEAL = _any(
@@ -91,9 +106,16 @@ _ATTRIBUTION = re.compile(r"^\s*[\u2014\u2013-]{1,2}\s*(?P<name>[A-Z][\w.' -]{1,
 _QUOTATION = re.compile(r'^\s*["\u201c\u201e\u00ab].+["\u201d\u00bb]\s*$')
 _TERMINAL = re.compile(r"""[.!?\u2026]['"\u2019\u201d)\]]*$""")
 
-# A paragraph of prose: long enough and ending like a sentence. Anything shorter at the top of
-# a page is the header: masthead, title, standfirst.
+# A paragraph of prose: long enough and ending like a sentence (a footnote mark after its last
+# full stop, "…they have reached.” [4]", still ends one). Anything shorter at the top of a page
+# is the header: masthead, title, standfirst. A paragraph of several sentences and more words
+# than any standfirst is prose however it ends (an excerpt may stop mid-sentence), unless it is
+# a line of Muse directives or comments run together ("#title … #author … #date …", "; …").
 PROSE_MIN_WORDS = 12
+PROSE_LONG_WORDS = 80
+_END_MARK = re.compile(r"\s*(?:\[\^?\w{1,4}\]|\{\d{1,4}\}|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\*+)$")
+_DIRECTIVES = re.compile(r"^(?:#[a-z]\w*\s|;\s)")
+_SENTENCE_BREAK = re.compile(r"""[.!?\u2026]['"\u2019\u201d)\]]*\s+\S""")
 
 
 @dataclass
@@ -154,6 +176,10 @@ def classify_line(line: str) -> str | None:
         return "date"
     if _ISSUE_LINE.match(text):
         return "issue"
+    if _PAGE_NUMBER.match(text):
+        return "page number"
+    if word_count(line) <= 30 and _COPYRIGHT.match(text):
+        return "copyright"
     if _CAPTION.match(text):
         return "caption"
     if parse_byline(line):
@@ -202,7 +228,14 @@ def _wrapped(lines: list[tuple[int, str]], number: int) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    return word_count(text) >= PROSE_MIN_WORDS and bool(_TERMINAL.search(text.strip()))
+    words = word_count(text)
+    long = words >= PROSE_LONG_WORDS and not _DIRECTIVES.match(text.lstrip())
+    if long and len(_SENTENCE_BREAK.findall(text)) >= 2:
+        return True
+    end = text.strip()
+    while (unmarked := _END_MARK.sub("", end)) != end:
+        end = unmarked
+    return words >= PROSE_MIN_WORDS and bool(_TERMINAL.search(end))
 
 
 def split_article(

@@ -232,3 +232,72 @@ def test_hard_wrapped_lines_are_never_furniture():
     split = split_article(f"A title\n\n{wrapped}")
     assert split.body == [" ".join(wrapped.split("\n")).strip()]
     assert split.dropped == [(1, "title", "A title")]
+
+
+# One long paragraph, as a work's excerpt is often saved: its last sentence carries a footnote
+# mark, and nothing above it but the title.
+ONE_PARAGRAPH = (
+    "Thirdly, the survey of the three villages was used to deny that the peasants are overworked"
+    " and underfed. The critics pass over what it shows of the middle peasant. About a quarter of"
+    " the farmers are prosperous, keep cows and pigs for the market and hire labourers at harvest"
+    " time.[3] In the second group the yields are lower, there is less livestock, meat is rarely"
+    " eaten, and many families sell their grain in the autumn when they are short of money and buy"
+    " it back in the spring. More and more of them go to work in the factories of the town, and"
+    " walk there and back every day because they cannot afford the fare. In the third group the"
+    " land is a side line worked by the women, and the number of goats, the poor man's cow, has"
+    " grown tenfold in forty years. The author of the survey ends by praising the factory worker"
+    " who hoes his potatoes before his shift as a man risen into the middle class by his own"
+    " diligence and morality. [4]"
+)
+
+
+def test_an_article_of_one_long_paragraph_is_its_body_not_its_standfirst():
+    """lenin/part030 (1,015 words in one paragraph, ending in a footnote mark) was read as
+    title and standfirst, and the library refused it: "no article text left"."""
+    split = split_article(f"The agrarian question\n\n{ONE_PARAGRAPH}\n")
+    assert split.title == "The agrarian question"
+    assert split.standfirst == ""
+    assert split.body == [ONE_PARAGRAPH]
+
+
+def test_a_long_paragraph_cut_off_mid_sentence_is_still_the_body():
+    cut = ONE_PARAGRAPH.removesuffix(" diligence and morality. [4]")
+    split = split_article(f"The agrarian question\n\n{cut}\n")
+    assert split.body == [cut]
+
+
+def test_a_one_paragraph_articles_furniture_is_still_dropped():
+    text = (
+        "Home > Archive > Lenin > 1901\n\nThe agrarian question\n\n"
+        f"{ONE_PARAGRAPH}\n\nPage 12 of 40\n\n« Previous | Contents | Next »\n\n"
+        "© 2024 Marxists Internet Archive. All rights reserved.\n"
+    )
+    split = split_article(text)
+    assert split.title == "The agrarian question"
+    assert split.body == [ONE_PARAGRAPH]
+    dropped = [line for _, _, line in split.dropped]
+    assert "Page 12 of 40" in dropped
+    assert "« Previous | Contents | Next »" in dropped
+    assert "© 2024 Marxists Internet Archive. All rights reserved." in dropped
+
+
+def test_a_short_standfirst_is_still_a_standfirst():
+    split = split_article(
+        f"Solidarity with the depot strikers\n\nWhy the strike matters and what comes next\n\n{ONE_PARAGRAPH}\n"
+    )
+    assert split.standfirst == "Why the strike matters and what comes next"
+    assert split.body == [ONE_PARAGRAPH]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Page 3 of the report shows the cuts.",
+        "Copyright law was used against the strikers.",
+        "Copyright 2019 was a bad year for the union, and this is why.",
+        "The next chapter shows the contents of the budget.",
+        "12 workers were sacked.",
+    ],
+)
+def test_sentences_like_page_or_copyright_lines_are_kept(line):
+    assert classify_line(line) is None

@@ -535,3 +535,24 @@ def test_an_articles_id_is_made_from_its_title_in_any_script(tmp_path, title, ma
     article = article_from_text(f"{title}\n\n{body}\n\n{body}", path, 1)
     assert article.title == title
     assert article.id == made
+
+
+def test_an_article_of_one_long_paragraph_is_added():
+    """A 1,015-word one-paragraph text (lenin/part030) was refused: "no article text left
+    after removing headers and furniture"."""
+    paragraph = (
+        " ".join(
+            f"In the village number {n} the peasants sell their grain in the autumn and buy it back"
+            " in the spring, and more of them walk to the factory every day."
+            for n in range(1, 40)
+        )
+        + " [4]"
+    )
+    article = article_from_text(
+        f"Three villages\n\n{paragraph}\n",
+        Path("three-villages.txt"),
+        6,
+        {"title": "Three villages"},
+    )
+    assert article.title == "Three villages"
+    assert [p.text for p in article.paragraphs] == [paragraph]
