@@ -6,10 +6,11 @@ general ("imperialism isn't a policy, it's a system"), a necessity or a refusal 
 "cannot", "only … can"), a conclusion drawn ("therefore", "in fact", "the point is"), a
 correction ("not a … but …"), a call to act ("we must", "let us"), a point the author numbers
 or draws together ("Secondly, we should…", "Overall, …"), a claim about how things are now
-("A new world order is being born"). It is not in the questions
-the author asks, the views the author reports in order to answer them ("some say", "we were
-told", "they see this as", what a named thinker "regards" or "does not see", a word held up in
-quotation marks, "it may be that"), an aside ("let us add"), or the
+("A new world order is being born"), what the author believes ("I believe that…", "we are
+convinced that…"). It is not in the questions the author asks, the views the author reports
+in order to answer them ("some say", "some believe that", "we were told", "we often hear
+that", "they see this as", what a named thinker "regards" or "does not see", a word held up
+in quotation marks, "it may be that"), an aside ("let us add"), or the
 scene-setting of dates, numbers and who met whom ("During the subsequent regimes…", a story told
 in the past tense). :func:`stance` scores each sentence from such cues in the article's
 language (word lists in seven languages; the patterns of copula, correction and call in each,
@@ -258,7 +259,8 @@ REPORTS: dict[str, tuple[str, ...]] = {
         "this notion", "the idea that", "many looked", "began to say", "mistaken for",
         "suppose", "let us suppose", "the question is", "regards", "propagated", "the myth",
         "would have us", "we are asked to", "it is claimed", "it may be that",
-        "it is possible that", "it could be that",
+        "it is possible that", "it could be that", "it is believed", "we are often told",
+        "we are constantly told", "we are always told",
     ),
     "fr": ("certains disent", "selon", "d'après", "soi-disant", "dit-il", "a déclaré", "peut-être"),
     "de": ("manche sagen", "laut", "angeblich", "sogenannte", "sagte", "erklärte", "vielleicht"),
@@ -267,6 +269,22 @@ REPORTS: dict[str, tuple[str, ...]] = {
     "pt": ("alguns dizem", "segundo", "supostamente", "chamado", "disse", "declarou", "talvez"),
     "ru": ("некоторые говорят", "по словам", "якобы", "так называемый", "сказал", "заявил",
            "возможно"),
+}  # fmt: skip
+
+# The author's own belief, told in the first person ("I believe that…", "we are convinced
+# that…"): the author's claim, read as the claim it introduces would be alone (neither a cue of
+# commitment nor of a report), never the "believe that" of a view reported ("some believe
+# that…", "they believe"). Read before the reports' cues, whose words it takes.
+_BELIEVING = (
+    "believe", "think", "do believe", "firmly believe", "do not believe", "don't believe",
+    "do not think", "don't think",
+)  # fmt: skip
+OWN_VIEWS: dict[str, tuple[str, ...]] = {
+    "en": (
+        *(f"{who} {verb}" for who in ("i", "we") for verb in _BELIEVING),
+        "i am convinced", "i'm convinced", "we are convinced", "we're convinced",
+        "i remain convinced", "we remain convinced",
+    ),
 }  # fmt: skip
 
 # A sentence that opens by pointing back ("This position…", "In this lies…") says what it says
@@ -391,7 +409,8 @@ def _cue_index(kind: str, language: str) -> tuple[_Cues, frozenset[str]]:
     key = (kind, language)
     if key not in _INDEXES:
         index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
-        for cue in (CLAIMS if kind == "claims" else REPORTS).get(language, ()):
+        lists = {"claims": CLAIMS, "own": OWN_VIEWS}.get(kind, REPORTS)
+        for cue in lists.get(language, ()):
             words = tuple(_TOKENS.findall(cue))
             index.setdefault((words[0], words[1] if len(words) > 1 else ""), []).append(words)
         for cues in index.values():
@@ -450,6 +469,16 @@ _THEIR_VIEW = {
         r"(?:does not |doesn't |did not |cannot )?"
         r"(?:regards?|sees?|thinks?|believes?|considers?|holds?|imagines?|resolves?"
         r"|conceives?|insists?|maintains?|supposes?|fancies|fancy|takes? it)(?!\w)"
+    )
+}
+
+
+# What "we hear" said ("We often hear that…", "Very often we hear, from anarchists themselves,
+# that…"): a view reported; not what we hear of ("Every day we hear of fresh inventions…").
+_HEARSAY = {
+    "en": re.compile(
+        r"(?<!\w)we\s+(?:(?:often|always|constantly|so often|still|now|keep)\s+)?hear(?:ing)?"
+        r"(?!\s+of\b)[^;:.]{0,80}?(?<!\w)that(?!\w)"
     )
 }
 
@@ -539,9 +568,16 @@ def read(text: str, language: str = "en") -> Reading:
     stripped = text.strip()
     lowered = stripped.lower().replace("’", "'")
     tokens = _TOKENS.findall(lowered)
-    reported, first, taken = _count(_cue_index("reports", language), tokens, set())
+    # the author's own belief ("I believe that…") is read as what it says: the report's cue
+    # "believe that" is not on its words
+    _, _, mine = _count(_cue_index("own", language), tokens, set())
+    reported, first, taken = _count(_cue_index("reports", language), tokens, mine)
     if (theirs := _THEIR_VIEW.get(language)) and theirs.match(stripped):
         reported += 1
+    if (hearsay := _HEARSAY.get(language)) and (heard := hearsay.search(lowered)):
+        reported += 1
+        opens = len(_TOKENS.findall(lowered[: heard.start()]))
+        first = opens if first is None else min(first, opens)
     if (scare := _SCARE_QUOTED.get(language)) and scare.search(lowered):
         reported += 1
     # a claim's words inside a report's ("let us" in "let us suppose") count for the report

@@ -118,3 +118,51 @@ def test_a_sentence_going_on_with_a_reported_view_is_that_view_and_its_answer_is
     assert context.stance(6) > stance(texts[6]) > context.stance(5)
     # the first sentence has nothing before it to go on with
     assert context.stance(0) == stance(texts[0])
+
+
+FIRST_PERSON_BELIEFS = [
+    "I believe that the war will end only when the workers end it.",
+    "We believe that the working class can stop this war.",
+    "I think the talks in Alaska are a trap for the workers of both countries.",
+    "We think that the sanctions hit the workers first.",
+    "We are convinced that only the workers can end the war.",
+    "I am convinced that the talks are a setup for the next war.",
+    "I do not believe that the talks will bring peace.",
+    "We don't think the sanctions will stop the war.",
+]
+
+
+def test_what_the_author_believes_is_the_authors_own_claim():
+    """ "I believe that …" was read as a view reported to be rejected ("believe that")."""
+    from bot.stance import reports
+
+    for text in FIRST_PERSON_BELIEFS:
+        assert not reports(text), text
+    assert stance("I believe that the war will end only when the workers end it.") > stance(
+        "Some believe that the war will end only when the workers end it."
+    )
+    assert stance("We believe that the working class can stop this war.") >= stance(
+        "The working class can stop this war."
+    )
+
+
+def test_what_others_believe_stays_a_view_reported():
+    from bot.stance import reports
+
+    assert reports("Some believe that the talks will bring a lasting peace.")
+    assert reports("They believe the talks will bring a lasting peace.")
+    assert reports("It is believed that the talks will bring a lasting peace.")
+    assert reports("Many were led to believe that the talks would bring peace.")
+
+
+def test_what_we_hear_or_are_told_is_a_view_reported():
+    from bot.stance import reports
+
+    assert reports("We hear from every pundit that the talks will bring a lasting peace.")
+    assert reports("We are told that the talks will bring a lasting peace.")
+    assert reports("We often hear that the sanctions will bring Russia to its knees.")
+    assert reports("We are constantly told that there is no alternative.")
+    assert not reports("Every day we hear of fresh inventions for the destruction of men.")
+    assert stance("We often hear that the talks will bring peace.") < stance(
+        "The talks will bring peace."
+    )
