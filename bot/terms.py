@@ -30,9 +30,38 @@ from bot.stopwords import generic, stopwords
 from bot.text import _TRANSLATION, fold_word, normalise, split_elision
 
 # Words, with hyphenated compounds ("neo-Stalinist") kept whole; dashes between words are not
-# hyphens, so they are turned into spaces first.
-_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+# hyphens, so they are turned into spaces first. "U.S." is a word of its own (not "u" and "s",
+# each too short to count), "U.S.-led" a compound of it, and so is "US" in capitals (see
+# :func:`_united_states`).
+_WORD = re.compile(r"(?i:u\.s\.)(?:['-][^\W\d_]+)*(?![^\W\d_])|[^\W\d_]+(?:['-][^\W\d_]+)*")
 _DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2015", " "))
+# "US" (the United States, in capitals: lower case, it would be the pronoun "us", a stopword)
+# and "U.S." or "U.S" (at a sentence's end), before the text is lower-cased; not "U.S.S.R.".
+_US_OR_ABBREVIATION = re.compile(r"(?<![\w.'’])(?:U\.S\.(?![^\W\d_])|U\.S(?![\w.])|US(?!\w))")
+_CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.'’-])([^\W\d_]{2,})\s+$")
+_CAPITAL_WORD_AFTER = re.compile(r"^\s+([^\W\d_]{2,})(?![\w'’-])")
+
+
+def _united_states(text: str) -> str:
+    """``text`` with the United States written "U.S." wherever it is "US" or "U.S": a line in
+    capitals ("LET US UNITE"), where the words on either side of "US" are in capitals too, has
+    the pronoun, and is left as it is. Read before lower case, so on the text as written (a
+    word is a neighbour only across white space: the same within a clause as in its sentence)."""
+    if "US" not in text and "U.S" not in text:
+        return text
+
+    def united(match: re.Match[str]) -> str:
+        said = match.group()
+        if said.startswith("U.S"):
+            return "U.S."
+        before = _CAPITAL_WORD_BEFORE.search(text, 0, match.start())
+        after = _CAPITAL_WORD_AFTER.match(text, match.end())
+        neighbours = [m.group(1) for m in (before, after) if m]
+        if neighbours and all(word.isupper() for word in neighbours):
+            return said  # "LET US UNITE", "THE US WAR": capitals throughout
+        return "U.S."
+
+    return _US_OR_ABBREVIATION.sub(united, text)
 
 
 def content_words(text: str, language: str = DEFAULT) -> list[str]:
@@ -40,7 +69,7 @@ def content_words(text: str, language: str = DEFAULT) -> list[str]:
     short words left out; "l'état" is "état")."""
     found = []
     ignored = stopwords(language)
-    for word in _WORD.findall(normalise(text.translate(_DASHES))):
+    for word in _WORD.findall(normalise(_united_states(text).translate(_DASHES))):
         word = word.removesuffix("'s")
         elided = split_elision(word)
         if elided:
@@ -513,7 +542,7 @@ class TermIndex:
                 differ = True
         if differ:  # two words of one folding with terms of their own: the last one's
             for said in sentences:
-                for token in _WORD.findall(_normalised(said.text)):
+                for token in _WORD.findall(_normalised(_united_states(said.text))):
                     found = known[token]
                     if found is not None:
                         folds[found[2]] = found[1]
@@ -537,7 +566,7 @@ class TermIndex:
         # normalise() maps each character on its own but for NFKC's composition, which no
         # mark takes part in, so the words between two marks are those of the clause alone.
         joined = _CLAUSES.sub(_CLAUSE_MARK, _SENTENCE_MARK.join(marked)) + _SENTENCE_MARK
-        tokens = _WORD_OR_MARK.findall(_normalised(joined))
+        tokens = _WORD_OR_MARK.findall(_normalised(_united_states(joined)))
         _count_elements(seen, tokens)
         # each word's term, the marks kept (a mark is its own term: see _Words)
         read = [w[1] for w in map(known.__getitem__, tokens) if w is not None]
@@ -680,8 +709,9 @@ class TermIndex:
                 if not needed:
                     break
                 continue
-            written = _WORD.findall(sentence.text)
-            lowered = _WORD.findall(sentence.text.lower())  # (a word holds no ’)
+            text = _united_states(sentence.text)
+            written = _WORD.findall(text)
+            lowered = _WORD.findall(text.lower())  # (a word holds no ’)
             if len(lowered) != len(written):  # a letter whose lower case is two
                 lowered = [w.lower() for w in written]
             for index in range(1, len(written)):  # the sentence's first word aside

@@ -33,6 +33,8 @@ TRICKY = {
         "The working class, the working class again: war, peace, war. Working-class unity.",
         "— 1917 — ,\u0301abc «War» and [peace] ﹘ truce\u2015armistice.",
         "Imperialism is imperialism. Imperialists, imperialist, IMPERIALISM!",
+        "The US, the U.S. and the U.S; the US-led war—US sanctions (US) on the U.S.S.R. and the"
+        " USA. LET US UNITE, THE US WAR! The US’s allies and ours: give us peace. US",
     ],
     "fr": [
         "L'État et l’état de la société, dell'Italia. Qu'il vienne : l'etat, l'Etat !",
@@ -228,3 +230,41 @@ def test_sentence_texts_read_again_after_their_paragraph_was_let_go(monkeypatch)
         for article in library.articles:
             texts = [para.text[a:b] for para in article.paragraphs for a, b in para.sentences]
             assert [s.text for s in terms.articles[article.id].sentences] == texts
+
+
+def _one_article_library(*texts: str) -> Library:
+    """The seeds and one more article of ``texts`` (its paragraphs)."""
+    seeds = load_library(SEEDS)
+    extra = _article(len(seeds.articles) + 1, list(texts), "en")
+    return Library([*seeds.articles, extra], SEEDS)
+
+
+def test_the_us_written_in_capitals_or_as_u_s_is_a_key_term():
+    """ "US" was read as the pronoun "us" (a stopword) and "U.S." as the letters "u" and "s":
+    an article about the United States had neither among its key terms."""
+    library = _one_article_library(
+        "The US has sanctioned Cuba for sixty years. The U.S. blockade is an act of war.",
+        "Cuba survived the US blockade, and the U.S. Congress renews it every year.",
+        "Sanctions by the US hurt the people of Cuba first; the U.S. knows it.",
+    )
+    terms = TermIndex(library)
+    key = terms.key_terms(library.articles[-1].id)
+    assert "u.s." in key, key
+    assert content_words("US") == content_words("U.S.") == ["u.s."]
+    assert content_words("The US-led war and the U.S.’s allies") == [
+        "u.s.-led", "war", "u.s.", "allies",
+    ]  # fmt: skip
+
+
+def test_the_pronoun_us_is_never_a_key_term():
+    library = _one_article_library(
+        "Let us unite. They tell us to wait, and give us nothing; none of us will wait.",
+        "LET US UNITE AGAINST THE WAR. Join us, all of us, to stop the war with us.",
+        "Us and them: they want us divided. Tell us why, and we will answer with us united.",
+    )
+    terms = TermIndex(library)
+    key = terms.key_terms(library.articles[-1].id)
+    assert not {"us", "u.s."} & set(key), key
+    assert content_words("give us peace") == content_words("give peace")
+    assert content_words("LET US UNITE") == content_words("LET UNITE")
+    assert content_words("U.S.S.R.") == []
