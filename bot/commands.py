@@ -16,7 +16,6 @@ from bot import quotes
 from bot.citation import citation
 from bot.compare import (
     MIN_MENTIONS,
-    ORDER,
     Position,
     compare_articles,
     compare_topic,
@@ -652,7 +651,8 @@ class Commands:
             reply.add(
                 f"{addressing} of {len(self.library)} articles address it",
                 f" (as {', '.join(result.wording)})" if result.wording else "",
-                f"{named}. {ORDER}" + (" Those that name it once come last." if once else ""),
+                f"{named}. {result.order}"
+                + (" Those that name it once come last." if once else ""),
             )
         else:
             reply.add(

@@ -58,7 +58,13 @@ MORE_MENTIONS = 0.3
 ALONG = 0.6
 STANCE_WEIGHT = 1.0
 PHRASE = 1.0  # for a topic of several words, what it counts that a passage has the phrase
+# How the articles shown are ordered, as the answer says it: a topic's (compare_topic), and a
+# phrase's (_compare_phrase: its uses of the phrase itself first).
 ORDER = "Most about it first (mentions per thousand words)."
+PHRASE_ORDER = (
+    "Most uses of the phrase itself first, then most about it (mentions per thousand words; a"
+    " sentence with its words together is a mention too)."
+)
 WINDOW = 3  # a position is at most this many consecutive sentences
 SEVERAL_WINDOW = 1  # and for several topics asked at once
 MIN_PAIR_WORDS = 6
@@ -87,6 +93,7 @@ class TopicComparison:
     # a phrase's: the articles that have its words only apart, never together in a sentence
     # (among ``silent``: they do not take it up)
     scattered: list[Article] = field(default_factory=list)
+    order: str = ORDER  # how ``positions`` are ordered, said for the reader
 
 
 @dataclass(frozen=True)
@@ -475,6 +482,7 @@ def _compare_phrase(
         phrase[article_id] = sum(uses)
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
+    # (PHRASE_ORDER says so)
     addressing.sort(key=lambda a: (-phrase[a], -mentions[a] / words_in[a], -mentions[a], a))
     addressed = set(addressing)
     passing = [a for a in terms.library.articles if a.id in mentions and a.id not in addressed]
@@ -496,6 +504,7 @@ def _compare_phrase(
         silent,
         passing,
         [a for a in terms.library.articles if a.id in apart],
+        PHRASE_ORDER,
     )
 
 

@@ -197,6 +197,16 @@ def test_compare_shows_a_single_mention_marked_so_and_says_how_articles_are_orde
     assert "Most about it first (mentions per thousand words)." in ordered
 
 
+def test_compare_of_a_phrase_says_it_orders_by_the_phrase_itself_first(commands):
+    """A phrase's articles are ordered by their uses of the phrase itself, then by how much
+    they are about it: the answer said "Most about it first (mentions per thousand words)"."""
+    text = commands.compare("class war").text()
+    assert "Most about it first (mentions per thousand words)." not in text
+    assert "Most uses of the phrase itself first, then most about it" in text
+    first = text.index("1. ")
+    assert text[first:].startswith("1. Putin v Prigozhin")  # the one article using the phrase
+
+
 def test_compare_two_articles(commands):
     text = commands.compare("1 | socialist worker").text()
     assert text.startswith(
