@@ -463,6 +463,7 @@ def is_question(text: str) -> bool:
 _THEIR_VIEW = {
     "en": re.compile(
         r"^(?:(?:but|and|so|yet|thus)\s+)?(?:[^,]{1,40},\s+)?"
+        r"(?:(?:Mr|Mrs|Ms|Dr|Herr|Monsieur|M)\.?\s+)?"  # an honorific ("Mr. Witte imagines")
         r"(?:(?!(?:We|I|It|This|That|These|Those|There|One|You|Our|My|All|Each|Every)\b)"
         r"[A-Z][\w'’-]+|he|she|they|He|She|They)"
         r"(?:,[^,]{1,60},)?\s+(?:(?:\w+ly|therefore|also|still|now|then|thus)\s+)?"

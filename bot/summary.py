@@ -8,8 +8,9 @@ author's (:mod:`bot.stance`, as a rank among the article's own sentences), its c
 of the article keeps coming back to), its centrality again within the conclusion (the last two
 paragraphs, or a short text's last sentences), and a little for a sentence that opens or closes
 its paragraph, more for one given a paragraph of its own. Questions, views reported ("Some
-began to say that…"), quotations and a translator's or an editor's notes are never chosen, and
-near-duplicates are skipped. A summary is at most two thirds of the sentences it could choose
+began to say that…"), quotations (a sentence mostly inside quotation marks, also where the
+quotation runs over several sentences or paragraphs) and a translator's or an editor's notes
+are never chosen, and near-duplicates are skipped. A summary is at most two thirds of the sentences it could choose
 from. Deterministic and offline: the same library always gives the same summary.
 """
 
@@ -211,6 +212,55 @@ def _is_quotation(text: str) -> bool:
     return stripped[:1] in '\u201c"' and stripped[-1:] in '\u201d"'
 
 
+_OPENING = "\u201c\u00ab\u201e"  # “ « „
+_CLOSING = "\u201d\u00bb"  # ” »
+
+
+def quoted_sentences(article: Article) -> set[tuple[int, int]]:
+    """The sentences (paragraph, number) mostly inside double quotation marks: someone else's
+    words quoted at length ("“This increase,” writes Hecht, “can be explained only by…”"), a
+    document read out, or a paragraph of a quotation that runs on over several (each of its
+    paragraphs opens with a mark, only the last one closes). A word or two in quotation marks
+    ("the “middle” peasant") leaves its sentence the author's. Marks are read as a careful
+    reader would where a text is careless: a mark opened while one is open is taken for a
+    closing mark forgotten (the quotation before it is not counted), and a mark left open at
+    the end of a paragraph runs on to its end only when the paragraph opens with it."""
+    found: set[tuple[int, int]] = set()
+    for para in article.paragraphs:
+        text = para.text
+        if '"' not in text and not any(mark in text for mark in _OPENING):
+            continue
+        inside = bytearray(len(text))
+        marks = [
+            (at, char in _OPENING)
+            for at, char in enumerate(text)
+            if char in _OPENING or char in _CLOSING or char == '"'
+        ]
+        depth, start = 0, 0  # how many quotations are open, and where the outermost began
+        for k, (at, opening) in enumerate(marks):
+            if text[at] == '"':
+                opening = depth == 0  # a straight mark opens, or closes what is open
+            if opening:
+                # Opened inside a quotation: a quotation within it ("[“only”!]") when two
+                # closing marks come next, else the closing mark before it was forgotten.
+                nested = depth and [not o for _, o in marks[k + 1 : k + 3]] == [True, True]
+                if not nested:
+                    depth, start = 0, at
+                depth += 1
+            elif depth:
+                depth -= 1
+                if depth == 0:
+                    inside[start : at + 1] = b"\x01" * (at + 1 - start)
+        if depth and not text[:start].strip():
+            inside[start:] = b"\x01" * (len(text) - start)
+        for number, (first, last) in enumerate(para.sentences, start=1):
+            letters = sum(1 for k in range(first, last) if text[k].isalnum())
+            quoted = sum(1 for k in range(first, last) if inside[k] and text[k].isalnum())
+            if letters and quoted * 2 > letters:
+                found.add((para.number, number))
+    return found
+
+
 def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, np.ndarray | None]:
     """The sentences that could be chosen (indices), their importance and, when they were
     ranked just now, their TF-IDF rows. The ranking is kept on the term index until the
@@ -227,6 +277,7 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
     quoted = {p.number for p in article.paragraphs if _is_quotation(p.text) or _NOTE.search(p.text)}
     language = terms.languages.get(article_id, "en")
     answers = _answers(sentences, language)
+    within = quoted_sentences(article)
     # What could be chosen: enough said, not a question, not someone else's words, and not a
     # view reported. Reading how a sentence argues costs most, so for a book (more sentences
     # than LexRank can rank) it is read only down the ranking by signature, until MAX_RANKED
@@ -237,6 +288,7 @@ def _ranked(terms: TermIndex, article_id: str) -> tuple[list[int], np.ndarray, n
         if (i in answers or _enough(s, language))
         and s.paragraph not in quoted
         and not _is_quotation(s.text)
+        and (s.paragraph, s.number) not in within
         and not is_question(s.text)
     ]
     if len(possible) > MAX_RANKED:

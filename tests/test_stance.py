@@ -44,6 +44,9 @@ def test_what_a_named_thinker_holds_is_their_view_told_not_the_authors():
     assert reports("Feuerbach consequently does not see that the sentiment is a social product.")
     assert reports("Some began to say that the masses must continue to struggle for demands.")
     assert not reports("We think that it can.")
+    # named with an honorific, and with an aside before the verb
+    assert reports("Mr. Witte imagines, however, that closing one institution ends the discontent.")
+    assert not reports("Mr. Witte came to the meeting of the ministers in the spring.")
     assert not reports(
         "It is not a dialogue between the so-called great powers, but the work of all."
     )
