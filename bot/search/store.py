@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import mmap
 import zipfile
 import zlib
 from pathlib import Path
@@ -54,11 +55,17 @@ def read_saved(path: Path, signed: str) -> tuple[list[str], dict[str, np.ndarray
 
 def _read_saved(path: Path) -> dict[str, np.ndarray]:
     """The arrays of an index saved by :meth:`FuzzyIndex.save` (an uncompressed ``.npz``),
-    each read from the file straight into its array and checked against its CRC, as
-    ``np.load`` does, but about twice as quick (``np.load`` copies every array twice).
-    Raises ValueError (or zipfile.BadZipFile) if the file is not such an index."""
+    each checked against its CRC as ``np.load`` checks it, but mapped from the file rather
+    than read into new memory: a copy-on-write mapping of the kernel's page cache, so that a
+    start touches pages already in memory instead of filling half a gigabyte of new ones
+    (which took 1.5 of the 2 s a million-paragraph index took to load). The arrays can be
+    written to (privately: the file never changes), and the file can be replaced meanwhile
+    (a save writes a new one). Raises ValueError (or zipfile.BadZipFile) if the file is not
+    such an index."""
     arrays = {}
     with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+        size = file.seek(0, 2)
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_COPY) if size else b""
         for info in archive.infolist():
             if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
                 raise ValueError(f"{path}: not a saved index")
@@ -82,10 +89,11 @@ def _read_saved(path: Path) -> dict[str, np.ndarray]:
                 raise ValueError(f"{path}: not a saved index")
             count = math.prod(shape)
             end = file.tell()
-            file.seek(start)
-            check = zlib.crc32(file.read(end - start))
-            array = np.fromfile(file, dtype=dtype, count=count)
-            if array.size != count or zlib.crc32(array.data, check) != info.CRC:
+            if end + count * dtype.itemsize > size:
+                raise ValueError(f"{path}: damaged")  # cut short
+            view = memoryview(mapped)[start : end + count * dtype.itemsize]
+            if zlib.crc32(view) != info.CRC:
                 raise ValueError(f"{path}: damaged")  # as np.load would find it
+            array = np.frombuffer(mapped, dtype=dtype, count=count, offset=end)
             arrays[info.filename[: -len(".npy")]] = array.reshape(shape)
     return arrays

@@ -98,3 +98,29 @@ def test_a_restarted_bot_answers_exactly_as_before(tmp_path):
         answers.append(run.stdout)
     assert saved.exists()
     assert answers[0] == answers[1]
+
+
+def test_a_loaded_index_answers_on_when_its_file_is_saved_over(library, tmp_path):
+    """The loaded arrays are mapped from the file (copy on write): a save writes a new file in
+    its place, and what was loaded still answers as before; articles still come and go."""
+    from bot.library import load_library
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "quote-index.npz"
+    FuzzyIndex(library).save(path)
+    loaded = FuzzyIndex.load(path, library)
+    assert loaded is not None
+    before = [[(m.passage.ref, m.score) for m in loaded.search(q)] for q, _ in MISREMEMBERED]
+    other = load_library(SEEDS)
+    other.remove("progressive-bloc")
+    FuzzyIndex(other).save(path)  # another library's index, in the same place
+    after = [[(m.passage.ref, m.score) for m in loaded.search(q)] for q, _ in MISREMEMBERED]
+    assert after == before
+    article = library.get("progressive-bloc")
+    loaded.remove_article(article.id)
+    assert all(
+        m.passage.article_id != article.id for q, _ in MISREMEMBERED for m in loaded.search(q)
+    )
+    loaded.add_article(article)
+    again = [[(m.passage.ref, m.score) for m in loaded.search(q)] for q, _ in MISREMEMBERED]
+    assert again == before
