@@ -47,6 +47,12 @@ def test_what_a_named_thinker_holds_is_their_view_told_not_the_authors():
     # named with an honorific, and with an aside before the verb
     assert reports("Mr. Witte imagines, however, that closing one institution ends the discontent.")
     assert not reports("Mr. Witte came to the meeting of the ministers in the spring.")
+    # an argument someone advanced weighs as a view told; what a court or a text states is one
+    assert stance(
+        "I now want to refer to one argument which has been advanced in this matter, namely "
+        "that the Government should have waited for the conference."
+    ) < stance("The Government should have waited for the conference.")
+    assert reports("In its order, the Court states that it need not satisfy itself first.")
     assert not reports(
         "It is not a dialogue between the so-called great powers, but the work of all."
     )
