@@ -10,8 +10,9 @@ paragraphs, or a short text's last sentences), and a little for a sentence that 
 its paragraph, more for one given a paragraph of its own. Questions, views reported ("Some
 began to say that…"), quotations (a sentence mostly inside quotation marks, also where the
 quotation runs over several sentences or paragraphs) and a translator's or an editor's notes
-are never chosen, and near-duplicates are skipped. A summary is at most two thirds of the sentences it could choose
-from. Deterministic and offline: the same library always gives the same summary.
+are never chosen, and near-duplicates are skipped. A summary is at most two thirds of the
+sentences it could choose from. Deterministic and offline: the same library always gives the
+same summary.
 """
 
 from __future__ import annotations
