@@ -37,22 +37,27 @@ _WORD = re.compile(r"(?i:u\.s\.)(?:['-][^\W\d_]+)*(?![^\W\d_])|[^\W\d_]+(?:['-][
 _DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2015", " "))
 # "US" (the United States, in capitals: lower case, it would be the pronoun "us", a stopword)
 # and "U.S." or "U.S" (at a sentence's end), before the text is lower-cased; not "U.S.S.R.".
-_US_OR_ABBREVIATION = re.compile(r"(?<![\w.'’])(?:U\.S\.(?![^\W\d_])|U\.S(?![\w.])|US(?!\w))")
+_US_OR_ABBREVIATION = re.compile(
+    r"(?<![\w.'’])(?:United\s+States(?:\s+of\s+America)?(?!\w)|U\.S\.A\.?(?!\w)|USA(?!\w)"
+    r"|U\.S\.(?![^\W\d_])|U\.S(?![\w.])|US(?!\w))"
+)
 _CAPITAL_WORD_BEFORE = re.compile(r"(?:^|[^\w.'’-])([^\W\d_]{2,})\s+$")
 _CAPITAL_WORD_AFTER = re.compile(r"^\s+([^\W\d_]{2,})(?![\w'’-])")
 
 
 def _united_states(text: str) -> str:
-    """``text`` with the United States written "U.S." wherever it is "US" or "U.S": a line in
+    """``text`` with the United States written "U.S." wherever it is "US", "U.S", "USA",
+    "U.S.A." or "United States (of America)", so that each is one term, the one /compare
+    matches whichever way a member writes it (not "united" and "states"): a line in
     capitals ("LET US UNITE"), where the words on either side of "US" are in capitals too, has
     the pronoun, and is left as it is. Read before lower case, so on the text as written (a
     word is a neighbour only across white space: the same within a clause as in its sentence)."""
-    if "US" not in text and "U.S" not in text:
+    if "US" not in text and "U.S" not in text and "United" not in text:
         return text
 
     def united(match: re.Match[str]) -> str:
         said = match.group()
-        if said.startswith("U.S"):
+        if said != "US":  # "U.S.", "U.S", "U.S.A.", "USA", "United States (of America)"
             return "U.S."
         before = _CAPITAL_WORD_BEFORE.search(text, 0, match.start())
         after = _CAPITAL_WORD_AFTER.match(text, match.end())

@@ -251,6 +251,9 @@ def test_the_us_written_in_capitals_or_as_u_s_is_a_key_term():
     key = terms.key_terms(library.articles[-1].id)
     assert "u.s." in key, key
     assert content_words("US") == content_words("U.S.") == ["u.s."]
+    for name in ("the United States", "United States of America", "USA", "the U.S.A."):
+        assert content_words(name) == ["u.s."], name  # one term, not "united" and "states"
+    assert content_words("the United Nations") == ["united", "nations"]
     assert content_words("The US-led war and the U.S.’s allies") == [
         "u.s.-led", "war", "u.s.", "allies",
     ]  # fmt: skip
