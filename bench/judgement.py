@@ -3,11 +3,13 @@
     .venv/bin/python bench/judgement.py [--fresh PATH] [--no-fresh] [--held-out PATH]
 
 The second judgement, tests/data/judgement-fresh.toml (same format, written by a fresh reader
-who never saw the bot's output), is measured too when it exists, and reported apart. Both are
-now development sets: the summaries were chosen by measuring on them. The held-out judgement
-(tests/data/judgement-fresh2.toml, a third reader's) is read only when named with
-``--held-out PATH``, never by default and never through ``--fresh``: it is to be measured once,
-by the lead engineer, after the code is final.
+who never saw the bot's output), is measured too when it exists, and reported apart; another
+is measured with ``--fresh PATH``. These are development sets: the summaries were chosen by
+measuring on them. So are the third and fourth readers' (judgement-fresh2.toml,
+judgement-fresh3.toml): each was held out until measured once, after the code was final, and
+is a development set since. The next held-out judgement (tests/data/judgement-fresh4.toml) is
+read only when named with ``--held-out PATH``, never by default and never through
+``--fresh``: it is to be measured once, by the lead engineer, after the code is final.
 
 The judgement was written by a careful reader who never saw the bot's output: for each text,
 the sentences that state its own argument, and those a summary must not present as it (a view
@@ -39,7 +41,7 @@ from bot.text import normalise  # noqa: E402
 
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
 FRESH = ROOT / "tests" / "data" / "judgement-fresh.toml"
-HELD_OUT = "judgement-fresh2.toml"  # read only through --held-out: see the module's docstring
+HELD_OUT = "judgement-fresh4.toml"  # read only through --held-out: see the module's docstring
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
