@@ -674,7 +674,9 @@ class TermIndex:
         """The commonest wording of a term (in ``language``'s articles, if given)."""
         forms = self._surface_in[language].get(term) if language else None
         forms = forms or (self._surface or {}).get(term)
-        return forms.most_common(1)[0][0] if forms else term
+        shown = forms.most_common(1)[0][0] if forms else term
+        # the one term read from capitals (see _united_states): shown as an abbreviation
+        return "U.S." + shown[4:] if shown.startswith("u.s.") else shown
 
     def capitalised(self, article_id: str, term: str) -> float:
         """The share of a term's occurrences within sentences (not opening one) that an

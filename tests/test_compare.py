@@ -157,6 +157,7 @@ def test_the_united_states_is_one_topic_however_it_is_written(terms):
     assert shown["pro-putin-left"].passage.text.startswith("In fact, for all their criticism")
     assert "no-peace-with-empire" in shown
     assert "trumps-world-order" in shown
+    assert compare_topic(terms, "USA").wording[:1] == ["U.S."]  # as written, not "u.s."
     # not "united" nor "states": progressive-bloc's "The Russian state became…" is no mention
     assert shown["progressive-bloc"].mentions == 1  # "a counterweight to the US"
 
