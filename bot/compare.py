@@ -31,7 +31,14 @@ from bot.language import DEFAULT
 from bot.library import Article, Passage
 from bot.stance import Context, is_question
 from bot.summary import argument_scores
-from bot.terms import ArticleTerms, Sentence, TermIndex, content_words, term_of
+from bot.terms import (
+    ArticleTerms,
+    Sentence,
+    TermIndex,
+    content_words,
+    term_of,
+    united_states_spans,
+)
 from bot.text import fold, normalise
 from bot.text import words as text_words
 from bot.topics import (
@@ -307,6 +314,9 @@ def _highlights(
     stems = set().union(*(w.stems for w in words))
     spans = [(w.start, w.end) for w in text_words(text)]
     found = [(a, b) for a, b in spans if term_of(normalise(text[a:b]), language) in stems]
+    if "u.s." in stems:  # the United States, however it is written ("US", "the United States")
+        named = united_states_spans(text)
+        found = [(a, b) for a, b in found if not any(x <= a < y for x, y in named)] + named
     # A compound written with a hyphen ("multi-polarity") for a topic written as one word.
     for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)+", text):
         joined = term_of(normalise(m[0]).replace("-", ""), language)

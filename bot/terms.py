@@ -52,21 +52,31 @@ def _united_states(text: str) -> str:
     capitals ("LET US UNITE"), where the words on either side of "US" are in capitals too, has
     the pronoun, and is left as it is. Read before lower case, so on the text as written (a
     word is a neighbour only across white space: the same within a clause as in its sentence)."""
-    if "US" not in text and "U.S" not in text and "United" not in text:
+    found = united_states_spans(text)
+    if not found:
         return text
+    pieces, at = [], 0
+    for start, end in found:
+        pieces += [text[at:start], "U.S."]
+        at = end
+    return "".join(pieces) + text[at:]
 
-    def united(match: re.Match[str]) -> str:
-        said = match.group()
-        if said != "US":  # "U.S.", "U.S", "U.S.A.", "USA", "United States (of America)"
-            return "U.S."
-        before = _CAPITAL_WORD_BEFORE.search(text, 0, match.start())
-        after = _CAPITAL_WORD_AFTER.match(text, match.end())
-        neighbours = [m.group(1) for m in (before, after) if m]
-        if neighbours and all(word.isupper() for word in neighbours):
-            return said  # "LET US UNITE", "THE US WAR": capitals throughout
-        return "U.S."
 
-    return _US_OR_ABBREVIATION.sub(united, text)
+def united_states_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names the United States (see :func:`_united_states`), as it is written:
+    what /compare bolds for the term "u.s."."""
+    if "US" not in text and "U.S" not in text and "United" not in text:
+        return []
+    found = []
+    for match in _US_OR_ABBREVIATION.finditer(text):
+        if match.group() == "US":  # not the pronoun of a line in capitals ("LET US UNITE")
+            before = _CAPITAL_WORD_BEFORE.search(text, 0, match.start())
+            after = _CAPITAL_WORD_AFTER.match(text, match.end())
+            neighbours = [m.group(1) for m in (before, after) if m]
+            if neighbours and all(word.isupper() for word in neighbours):
+                continue
+        found.append(match.span())
+    return found
 
 
 def content_words(text: str, language: str = DEFAULT) -> list[str]:

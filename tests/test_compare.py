@@ -158,6 +158,10 @@ def test_the_united_states_is_one_topic_however_it_is_written(terms):
     assert "no-peace-with-empire" in shown
     assert "trumps-world-order" in shown
     assert compare_topic(terms, "USA").wording[:1] == ["U.S."]  # as written, not "u.s."
+    for position in shown.values():  # bold where the passage names it, however it does
+        named = {position.passage.text[a:b] for a, b in position.highlights}
+        assert named, position.passage.text
+        assert named <= {"US", "U.S.", "United States"}, named
     # not "united" nor "states": progressive-bloc's "The Russian state became…" is no mention
     assert shown["progressive-bloc"].mentions == 1  # "a counterweight to the US"
 
