@@ -53,7 +53,8 @@ _CATALOG_KEYS = {
 # A reference as members type it: the article (number, id or title words), then a paragraph
 # number, bare or after ¶, §, #, p, para or paragraph, or after a colon ("2:7").
 _LOOSE_REF = re.compile(
-    r"^\s*(?P<article>.+?)\s*(?::\s*|\s+(?:¶|§|#|p\.?|para\.?|paragraph)?\s*|¶\s*|#)"
+    r"^\s*(?P<article>.+?)\s*(?::\s*(?:¶|§|#|p\.?|para\.?|paragraph)?\s*"
+    r"|\s+(?:¶|§|#|p\.?|para\.?|paragraph)?\s*|¶\s*|#)"
     r"(?P<para>\d{1,5})(?:\.(?P<s1>\d{1,3})(?:-(?P<s2>\d{1,3}))?)?\s*$",
     re.IGNORECASE,
 )

@@ -493,8 +493,12 @@ def _unknown_passage(library: Library, ref: str) -> Reply:
     if article is None or numbers is None:
         return reply
     count, para = len(article.paragraphs), int(numbers["para"])
-    if not 1 <= para <= count:
-        return reply.add(f"{article.title} has {count} paragraph{'s' if count != 1 else ''}.")
+    if not 1 <= para <= count:  # the article is known: say how far it goes, nothing else
+        last = code(f"{article.number}:{count}") if count > 1 else None
+        return Reply().add(
+            f"{article.title} has {count} paragraph{'s' if count != 1 else ''}",
+            *([": ", code(f"{article.number}:1"), " to ", last, "."] if last else ["."]),
+        )
     sentences = len(article.paragraphs[para - 1].sentences)
     whole = code(f"{article.id} ¶{para}")
     if sentences == 1:

@@ -83,9 +83,18 @@ def test_a_sentence_in_a_long_paragraph_is_shown_with_its_neighbours_not_the_wal
 
 
 def test_a_reference_past_the_article_says_how_many_paragraphs_it_has(library):
-    text = to_plain(context_reply(library, "2:99"))
-    assert text.startswith("I don't know the passage “2:99”")
-    assert "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs." in text
+    """Only that: an answer that also said "I don't know the passage" read as two answers
+    contradicting each other (a fresh-eyes review)."""
+    for ref in ("2:99", "2:0", "prigozhin 20"):
+        text = to_plain(context_reply(library, ref))
+        assert text == "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs: 2:1 to 2:19.", ref
+
+
+def test_a_paragraph_marked_after_the_articles_number_is_read(library):
+    for ref in ("2:p7", "2: ¶7", "2:para 7", "2:#7"):
+        passage = library.find_passage(ref)
+        assert passage is not None, ref
+        assert passage.ref == "putin-v-prigozhin ¶7", ref
 
 
 @pytest.mark.parametrize(
@@ -128,7 +137,7 @@ def test_a_quote_misremembered_in_the_usual_ways_gets_no_warning(commands, typed
         ("progressive 8.2", "¶8 of Revolution in the 'progressive' bloc is one sentence: progressive-bloc ¶8."),
         ("¶7", "Which article's paragraph? Name the article too: 2:7 or putin-v-prigozhin 7."),
         ("p7.2", "Which article's paragraph? Name the article too: 2:7.2"),
-        ("prigozhin 99", "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs."),
+        ("prigozhin 99", "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs: 2:1 to 2:19."),
         ("nonsense 4", "I don't know the passage “nonsense 4”."),
     ],
 )  # fmt: skip
