@@ -674,6 +674,10 @@ class Commands:
     def _add_position(self, reply: Reply, position: Position, prefix: str = "") -> None:
         article = position.article
         mentions = f"{position.mentions} mentions" if position.mentions > 1 else "named once"
+        counted = self.terms.articles.get(article.id)
+        if position.mentions > 1 and counted is not None:  # what the order goes by, shown
+            rate = position.mentions * 1000 / max(counted.words, 1)
+            mentions += f", {rate:.1f} per thousand words"
         reply.add(prefix, bold(article.title), f" · {mentions}")
         reply.add(*highlighted(position.passage.text, position.highlights), expandable=True)
         reply.add(*citation(article, position.passage))

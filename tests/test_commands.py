@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -195,6 +196,10 @@ def test_compare_shows_a_single_mention_marked_so_and_says_how_articles_are_orde
     assert "Putin v Prigozhin – Moscowpades on Ice · named once" in text
     ordered = commands.compare("imperialism").text()
     assert "Most about it first (mentions per thousand words)." in ordered
+    # and each article's figure that order goes by: "4 mentions" above "12 mentions" was a puzzle
+    rates = [float(m) for m in re.findall(r"· \d+ mentions, (\d+\.\d) per thousand words", ordered)]
+    assert len(rates) == 4, ordered
+    assert rates == sorted(rates, reverse=True), rates
 
 
 def test_compare_of_a_phrase_says_it_orders_by_the_phrase_itself_first(commands):
