@@ -385,10 +385,13 @@ class Discussion:
                 marked += [reference(ref), f" ({members_marking})" if members_marking > 1 else ""]
             reply.add(*marked)
         if pulled:
+            # pulls, not passages: a passage pulled twice is listed once ("4 listed, 5 in all"
+            # read as one missing)
+            total = sum(n for _, n in pulled)
             reply.add(
                 bold("Passages pulled (by /quote or /discuss): "),
                 *_join_refs([ref for ref, _ in pulled[:8]]),
-                f" ({sum(n for _, n in pulled)} in all)",
+                f" ({total} pull{'s' if total != 1 else ''} in all)",
             )
         return reply
 

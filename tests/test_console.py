@@ -73,6 +73,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "what does he mean by a truce" in digest
         assert "Marked unclear: putin-v-prigozhin ¶7" in digest
         assert "Passages pulled (by /quote or /discuss): trumps-world-order ¶6" in digest
+        assert "¶6.5 (2 pulls in all)" in digest  # pulls: a passage pulled twice is listed once
         assert "trumps-world-order ¶6" in answer(commands, "/quotes", chat).text()
 
         said = answer(commands, "/export", chat).text()
