@@ -522,7 +522,8 @@ class Discussion:
         if None in sections:  # what was said outside threads comes last
             sections[None] = sections.pop(None)
         questions = open_questions(kept)
-        count = f"{len(kept)} message{'s' if len(kept) != 1 else ''}"
+        written = sum(len(thread) for thread in sections.values())  # a repeated post once
+        count = f"{written} message{'s' if written != 1 else ''}"
         md = [f"# {markdown_literal(title)}", ""]
         md += [f"{count}, times in {markdown_literal(self._zone.key)}.", ""]
         page = [
@@ -554,7 +555,7 @@ class Discussion:
             for message in thread:
                 self._write(message, depth(message), md, page)
         page.append("</body></html>")
-        return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", len(kept))
+        return Export(name, title, "\n".join(md) + "\n", "\n".join(page) + "\n", written)
 
     def _heading(self, opening: StoredMessage) -> str:
         """A thread's heading in the handout: a post's first line (a quote's words, or

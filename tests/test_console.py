@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from bot.console import answer, run_console
 from bot.reply import to_plain
@@ -76,12 +77,17 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "¶6.5 (2 pulls in all)" in digest  # pulls: a passage pulled twice is listed once
         assert "trumps-world-order ¶6" in answer(commands, "/quotes", chat).text()
 
+        answer(commands, "/quote any peace is only a truce between two wars", chat)  # again
         said = answer(commands, "/export", chat).text()
         files = sorted(p.name for p in tmp_path.iterdir())
         assert files == ["console-discussion-7d.html", "console-discussion-7d.md"]
         assert str(tmp_path / files[1]) in said
         handout = (tmp_path / files[1]).read_text()
         assert "what does he mean by a truce between two wars?" in handout
+        # the count is of the messages written out (the quote answered twice is written once)
+        count = re.search(r"^(\d+) messages?, times in", handout, re.M)
+        assert count is not None, handout
+        assert int(count[1]) == len(re.findall(r"^\s*- \*\*", handout, re.M)), handout
         assert "/quote" not in handout
         assert "/unclear" not in handout
 
@@ -93,7 +99,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "Give me words" in answer(commands, "/search", chat).text()
 
         forgotten = answer(commands, "/forgetme", chat).text()
-        assert forgotten.startswith("Forgotten: the 13 lines you typed (this one too)")
+        assert forgotten.startswith("Forgotten: the 14 lines you typed (this one too)")
         assert (
             "Nothing in the console's discussion says"
             in answer(commands, "/search truce", chat).text()
