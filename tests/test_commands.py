@@ -310,6 +310,15 @@ def test_a_quote_cites_the_sentence_found_and_says_when_the_article_quotes_someo
     assert "The article quotes these words; they are not its author's." in to_plain(stab)
     scare = to_plain(commands.quote("whenever an imperialist country makes peace"))
     assert "quotes these words" not in scare  # “peace” in quotation marks is the author's word
+    # a sentence quoted word for word: that sentence, not also the next, which shares a word
+    exact = commands.quote(
+        "Building up the global proletarian united front is the only material way we can help "
+        "the Russian workers see this war through"
+    )
+    assert exact.pulled == ["no-peace-with-empire ¶11.1"]
+    shown = to_plain(exact)
+    assert "*Building up the global" in shown
+    assert "*the worker*" not in shown  # "the worker actions" of ¶11.2 was bolded and cited
 
 
 def test_a_quote_of_two_passages_names_the_second_and_a_title_is_taken_for_one(commands):
