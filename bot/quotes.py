@@ -226,6 +226,13 @@ NEGATIONS = frozenset(
 )
 
 
+# Small words that are the claim's direction ("became less important" for the author's "more
+# important"): compared like content words, not passed over as small words are.
+CONTRARIES = frozenset(
+    {"more", "less", "most", "least", "fewer", "always", "before", "after", "against", "only"}
+)
+
+
 def _bare(norm: str) -> str:
     return norm.replace("'", "").replace("’", "")
 
@@ -296,7 +303,7 @@ def not_quite(
         return []
     start, end = window
     theirs = theirs_all[start:end]
-    ignored = {_bare(w) for w in stopwords("en")} - NEGATIONS
+    ignored = {_bare(w) for w in stopwords("en")} - NEGATIONS - CONTRARIES
     in_passage, in_query = set(theirs_all), set(mine)
     said: list[list[Span]] = []
 

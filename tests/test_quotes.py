@@ -104,6 +104,7 @@ def test_a_paragraph_marked_after_the_articles_number_is_read(library):
         ("we need to support ukraine in its effort to finish this war", "where you have “*ukraine*”, the author wrote “*Russia*”"),
         ("this was a war weary army rebellion and not a failed warlord coup", "the author wrote “*This was not a war*”"),
         ("any war is only a truce between two peaces", "where you have “*war*”, the author wrote “*peace*”"),
+        ("the russian state became less important than workers struggle", "where you have “*less*”, the author wrote “*more*”"),
     ],
 )  # fmt: skip
 def test_a_quote_that_says_something_else_is_found_and_told_apart(commands, typed, said):
