@@ -649,7 +649,8 @@ class Commands:
         named = f"; {once} more {'names' if once == 1 else 'name'} it once" if once else ""
         if addressing:
             reply.add(
-                f"{addressing} of {len(self.library)} articles address it",
+                f"{addressing} of {len(self.library)} articles "
+                f"{'addresses' if addressing == 1 else 'address'} it",
                 f" (as {', '.join(result.wording)})" if result.wording else "",
                 f"{named}. {result.order}"
                 + (" Those that name it once come last." if once else ""),

@@ -346,7 +346,7 @@ class Discussion:
         ids = await self.store.chat_ids(chat_id)
         messages = await self.store.since(ids, since)
         pulled = await self.store.pulled_since(ids, since)
-        period = f"the last {days} day{'s' if days != 1 else ''}"
+        period = f"the last {days} days" if days != 1 else "the last day"
         if not messages and not pulled and not await self.store.unclear_since(ids, since):
             return Reply().add(f"Nothing was logged in this group in {period}.")
         reply = Reply().add(bold(f"Digest of {period}"))
@@ -393,6 +393,8 @@ class Discussion:
                 *_join_refs([ref for ref, _ in pulled[:8]]),
                 f" ({total} pull{'s' if total != 1 else ''} in all)",
             )
+        if not (posted or threads or questions or unclear or pulled):  # only the bot spoke
+            reply.add(f"Nothing read, asked, marked or pulled in {period}.")
         return reply
 
     async def describe(self, chat_id: int, message_id: int | None) -> Reply:
@@ -478,7 +480,7 @@ class Discussion:
         await self._in_zone(chat_id)
         ids = await self.store.chat_ids(chat_id)
         messages = await self.store.since(ids, now - days * 86_400)
-        title = f"The last {days} day{'s' if days != 1 else ''} of discussion"
+        title = f"The last {days} days of discussion" if days != 1 else "The last day of discussion"
         return self._export(f"discussion-{abs(chat_id)}-{days}d", title, messages)
 
     def _export(self, name: str, title: str, messages: list[StoredMessage]) -> Export:

@@ -196,6 +196,7 @@ def test_compare_shows_a_single_mention_marked_so_and_says_how_articles_are_orde
     assert "Putin v Prigozhin – Moscowpades on Ice · named once" in text
     ordered = commands.compare("imperialism").text()
     assert "Most about it first (mentions per thousand words)." in ordered
+    assert "1 of 5 articles addresses it" in commands.compare("peace deal").text()  # one, singular
     # and each article's figure that order goes by: "4 mentions" above "12 mentions" was a puzzle
     rates = [float(m) for m in re.findall(r"· \d+ mentions, (\d+\.\d) per thousand words", ordered)]
     assert len(rates) == 4, ordered

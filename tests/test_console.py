@@ -74,6 +74,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "what does he mean by a truce" in digest
         assert "Marked unclear: putin-v-prigozhin ¶7" in digest
         assert "Passages pulled (by /quote or /discuss): trumps-world-order ¶6" in digest
+        assert answer(commands, "/digest 1", chat).text().startswith("Digest of the last day\n")
         assert "¶6.5 (2 pulls in all)" in digest  # pulls: a passage pulled twice is listed once
         assert "trumps-world-order ¶6" in answer(commands, "/quotes", chat).text()
 
@@ -99,7 +100,7 @@ def test_the_console_searches_digests_and_exports_its_own_chat(commands, tmp_pat
         assert "Give me words" in answer(commands, "/search", chat).text()
 
         forgotten = answer(commands, "/forgetme", chat).text()
-        assert forgotten.startswith("Forgotten: the 14 lines you typed (this one too)")
+        assert forgotten.startswith("Forgotten: the 15 lines you typed (this one too)")
         assert (
             "Nothing in the console's discussion says"
             in answer(commands, "/search truce", chat).text()
