@@ -476,6 +476,11 @@ def _unknown_passage(library: Library, ref: str) -> Reply:
     """Why a reference names no passage, as exactly as can be said: no article named, several
     articles it could be, a paragraph or a sentence past the end."""
     shown = ref.strip()[:60]
+    if not shown:  # nothing named at all
+        return Reply().add(
+            "Which passage? Name the article and the paragraph: ", code("putin-v-prigozhin 7"),
+            ", ", code("2:7"), " or ", code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
+        )  # fmt: skip
     if PARAGRAPH_ALONE.fullmatch(ref):
         numbers = re.search(r"\d+(?:\.\d+(?:-\d+)?)?", ref)
         return Reply().add(

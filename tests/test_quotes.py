@@ -140,6 +140,7 @@ def test_a_quote_misremembered_in_the_usual_ways_gets_no_warning(commands, typed
         ("p7.2", "Which article's paragraph? Name the article too: 2:7.2"),
         ("prigozhin 99", "Putin v Prigozhin – Moscowpades on Ice has 19 paragraphs: 2:1 to 2:19."),
         ("nonsense 4", "I don't know the passage “nonsense 4”."),
+        ("", "Which passage? Name the article and the paragraph: putin-v-prigozhin 7, 2:7"),
     ],
 )  # fmt: skip
 def test_a_reference_that_names_no_passage_says_exactly_why(library, ref, said):
