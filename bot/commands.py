@@ -667,7 +667,8 @@ class Commands:
         if result.more:
             reply.add(f"…and {result.more:,} more articles address it.")
         if result.silent:
-            names = ", ".join(a.title for a in result.silent[:10])
+            # (a title's own full stop is left out: "…path forward., Trump's…" read badly)
+            names = ", ".join(a.title.rstrip(".") for a in result.silent[:10])
             extra = len(result.silent) - 10
             reply.add("Not about it: ", names, f", and {extra:,} more." if extra > 0 else ".")
         return reply

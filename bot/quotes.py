@@ -443,7 +443,7 @@ def context_reply(library: Library, ref: str) -> Reply:
     article = library.get(passage.article_id)
     assert article is not None
     reply = Reply().add(
-        bold(article.title), " · ", code(f"{article.id} ¶{passage.paragraph}"), " in context"
+        bold(article.title), " · ", code(passage.ref), " in context"  # the sentence, if one
     )
     for number in range(
         max(1, passage.paragraph - 1), min(len(article.paragraphs), passage.paragraph + 1) + 1

@@ -152,3 +152,9 @@ def test_a_reference_typed_with_full_width_characters_is_read(library):
     assert to_plain(context_reply(library, "2：７")).startswith(
         "*Putin v Prigozhin – Moscowpades on Ice* · putin-v-prigozhin ¶7 in context"
     )
+
+
+def test_a_sentence_in_context_is_headed_by_its_own_reference(library):
+    assert to_plain(context_reply(library, "prigozhin 7.2")).startswith(
+        "*Putin v Prigozhin – Moscowpades on Ice* · putin-v-prigozhin ¶7.2 in context"
+    )  # it was headed "¶7", the sentence asked for lost

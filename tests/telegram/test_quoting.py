@@ -159,7 +159,7 @@ async def test_a_cited_reference_is_one_tap_from_its_context(botapi, running_bot
     [context] = await botapi.wait_for_messages(1, 501)
     shown = parse_telegram_html(context.params["text"])
     assert shown.startswith(
-        "Putin v Prigozhin – Moscowpades on Ice · putin-v-prigozhin ¶11 in context"
+        "Putin v Prigozhin – Moscowpades on Ice · putin-v-prigozhin ¶11.1 in context"
     )
     botapi.send_text("/start c_no-such-article_3", chat_id=502, user_id=502)
     [welcome] = await botapi.wait_for_messages(1, 502)
