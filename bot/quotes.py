@@ -442,9 +442,8 @@ def context_reply(library: Library, ref: str) -> Reply:
         return _unknown_passage(library, ref)
     article = library.get(passage.article_id)
     assert article is not None
-    reply = Reply().add(
-        bold(article.title), " · ", code(passage.ref), " in context"  # the sentence, if one
-    )
+    # headed by the passage asked for: its sentence, if one was
+    reply = Reply().add(bold(article.title), " · ", code(passage.ref), " in context")
     for number in range(
         max(1, passage.paragraph - 1), min(len(article.paragraphs), passage.paragraph + 1) + 1
     ):
