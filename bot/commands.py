@@ -331,7 +331,7 @@ class Commands:
         elif order == "title":
             articles.sort(key=lambda a: (normalise(a.title).lstrip("\"'“‘ "), a.number))
         pages = max(1, -(-len(articles) // ARTICLES_PAGE))
-        page = min(max(page, 1), pages)
+        asked, page = page, min(max(page, 1), pages)
         shown = articles[(page - 1) * ARTICLES_PAGE : page * ARTICLES_PAGE]
         heading = f"The library: {len(self.library)} articles"
         if pages > 1:
@@ -339,6 +339,10 @@ class Commands:
         if order != "catalog":
             heading += " · newest first" if order == "newest" else " · by title"
         reply = Reply().add(bold(heading))
+        if asked != page:  # a page past the end: say so, rather than show another silently
+            reply.add(
+                f"There is no page {asked}: the list has {pages} page{'s' if pages > 1 else ''}."
+            )
         if order == "newest":
             reply.add(
                 "By publication date, or by the date added where the text states none; "

@@ -113,6 +113,10 @@ def test_articles_lists_number_title_source_and_id(commands):
         in text
     )
     assert "2. Putin v Prigozhin – Moscowpades on Ice\nby Dreyfus\nputin-v-prigozhin" in text
+    past = commands.articles("2").text()  # a page past the end is said so, not shown silently
+    assert past.startswith("The library: 5 articles\n\nThere is no page 2: the list has 1 page.")
+    assert "1. The twisted logic" in past
+    assert "There is no page" not in commands.articles("1").text()
 
 
 def test_handle_dispatches_by_name_and_ignores_case(commands):
