@@ -490,6 +490,12 @@ class Commands:
             )  # fmt: skip
         if not close:
             reply.add(f"Nothing in {where} comes close to that.")
+        elif few and len(query.split()) > FEW_WORDS + 1:  # a question, most of it small words
+            telling = "”, “".join(content_words(query))
+            reply.add(
+                f"Passages with “{telling}”: your other words are too common to tell which"
+                " one you mean:"
+            )
         elif few:  # "/quote putin": many passages have it, none is *the* quote
             reply.add(f"Passages with “{shown}”, too few words to tell which one you mean:")
         else:

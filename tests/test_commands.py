@@ -297,6 +297,10 @@ async def test_after_a_start_a_summary_waits_for_the_term_index_instead_of_refus
 def test_a_quote_of_one_or_two_words_lists_passages_without_calling_them_not_found(commands):
     text = to_plain(commands.quote("putin"))
     assert text.startswith("Passages with “putin”, too few words to tell which one you mean:")
+    asked = to_plain(commands.quote("what do people think about the truce in alaska"))
+    assert asked.startswith(
+        "Passages with “truce”, “alaska”: your other words are too common to tell which one"
+    )  # nine words typed: "too few words" read as wrong
     assert "can't find" not in text
     assert text.count("· putin-v-prigozhin ¶") == 3
     assert text.endswith("or ask /compare putin for what each article says about it.")
