@@ -716,7 +716,7 @@ class Commands:
         if result.shared:
             reply.add(bold("Both"), ": ", ", ".join(result.shared))
         for article, own in ((first, result.only_first), (second, result.only_second)):
-            reply.add(bold(f"Only in {_short(article.title, 30)}"), ": ", ", ".join(own) or "—")
+            reply.add(bold(f"Only in {_short(article.title, 60)}"), ": ", ", ".join(own) or "—")
         if result.closest:
             reply.add(bold("Closest passages"))
             for article, passage in zip((first, second), result.closest, strict=True):

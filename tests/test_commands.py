@@ -224,7 +224,8 @@ def test_compare_two_articles(commands):
     )
     for label in (
         "Both: ",
-        "Only in The twisted logic of the pro-…: ",
+        "Only in The twisted logic of the pro-Putin left: ",  # a title of 41 letters, whole
+        "Only in Revolution in the 'progressive' bloc: ",
         "Closest passages",
         "On “revolution”",
     ):
