@@ -475,11 +475,12 @@ def _unknown_passage(library: Library, ref: str) -> Reply:
     """Why a reference names no passage, as exactly as can be said: no article named, several
     articles it could be, a paragraph or a sentence past the end."""
     shown = ref.strip()[:60]
+    naming: list[str | Span] = [
+        "Name the article and the paragraph: ", code("putin-v-prigozhin 7"), ", ",
+        code("2:7"), " or ", code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
+    ]  # fmt: skip
     if not shown:  # nothing named at all
-        return Reply().add(
-            "Which passage? Name the article and the paragraph: ", code("putin-v-prigozhin 7"),
-            ", ", code("2:7"), " or ", code("putin-v-prigozhin ¶7.2"), " (its second sentence).",
-        )  # fmt: skip
+        return Reply().add("Which passage? ", *naming)
     if PARAGRAPH_ALONE.fullmatch(ref):
         numbers = re.search(r"\d+(?:\.\d+(?:-\d+)?)?", ref)
         return Reply().add(
@@ -487,11 +488,7 @@ def _unknown_passage(library: Library, ref: str) -> Reply:
             code(f"2:{numbers.group() if numbers else 7}"), " or ", code("putin-v-prigozhin 7"),
             ".",
         )  # fmt: skip
-    reply = Reply().add(
-        "I don't know the passage “", shown, "”. Name the article and the paragraph: ",
-        code("putin-v-prigozhin 7"), ", ", code("2:7"), " or ", code("putin-v-prigozhin ¶7.2"),
-        " (its second sentence).",
-    )  # fmt: skip
+    reply = Reply().add("I don't know the passage “", shown, "”. ", *naming)
     numbers = _NUMBERS.search(ref)
     name = ref[: numbers.start()].strip() if numbers else ""
     candidates = library.find_article(name) if name else []

@@ -215,6 +215,8 @@ def _is_quotation(text: str) -> bool:
 
 _OPENING = "\u201c\u00ab\u201e"  # “ « „
 _CLOSING = "\u201d\u00bb"  # ” »
+_MARKS = re.compile(f'[{_OPENING}{_CLOSING}"]')
+_LETTER = re.compile(r"[^\W_]")  # a letter or a digit (as str.isalnum)
 
 
 def quoted_sentences(article: Article) -> set[tuple[int, int]]:
@@ -231,12 +233,8 @@ def quoted_sentences(article: Article) -> set[tuple[int, int]]:
         text = para.text
         if '"' not in text and not any(mark in text for mark in _OPENING):
             continue
-        inside = bytearray(len(text))
-        marks = [
-            (at, char in _OPENING)
-            for at, char in enumerate(text)
-            if char in _OPENING or char in _CLOSING or char == '"'
-        ]
+        marks = [(m.start(), m[0] in _OPENING) for m in _MARKS.finditer(text)]
+        inside: list[tuple[int, int]] = []  # the quotations, as spans of the text
         depth, start = 0, 0  # how many quotations are open, and where the outermost began
         for k, (at, opening) in enumerate(marks):
             if text[at] == '"':
@@ -251,13 +249,17 @@ def quoted_sentences(article: Article) -> set[tuple[int, int]]:
             elif depth:
                 depth -= 1
                 if depth == 0:
-                    inside[start : at + 1] = b"\x01" * (at + 1 - start)
+                    inside.append((start, at + 1))
         if depth and not text[:start].strip():
-            inside[start:] = b"\x01" * (len(text) - start)
+            inside.append((start, len(text)))
+        if not inside:
+            continue
         for number, (first, last) in enumerate(para.sentences, start=1):
-            letters = sum(1 for k in range(first, last) if text[k].isalnum())
-            quoted = sum(1 for k in range(first, last) if inside[k] and text[k].isalnum())
-            if letters and quoted * 2 > letters:
+            within = [(max(a, first), min(b, last)) for a, b in inside if a < last and b > first]
+            if not within:
+                continue
+            quoted = sum(len(_LETTER.findall(text, a, b)) for a, b in within)
+            if quoted * 2 > len(_LETTER.findall(text, first, last)):
                 found.add((para.number, number))
     return found
 

@@ -35,8 +35,9 @@ from bot.text import _TRANSLATION, fold_word, normalise, split_elision
 # :func:`_united_states`).
 _WORD = re.compile(r"(?i:u\.s\.)(?:['-][^\W\d_]+)*(?![^\W\d_])|[^\W\d_]+(?:['-][^\W\d_]+)*")
 _DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2015", " "))
-# "US" (the United States, in capitals: lower case, it would be the pronoun "us", a stopword)
-# and "U.S." or "U.S" (at a sentence's end), before the text is lower-cased; not "U.S.S.R.".
+# The United States as a text names it, before the text is lower-cased: "United States (of
+# America)", "USA", "U.S.A.", "U.S." or "U.S" (at a sentence's end), and "US" in capitals (lower
+# case, it would be the pronoun "us", a stopword); not "U.S.S.R.".
 _US_OR_ABBREVIATION = re.compile(
     r"(?<![\w.'’])(?:United\s+States(?:\s+of\s+America)?(?!\w)|U\.S\.A\.?(?!\w)|USA(?!\w)"
     r"|U\.S\.(?![^\W\d_])|U\.S(?![\w.])|US(?!\w))"

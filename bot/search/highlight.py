@@ -21,10 +21,8 @@ def highlight(
     text_words = words(text)
     if not text_words:
         return ()
-    norms = tuple(w.norm for w in text_words)
-    lo, hi, score = _aligned_words(joined_query, norms)
-    if score >= CLOSE:  # the words as remembered: only where they line up, not around them
-        lo, hi, _ = _aligned_words(joined_query, norms, widen=False)
+    # (a close alignment: only where the words line up, not around them)
+    lo, hi, _ = _aligned_words(joined_query, tuple(w.norm for w in text_words), tight_from=CLOSE)
     matched_words = {w for credit in credits for w, value in credit.items() if value >= 0.6}
     spans: list[tuple[int, int]] = []
     run: list[Word] = []
@@ -57,7 +55,7 @@ def _aligned_words(
     unit_words: tuple[str, ...],
     joined: str | None = None,
     *,
-    widen: bool = True,
+    tight_from: float = 101.0,
 ) -> tuple[int, int, float]: ...
 
 
@@ -68,7 +66,7 @@ def _aligned_words(
     joined: str | None,
     cutoff: float,
     *,
-    widen: bool = True,
+    tight_from: float = 101.0,
 ) -> tuple[int, int, float] | None: ...
 
 
@@ -78,12 +76,12 @@ def _aligned_words(
     joined: str | None = None,
     cutoff: float = 0.0,
     *,
-    widen: bool = True,
+    tight_from: float = 101.0,
 ) -> tuple[int, int, float] | None:
-    """The stretch of ``unit_words`` that best lines up with the query, widened (unless not
-    to ``widen``) by half the query's length on each side (for dropped, added or moved words),
-    and the alignment score; None when that score is below ``cutoff`` (found sooner than the
-    score itself)."""
+    """The stretch of ``unit_words`` that best lines up with the query, widened by half the
+    query's length on each side (for dropped, added or moved words) unless the alignment
+    scores ``tight_from`` or more, and the alignment score; None when that score is below
+    ``cutoff`` (found sooner than the score itself)."""
     if joined is None:
         joined = " ".join(unit_words)
     if cutoff > 100:
@@ -101,7 +99,7 @@ def _aligned_words(
         alignment = fuzz.partial_ratio_alignment(joined_query, joined)
     if alignment is None:
         return 0, len(unit_words), 0.0
-    margin = len(joined_query) // 2 if widen else 0
+    margin = len(joined_query) // 2 if alignment.score < tight_from else 0
     start, end = alignment.dest_start - margin, alignment.dest_end + margin
     # Words are one space apart: the spaces before a position count the words before it.
     lo = joined.count(" ", 0, max(start + 1, 0)) + (start >= len(joined))
