@@ -9,7 +9,11 @@ measuring on them. So are the third and fourth readers' (judgement-fresh2.toml,
 judgement-fresh3.toml): each was held out until measured once, after the code was final, and
 is a development set since. The next held-out judgement (tests/data/judgement-fresh4.toml) is
 read only when named with ``--held-out PATH``, never by default and never through
-``--fresh``: it is to be measured once, by the lead engineer, after the code is final.
+``--fresh``: it is to be measured once, by the lead engineer, after the code is final. A second
+reader judged the same texts (tests/data/judgement-fresh4b.toml, named with ``--second-reader
+PATH``), and both readers wrote their own summaries of each (``short`` and ``long``, with the
+bot's sentence counts): each reader's summaries are measured against the other's argument
+sentences too, which is as far as two careful readers agree, the ceiling a summary is held to.
 
 The judgement was written by a careful reader who never saw the bot's output: for each text,
 the sentences that state its own argument, and those a summary must not present as it (a view
@@ -42,6 +46,7 @@ from bot.text import normalise  # noqa: E402
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
 FRESH = ROOT / "tests" / "data" / "judgement-fresh.toml"
 HELD_OUT = "judgement-fresh4.toml"  # read only through --held-out: see the module's docstring
+SECOND = "judgement-fresh4b.toml"  # the same texts by a second reader: --second-reader only
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -226,6 +231,43 @@ def _fresh(path: Path, title: str = "The fresh reader's judgement") -> None:
             print(f"  {'✓' if ok else '✗'} {seed}: on {topic}, {other} ({ref})")
 
 
+def reader_against_reader(judge: Path, reader: Path) -> list[tuple[str, int, int, int]]:
+    """How a second careful reader's own summaries (``reader``'s ``short`` and ``long``, picked
+    with the bot's sentence counts) fare against the first reader's argument sentences
+    (``judge``'s): per text both judged, (doc id, argument sentences, carried by the short
+    summary, carried by the long one). What a person meets is the ceiling a summary can be held
+    to: two careful readers agree on an article's argument only so far."""
+    judged = {e["doc_id"]: e for e in tomllib.loads(judge.read_text("utf-8"))["summary"]}
+    rows = []
+    for entry in tomllib.loads(reader.read_text("utf-8"))["summary"]:
+        first = judged.get(entry.get("doc_id", ""))
+        if first is None or "short" not in entry or "long" not in entry:
+            continue
+        arguments = first["argument"]
+        rows.append((
+            entry["doc_id"], len(arguments), carried(arguments, entry["short"]),
+            carried(arguments, entry["long"]),
+        ))  # fmt: skip
+    return rows
+
+
+def _ceiling(judge: Path, reader: Path) -> None:
+    rows = reader_against_reader(judge, reader)
+    print(f"\n## {reader.name}'s own summaries against {judge.name}'s argument sentences\n")
+    print("| text | argument sentences | short carries | long carries |")
+    print("|---|---|---|---|")
+    for doc_id, total, short, long in rows:
+        print(f"| {doc_id} | {total} | {short} | {long} |")
+    met = sum(1 for r in rows if r[2] >= 2 and r[3] >= 4)
+    short = sum(r[2] for r in rows)
+    long = sum(r[3] for r in rows)
+    total = sum(r[1] for r in rows)
+    print(
+        f"\nShort ≥ 2 and long ≥ 4: {met} of {len(rows)} texts; the short summaries carry"
+        f" {short}/{total} argument sentences, the long ones {long}/{total}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fresh", type=Path, default=FRESH, help="the fresh reader's judgement")
@@ -234,9 +276,16 @@ def main() -> None:
         "--held-out", type=Path, default=None, metavar="PATH",
         help=f"the held-out judgement ({HELD_OUT}); read only when named here",
     )  # fmt: skip
+    parser.add_argument(
+        "--second-reader", type=Path, default=None, metavar="PATH",
+        help="another reader's judgement of the held-out texts, with their own summaries: the bot"
+        " measured against it too, and each reader's summaries against the other's sentences",
+    )  # fmt: skip
     options = parser.parse_args()
-    if options.fresh.name == HELD_OUT:
-        parser.error(f"{HELD_OUT} is the held-out judgement: name it with --held-out only")
+    if options.second_reader is not None and options.held_out is None:
+        parser.error("--second-reader goes with --held-out (the texts both readers judged)")
+    if options.fresh.name in (HELD_OUT, SECOND):
+        parser.error(f"{options.fresh.name} is held out: name it with --held-out, --second-reader")
     rows, shown = measure()
     _table([r for r in rows if not r[6]])
     later = [r for r in rows if r[6]]
@@ -274,6 +323,10 @@ def main() -> None:
         _fresh(options.fresh)
     if options.held_out is not None:
         _fresh(options.held_out, "The held-out judgement (measured once, never tuned on)")
+    if options.second_reader is not None:
+        _fresh(options.second_reader, "The second reader's judgement of the same texts")
+        _ceiling(options.held_out, options.second_reader)
+        _ceiling(options.second_reader, options.held_out)
 
 
 def _topics() -> list[dict]:
