@@ -6,13 +6,13 @@ argument in texts they were not chosen on: how firmly a sentence states a claim 
 author's (:mod:`bot.stance`, as a rank among the article's own sentences), its centrality
 (LexRank: PageRank over the cosine similarity of the sentences' TF-IDF vectors: what the rest
 of the article keeps coming back to), its centrality again within the conclusion (the last two
-paragraphs, or a short text's last sentences), and a little for a sentence that opens or closes
-its paragraph, more for one given a paragraph of its own. Questions, views reported ("Some
-began to say that…"), quotations (a sentence mostly inside quotation marks, also where the
-quotation runs over several sentences or paragraphs) and a translator's or an editor's notes
-are never chosen, and near-duplicates are skipped. A summary is at most two thirds of the
-sentences it could choose from. Deterministic and offline: the same library always gives the
-same summary.
+paragraphs, or a short text's last sentences), and a little for a sentence that opens its
+paragraph (its topic sentence), more for one given a paragraph of its own. Questions, views
+reported ("Some began to say that…"), quotations (a sentence mostly inside quotation marks,
+also where the quotation runs over several sentences or paragraphs) and a translator's or an
+editor's notes are never chosen, and near-duplicates are skipped. A summary is at most two
+thirds of the sentences it could choose from. Deterministic and offline: the same library
+always gives the same summary.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ SIMILAR = 0.5  # cosine above which a sentence repeats one already chosen
 DAMPING = 0.85
 MAX_RANKED = 1500  # sentences ranked by centrality (a book: its best 1,500 by signature)
 WEIGHTS = (0.5, 0.3, 0.3)  # stance (as a rank), centrality, centrality within the conclusion
-EDGE = 0.05  # for a sentence that opens or closes its paragraph (a topic sentence, a point made)
+OPENS = 0.05  # for a sentence that opens its paragraph (its topic sentence; a closing one is not:
+# it leads on as often as it concludes, and readers name it no more than one inside)
 ALONE = 0.1  # and for one given a paragraph of its own
 CLOSING_PARAGRAPHS = 2  # a text's conclusion, when it has more than twice as many
 CLOSING_SHARE = 0.85  # else its last sentences: from here on (0 to 1, by position)
@@ -145,7 +146,7 @@ def _importance(
     article's own sentences: the cues of commitment order the sentences, but however many a
     sentence has, it is one rank above the next), how central it is, whether it is a
     central sentence of the conclusion (the conclusion's thanks and pleasantries are not),
-    whether it opens or closes its paragraph, and whether it has a paragraph of its own."""
+    whether it opens its paragraph, and whether it has a paragraph of its own."""
     central = centrality(sentences, vectors=vectors)
     central = central / (central.max() or 1)
     language = terms.languages.get(article_id, "en")
@@ -161,12 +162,12 @@ def _importance(
     else:  # or, in a text of few paragraphs, its last sentences
         closing = np.array([s.position / last >= CLOSING_SHARE for s in sentences])
     alone = np.array([size[s.paragraph] == 1 for s in sentences])
-    edge = np.array([s.number == 1 or s.number == size[s.paragraph] for s in sentences])
+    opens = np.array([s.number == 1 for s in sentences])
     return (
         WEIGHTS[0] * claims
         + WEIGHTS[1] * central
         + WEIGHTS[2] * closing * central
-        + EDGE * edge
+        + OPENS * opens
         + ALONE * alone
     )
 

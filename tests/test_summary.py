@@ -122,18 +122,19 @@ def test_judged_texts_get_their_argument_in_both_summaries_tuned_on_or_not():
     assert sum(r[2] for r in fresh3) >= 15, fresh3  # of 76
     assert sum(r[3] for r in fresh3) >= 28, fresh3  # of 76
     # The fifth reader's eight, and a sixth reader's judgement of the same eight, held out
-    # until measured once (4 of 8 against each), development sets since.
+    # until measured once (4 of 8 against each), development sets since: a paragraph's
+    # opening sentence weighs, its closing one no longer does (5 and 4 of 8).
     fresh4, _ = measure(FRESH.with_name("judgement-fresh4.toml"))
     assert len(fresh4) == 8
-    assert sum(r[2] >= 2 and r[3] >= 4 for r in fresh4) >= 4, fresh4
-    assert sum(r[2] for r in fresh4) >= 19, fresh4  # of 94
-    assert sum(r[3] for r in fresh4) >= 28, fresh4  # of 94
+    assert sum(r[2] >= 2 and r[3] >= 4 for r in fresh4) >= 5, fresh4
+    assert sum(r[2] for r in fresh4) >= 20, fresh4  # of 94
+    assert sum(r[3] for r in fresh4) >= 31, fresh4  # of 94
     assert sum(1 for r in fresh4 if r[4] or r[5]) <= 2, fresh4
     fresh4b, _ = measure(FRESH.with_name("judgement-fresh4b.toml"))
     assert len(fresh4b) == 8
     assert sum(r[2] >= 2 and r[3] >= 4 for r in fresh4b) >= 4, fresh4b
-    assert sum(r[2] for r in fresh4b) >= 17, fresh4b  # of 95
-    assert sum(r[3] for r in fresh4b) >= 28, fresh4b  # of 95
+    assert sum(r[2] for r in fresh4b) >= 19, fresh4b  # of 95
+    assert sum(r[3] for r in fresh4b) >= 29, fresh4b  # of 95
 
 
 def test_summary_is_deterministic(library):
