@@ -119,13 +119,16 @@ def test_judged_texts_get_their_argument_in_both_summaries_tuned_on_or_not():
 # once (3 of the 7 read then; the eighth was refused), words quoted at length left out since.
 # fresh3: the fourth reader's (3 of 8 when measured). fresh4 and fresh4b: a fifth and a sixth
 # reader's judgements of the same eight texts (4 of 8 against each when measured), then a
-# paragraph's opening sentence weighed and its closing one no longer.
+# paragraph's opening sentence weighed and its closing one no longer. fresh5 and fresh5b: two
+# more readers of eight more texts (4 of 8 against each when measured).
 FLOORS = [
     ("judgement-fresh.toml", 6, 5, 16, 22, 1),  # of 56 argument sentences
     ("judgement-fresh2.toml", 8, 4, 20, 31, 2),  # of 79
     ("judgement-fresh3.toml", 8, 3, 18, 28, 2),  # of 76
     ("judgement-fresh4.toml", 8, 5, 20, 31, 2),  # of 94
     ("judgement-fresh4b.toml", 8, 4, 19, 29, 3),  # of 95
+    ("judgement-fresh5.toml", 8, 4, 17, 31, 2),  # of 96
+    ("judgement-fresh5b.toml", 8, 4, 14, 28, 2),  # of 96
 ]
 
 
