@@ -11,8 +11,8 @@ reader's as judgement-fresh4b.toml and judgement-fresh5b.toml): each was held ou
 measured once, after the code was final, and is a development set since. The next held-out
 judgement (tests/data/judgement-fresh6.toml) is read only when named with ``--held-out PATH``,
 never by default and never through ``--fresh``: it is to be measured once, by the lead engineer,
-after the code is final. A second reader's judgement of the same texts (tests/data/judgement-
-fresh6b.toml) is named with ``--second-reader PATH``; when both readers wrote their own
+after the code is final. A second reader's judgement of the same texts
+(tests/data/judgement-fresh6b.toml) is named with ``--second-reader PATH``; when both readers wrote their own
 summaries of each text (``short`` and ``long``, with the bot's sentence counts), each reader's
 summaries are measured against the other's argument sentences too: how far two careful readers
 agree, the ceiling a summary is held to.
