@@ -3,19 +3,19 @@
     .venv/bin/python bench/judgement.py [--fresh PATH] [--no-fresh] [--held-out PATH]
 
 The second judgement, tests/data/judgement-fresh.toml (same format, written by a fresh reader
-who never saw the bot's output), is measured too when it exists, and reported apart; another
-is measured with ``--fresh PATH``. These are development sets: the summaries were chosen by
-measuring on them. So are the later readers' (judgement-fresh2.toml, judgement-fresh3.toml,
-and two readers each of judgement-fresh4.toml and judgement-fresh5.toml's texts, the second
-reader's as judgement-fresh4b.toml and judgement-fresh5b.toml): each was held out until
-measured once, after the code was final, and is a development set since. The next held-out
-judgement (tests/data/judgement-fresh6.toml) is read only when named with ``--held-out PATH``,
-never by default and never through ``--fresh``: it is to be measured once, by the lead engineer,
-after the code is final. A second reader's judgement of the same texts
-(tests/data/judgement-fresh6b.toml) is named with ``--second-reader PATH``; when both readers wrote their own
-summaries of each text (``short`` and ``long``, with the bot's sentence counts), each reader's
-summaries are measured against the other's argument sentences too: how far two careful readers
-agree, the ceiling a summary is held to.
+who never saw the bot's output), is measured too when it exists, and reported apart; another is
+measured with ``--fresh PATH``. These are development sets: the summaries were chosen by
+measuring on them. So are the later readers' (judgement-fresh2.toml, judgement-fresh3.toml, and
+two readers each of judgement-fresh4.toml and judgement-fresh5.toml's texts, the second reader's
+as judgement-fresh4b.toml and judgement-fresh5b.toml): each was held out until measured once,
+after the code was final, and is a development set since. The next held-out judgement
+(tests/data/judgement-fresh6.toml) is read only when named with ``--held-out PATH``, never by
+default and never through ``--fresh``: it is to be measured once, by the lead engineer, after
+the code is final. A second reader's judgement of the same texts
+(tests/data/judgement-fresh6b.toml) is named with ``--second-reader PATH``; when both readers
+wrote their own summaries of each text (``short`` and ``long``, with the bot's sentence counts),
+each reader's summaries are measured against the other's argument sentences too: how far two
+careful readers agree, the ceiling a summary is held to.
 
 The judgement was written by a careful reader who never saw the bot's output: for each text,
 the sentences that state its own argument, and those a summary must not present as it (a view
