@@ -29,7 +29,7 @@ from bot.search import CANDIDATE_FLOOR, HIT, MAX_QUERY_CHARS, Match, QuoteIndex
 from bot.shelf import TERMS_WAIT, Shelf
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
-from bot.text import normalise, number, words
+from bot.text import fold, normalise, number, words
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
@@ -549,7 +549,9 @@ class Commands:
             titles = {a.id: f"{a.title} {a.id}" for a in self.library.articles}
             close = process.extract(query, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
             candidates = [a for _, _, key in close if (a := self.library.get(key))]
-            reply.add("The closest:" if candidates else "", code("/articles"), " lists them all.")
+            reply.add(code("/articles"), " lists them all.")
+            if candidates:  # a line of its own, just before the articles it names
+                reply.add("The closest:")
         for article in candidates[:8]:
             if command:
                 reply.buttons.append(Button(_short(article.title), f"/{command} {article.id}"))
@@ -700,11 +702,26 @@ class Commands:
                 "Name two articles either side of |, e.g. ", code("/compare 1 | 5"), "."
             )
         first = self._article(first_query, None)
-        if isinstance(first, Reply):
-            return first
         second = self._article(second_query, None)
-        if isinstance(second, Reply):
-            return second
+        for side in (first, second):
+            if isinstance(side, Reply):
+                if self._topics(first_query, second_query):
+                    # "/compare peace | war": two topics, not two articles ("peace" is not
+                    # article 3, whose title has it, nor article 3 the closest to "war")
+                    both = f"/compare {first_query}, {second_query}"
+                    reply = Reply().add(
+                        f"“{_short(first_query)} | {_short(second_query)}” is not two "
+                        "articles. A | B sets two articles side by side, e.g. ",
+                        code("/compare 1 | 5"),
+                        ". For two topics, join them with a comma: ",
+                        code(both),
+                        ".",
+                    )
+                    reply.buttons.append(Button(_short(f"{first_query}, {second_query}"), both))
+                    return reply
+                return side
+        assert isinstance(first, Article)
+        assert isinstance(second, Article)
         if first.id == second.id:
             return Reply().add(
                 "That is the same article twice; name two different ones, e.g. ",
@@ -735,6 +752,17 @@ class Commands:
             p.passage.ref for p in result.on_topic if p
         ]
         return reply
+
+    def _topics(self, *sides: str) -> bool:
+        """Whether each side of ``A | B`` reads as a topic rather than an article: not an
+        article's number or id, and words the library uses."""
+        library = self.library
+        return all(
+            not side.lstrip("#").isdecimal()
+            and side.casefold() not in {a.id for a in library.articles}
+            and any(fold(w) in self.terms.wordings for w in content_words(side))
+            for side in sides
+        )
 
 
 def _short(title: str, limit: int = 40) -> str:

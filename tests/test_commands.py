@@ -348,3 +348,29 @@ def test_summary_and_compare_read_their_words_in_either_order(commands):
     assert to_plain(commands.compare("1 vs 5")) == to_plain(commands.compare("1 | 5"))
     assert to_plain(commands.compare("1 | 2 | 3")).startswith("Two articles at a time:")
     assert "across the library" in to_plain(commands.compare("war vs peace"))  # a topic
+
+
+def test_an_unknown_article_name_lists_the_closest_after_saying_so(commands):
+    """The closest: ran into the next sentence ("The closest:/articles lists them all."): it
+    is a line of its own, just before the articles it names (a fresh-eyes review)."""
+    for reply in (commands.summary("the"), commands.compare("1 | chocolate cake")):
+        text = reply.text()
+        assert "The closest:/articles" not in text
+        assert "/articles lists them all." in text
+        if "The closest:" in text:  # a block of its own, the last before what it names
+            assert "\n\nThe closest:" in text
+            assert reply.buttons or not text.endswith("The closest:")
+            assert text.index("/articles lists") < text.index("The closest:")
+    assert "The closest" not in commands.summary("zzzz qqqq").text()
+
+
+def test_compare_two_topics_either_side_of_a_bar_says_how_to_compare_topics(commands):
+    """``/compare peace | war`` read "peace" as article 3's title and said no article matches
+    "war": a bar sets two articles side by side, and the answer says how to ask for two topics
+    (a fresh-eyes review)."""
+    text = commands.compare("peace | war").text()
+    assert "/compare peace, war" in text
+    assert "/compare 1 | 5" in text
+    assert "/compare" not in commands.compare("1 | chocolate cake").text().replace(
+        "/compare 1 | 5", ""
+    )
