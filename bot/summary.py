@@ -1,13 +1,14 @@
 """Extractive summaries: the sentences that best carry an article's argument, in their order.
 
-Sentences are ranked by five plain signals, chosen by measuring against three readers'
-judgements of 25 texts (tests/data/judgement*.toml) and kept only where they carried the
-argument in texts they were not chosen on: how firmly a sentence states a claim of the
+Sentences are ranked by six plain signals, chosen by measuring against readers' judgements
+(tests/data/judgement*.toml) and kept only where they carried the argument in texts they were
+not chosen on: how firmly a sentence states a claim of the
 author's (:mod:`bot.stance`, as a rank among the article's own sentences), its centrality
 (LexRank: PageRank over the cosine similarity of the sentences' TF-IDF vectors: what the rest
 of the article keeps coming back to), its centrality again within the conclusion (the last two
 paragraphs, or a short text's last sentences), and a little for a sentence that opens its
-paragraph (its topic sentence), more for one given a paragraph of its own. Questions, views
+paragraph (its topic sentence), more for one given a paragraph of its own, and how much it
+reads like what readers name as an argument (:mod:`bot.argument`, English only). Questions, views
 reported ("Some began to say that…"), quotations (a sentence mostly inside quotation marks,
 also where the quotation runs over several sentences or paragraphs) and a translator's or an
 editor's notes are never chosen, and near-duplicates are skipped. A summary is at most two
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot import argument
 from bot.library import Article, Passage
 from bot.stance import is_general, is_question, reports, stance
 from bot.terms import Sentence, TermIndex
@@ -37,6 +39,7 @@ WEIGHTS = (0.5, 0.3, 0.3)  # stance (as a rank), centrality, centrality within t
 OPENS = 0.05  # for a sentence that opens its paragraph (its topic sentence; a closing one is not:
 # it leads on as often as it concludes, and readers name it no more than one inside)
 ALONE = 0.1  # and for one given a paragraph of its own
+LEARNED = 0.1  # how much it reads like what readers name as an argument (bot.argument), as a rank
 CLOSING_PARAGRAPHS = 2  # a text's conclusion, when it has more than twice as many
 CLOSING_SHARE = 0.85  # else its last sentences: from here on (0 to 1, by position)
 # A translator's or editor's note: a paragraph that opens with its mark ("[6] The Prater is…")
@@ -141,12 +144,13 @@ def _signature(terms: TermIndex, article_id: str, sentences: list[Sentence]) -> 
 def _importance(
     terms: TermIndex, article_id: str, sentences: list[Sentence], vectors: np.ndarray
 ) -> np.ndarray:
-    """How much each sentence carries the argument, from five plain signals: how firmly it
+    """How much each sentence carries the argument, from six plain signals: how firmly it
     states a claim of the author's (its :func:`~bot.stance.stance`, as a rank among the
     article's own sentences: the cues of commitment order the sentences, but however many a
     sentence has, it is one rank above the next), how central it is, whether it is a
     central sentence of the conclusion (the conclusion's thanks and pleasantries are not),
-    whether it opens its paragraph, and whether it has a paragraph of its own."""
+    whether it opens its paragraph, whether it has a paragraph of its own, and how much it
+    reads like what careful readers name as an argument (:mod:`bot.argument`)."""
     central = centrality(sentences, vectors=vectors)
     central = central / (central.max() or 1)
     language = terms.languages.get(article_id, "en")
@@ -163,13 +167,17 @@ def _importance(
         closing = np.array([s.position / last >= CLOSING_SHARE for s in sentences])
     alone = np.array([size[s.paragraph] == 1 for s in sentences])
     opens = np.array([s.number == 1 for s in sentences])
-    return (
+    score = (
         WEIGHTS[0] * claims
         + WEIGHTS[1] * central
         + WEIGHTS[2] * closing * central
         + OPENS * opens
         + ALONE * alone
     )
+    learned = argument.scores([s.text for s in sentences], language) if LEARNED else None
+    if learned is not None:
+        score = score + LEARNED * _percentile(learned)
+    return score
 
 
 def _percentile(values: np.ndarray) -> np.ndarray:
