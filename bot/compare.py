@@ -52,6 +52,7 @@ from bot.topics import (
     _together,
     _Word,
     _wording,
+    topic_terms,
 )
 
 MIN_MENTIONS = 2  # an article that names a topic once has not addressed it (shown as such)
@@ -317,10 +318,15 @@ def _highlights(
     if "u.s." in stems:  # the United States, however it is written ("US", "the United States")
         named = united_states_spans(text)
         found = [(a, b) for a, b in found if not any(x <= a < y for x, y in named)] + named
-    # A compound written with a hyphen ("multi-polarity") for a topic written as one word.
+    # A compound written with a hyphen ("multi-polarity") for a topic written as one word, or
+    # whose parts' stems, written as one, are the topic's ("anti-fascist", whose term is
+    # "anti-fascism", for the topic "anti-fascist", matched as "antifascism": bot/topics.py).
     for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)+", text):
         joined = term_of(normalise(m[0]).replace("-", ""), language)
-        if joined in stems and not any(m.start() <= a < m.end() for a, _ in found):
+        parts = term_of(normalise(m[0]), language).replace("-", "")
+        if (joined in stems or parts in stems) and not any(
+            m.start() <= a < m.end() for a, _ in found
+        ):
             found.append((m.start(), m.end()))
     for word in words:
         if word.rejected is not None:  # a narrowed word's uses in the other sense
@@ -522,7 +528,15 @@ def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
     """Library words spelled like a topic nobody addresses, most used first (suggestions)."""
     wanted = fold(" ".join(content_words(topic)) or topic)
     close = process.extract(wanted, list(terms.wordings), scorer=fuzz.ratio, limit=limit * 4)
-    candidates = [w for w, score, _ in close if score >= 60 and len(w) >= 4]
+    # never the topic's own words: they are what was just found to address nothing
+    own = set().union(
+        *(topic_terms(terms, topic, language)[0] for language in terms.language_set())
+    )
+    candidates = [
+        w
+        for w, score, _ in close
+        if score >= 60 and len(w) >= 4 and w != wanted and terms.wordings[w] not in own
+    ]
     used = {w: sum(terms.postings[terms.wordings[w]].values()) for w in candidates}
     addressed = [w for w in candidates if used[w] >= MIN_MENTIONS]
     return sorted(addressed, key=lambda w: -used[w])[:limit]

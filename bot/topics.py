@@ -158,7 +158,9 @@ def _sense(terms: TermIndex, word: str, found: set[str], stems: set[str], typed:
             found |= terms.parts.get(stem_, set())
         # each use of the word itself is asked whether it is the political one
         return _Word(frozenset(found), frozenset(stems | more), (word,), word, typed=word)
-    kind = _kind(word)
+    # a compound's kind is its own word's ("anti-imperialist" is an "-ist" word, as
+    # "antiimperialist" is), not none for the hyphen: else each of its uses is another sense
+    kind = _kind(word.replace("-", ""))
     base = re.sub(r"(?:ism|isms|ist|ists|istic|istics)$", "", word) if kind == "ism" else word
     if _is_name(terms, base, language, typed):
         # a name's derived forms are its own: "Stalinist", "Stalinism", "neo-Stalinised"

@@ -374,3 +374,9 @@ def test_compare_two_topics_either_side_of_a_bar_says_how_to_compare_topics(comm
     assert "/compare" not in commands.compare("1 | chocolate cake").text().replace(
         "/compare 1 | 5", ""
     )
+
+
+def test_compare_a_hyphenated_word_the_library_uses(commands):
+    text = commands.compare("anti-imperialism").text()
+    assert text.startswith("“anti-imperialism” across the library\n\n1 of 5 articles addresses")
+    assert "(as anti-imperialist)" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.compare import compare_articles, compare_topic, suggested_topics
+from bot.compare import compare_articles, compare_topic, nearest_terms, suggested_topics
 from bot.terms import TermIndex
 
 
@@ -400,3 +400,37 @@ def test_a_large_librarys_narrowed_word_is_read_only_as_far_as_its_ranking_needs
             best.mentions,
             best.passage.ref,
         ), topic
+
+
+@pytest.mark.parametrize(
+    ("topic", "article", "mentions"),
+    [
+        # no-peace-with-empire's own word for itself, six times and once in a name
+        ("anti-imperialist", "no-peace-with-empire", 7),
+        ("Anti-Imperialist", "no-peace-with-empire", 7),
+        ("anti-imperialism", "no-peace-with-empire", 7),  # its family, as imperialism's
+        ("anti-imperialists", "no-peace-with-empire", 7),
+        ("neo-stalinist", "pro-putin-left", 2),  # "neo-Stalinist chums", "neo-Stalinists"
+        ("neo-Stalinism", "pro-putin-left", 2),
+        ("inter-imperialist", "pro-putin-left", 1),  # "inter-imperialist rivalry"
+        ("anti-fascist", "no-peace-with-empire", 1),  # "Russia's anti-fascist campaign"
+    ],
+)
+def test_a_hyphenated_topic_is_found_as_itself(terms, topic, article, mentions):
+    """ "anti-imperialist" found nothing, though article 3 uses it seven times and its summary
+    lists it first among its key terms: the compound's kind ("-ist") was read with its hyphen
+    in, so every use of it was taken for another sense (a fresh-eyes review)."""
+    result = compare_topic(terms, topic)
+    assert [(p.article.id, p.mentions) for p in result.positions] == [(article, mentions)]
+    [position] = result.positions
+    bold = {position.passage.text[a:b].casefold() for a, b in position.highlights}
+    assert bold, position.passage.text
+    assert all(b.startswith(topic.casefold().split("-")[0] + "-") for b in bold), bold
+
+
+def test_a_suggestion_is_never_the_word_it_stands_in_for(terms):
+    """ "No article addresses “neo-stalinist”. Words the library does use: …, neo-stalinist,
+    neo-stalinists" (a fresh-eyes review): the topic's own words are not offered for it."""
+    for topic in ("neo-stalinist", "anti-imperialism", "inter-imperialist"):
+        near = nearest_terms(terms, topic)
+        assert not [w for w in near if w.startswith(topic.split("-")[0] + "-")], (topic, near)
