@@ -6,13 +6,14 @@ The second judgement, tests/data/judgement-fresh.toml (same format, written by a
 who never saw the bot's output), is measured too when it exists, and reported apart; another is
 measured with ``--fresh PATH``. These are development sets: the summaries were chosen by
 measuring on them. So are the later readers' (judgement-fresh2.toml, judgement-fresh3.toml, and
-two readers each of judgement-fresh4.toml and judgement-fresh5.toml's texts, the second reader's
-as judgement-fresh4b.toml and judgement-fresh5b.toml): each was held out until measured once,
+two readers each of judgement-fresh4.toml, judgement-fresh5.toml and judgement-fresh6.toml's
+texts, the second reader's as judgement-fresh4b.toml, judgement-fresh5b.toml and
+judgement-fresh6b.toml): each was held out until measured once,
 after the code was final, and is a development set since. The next held-out judgement
-(tests/data/judgement-fresh6.toml) is read only when named with ``--held-out PATH``, never by
+(tests/data/judgement-fresh7.toml) is read only when named with ``--held-out PATH``, never by
 default and never through ``--fresh``: it is to be measured once, by the lead engineer, after
 the code is final. A second reader's judgement of the same texts
-(tests/data/judgement-fresh6b.toml) is named with ``--second-reader PATH``; when both readers
+(tests/data/judgement-fresh7b.toml) is named with ``--second-reader PATH``; when both readers
 wrote their own summaries of each text (``short`` and ``long``, with the bot's sentence counts),
 each reader's summaries are measured against the other's argument sentences too: how far two
 careful readers agree, the ceiling a summary is held to.
@@ -47,8 +48,8 @@ from bot.text import normalise  # noqa: E402
 
 JUDGEMENT = ROOT / "tests" / "data" / "judgement.toml"
 FRESH = ROOT / "tests" / "data" / "judgement-fresh.toml"
-HELD_OUT = "judgement-fresh6.toml"  # read only through --held-out: see the module's docstring
-SECOND = "judgement-fresh6b.toml"  # the same texts by a second reader: --second-reader only
+HELD_OUT = "judgement-fresh7.toml"  # read only through --held-out: see the module's docstring
+SECOND = "judgement-fresh7b.toml"  # the same texts by a second reader: --second-reader only
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 

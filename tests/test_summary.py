@@ -123,6 +123,8 @@ def test_judged_texts_get_their_argument_in_both_summaries_tuned_on_or_not():
 # more readers of eight more texts (4 of 8 against each when measured). Then the argument
 # model (bot/argument.py), fitted on all of these: the floors are in-sample figures, what it
 # does on texts it was not fitted on is bench/argument_model.py --check's and RESULTS.md's.
+# fresh6 and fresh6b: two readers of eight more texts, held out from the model too and
+# measured once with it (3 and 4 of 8).
 FLOORS = [
     ("judgement-fresh.toml", 6, 6, 18, 25, 2),  # of 56 argument sentences
     ("judgement-fresh2.toml", 8, 4, 21, 32, 1),  # of 79
@@ -131,6 +133,8 @@ FLOORS = [
     ("judgement-fresh4b.toml", 8, 4, 19, 31, 1),  # of 95
     ("judgement-fresh5.toml", 8, 6, 20, 35, 1),  # of 96
     ("judgement-fresh5b.toml", 8, 5, 17, 32, 1),  # of 96
+    ("judgement-fresh6.toml", 8, 3, 17, 28, 1),  # of 92
+    ("judgement-fresh6b.toml", 8, 4, 18, 26, 3),  # of 92
 ]
 
 
