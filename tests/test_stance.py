@@ -53,6 +53,11 @@ def test_what_a_named_thinker_holds_is_their_view_told_not_the_authors():
         "that the Government should have waited for the conference."
     ) < stance("The Government should have waited for the conference.")
     assert reports("In its order, the Court states that it need not satisfy itself first.")
+    # what is the fashion or the custom to say is a view told, the author's answer comes after
+    assert reports(
+        "It is fashionable amongst socialists to say that all these movements do not concern us."
+    )
+    assert reports("It is often said that the worker is himself under the yoke.")
     assert not reports(
         "It is not a dialogue between the so-called great powers, but the work of all."
     )
