@@ -30,6 +30,7 @@ from bot.shelf import TERMS_WAIT, Shelf
 from bot.summary import summarise
 from bot.terms import TermIndex, content_words
 from bot.text import fold, normalise, number, words
+from bot.topics import literal_topic
 
 EXCERPT_CHARS = 220
 ARTICLES_PAGE = 10
@@ -421,10 +422,13 @@ class Commands:
             return scope
         found = words(query)
         if not content_words(query) or (len(found) == 1 and len(found[0].norm) <= 3):
-            return Reply().add(
+            reply = Reply().add(
                 "That is too little to go on: give me a few of the words you remember, e.g. ",
                 code("/quote stab in the back"), ".",
             )  # fmt: skip
+            if literal_topic(query) is not None:  # "/quote 1917": a topic, though
+                reply.add("To see where the articles take it up: ", code(f"/compare {query}"), ".")
+            return reply
         matches = self.index.search(query, article_id=scope.id if scope else None, limit=4)
         reply = Reply()
         if note:
@@ -633,7 +637,7 @@ class Commands:
             return Reply().add(
                 "A topic is a word or a few, e.g. ", code("/compare peace deal"), "."
             )
-        if not content_words(text):
+        if not content_words(text) and literal_topic(text) is None:  # ("UN", "1917" are topics)
             reply = Reply().add(
                 "Give me a topic and I show where each article stands on it: ",
                 code("/compare imperialism"),

@@ -52,6 +52,7 @@ from bot.topics import (
     _together,
     _Word,
     _wording,
+    literal_topic,
     topic_terms,
 )
 
@@ -210,16 +211,21 @@ def position(
     groups: list[_Word] | None = None,
     window: int = WINDOW,
     settle: bool = False,
+    literal: re.Pattern[str] | None = None,
 ) -> Position | None:
     """The passage of an article that says most about a topic's words, with ``mentions`` (the
     article's, counted as the topic counts them). ``groups``: a phrase's words, which the
     passage must hold together in one of its sentences. ``settle``: of passages that weigh the
     same, the one whose sentence on the topic the article's argument ranks highest (else the
-    first)."""
+    first). ``literal``: a topic matched in the text, not by terms (bot/topics.py's
+    :func:`literal_topic`: "UN", "1917"); ``words`` are then none."""
     entry = terms.articles[article_id]
     sentences = entry.sentences
     language = terms.languages.get(article_id, DEFAULT)
-    counts = [sum(_said(s, w) for w in words) for s in sentences]
+    if literal is not None:
+        counts = [len(literal.findall(s.text)) for s in sentences]
+    else:
+        counts = [sum(_said(s, w) for w in words) for s in sentences]
     if not any(counts):
         return None
     phrase = tuple(groups or ())
@@ -294,7 +300,11 @@ def position(
         )
     para = sentences[first].paragraph
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
-    return Position(entry.article, passage, mentions, _highlights(passage.text, words, language))
+    if literal is not None:
+        highlights = tuple(m.span() for m in literal.finditer(passage.text))
+    else:
+        highlights = _highlights(passage.text, words, language)
+    return Position(entry.article, passage, mentions, highlights)
 
 
 def _topical(mentions: int, on_topic: int, size: int) -> float:
@@ -337,6 +347,9 @@ def _highlights(
 
 def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparison:
     """Each article that addresses ``topic``, with the passage that best states its position."""
+    literal = literal_topic(topic)
+    if literal is not None:
+        return _compare_literal(terms, topic, literal, limit)
     phrase = _phrase(terms, topic)
     if phrase is not None:
         return _compare_phrase(terms, topic, phrase[0], phrase[1], limit)
@@ -380,6 +393,41 @@ def compare_topic(terms: TermIndex, topic: str, limit: int = 8) -> TopicComparis
         positions,
         len(addressing) - len(shown),
         silent,
+        passing,
+    )
+
+
+def _compare_literal(
+    terms: TermIndex, topic: str, literal: re.Pattern[str], limit: int
+) -> TopicComparison:
+    """/compare of a topic the index has no term for ("UN", "U.N.", "1917"): its uses found in
+    the articles' text, each a mention, counted and shown as a word's are."""
+    mentions: Counter[str] = Counter()
+    wording: Counter[str] = Counter()
+    for article_id, entry in terms.articles.items():
+        for paragraph in entry.article.paragraphs:
+            for match in literal.finditer(paragraph.text):
+                mentions[article_id] += 1
+                wording[" ".join(match[0].split())] += 1
+    addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
+    words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
+    addressing.sort(key=lambda a: (-mentions[a] / words_in[a], -mentions[a], a))  # (ORDER)
+    passing = [a for a in terms.library.articles if 0 < mentions.get(a.id, 0) < MIN_MENTIONS]
+    chosen = addressing[:limit] + [a.id for a in passing][: max(0, limit - len(addressing))]
+    several = literal.groups > 1  # "UN, EU": one sentence a passage, as for words
+    window = SEVERAL_WINDOW if several else WINDOW
+    positions = [
+        p
+        for a in chosen
+        if (p := position(terms, a, [], mentions[a], window=window, settle=True, literal=literal))
+    ]
+    shown = {p.article.id for p in positions if p.mentions >= MIN_MENTIONS}
+    return TopicComparison(
+        topic,
+        [w for w, _ in sorted(wording.items(), key=lambda item: (-item[1], item[0]))[:6]],
+        positions,
+        len(addressing) - len(shown),
+        [a for a in terms.library.articles if a.id not in mentions],
         passing,
     )
 

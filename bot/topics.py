@@ -43,6 +43,46 @@ def topic_terms(terms: TermIndex, topic: str, language: str = DEFAULT) -> tuple[
     return found, stems
 
 
+# --- topics the index has no term for: short acronyms and years ------------------------------
+#
+# The index counts words of three letters or more, so "UN", "U.N." and "1917" are no terms; a
+# topic made only of such tokens is matched in the articles' text instead, each as itself: an
+# acronym in capitals or with its dots ("UN", "U.N.", never "un-" nor "under"), or in full
+# where it has a name the texts write out ("the United Nations", as "U.S." is "the United
+# States"), and a year as its digits ("1917", not "21917" or "1,917").
+_ACRONYM_NAMES = {"UN": "United Nations", "EU": "European Union"}
+_LITERAL = re.compile(r"(?<![\w.])[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)|\b[A-Z]{2}\b|\b\d{4}\b")
+
+
+def literal_topic(topic: str) -> re.Pattern[str] | None:
+    """The pattern a topic made only of short acronyms and years is matched by in the text
+    ("UN", "U.N.", "the United Nations", "1917"; see the notes above), a group for each of
+    them; None for any other topic (its words are terms of the index), and for "US", which the
+    index has ("u.s.")."""
+    tokens = []
+    rest = topic
+    for acronym, name in _ACRONYM_NAMES.items():  # a name written out is its acronym
+        if re.search(rf"(?<!\w){name}(?!\w)", rest, re.IGNORECASE):
+            rest = re.sub(rf"(?<!\w){name}(?!\w)", " ", rest, flags=re.IGNORECASE)
+            tokens.append(acronym)
+    for match in _LITERAL.finditer(rest):
+        token = match[0].replace(".", "")
+        tokens.append(token if token.isdigit() else token.upper())
+    rest = _LITERAL.sub(" ", rest)
+    if not tokens or "US" in tokens or content_words(rest):
+        return None
+    parts = []
+    for token in dict.fromkeys(tokens):
+        if token.isdigit():
+            parts.append(rf"(?<![\d.,]){token}(?!\d)")
+            continue
+        dotted = r"\.".join(token) + r"\.?"
+        written = _ACRONYM_NAMES.get(token)
+        full = "|" + r"\s+".join(written.split()) if written else ""
+        parts.append(rf"(?<![\w.]){token}(?!\w)|(?<![\w.]){dotted}(?!\w){full}")
+    return re.compile("|".join(f"({p})" for p in parts))  # a group for each token
+
+
 def _acronyms(topic: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"\b[A-ZА-Я]{2,6}\b", topic)}
 

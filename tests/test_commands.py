@@ -380,3 +380,14 @@ def test_compare_a_hyphenated_word_the_library_uses(commands):
     text = commands.compare("anti-imperialism").text()
     assert text.startswith("“anti-imperialism” across the library\n\n1 of 5 articles addresses")
     assert "(as anti-imperialist)" in text
+
+
+def test_compare_takes_an_acronym_or_a_year_as_a_topic(commands):
+    for topic, heading in (("UN", "“UN” across"), ("U.N.", "“U.N.” across"), ("1917", "“1917”")):
+        text = commands.compare(topic).text()
+        assert text.startswith(heading), text
+        assert "Give me a topic" not in text
+    assert commands.compare("EU").text().startswith("No article in the library addresses “EU”.")
+    # /quote 1917 is too little for a quotation, and says where to ask about the year
+    assert "/compare 1917" in commands.quote("1917").text()
+    assert "/compare" not in commands.quote("the").text()

@@ -434,3 +434,30 @@ def test_a_suggestion_is_never_the_word_it_stands_in_for(terms):
     for topic in ("neo-stalinist", "anti-imperialism", "inter-imperialist"):
         near = nearest_terms(terms, topic)
         assert not [w for w in near if w.startswith(topic.split("-")[0] + "-")], (topic, near)
+
+
+@pytest.mark.parametrize("topic", ["UN", "U.N.", "United Nations", "the UN", "the U.N"])
+def test_a_short_acronym_is_a_topic_matched_only_as_itself(terms, topic):
+    """/compare UN and /compare U.N. gave the prompt for a topic, as if nothing were typed:
+    a two-letter acronym is a topic, written either way or in full ("European states presented
+    a motion to the United Nations … again in the U.N. Security Council"), and never "un-"
+    nor "under" (a fresh-eyes review)."""
+    result = compare_topic(terms, topic)
+    assert [(p.article.id, p.mentions) for p in result.positions] == [("trumps-world-order", 2)]
+    [position] = result.positions
+    bold = {position.passage.text[a:b] for a, b in position.highlights}
+    assert bold, position.passage.text
+    assert bold <= {"United Nations", "U.N."}, bold
+    assert sorted(result.wording) == ["U.N.", "United Nations"]
+    assert len(result.silent) == 4
+
+
+def test_a_year_is_a_topic(terms):
+    """/compare 1917 gave the prompt for a topic, though putin-v-prigozhin turns on 1917."""
+    result = compare_topic(terms, "1917")
+    assert [(p.article.id, p.mentions) for p in result.positions] == [("putin-v-prigozhin", 3)]
+    [position] = result.positions
+    assert {position.passage.text[a:b] for a, b in position.highlights} == {"1917"}
+    assert result.wording == ["1917"]
+    assert compare_topic(terms, "1918").positions == []
+    assert compare_topic(terms, "EU").positions == []  # no article names the EU
