@@ -699,6 +699,8 @@ class Commands:
         reply.add(prefix, bold(article.title), f" · {mentions}")
         reply.add(*highlighted(position.passage.text, position.highlights), expandable=True)
         reply.add(*citation(article, position.passage))
+        if position.quoted:  # as /quote says of them
+            reply.add(quotes.SOMEONE_ELSES)
 
     def _compare_pair(self, first_query: str, second_query: str) -> Reply:
         if not first_query or not second_query:

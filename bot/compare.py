@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from bot.language import DEFAULT
 from bot.library import Article, Passage
 from bot.stance import Context, is_question
-from bot.summary import argument_scores
+from bot.summary import argument_scores, quoted_sentences
 from bot.terms import (
     ArticleTerms,
     Sentence,
@@ -87,6 +87,9 @@ class Position:
     passage: Passage
     mentions: int
     highlights: tuple[tuple[int, int], ...]
+    # the passage names the topic only in words the article quotes from someone else (it
+    # does so nowhere else): shown, and said to be theirs
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,16 +255,22 @@ def position(
 
     hits = [k for k, n in enumerate(counts) if n]
     runs = sorted({run for k in hits for run in _windows_around(sentences, k, window)})
+    quoted = _quoted(entry.article, sentences, hits)
     best: tuple[float, int, int] | None = None
     tied: list[tuple[int, int]] = []
-    # A question it leaves unanswered is not where an article states its line: its mentions
-    # do not count for the passage (unless the article names the topic only in questions).
+    # A question it leaves unanswered is not where an article states its line, nor words it
+    # quotes from someone else (a speech it answers): their mentions do not count for the
+    # passage (unless the article names the topic only in those).
     for strict in (True, False):
         for first, last in runs:
             run = range(first, last + 1)
             if not any(together[k] for k in run):
                 continue  # a phrase: its passage holds its words together in a sentence
-            live = [k for k in run if not (strict and asked(k) and not answered(k, last))]
+            live = [
+                k
+                for k in run
+                if not (strict and ((asked(k) and not answered(k, last)) or k in quoted))
+            ]
             said = sum(counts[k] for k in live)
             if not said:
                 continue
@@ -300,11 +309,26 @@ def position(
         )
     para = sentences[first].paragraph
     passage = entry.article.passage(para, sentences[first].number, sentences[last].number)
+    # named only in words it quotes: shown, and said to be someone else's
+    theirs = all(k in quoted for k in range(first, last + 1) if counts[k])
     if literal is not None:
         highlights = tuple(m.span() for m in literal.finditer(passage.text))
     else:
         highlights = _highlights(passage.text, words, language)
-    return Position(entry.article, passage, mentions, highlights)
+    return Position(entry.article, passage, mentions, highlights, theirs)
+
+
+def _quoted(article: Article, sentences: list[Sentence], hits: list[int]) -> set[int]:
+    """Which of an article's sentences naming a topic (``hits``, indices) are mostly words it
+    quotes from someone else (bot/summary.py's :func:`quoted_sentences`: a speech, a
+    statement; not a word or two in quotation marks). Only an article whose paragraphs that
+    name the topic have quotation marks is read for them."""
+    paragraphs = article.paragraphs
+    numbers = {sentences[k].paragraph for k in hits}
+    if not any(mark in paragraphs[n - 1].text for n in numbers for mark in '“«„"'):
+        return set()
+    within = quoted_sentences(article)
+    return {k for k in hits if (sentences[k].paragraph, sentences[k].number) in within}
 
 
 def _topical(mentions: int, on_topic: int, size: int) -> float:

@@ -391,3 +391,10 @@ def test_compare_takes_an_acronym_or_a_year_as_a_topic(commands):
     # /quote 1917 is too little for a quotation, and says where to ask about the year
     assert "/compare 1917" in commands.quote("1917").text()
     assert "/compare" not in commands.quote("the").text()
+
+
+def test_compare_marks_a_passage_the_article_quotes_from_someone_else(commands):
+    text = commands.compare("squabbles").text()
+    assert "putin-v-prigozhin ¶11" in text
+    assert "The article quotes these words; they are not its author's." in text
+    assert "not its author's" not in commands.compare("stab in the back").text()

@@ -461,3 +461,17 @@ def test_a_year_is_a_topic(terms):
     assert result.wording == ["1917"]
     assert compare_topic(terms, "1918").positions == []
     assert compare_topic(terms, "EU").positions == []  # no article names the EU
+
+
+def test_a_position_is_the_articles_own_words_not_those_it_quotes(terms):
+    """/compare stab in the back showed putin-v-prigozhin ¶11.1, "“This is a stab in the back
+    of our country and our people.": Putin's speech, which the article quotes to attack it
+    (/quote says so). Its position is its own line; words it only quotes are shown marked."""
+    for topic in ("stab in the back", "stab", "intrigues"):
+        [position] = compare_topic(terms, topic).positions
+        assert not position.passage.ref.startswith("putin-v-prigozhin ¶11"), topic
+        assert not position.quoted, topic
+    # named only in the speech it quotes: shown, and marked as someone else's words
+    [position] = compare_topic(terms, "squabbles").positions
+    assert position.passage.ref.startswith("putin-v-prigozhin ¶11")
+    assert position.quoted
