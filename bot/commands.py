@@ -512,9 +512,13 @@ class Commands:
                 reference(m.passage.ref),
             )  # fmt: skip
         if close and few:
+            topic = " ".join(content_words(query))
+            if not compare_topic(self.terms, topic).positions:  # no /compare of a nonsense
+                reply.add("Give me more of the words you remember to find the one you mean.")
+                return reply  # topic ("sooner spectacle", no article's phrase)
             reply.add(
                 "Give me more of the words you remember to find the one you mean, or ask ",
-                code(f"/compare {' '.join(content_words(query))}"),
+                code(f"/compare {topic}"),
                 " for what each article says about it.",
             )  # fmt: skip
             return reply

@@ -597,7 +597,10 @@ def _compare_phrase(
 
 
 def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
-    """Library words spelled like a topic nobody addresses, most used first (suggestions)."""
+    """Library words spelled like a topic nobody addresses, most used first (suggestions):
+    close in spelling, as a typo is to its word ("capitalsim": "capitalist"), or of its root
+    (its first five letters: "stalin" for "stalinisim"); not a word that only ends alike
+    ("remains" for "feminism"): better none than a nonsense one."""
     wanted = fold(" ".join(content_words(topic)) or topic)
     close = process.extract(wanted, list(terms.wordings), scorer=fuzz.ratio, limit=limit * 4)
     # never the topic's own words: they are what was just found to address nothing
@@ -607,11 +610,22 @@ def nearest_terms(terms: TermIndex, topic: str, limit: int = 5) -> list[str]:
     candidates = [
         w
         for w, score, _ in close
-        if score >= 60 and len(w) >= 4 and w != wanted and terms.wordings[w] not in own
+        if len(w) >= 4
+        and w != wanted
+        and terms.wordings[w] not in own
+        and (score >= NEAR or (score >= 60 and _root(w) == _root(wanted)))
     ]
     used = {w: sum(terms.postings[terms.wordings[w]].values()) for w in candidates}
     addressed = [w for w in candidates if used[w] >= MIN_MENTIONS]
     return sorted(addressed, key=lambda w: -used[w])[:limit]
+
+
+NEAR = 80  # how alike in spelling a suggestion is (fuzz.ratio): a typo's word, not a rhyme
+ROOT = 5  # or the first letters it shares with the topic ("stalin" for "stalinisim")
+
+
+def _root(word: str) -> str:
+    return word[:ROOT] if len(word) >= ROOT else word + " "
 
 
 def suggested_topics(terms: TermIndex, limit: int = 6) -> list[str]:

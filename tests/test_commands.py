@@ -398,3 +398,11 @@ def test_compare_marks_a_passage_the_article_quotes_from_someone_else(commands):
     assert "putin-v-prigozhin ¶11" in text
     assert "The article quotes these words; they are not its author's." in text
     assert "not its author's" not in commands.compare("stab in the back").text()
+
+
+def test_quote_offers_compare_only_for_a_topic_some_article_takes_up(commands):
+    """/quote no sooner was the spectacle on then it was off ended "…or ask /compare sooner
+    spectacle", a topic no article takes up (a fresh-eyes review)."""
+    text = commands.quote("no sooner was the spectacle on then it was off").text()
+    assert "/compare sooner spectacle" not in text
+    assert "/compare putin" in commands.quote("putin").text()

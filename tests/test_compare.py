@@ -475,3 +475,24 @@ def test_a_position_is_the_articles_own_words_not_those_it_quotes(terms):
     [position] = compare_topic(terms, "squabbles").positions
     assert position.passage.ref.startswith("putin-v-prigozhin ¶11")
     assert position.quoted
+
+
+@pytest.mark.parametrize(
+    ("topic", "offered", "not_offered"),
+    [
+        ("feminism", [], ["remains"]),  # spelled a little alike, and nothing to do with it
+        ("emancipation", [], ["nations", "national", "actions", "preparation"]),
+        ("democracy", [], ["bureaucracy", "decay"]),
+        ("stalinisim", ["stalinist"], ["socialism"]),  # a typo: its word, not a rhyme
+        ("capitalsim", ["capitalist"], ["socialism"]),
+    ],
+)
+def test_a_suggestion_is_close_in_spelling_and_of_the_same_root(terms, topic, offered, not_offered):
+    """ "Words the library does use" offered "remains" for "feminism" and "nations, national,
+    actions" for "emancipation": words that end alike. A suggestion is a likely typo's word
+    (close in spelling) or one of the topic's root; better none than a nonsense one."""
+    near = nearest_terms(terms, topic)
+    assert set(offered) <= set(near), near
+    assert not set(not_offered) & set(near), near
+    if not offered:
+        assert near == [], near
