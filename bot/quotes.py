@@ -371,10 +371,16 @@ def _within_sentences(
     first_word = next(w for w in range(len(original)) if original[w].start >= opening[0])
     after_last = max(w for w in range(len(original)) if original[w].end <= closing[1]) + 1
     start, end = max(start, first_word), min(end, after_last)
+    # The author's few words left to the sentence's edge go with a differing end while they
+    # are of one name or phrase: never past a small word ("But Russia" is not the author's
+    # word for "Ukraine", nor "country and our people" for "nation").
+    small = {_bare(w) for w in stopwords("en")}
     if first.a > 0 and 0 < start - first_word <= ENDS:
-        start = first_word
+        while start > first_word and _bare(original[start - 1].norm) not in small:
+            start -= 1
     if last.a + last.size < quoted and 0 < after_last - end <= ENDS:
-        end = after_last
+        while end < after_last and _bare(original[end].norm) not in small:
+            end += 1
     return start, end
 
 

@@ -105,6 +105,9 @@ def test_a_paragraph_marked_after_the_articles_number_is_read(library):
         ("this was a war weary army rebellion and not a failed warlord coup", "the author wrote “*This was not a war*”"),
         ("any war is only a truce between two peaces", "where you have “*war*”, the author wrote “*peace*”"),
         ("the russian state became less important than workers struggle", "where you have “*less*”, the author wrote “*more*”"),
+        # the author's word for the member's, not the small word before or after it
+        ("Ukraine was an imperialist power in its own right", "where you have “*Ukraine*”, the author wrote “*Russia*”."),
+        ("stab in the back of our nation", "where you have “*nation*”, the author wrote “*country*”."),
     ],
 )  # fmt: skip
 def test_a_quote_that_says_something_else_is_found_and_told_apart(commands, typed, said):
