@@ -660,6 +660,13 @@ class Commands:
         addressing = sum(1 for p in result.positions if p.mentions >= MIN_MENTIONS) + result.more
         if not result.positions:
             reply = Reply().add(f"No article in the library addresses “{shown}”.")
+            if result.scattered:  # a phrase whose words some articles have, but never as it
+                names = "; ".join(a.title.rstrip(".") for a in result.scattered[:10])
+                reply.add(f"Its words are only apart, never as the phrase, in: {names}.")
+                each = f"/compare {', '.join(content_words(text))}"
+                reply.add("Each word as a topic of its own: ", code(each), ".")
+                reply.buttons.append(Button(_short(each.removeprefix("/compare ")), each))
+                return reply
             near = nearest_terms(self.terms, text)
             if near:
                 reply.add("Words the library does use: ", ", ".join(near), ".")

@@ -45,6 +45,7 @@ from bot.topics import (
     _WORDS,
     _mentions,
     _phrase_in,
+    _phrase_spans,
     _rejected_count,
     _rejected_in,
     _resolve,
@@ -71,8 +72,8 @@ PHRASE = 1.0  # for a topic of several words, what it counts that a passage has 
 # phrase's (_compare_phrase: its uses of the phrase itself first).
 ORDER = "Most about it first (mentions per thousand words)."
 PHRASE_ORDER = (
-    "Most uses of the phrase itself first, then most about it (mentions per thousand words; a"
-    " sentence with its words together is a mention too)."
+    "Most uses of the phrase itself first, then most about it (uses per thousand words); words"
+    " of it only apart are no use of it."
 )
 WINDOW = 3  # a position is at most this many consecutive sentences
 SEVERAL_WINDOW = 1  # and for several topics asked at once
@@ -232,6 +233,7 @@ def position(
     if not any(counts):
         return None
     phrase = tuple(groups or ())
+    # a phrase's passage holds a sentence using it: its words together as the phrase
     together = [
         not phrase or (bool(counts[k]) and _together(s, phrase, language))
         for k, s in enumerate(sentences)
@@ -240,7 +242,6 @@ def position(
     # read with the sentences before (bot/stance.py).
     texts = _Texts(sentences)
     context = Context(texts, language)
-    phrased: dict[int, bool] = {}
     asks: dict[int, bool] = {}
 
     def asked(k: int) -> bool:
@@ -280,11 +281,9 @@ def position(
             on_topic = sum(1 for k in live if counts[k])
             score = MENTIONS_WEIGHT * _topical(said, on_topic, size) + STANCE_WEIGHT * own
             if len(phrase) > 1:
-                # A topic of several words: the passage that uses them as a phrase first.
-                for k in run:
-                    if together[k] and k not in phrased:
-                        phrased[k] = bool(_phrase_in(texts[k], phrase, language))
-                score += PHRASE * any(phrased.get(k, False) for k in run)
+                # A topic of several words: the passage that uses it (as every passage does,
+                # see ``together``) weighs more than a one-word topic's (its PHRASE).
+                score += PHRASE * any(together[k] for k in run)
             if best is None or score > best[0] + 1e-9:
                 best = (score, first, last)
                 tied = [(first, last)]
@@ -315,6 +314,8 @@ def position(
         highlights = tuple(m.span() for m in literal.finditer(passage.text))
     else:
         highlights = _highlights(passage.text, words, language)
+    if len(phrase) > 1:  # a phrase: its uses, not each of its words wherever it is
+        highlights = tuple(_phrase_spans(passage.text, phrase, language)) or highlights
     return Position(entry.article, passage, mentions, highlights, theirs)
 
 
@@ -529,10 +530,12 @@ def _as_typed(topic: str, language: str) -> str:
 def _compare_phrase(
     terms: TermIndex, topic: str, language: str, groups: list[_Word], limit: int
 ) -> TopicComparison:
-    """/compare of a phrase: the articles that hold its words together in a sentence, those
-    using the phrase itself first, each one's passage holding them. A mention is a use of
-    the phrase, or a sentence holding its words together otherwise; an article that has
-    its words only apart (in different sentences) is not taken to address it (``scattered``)."""
+    """/compare of a phrase: the articles that use it, most uses first, each one's passage
+    holding a use. A mention is a use of the phrase: its words side by side, in order, within
+    a clause (the little words between aside, "socialism in one country"; each word's family,
+    "world wars"); an article that has its words only apart (in different sentences, or in one
+    but not as the phrase: "the war in Iraq … the world's sole power") is not taken to address
+    it (``scattered``)."""
     mentions: Counter[str] = Counter()
     phrase: Counter[str] = Counter()
     scattered: list[str] = []
@@ -559,15 +562,14 @@ def _compare_phrase(
                     continue  # (most sentences have none of the words: one set operation)
                 if narrowed and not all(_said(s, g) for g in groups):
                     continue
-                n = _phrase_in(s.text, words, language) if side_by_side else 0
-                if n or not name:
+                n = _phrase_in(s.text, words, language)
+                if n:
                     uses.append(n)
         if not uses:
             if not narrowed or all(any(_said(s, g) for s in entry.sentences) for g in groups):
                 scattered.append(article_id)  # each of its words, but apart
             continue
-        mentions[article_id] = sum(max(1, n) for n in uses)
-        phrase[article_id] = sum(uses)
+        mentions[article_id] = phrase[article_id] = sum(uses)
     addressing = [a for a, n in mentions.items() if n >= MIN_MENTIONS]
     words_in = {a: max(terms.articles[a].words, 1) for a in addressing}
     # (PHRASE_ORDER says so)

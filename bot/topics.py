@@ -394,7 +394,9 @@ def _wording(
             wording[shown] += used
 
 
-_CLAUSE = re.compile(r"[,;:()\[\]\"“”«»!?…]|\s[\u2013\u2014-]\s|\u2014")
+# What ends a clause for a phrase: not quotation marks, which a phrase may hold ("false
+# “peace” deals" has "peace deals").
+_CLAUSE = re.compile(r"[,;:()\[\]!?…]|\s[\u2013\u2014-]\s|\u2014")
 
 
 def _holds(token: str, word: _Word, language: str) -> bool:
@@ -420,11 +422,31 @@ def _phrase_in(text: str, groups: tuple[_Word, ...], language: str) -> int:
     return uses
 
 
+def _phrase_spans(text: str, groups: tuple[_Word, ...], language: str) -> list[tuple[int, int]]:
+    """Where a text uses a phrase, as :func:`_phrase_in` counts it: each use, from its first
+    word to its last ("No War but the *Class War*", not the first "War"; "*socialism in one
+    country*")."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for end in [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]:
+        # the clause's content words, each with its span (a little word has none)
+        tokens = [
+            (words[0], m.span())
+            for m in _WORDS.finditer(text, start, end)
+            if (words := content_words(m[0], language))
+        ]
+        for i in range(len(tokens) - len(groups) + 1):
+            if all(_holds(tokens[i + j][0], g, language) for j, g in enumerate(groups)):
+                found.append((tokens[i][1][0], tokens[i + len(groups) - 1][1][1]))
+        start = end
+    return sorted(set(found))
+
+
 def _together(sentence: Sentence, groups: tuple[_Word, ...], language: str) -> bool:
-    """Whether a sentence takes a phrase up: it has every word of it, and, where the phrase is
-    a name ("the United States", "the Middle East"), the name itself ("European states … the
-    United Nations" is not the United States; "the working class … this war" is of class
-    war)."""
+    """Whether a sentence takes a phrase up: it has every word of it, side by side as the
+    phrase (:func:`_phrase_in`): "European states … the United Nations" is not the United
+    States, nor "the working class … this war" class war, nor "the war in Iraq … the world's
+    sole power" a world war."""
     if not all(_said(sentence, g) for g in groups):
         return False
-    return not any(g.name for g in groups) or bool(_phrase_in(sentence.text, groups, language))
+    return bool(_phrase_in(sentence.text, groups, language))

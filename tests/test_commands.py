@@ -406,3 +406,16 @@ def test_quote_offers_compare_only_for_a_topic_some_article_takes_up(commands):
     text = commands.quote("no sooner was the spectacle on then it was off").text()
     assert "/compare sooner spectacle" not in text
     assert "/compare putin" in commands.quote("putin").text()
+
+
+def test_compare_a_phrase_no_article_uses_says_its_words_are_only_apart(commands):
+    """/compare pro-Putin left: the title's phrase, which no article's text uses; article 1's
+    "appeasement of Putin … the neo-Stalinised left" was counted as naming it."""
+    text = commands.compare("pro-Putin left").text()
+    assert text.startswith("No article in the library addresses “pro-Putin left”.")
+    assert "The twisted logic of the pro-Putin left" in text
+    assert "only apart" in text
+    assert "/compare peace, war" in commands.compare("peace war").text()  # two topics, then
+    world = commands.compare("world war").text()
+    assert "1 of 5 names it once (as world war)" in world
+    assert "only apart are no use of it" in commands.compare("class war").text()

@@ -496,3 +496,35 @@ def test_a_suggestion_is_close_in_spelling_and_of_the_same_root(terms, topic, of
     assert not set(not_offered) & set(near), near
     if not offered:
         assert near == [], near
+
+
+@pytest.mark.parametrize(
+    ("topic", "uses"),
+    [
+        # "the First World War", in Putin's speech; the others have "world" and "war" apart:
+        # "the war in Iraq … the world's sole … post-Cold War", "World Anti-Imperialist
+        # Platform … Russia's war progress", "inconvenient war … the world order"
+        ("world war", {"putin-v-prigozhin": 1}),
+        ("First World War", {"putin-v-prigozhin": 1}),
+        # "Only class war can end this madness … No War but the Class War!"; article 3's
+        # "advancing the class struggle … finish this war … working class" is not class war
+        ("class war", {"putin-v-prigozhin": 2}),
+        # "advancing the class struggle", "working class struggle"; not putin-v-prigozhin's
+        # "The ruling class … both sides are struggling with military discipline"
+        ("class struggle", {"no-peace-with-empire": 1, "progressive-bloc": 1}),
+        # the title's phrase, which the article's text never uses ("appeasement of Putin …
+        # the neo-Stalinised left" is not it)
+        ("pro-Putin left", {}),
+        ("socialism in one country", {"progressive-bloc": 1}),
+    ],
+)
+def test_a_phrase_is_mentioned_only_where_its_words_stand_together(terms, topic, uses):
+    """/compare world war said "4 of 5 name it once (as world war)", though only one article
+    has "World War": a sentence holding a phrase's words apart is no mention of it, and an
+    article whose words are only apart does not take it up (a fresh-eyes review)."""
+    result = compare_topic(terms, topic)
+    assert {p.article.id: p.mentions for p in result.positions} == uses
+    assert not {a.id for a in result.scattered} & set(uses)
+    for position in result.positions:
+        text = position.passage.text.casefold()
+        assert " ".join(result.wording) in text.replace("-", " "), position.passage.ref
