@@ -6,6 +6,8 @@ import asyncio
 import re
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.auxil.botapi import BotAPIStandIn, parse_telegram_html
 from tests.conftest import start_bot, stop_bot
@@ -109,7 +111,7 @@ async def test_export_a_thread_as_markdown_and_html(botapi, running_bot):
     reply = botapi.send_text("Who leads it? <script>", chat_id=GROUP, reply_to=post.result)
     await settle(botapi, running_bot)
     botapi.send_text("/export@ReadingGroupBot", chat_id=GROUP, reply_to=reply)
-    await settle(botapi, running_bot, 0.6)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     markdown, page = botapi.documents()
     name_md, md = markdown.params["document"]
     name_html, html_bytes = page.params["document"]
@@ -133,7 +135,7 @@ async def test_export_of_a_thread_opened_with_markup_is_escaped_in_caption_and_f
     opening = botapi.send_text(HOSTILE, chat_id=GROUP, topic=77, first_name="R&D <team>")
     await settle(botapi, running_bot)
     botapi.send_text("/export@ReadingGroupBot", chat_id=GROUP, topic=77, reply_to=opening)
-    await settle(botapi, running_bot, 0.6)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     assert [c.error for c in botapi.refused()] == []
     markdown, page = botapi.documents()
     for document in (markdown, page):  # the caption parses, and shows the words as written
@@ -166,7 +168,7 @@ async def test_export_days_and_bad_arguments(botapi, running_bot):
         botapi.send_text(f"/export@ReadingGroupBot {args}", chat_id=GROUP)
     botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
     await botapi.wait_for_messages(3, GROUP)
-    await settle(botapi, running_bot, 0.6)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     answers = [parse_telegram_html(c.params["text"]) for c in botapi.sent(GROUP)]
     assert all("Give a number of days from 1 to 366" in a for a in answers[:3])
     assert len(botapi.documents()) == 2
@@ -423,7 +425,7 @@ async def test_the_export_is_a_handout_open_questions_first_by_thread_no_chatter
     botapi.send_text("/logging@ReadingGroupBot off", chat_id=GROUP, user_id=503)  # chatter
     await settle(botapi, running_bot)
     botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
-    await settle(botapi, running_bot, 0.6)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     markdown, _ = botapi.documents()
     text = markdown.params["document"][1].decode()
     assert text.index("## Open questions") < text.index("## Only class war can end this madness")
@@ -442,7 +444,7 @@ async def test_a_reading_in_several_messages_is_whole_in_the_handout(botapi, run
     await botapi.wait_for_messages(4, GROUP)  # two answers, and a reading in two messages
     await settle(botapi, running_bot)
     botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
-    await settle(botapi, running_bot, 0.6)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     markdown, _ = botapi.documents()
     text = markdown.params["document"][1].decode()
     assert "Only class war can end this madness" in text  # the reading's last paragraph
@@ -461,16 +463,19 @@ async def test_search_finds_a_word_with_a_typo_in_its_fourth_letter(botapi, runn
 async def test_times_are_in_the_groups_own_zone_once_it_set_one(botapi, running_bot):
     botapi.chat(GROUP, "supergroup")
     botapi.send_text("/meeting@ReadingGroupBot thursday 19:00 Europe/Paris", chat_id=GROUP, anonymous=True)  # fmt: skip
-    botapi.send_text(
-        "The truce is a trap", chat_id=GROUP, user_id=502, date=1_764_615_600
-    )  # 19:00 Paris
+    # Two days ago at 19:00 UTC: recent, so /export 7 has it whenever the test runs (a fixed
+    # date in 2025 fell out of /export 366 a year on).
+    day = datetime.now(UTC).replace(hour=19, minute=0, second=0, microsecond=0) - timedelta(2)
+    botapi.send_text("The truce is a trap", chat_id=GROUP, user_id=502, date=int(day.timestamp()))
     await botapi.wait_for_messages(1, GROUP)
     await settle(botapi, running_bot)
     botapi.send_text("/search@ReadingGroupBot truce trap", chat_id=GROUP)
     found = parse_telegram_html((await botapi.wait_for_messages(2, GROUP))[1].params["text"])
-    assert "1 Dec 2025, 20:00" in found  # 19:00 UTC is 20:00 in Paris in winter
-    botapi.send_text("/export@ReadingGroupBot 366", chat_id=GROUP)
-    await settle(botapi, running_bot, 0.6)
+    paris = day.astimezone(ZoneInfo("Europe/Paris"))  # 20:00 in winter, 21:00 in summer
+    assert f"{paris.day} {paris:%b %Y, %H:%M}" in found
+    assert paris.hour != 19
+    botapi.send_text("/export@ReadingGroupBot 7", chat_id=GROUP)
+    await botapi.wait_for_calls("sendDocument", 2)  # the export, as Markdown and HTML
     markdown, _ = botapi.documents()
     assert "times in Europe/Paris" in markdown.params["document"][1].decode()
 
