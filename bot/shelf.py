@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from bot import argument
 from bot.library import Article, Library
 from bot.search import FuzzyIndex, QuoteIndex
 from bot.terms import TermIndex
@@ -107,6 +108,9 @@ class Shelf:
             self._counted.set()
 
         await self._change(merge)
+        # The summaries' sentence embeddings, loaded now rather than by the first /summary
+        # (0.3 s of imports and weights); a failure is logged there, once, and costs nothing.
+        await asyncio.to_thread(argument.embed, [])
 
     async def add(self, article: Article) -> None:
         """An article into the library and both indexes, quotable at once."""
